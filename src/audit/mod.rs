@@ -1,0 +1,162 @@
+//! Audit: rules over decoded payloads, producing findings.
+//!
+//! This module decides *what is wrong* with a code and how severe it is. It never prints and
+//! never formats a report: findings are data that the `report` module renders. Rules are data
+//! too (see `catalogue`): each carries its id, default severity, rationale, fix and the examples
+//! that must and must not make it fire, and one test runs every rule against its examples.
+
+pub mod catalogue;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered from least to most severe so that `max()` gives the worst.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing wrong with one code. Strings here may still hold secrets: the report layer passes
+/// every string through the code's `Redactor` before it is written anywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable rule id, e.g. `embedded-password`.
+    pub rule: String,
+    pub severity: Severity,
+    /// One sentence saying what is wrong with this code.
+    pub message: String,
+    /// The part of the payload that triggered the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// A corrected payload, when a safe rewrite exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_url: Option<String>,
+}
+
+impl Finding {
+    /// A finding for `rule` at the rule's default severity, with the rule's generic fix.
+    pub fn new(rule: &catalogue::Rule, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.id.to_string(),
+            severity: rule.severity,
+            message: message.into(),
+            evidence: None,
+            fix: Some(rule.fix.to_string()),
+            suggested_url: None,
+        }
+    }
+
+    pub fn with_evidence(mut self, evidence: impl Into<String>) -> Self {
+        self.evidence = Some(evidence.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn with_suggested_url(mut self, url: impl Into<String>) -> Self {
+        self.suggested_url = Some(url.into());
+        self
+    }
+}
+
+use crate::payload::Payload;
+use crate::policy::Policy;
+
+/// Every finding about one decoded text: rules that apply to any text, then the rules of its
+/// payload kind, with the policy's per-rule overrides applied.
+pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if crate::sanitize::has_suspicious_controls(text) {
+        let shown = crate::sanitize::shorten_for_display(text, 80);
+        findings.push(
+            Finding::new(
+                &catalogue::CONTROL_CHARACTERS,
+                "the decoded text holds control characters, escape sequences or bidi overrides",
+            )
+            .with_evidence(shown),
+        );
+    }
+    if let Payload::Sametime(provisioning) = payload {
+        findings.extend(sametime::audit(provisioning, text, policy));
+    }
+    policy.apply_overrides(findings)
+}
+
+pub mod conflicts;
+pub mod sametime;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule fires on each of its `fires_on` examples and on none of its `passes` examples.
+    #[test]
+    fn every_rule_matches_its_examples() {
+        let policy = Policy::default();
+        for rule in catalogue::all() {
+            for example in rule.fires_on {
+                let findings = audit_text(example, &Payload::classify(example), &policy);
+                assert!(
+                    findings.iter().any(|f| f.rule == rule.id),
+                    "rule {} did not fire on its example {example:?}: {findings:?}",
+                    rule.id
+                );
+            }
+            for example in rule.passes {
+                let findings = audit_text(example, &Payload::classify(example), &policy);
+                assert!(
+                    findings.iter().all(|f| f.rule != rule.id),
+                    "rule {} fired on its counter-example {example:?}",
+                    rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rule_ids_are_unique() {
+        let mut ids: Vec<_> = catalogue::all().iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len());
+    }
+}

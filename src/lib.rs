@@ -1,0 +1,14 @@
+//! qraudit: find every QR code in images, mails and documents, decode it, and audit what it
+//! carries (above all HCL Sametime mobile provisioning URLs) against a security policy.
+//!
+//! The library is a pipeline of small modules, each owning one step of the data flow:
+//! `source` enumerates inputs, `decode` turns bytes into decoded codes, `payload` classifies the
+//! decoded text, `audit` turns payloads into findings, and `report` turns the whole run into
+//! bytes (table, JSON, JSONL). `scan` drives the pipeline; the binary only parses arguments and
+//! maps the outcome to an exit code.
+
+pub mod audit;
+pub mod payload;
+pub mod policy;
+pub mod redact;
+pub mod sanitize;
