@@ -24,7 +24,8 @@ use super::KNOWN_PARAMETERS;
 pub struct ParseIssue {
     /// A stable short name: `raw-at-in-user`, `encoded-separator`, `html-entity`,
     /// `raw-character`, `non-ascii`, `invalid-escape`, `invalid-utf8`, `plus-in-query`,
-    /// `fragment`, `missing-slashes`, `escaped-host`, `url-rejected`, `parsers-differ`.
+    /// `fragment`, `missing-slashes`, `escaped-host`, `delimiter-in-userinfo`, `url-rejected`,
+    /// `parsers-differ`.
     pub kind: &'static str,
     /// The component it is in: `scheme`, `userinfo`, `host`, `port`, `path`, `query`, `fragment`.
     pub part: &'static str,
@@ -61,6 +62,8 @@ pub(crate) struct RawParts {
     pub params: Vec<RawParam>,
     /// The password as the `url` crate normalises it (a third spelling to redact).
     pub url_password: Option<String>,
+    /// A raw `?` or `#` inside the userinfo (see `lex`).
+    pub delimiter_in_userinfo: bool,
 }
 
 impl RawParts {
@@ -102,9 +105,23 @@ pub(crate) fn lex(text: &str) -> RawParts {
         start += 2;
     }
     // The authority ends at the first `/`, `?` or `#`, for naive and WHATWG readers alike.
-    let authority_end = text[start..]
+    let mut authority_end = text[start..]
         .find(['/', '?', '#'])
         .map_or(text.len(), |i| start + i);
+    // `user:pa?ss@host/`: a raw '?' or '#' in the password ends the authority early for every
+    // parser, which then reads part of the password as host and port. The author evidently
+    // meant the '@' further on; read it that way, so that the whole password is known (and
+    // masked) and no fragment of it is shown as a host or port, and report the difference.
+    let wide_end = text[start..].find('/').map_or(text.len(), |i| start + i);
+    if !text[start..authority_end].contains('@')
+        && let Some(at) = text[start..wide_end].rfind('@')
+    {
+        let userinfo = &text[start..start + at];
+        if userinfo.contains(':') && !userinfo.contains(['=', '&']) {
+            authority_end = wide_end;
+            parts.delimiter_in_userinfo = true;
+        }
+    }
     let mut host_start = start;
     if let Some(at) = text[start..authority_end].rfind('@') {
         let userinfo = start..start + at;
@@ -197,6 +214,19 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
             format!(
                 "the scheme is not followed by '//': '{}:' must be written '{}://', or the app sees no host",
                 parts.scheme, parts.scheme
+            ),
+        );
+    }
+
+    if parts.delimiter_in_userinfo
+        && let Some(userinfo) = parts.userinfo.clone()
+    {
+        push(
+            "delimiter-in-userinfo",
+            userinfo.start,
+            format!(
+                "the password holds a raw '?' or '#' (it must be percent-encoded): parsers end the host there and connect to another host than '{}'",
+                parts.host_str()
             ),
         );
     }

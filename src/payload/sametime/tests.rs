@@ -344,3 +344,24 @@ fn closest_parameter_names() {
     assert_eq!(closest_known_parameter("foo"), None);
     assert_eq!(edit_distance("kitten", "sitting"), 3);
 }
+
+#[test]
+fn raw_question_mark_in_password_is_read_as_meant_and_reported() {
+    let p = p("hclsametime://bob:Pw?q9#Zx@h.example.com/?action=AddCommunity");
+    assert_eq!(p.community.server.as_deref(), Some("h.example.com"));
+    assert_eq!(p.community.user.as_deref(), Some("bob"));
+    assert_eq!(p.password().as_deref(), Some("Pw?q9#Zx"));
+    assert_eq!(p.action.as_deref(), Some("AddCommunity"));
+    assert!(
+        kinds(&p).contains(&"delimiter-in-userinfo"),
+        "{:?}",
+        p.parse_issues
+    );
+    let json = serde_json::to_string(&p).expect("serializes");
+    assert!(!json.contains("q9"), "{json}");
+    // An '@' inside a query value of a URL without a path is not a userinfo.
+    let q = super::parse("hclsametime://h.example.com?action=AddCommunity&authProxyUser=a:b@c")
+        .expect("parsed");
+    assert_eq!(q.community.server.as_deref(), Some("h.example.com"));
+    assert_eq!(q.community.auth_proxy.user.as_deref(), Some("a:b@c"));
+}
