@@ -360,3 +360,84 @@ fn untrusted_ssl_fires_when_any_occurrence_is_true() {
     assert!(!rules_of(&off).contains(&"untrusted-ssl"));
     assert!(rules_of(&off).contains(&"invalid-value"));
 }
+
+/// Decoded QR text is attacker-controlled: no input may panic the parser or the rules, and
+/// every suggestion that survives must clear its rule. Inputs are built from the pieces that
+/// matter to the lexer (delimiters, escapes, multi-byte characters) by a fixed LCG, so the test
+/// is deterministic.
+#[test]
+fn generated_inputs_never_panic_and_suggestions_hold() {
+    const PIECES: &[&str] = &[
+        "hclsametime:",
+        "//",
+        "bob",
+        ":",
+        "Pw",
+        "@",
+        "h.example.com",
+        "80",
+        "/",
+        "?",
+        "#",
+        "&",
+        "=",
+        "%",
+        "%2",
+        "%26",
+        "%3D",
+        "%40",
+        "%FF",
+        "é",
+        "о",
+        " ",
+        "\t",
+        "[",
+        "]",
+        "+",
+        "action=AddCommunity",
+        "&amp;",
+        "communityName",
+        "allowUntrustedSSL=true",
+        "authProxyUser=",
+        "savePassword=1",
+        "xn--",
+        "localhost",
+        "\u{202e}",
+        "Your_ID",
+    ];
+    let policy = {
+        let mut p = Policy::default();
+        p.merge_flags(&["*.example.com".into()], &[443])
+            .expect("valid");
+        p
+    };
+    let mut seed: u64 = 0x5eed;
+    for _ in 0..800 {
+        let mut text = String::from("hclsametime://");
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let len = (seed >> 59) as usize + 1;
+        for _ in 0..len {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
+        }
+        let payload = Payload::classify(&text);
+        let findings = audit_text(&text, &payload, &policy);
+        if let Payload::Sametime(p) = &payload {
+            let _ = (p.summary(), p.describe(), fully_fixed_url(p));
+            for f in &findings {
+                if let Some(url) = &f.suggested_url {
+                    let again = audit_str(url, &policy);
+                    assert!(
+                        !again.iter().any(|g| g.rule == f.rule),
+                        "{text:?}: suggestion {url:?} still fires {}",
+                        f.rule
+                    );
+                }
+            }
+        }
+    }
+}
