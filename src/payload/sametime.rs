@@ -19,7 +19,7 @@ pub use rewrite::Rewrite;
 
 use serde::Serialize;
 
-use raw::{RawParts, decode};
+use raw::{RawParts, decode, decode_query};
 
 /// The schemes that provision a Sametime community (`sametime` and `stmeetings` are the legacy
 /// and the Meetings spellings a reviewer meets in old posters).
@@ -217,8 +217,8 @@ pub fn parse(text: &str) -> Option<Provisioning> {
         .params
         .iter()
         .map(|p| {
-            let name = decode(&p.name);
-            let decoded = p.value.as_deref().map(decode);
+            let name = decode_query(&p.name);
+            let decoded = p.value.as_deref().map(decode_query);
             let secret = is_secret_name(&name);
             Parameter {
                 known: KNOWN_PARAMETERS.contains(&name.as_str()),
@@ -520,8 +520,8 @@ impl Provisioning {
             .split('&')
             .filter(|piece| !piece.is_empty())
             .map(|piece| match piece.split_once('=') {
-                Some((n, v)) => (decode_plus(n), Some(decode_plus(v))),
-                None => (decode_plus(piece), None),
+                Some((n, v)) => (decode_query(n), Some(decode_query(v))),
+                None => (decode_query(piece), None),
             })
             .collect();
         Rewrite {
@@ -538,10 +538,6 @@ impl Provisioning {
             params,
         }
     }
-}
-
-fn decode_plus(s: &str) -> String {
-    decode(&s.replace('+', " "))
 }
 
 #[cfg(test)]

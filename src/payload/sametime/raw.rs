@@ -8,9 +8,10 @@
 //! `+` as space or not, fragments, stripped tabs...). The differences become `ParseIssue`s,
 //! which the `malformed-encoding` rule reports. Nothing here judges severity.
 //!
-//! The *primary* reading, from which the community is resolved, splits the userinfo at the last
-//! `@` (as Android and WHATWG do) and decodes `%XX` escapes without turning `+` into a space
-//! (RFC 3986, as iOS's `URLComponents` does).
+//! The *primary* reading, from which the community is resolved, is Android's (`android.net.Uri`):
+//! the userinfo ends at the last `@`, query values are percent-decoded with `+` read as a space
+//! (`getQueryParameter`), and the first occurrence of a parameter wins. Where iOS or a naive
+//! reader would differ, an issue says so.
 
 use std::ops::Range;
 
@@ -80,9 +81,15 @@ impl RawParts {
     }
 }
 
-/// Percent-decodes without touching `+`; invalid UTF-8 becomes U+FFFD (reported separately).
+/// Percent-decodes without touching `+` (userinfo, host); invalid UTF-8 becomes U+FFFD
+/// (reported separately).
 pub(crate) fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Percent-decodes a query name or value, reading `+` as a space as Android does.
+pub(crate) fn decode_query(s: &str) -> String {
+    decode(&s.replace('+', " "))
 }
 
 /// Lexes `text` (already trimmed, scheme already checked). Never fails: missing components
@@ -536,8 +543,8 @@ fn compare_with_url_crate(parts: &mut RawParts, found: &mut Vec<ParseIssue>) {
         .iter()
         .map(|p| {
             (
-                decode(&p.name),
-                p.value.as_deref().map(decode).unwrap_or_default(),
+                decode_query(&p.name),
+                p.value.as_deref().map(decode_query).unwrap_or_default(),
             )
         })
         .collect();

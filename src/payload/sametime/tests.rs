@@ -107,6 +107,10 @@ fn proxy_user_implies_proxy_auth() {
     assert!(p.community.auth_proxy.enabled);
     assert!(p.community.auth_proxy.enabled_implied);
     assert_eq!(p.community.auth_proxy.user.as_deref(), Some("proxy bob"));
+    // Parameter values are read as Android's getQueryParameter reads them: '+' is a space.
+    let q = super::parse("hclsametime://h.example.com/?action=AddCommunity&communityName=A+B%2BC")
+        .expect("parsed");
+    assert_eq!(q.community.community_name.as_deref(), Some("A B+C"));
     assert_eq!(p.community.auth_proxy.user_source, Some("authProxyUser"));
 }
 
