@@ -10,12 +10,9 @@ use thiserror::Error;
 use crate::analyze::AnalysisOptions;
 use crate::audit::Severity;
 use crate::cli::{Format, OutputArgs, PolicyArgs, ScanArgs};
-use crate::policy::Policy;
+use crate::policy::{FailOn, Policy, PolicyError};
 use crate::scan::ScanConfig;
 use crate::source::WalkOptions;
-
-/// The policy file read when `--policy` is not given and it exists in the current folder.
-pub const DEFAULT_POLICY_FILE: &str = "qraudit.toml";
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -44,7 +41,10 @@ pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
         .unwrap_or_else(|| default_format(args.output.as_deref()));
     let fail_on = match args.fail_on {
         Some(level) => level.threshold(),
-        None => policy.fail_on.or(Some(Severity::Medium)),
+        None => match policy.fail_on_or(FailOn::At(Severity::Medium)) {
+            FailOn::Never => None,
+            FailOn::At(severity) => Some(severity),
+        },
     };
     OutputConfig {
         format,
@@ -67,16 +67,16 @@ fn default_format(output: Option<&Path>) -> Format {
 
 /// The policy from `--policy`, or `./qraudit.toml` when present, with the flags added to it.
 pub fn resolve_policy(args: &PolicyArgs) -> Result<Policy, ConfigError> {
+    let policy_error = |e: PolicyError| ConfigError::Policy(e.to_string());
     let mut policy = match &args.policy {
-        Some(path) => Policy::load(path).map_err(|e| ConfigError::Policy(e.to_string()))?,
-        None if Path::new(DEFAULT_POLICY_FILE).is_file() => {
-            Policy::load(Path::new(DEFAULT_POLICY_FILE))
-                .map_err(|e| ConfigError::Policy(e.to_string()))?
-        }
-        None => Policy::default(),
+        Some(path) => Policy::load(path).map_err(policy_error)?,
+        None => Policy::load_default_in(Path::new("."))
+            .map_err(policy_error)?
+            .unwrap_or_default(),
     };
-    policy.allowed_hosts.extend(args.allow_host.iter().cloned());
-    policy.allowed_ports.extend(args.allow_port.iter().copied());
+    policy
+        .merge_flags(&args.allow_host, &args.allow_port)
+        .map_err(policy_error)?;
     Ok(policy)
 }
 

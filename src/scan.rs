@@ -157,10 +157,18 @@ fn assemble(processed: Vec<Processed>, analysis: &AnalysisOptions) -> Report {
         }
         inputs.push(p.report);
     }
-    let items: Vec<(usize, &Provisioning)> = provisionings
+    // Conflict findings name the other code by where a reader finds it.
+    let labels: Vec<String> = provisionings
         .iter()
-        .enumerate()
-        .map(|(i, (_, p, _))| (i, p))
+        .map(|((input_index, code_index), _, _)| {
+            let code = &inputs[*input_index].codes[*code_index];
+            format!("{} #{}", code.location, code.index)
+        })
+        .collect();
+    let items: Vec<(&str, &Provisioning)> = labels
+        .iter()
+        .zip(&provisionings)
+        .map(|(label, (_, provisioning, _))| (label.as_str(), provisioning))
         .collect();
     let conflict_findings =
         conflicts::community_conflicts(&items)
@@ -182,7 +190,7 @@ fn assemble(processed: Vec<Processed>, analysis: &AnalysisOptions) -> Report {
         }
     }
     let mut notes = Vec::new();
-    if analysis.policy.allowed_hosts.is_empty() {
+    if !analysis.policy.hosts_checked() {
         notes.push(
             "hosts were not checked: no allowed hosts are configured (--allow-host or allowed_hosts in the policy file)"
                 .to_string(),
