@@ -7,8 +7,17 @@
 //! bytes (table, JSON, JSONL). `scan` drives the pipeline; the binary only parses arguments and
 //! maps the outcome to an exit code.
 
+pub mod analyze;
 pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod decode;
+pub mod exit;
 pub mod payload;
 pub mod policy;
 pub mod redact;
+pub mod report;
+pub mod run;
 pub mod sanitize;
+pub mod scan;
+pub mod source;

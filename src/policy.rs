@@ -39,3 +39,13 @@ impl Policy {
             .collect()
     }
 }
+
+/// Placeholder until the policy file parser lands: refuses every file rather than ignoring it.
+impl Policy {
+    pub fn load(path: &std::path::Path) -> Result<Policy, String> {
+        Err(format!(
+            "{}: policy files are not supported yet",
+            path.display()
+        ))
+    }
+}

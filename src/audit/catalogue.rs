@@ -29,7 +29,11 @@ pub const CONTROL_CHARACTERS: Rule = Rule {
                 text look different from what a phone or parser acts on (Trojan Source, CVE-2021-42574), \
                 and can rewrite a reviewer's terminal.",
     fix: "Regenerate the code from the plain text, without control characters.",
-    fires_on: &["https://example.com/\u{1b}[2J", "hello\u{202e}txt.exe", "a\u{0}b"],
+    fires_on: &[
+        "https://example.com/\u{1b}[2J",
+        "hello\u{202e}txt.exe",
+        "a\u{0}b",
+    ],
     passes: &["https://example.com/", "line one\r\nline two\ttab"],
 };
 

@@ -11,7 +11,17 @@ use serde::{Deserialize, Serialize};
 
 /// How bad a finding is. Ordered from least to most severe so that `max()` gives the worst.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -105,7 +115,8 @@ use crate::policy::Policy;
 pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
     let mut findings = Vec::new();
     if crate::sanitize::has_suspicious_controls(text) {
-        let shown = crate::sanitize::shorten_for_display(text, 80);
+        // Raw evidence: every output format escapes it for display itself.
+        let shown: String = text.chars().take(120).collect();
         findings.push(
             Finding::new(
                 &catalogue::CONTROL_CHARACTERS,

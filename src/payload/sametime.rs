@@ -20,6 +20,10 @@ impl Provisioning {
         Vec::new()
     }
 
+    pub fn describe(&self) -> String {
+        self.summary()
+    }
+
     pub fn summary(&self) -> String {
         format!("Sametime provisioning ({})", self.scheme)
     }

@@ -1,0 +1,173 @@
+//! Analysis of one code: classify its text, audit it, and build its redacted report entry.
+//!
+//! This is where the domain types meet the report types, and so the one place where redaction
+//! and sanitising of a code happen: every string of the `CodeReport` passes through the code's
+//! `Redactor` here. It is shared by `scan` (codes decoded from images) and `check` (texts given
+//! on the command line), so both report a code in exactly the same way.
+
+use crate::audit::{self, Finding, catalogue};
+use crate::decode::Symbol;
+use crate::payload::Payload;
+use crate::payload::sametime::Provisioning;
+use crate::policy::Policy;
+use crate::redact::Redactor;
+use crate::report::model::{CodeReport, FindingReport, SymbolReport};
+
+/// What the analysis needs from the run's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisOptions {
+    pub policy: Policy,
+    pub show_secrets: bool,
+}
+
+/// A code's report plus what the cross-code rules need later (kept out of the report because
+/// it is not redacted).
+#[derive(Debug)]
+pub struct AnalyzedCode {
+    pub report: CodeReport,
+    pub provisioning: Option<Provisioning>,
+    pub redactor: Redactor,
+}
+
+/// Analyses a decoded (or unreadable) symbol.
+pub fn analyze_symbol(
+    location: &str,
+    index: u32,
+    symbol: &Symbol,
+    options: &AnalysisOptions,
+) -> AnalyzedCode {
+    let symbol_report = SymbolReport {
+        version: symbol.version,
+        ecc: symbol.ecc.map(|e| format!("{e:?}")),
+        mask: symbol.mask,
+        corners: symbol.corners,
+        module_px: (symbol.module_px * 100.0).round() / 100.0,
+        pass: symbol.pass.to_string(),
+        error: symbol.error.clone(),
+    };
+    match &symbol.text {
+        Some(text) => {
+            let mut analyzed = analyze_text(location, index, text, options);
+            if !symbol.is_utf8() {
+                analyzed.report.bytes_hex = Some(hex(&symbol.bytes));
+            }
+            analyzed.report.symbol = Some(symbol_report);
+            analyzed
+        }
+        None => {
+            let reason = symbol.error.as_deref().unwrap_or("unknown error");
+            let finding = Finding::new(
+                &catalogue::UNREADABLE_CODE,
+                format!("a QR symbol was found here but could not be decoded ({reason})"),
+            );
+            let findings = options.policy.apply_overrides(vec![finding]);
+            let redactor = Redactor::default();
+            AnalyzedCode {
+                report: CodeReport {
+                    location: location.to_string(),
+                    index,
+                    text: None,
+                    bytes_hex: None,
+                    symbol: Some(symbol_report),
+                    payload: serde_json::json!({ "kind": "unreadable" }),
+                    summary: "unreadable QR symbol".to_string(),
+                    description: None,
+                    findings: findings
+                        .iter()
+                        .map(|f| finding_report(f, &redactor))
+                        .collect(),
+                },
+                provisioning: None,
+                redactor,
+            }
+        }
+    }
+}
+
+/// Analyses a text, as decoded from a code or given to `qraudit check`.
+pub fn analyze_text(
+    location: &str,
+    index: u32,
+    text: &str,
+    options: &AnalysisOptions,
+) -> AnalyzedCode {
+    let payload = Payload::classify(text);
+    let findings = audit::audit_text(text, &payload, &options.policy);
+    let redactor = Redactor::new(payload.secrets(), options.show_secrets);
+    let mut payload_json = serde_json::to_value(&payload).unwrap_or(serde_json::Value::Null);
+    redactor.apply_json(&mut payload_json);
+    let summary = redactor.apply(&payload.summary());
+    let description = match &payload {
+        Payload::Sametime(p) => Some(redactor.apply(&p.describe())),
+        _ => None,
+    };
+    let provisioning = match payload {
+        Payload::Sametime(p) => Some(p),
+        _ => None,
+    };
+    AnalyzedCode {
+        report: CodeReport {
+            location: location.to_string(),
+            index,
+            text: Some(redactor.apply(text)),
+            bytes_hex: None,
+            symbol: None,
+            payload: payload_json,
+            summary,
+            description,
+            findings: findings
+                .iter()
+                .map(|f| finding_report(f, &redactor))
+                .collect(),
+        },
+        provisioning,
+        redactor,
+    }
+}
+
+/// The report form of a finding, redacted.
+pub fn finding_report(finding: &Finding, redactor: &Redactor) -> FindingReport {
+    FindingReport {
+        rule: finding.rule.clone(),
+        severity: finding.severity,
+        message: redactor.apply(&finding.message),
+        evidence: redactor.apply_opt(finding.evidence.as_deref()),
+        fix: redactor.apply_opt(finding.fix.as_deref()),
+        suggested_url: redactor.apply_opt(finding.suggested_url.as_deref()),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn web_url_password_never_reaches_the_report() {
+        let analyzed = analyze_text(
+            "x",
+            1,
+            "https://bob:hunter2@example.com/",
+            &AnalysisOptions::default(),
+        );
+        let json = serde_json::to_string(&analyzed.report).unwrap();
+        assert!(!json.contains("hunter2"), "{json}");
+        assert!(json.contains("https://bob:********@example.com/"), "{json}");
+    }
+
+    #[test]
+    fn show_secrets_keeps_the_password() {
+        let options = AnalysisOptions {
+            show_secrets: true,
+            ..AnalysisOptions::default()
+        };
+        let analyzed = analyze_text("x", 1, "https://bob:hunter2@example.com/", &options);
+        assert_eq!(
+            analyzed.report.text.as_deref(),
+            Some("https://bob:hunter2@example.com/")
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! Loading image bytes into a greyscale raster, within bounded memory.
+//!
+//! The format is taken from the bytes, never from the file name. Before any pixel is decoded the
+//! header's dimensions are checked against `max_pixels`, so a decompression bomb (a tiny PNG
+//! whose header claims 200000 × 200000 pixels) is refused in microseconds, and `image::Limits`
+//! caps what a decoder may allocate as a second line of defence.
+
+use std::io::Cursor;
+
+use image::{GrayImage, ImageFormat, ImageReader, Limits};
+use thiserror::Error;
+
+/// The image formats qraudit decodes (the `image` features enabled in Cargo.toml).
+pub const SUPPORTED_FORMATS: [ImageFormat; 6] = [
+    ImageFormat::Png,
+    ImageFormat::Jpeg,
+    ImageFormat::Gif,
+    ImageFormat::Bmp,
+    ImageFormat::WebP,
+    ImageFormat::Tiff,
+];
+
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error(
+        "image is {width}×{height} ({megapixels:.0} megapixels), above the limit of {limit_mp:.0} megapixels (--max-pixels)"
+    )]
+    TooLarge {
+        width: u32,
+        height: u32,
+        megapixels: f64,
+        limit_mp: f64,
+    },
+    #[error("{format} image could not be decoded: {reason}")]
+    Corrupt {
+        format: &'static str,
+        reason: String,
+    },
+}
+
+/// The format of these bytes, if they are an image qraudit decodes.
+pub fn sniff_image(bytes: &[u8]) -> Option<ImageFormat> {
+    let format = image::guess_format(bytes).ok()?;
+    SUPPORTED_FORMATS.contains(&format).then_some(format)
+}
+
+pub fn format_name(format: ImageFormat) -> &'static str {
+    match format {
+        ImageFormat::Png => "PNG",
+        ImageFormat::Jpeg => "JPEG",
+        ImageFormat::Gif => "GIF",
+        ImageFormat::Bmp => "BMP",
+        ImageFormat::WebP => "WebP",
+        ImageFormat::Tiff => "TIFF",
+        _ => "image",
+    }
+}
+
+/// Decodes `bytes` (already sniffed as `format`) to 8-bit greyscale, refusing images above
+/// `max_pixels`.
+pub fn load_gray(
+    bytes: &[u8],
+    format: ImageFormat,
+    max_pixels: u64,
+) -> Result<GrayImage, LoadError> {
+    let corrupt = |err: image::ImageError| LoadError::Corrupt {
+        format: format_name(format),
+        reason: err.to_string().trim().to_string(),
+    };
+    let reader = || ImageReader::with_format(Cursor::new(bytes), format);
+    let (width, height) = reader().into_dimensions().map_err(corrupt)?;
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > max_pixels {
+        return Err(LoadError::TooLarge {
+            width,
+            height,
+            megapixels: pixels as f64 / 1e6,
+            limit_mp: max_pixels as f64 / 1e6,
+        });
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    // RGBA at 16 bits per channel is the widest buffer a decoder makes; allow that plus slack.
+    limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(64 << 20));
+    let mut decoder = reader();
+    decoder.limits(limits);
+    let image = decoder.decode().map_err(corrupt)?;
+    Ok(image.to_luma8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+        let img = GrayImage::from_pixel(width, height, image::Luma([200]));
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .expect("encoding a PNG in memory");
+        out
+    }
+
+    #[test]
+    fn sniffs_by_content_not_name() {
+        assert_eq!(sniff_image(&png_bytes(4, 4)), Some(ImageFormat::Png));
+        assert_eq!(sniff_image(b"just some text"), None);
+    }
+
+    #[test]
+    fn refuses_images_above_the_pixel_limit_from_the_header() {
+        let bytes = png_bytes(100, 100);
+        let err = load_gray(&bytes, ImageFormat::Png, 9_999).unwrap_err();
+        assert!(err.to_string().contains("100×100"), "{err}");
+        assert_eq!(
+            load_gray(&bytes, ImageFormat::Png, 10_000).unwrap().width(),
+            100
+        );
+    }
+
+    #[test]
+    fn truncated_image_is_an_error() {
+        let bytes = png_bytes(64, 64);
+        let err = load_gray(&bytes[..bytes.len() / 2], ImageFormat::Png, 1 << 30).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("PNG image could not be decoded"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! The report data model: what every output format renders, and the JSON document itself.
+//!
+//! These types are separate from the domain types (`decode::Symbol`, `payload::Payload`,
+//! `audit::Finding`) on purpose: they are a public, versioned format (`schema_version`), and
+//! everything in them is already redacted. Fields may be added in later schema versions but
+//! never renamed. `docs/report-schema.json` documents the shape and a test checks real output
+//! against it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::audit::Severity;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub summary: Summary,
+    /// Things the reader should know about the run as a whole ("hosts were not checked").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    pub inputs: Vec<InputReport>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Tool {
+    pub fn this() -> Tool {
+        Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Inputs looked at: files, stdin, texts given to `check`.
+    pub inputs: u64,
+    /// Inputs whose bytes were an image.
+    pub images: u64,
+    /// Codes found, readable or not.
+    pub codes: u64,
+    pub skipped: u64,
+    pub errors: u64,
+    pub findings: SeverityCounts,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SeverityCounts {
+    pub critical: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+    pub info: u64,
+}
+
+impl SeverityCounts {
+    pub fn add(&mut self, severity: Severity) {
+        *self.slot(severity) += 1;
+    }
+
+    pub fn get(&self, severity: Severity) -> u64 {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+
+    fn slot(&mut self, severity: Severity) -> &mut u64 {
+        match severity {
+            Severity::Critical => &mut self.critical,
+            Severity::High => &mut self.high,
+            Severity::Medium => &mut self.medium,
+            Severity::Low => &mut self.low,
+            Severity::Info => &mut self.info,
+        }
+    }
+
+    /// How many findings are at or above `threshold`.
+    pub fn at_or_above(&self, threshold: Severity) -> u64 {
+        Severity::ALL
+            .iter()
+            .filter(|s| **s >= threshold)
+            .map(|s| self.get(*s))
+            .sum()
+    }
+
+    pub fn total(&self) -> u64 {
+        self.at_or_above(Severity::Info)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Looked at, and at least one code found.
+    Ok,
+    /// Looked at, no code in it.
+    NoCode,
+    /// Could not be read or decoded; `error` says why.
+    Error,
+    /// Not something qraudit scans (not an image); `reason` says what it was.
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InputReport {
+    /// The path as the user gave it joined with the walked relative path; `-` for stdin.
+    pub path: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What the bytes are, as a media type (`image/png`), decided from the bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Width and height in pixels, for images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<[u32; 2]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    pub codes: Vec<CodeReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+}
+
+impl InputReport {
+    pub fn new(path: impl Into<String>, status: Status) -> Self {
+        InputReport {
+            path: path.into(),
+            status,
+            error: None,
+            reason: None,
+            media_type: None,
+            dimensions: None,
+            warnings: Vec::new(),
+            codes: Vec::new(),
+            timing: None,
+        }
+    }
+
+    pub fn failed(path: impl Into<String>, error: impl Into<String>) -> Self {
+        let mut report = InputReport::new(path, Status::Error);
+        report.error = Some(error.into());
+        report
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Timing {
+    /// Reading the file and decoding the image format.
+    pub load_ms: f64,
+    /// Finding and decoding QR symbols.
+    pub decode_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CodeReport {
+    /// Where the code is: the input path, plus the path inside a container when there is one.
+    pub location: String,
+    /// 1-based position of the code in its image (top to bottom, left to right).
+    pub index: u32,
+    /// The decoded text, redacted; `null` for a symbol that could not be decoded.
+    pub text: Option<String>,
+    /// The exact payload bytes in hex, when they are not UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_hex: Option<String>,
+    /// The symbol's geometry and format; absent for texts given to `qraudit check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<SymbolReport>,
+    pub payload: serde_json::Value,
+    /// A compact description of the payload, for one table cell.
+    pub summary: String,
+    /// What the payload will do, in plain words (Sametime: the community the app will create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub findings: Vec<FindingReport>,
+}
+
+impl CodeReport {
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SymbolReport {
+    pub version: Option<u32>,
+    pub ecc: Option<String>,
+    pub mask: Option<u8>,
+    /// Top-left, top-right, bottom-right, bottom-left, in image pixels.
+    pub corners: [[f32; 2]; 4],
+    pub module_px: f32,
+    pub pass: String,
+    /// Why the symbol could not be decoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FindingReport {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_url: Option<String>,
+}
+
+impl Report {
+    /// Recounts the summary from the inputs, so that it can never disagree with them.
+    pub fn recount(&mut self) {
+        let mut summary = Summary {
+            inputs: self.inputs.len() as u64,
+            ..Summary::default()
+        };
+        for input in &self.inputs {
+            match input.status {
+                Status::Error => summary.errors += 1,
+                Status::Skipped => summary.skipped += 1,
+                Status::Ok | Status::NoCode => {}
+            }
+            if input
+                .media_type
+                .as_deref()
+                .is_some_and(|m| m.starts_with("image/"))
+            {
+                summary.images += 1;
+            }
+            summary.codes += input.codes.len() as u64;
+            for finding in input.codes.iter().flat_map(|c| &c.findings) {
+                summary.findings.add(finding.severity);
+            }
+        }
+        self.summary = summary;
+    }
+}

@@ -1,0 +1,208 @@
+//! Running a parsed command line: resolve the configuration, run the library, write the report,
+//! and decide the exit status. Kept out of `main.rs` so that it is testable as a library.
+
+use std::fs::File;
+use std::io::{self, BufRead, Write};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::audit::catalogue;
+use crate::cli::{CheckArgs, Cli, Command, Format, ScanArgs};
+use crate::config::{self, OutputConfig};
+use crate::exit::ExitStatus;
+use crate::report::json::{self, JsonExporter, StreamedCounts};
+use crate::report::model::{InputReport, Report};
+use crate::report::table::TableExporter;
+use crate::report::{Exporter, summary_line};
+use crate::scan;
+
+/// Runs the command and returns the exit status; errors are printed to stderr here.
+pub fn run(cli: Cli) -> ExitStatus {
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(&args),
+        Command::Check(args) => run_check(&args),
+        Command::Rules => write_stdout(rules_text().as_bytes()).map(|_| ExitStatus::Clean),
+        Command::Explain { rule } => run_explain(&rule),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("qraudit: error: {message}");
+        ExitStatus::Error
+    })
+}
+
+fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
+    let started = Instant::now();
+    let (config, output) = config::scan_config(args).map_err(|e| e.to_string())?;
+    let progress = output.progress.then(progress_bar);
+    // JSON Lines are written as each input finishes, so the writer is opened before the scan.
+    let mut stream = match output.format {
+        Format::Jsonl => Some(open_output(&output)?),
+        _ => None,
+    };
+    let mut streamed = StreamedCounts::new();
+    let mut write_failed: Option<String> = None;
+    let mut stop_writing = false;
+    let mut done = 0u64;
+    let mut on_input = |input: &InputReport| {
+        done += 1;
+        if let Some(bar) = &progress {
+            bar.set_message(format!("{done} inputs scanned"));
+            bar.tick();
+        }
+        if let Some(writer) = stream.as_mut() {
+            json::record_streamed(&mut streamed, input);
+            if !stop_writing
+                && let Err(err) = writer
+                    .write_all(&json::input_line(input))
+                    .and_then(|_| writer.flush())
+            {
+                // A reader that went away (`| head`) is not an error; stop writing either way.
+                stop_writing = true;
+                if err.kind() != io::ErrorKind::BrokenPipe {
+                    write_failed = Some(err.to_string());
+                }
+            }
+        }
+    };
+    let report = scan::scan(&config, &mut on_input).map_err(|e| e.to_string())?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    match stream.as_mut() {
+        Some(writer) => {
+            finish_stream(writer, &json::summary_line(&report, &streamed))?;
+            if let Some(err) = write_failed {
+                return Err(format!("cannot write the report: {err}"));
+            }
+        }
+        None => write_report(&report, &output)?,
+    }
+    if output.summary {
+        eprintln!("{}", summary_line(&report, started.elapsed()));
+    }
+    Ok(ExitStatus::for_report(&report, output.fail_on))
+}
+
+fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
+    let started = Instant::now();
+    let policy = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
+    let output = config::output_config(&args.output, &policy);
+    let mut texts = Vec::new();
+    for text in &args.texts {
+        if text == "-" {
+            for line in io::stdin().lock().lines() {
+                let line = line.map_err(|e| format!("cannot read stdin: {e}"))?;
+                if !line.trim().is_empty() {
+                    texts.push(line.trim_end_matches('\r').to_string());
+                }
+            }
+        } else {
+            texts.push(text.clone());
+        }
+    }
+    let analysis = config::analysis_options(policy, &args.output);
+    let report = scan::check_texts(&texts, &analysis);
+    match output.format {
+        Format::Jsonl => {
+            let mut writer = open_output(&output)?;
+            let mut streamed = StreamedCounts::new();
+            let mut bytes = Vec::new();
+            for input in &report.inputs {
+                bytes.extend(json::input_line(input));
+                json::record_streamed(&mut streamed, input);
+            }
+            bytes.extend(json::summary_line(&report, &streamed));
+            finish_stream(&mut writer, &bytes)?;
+        }
+        _ => write_report(&report, &output)?,
+    }
+    if output.summary {
+        eprintln!("{}", summary_line(&report, started.elapsed()));
+    }
+    Ok(ExitStatus::for_report(&report, output.fail_on))
+}
+
+fn run_explain(rule_id: &str) -> Result<ExitStatus, String> {
+    let rule = catalogue::find(rule_id).ok_or_else(|| {
+        let known: Vec<&str> = catalogue::all().iter().map(|r| r.id).collect();
+        format!("no rule named {rule_id:?}; rules are: {}", known.join(", "))
+    })?;
+    let mut text = format!(
+        "{} ({})\n{}\n\nWhy: {}\n\nFix: {}\n",
+        rule.id, rule.severity, rule.title, rule.rationale, rule.fix
+    );
+    if !rule.fires_on.is_empty() {
+        text.push_str("\nFires on:\n");
+        for example in rule.fires_on {
+            text.push_str(&format!(
+                "  {}\n",
+                crate::sanitize::escape_for_display(example)
+            ));
+        }
+    }
+    if !rule.passes.is_empty() {
+        text.push_str("\nDoes not fire on:\n");
+        for example in rule.passes {
+            text.push_str(&format!(
+                "  {}\n",
+                crate::sanitize::escape_for_display(example)
+            ));
+        }
+    }
+    write_stdout(text.as_bytes())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn rules_text() -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(["Rule", "Severity", "Title"]);
+    for rule in catalogue::all() {
+        table.add_row([rule.id, rule.severity.as_str(), rule.title]);
+    }
+    format!("{table}\n")
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn write_report(report: &Report, output: &OutputConfig) -> Result<(), String> {
+    let bytes = match output.format {
+        Format::Json | Format::Jsonl => JsonExporter.serialize(report),
+        Format::Table => TableExporter { width: None }.serialize(report),
+    };
+    let mut writer = open_output(output)?;
+    finish_stream(&mut writer, &bytes)
+}
+
+fn open_output(output: &OutputConfig) -> Result<Box<dyn Write>, String> {
+    match &output.output {
+        Some(path) => File::create(path)
+            .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
+            .map_err(|e| format!("cannot create {}: {e}", path.display())),
+        None => Ok(Box::new(io::BufWriter::new(io::stdout()))),
+    }
+}
+
+/// Writes the last bytes and flushes. A reader that went away (`| head`) is not an error.
+fn finish_stream(writer: &mut Box<dyn Write>, bytes: &[u8]) -> Result<(), String> {
+    match writer.write_all(bytes).and_then(|_| writer.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the report: {err}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let mut writer: Box<dyn Write> = Box::new(io::stdout());
+    finish_stream(&mut writer, bytes)
+}

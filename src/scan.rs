@@ -1,0 +1,385 @@
+//! The scan driver: walks the inputs, decodes them in parallel, analyses every code, applies the
+//! cross-code rules and assembles the report.
+//!
+//! Inputs are streamed: the walk is lazy and a pool of `jobs` workers pulls from it, so memory is
+//! bounded by a few images per worker, not by the size of the tree. Each result is handed to the
+//! caller as soon as it is done (for JSONL and the progress bar) and kept, redacted, for the final
+//! report. Bad input never ends a run: every problem with one input becomes that input's error.
+//!
+//! Time budget: each image is loaded and decoded on a thread of its own, and the worker waits at
+//! most `image_timeout` for it. An image that overruns is reported as an error and its thread
+//! is told to stop at the next pass boundary and detached: a decoder call cannot be interrupted
+//! from outside, so in the worst case it keeps one core busy until it returns or the process
+//! exits, but the report is never held up by it. (A killable worker process would also reclaim
+//! that core; it costs a process per batch and serialising images across a pipe, and has not
+//! been needed so far.)
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use thiserror::Error;
+
+use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
+use crate::audit::conflicts;
+use crate::decode::load;
+use crate::decode::{self, DecodeOptions, DecodeOutcome};
+use crate::payload::sametime::Provisioning;
+use crate::redact::Redactor;
+use crate::report::model::{InputReport, Report, Status, Summary, Timing, Tool};
+use crate::source::{self, Input, SourceError, WalkOptions};
+
+/// Everything a scan needs, fully resolved from flags and the policy file.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub paths: Vec<PathBuf>,
+    pub walk: WalkOptions,
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    pub image_timeout: Duration,
+    pub max_pixels: u64,
+    pub max_file_size: u64,
+    pub decode: DecodeOptions,
+    pub analysis: AnalysisOptions,
+    /// Record per-input timings in the report.
+    pub timings: bool,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            paths: Vec::new(),
+            walk: WalkOptions::default(),
+            jobs: 0,
+            image_timeout: Duration::from_secs(10),
+            max_pixels: 100_000_000,
+            max_file_size: 256 << 20,
+            decode: DecodeOptions::default(),
+            analysis: AnalysisOptions::default(),
+            timings: false,
+        }
+    }
+}
+
+/// Errors that stop a scan before it starts (bad flags); per-input problems are never these.
+#[derive(Debug, Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("cannot start {jobs} worker threads: {reason}")]
+    Pool { jobs: usize, reason: String },
+}
+
+/// One finished input, with what the cross-code rules need.
+struct Processed {
+    report: InputReport,
+    /// (code position in `report.codes`, the provisioning URL, the code's redactor).
+    provisionings: Vec<(usize, Provisioning, Redactor)>,
+}
+
+/// Scans every input under `config.paths`. `on_input` sees each input's report as soon as it is
+/// done (in completion order); the returned report lists inputs in walk order.
+pub fn scan(
+    config: &ScanConfig,
+    on_input: &mut dyn FnMut(&InputReport),
+) -> Result<Report, ScanError> {
+    let walk = source::walk(&config.paths, &config.walk)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .thread_name(|i| format!("qraudit-worker-{i}"))
+        .build()
+        .map_err(|err| ScanError::Pool {
+            jobs: config.jobs,
+            reason: err.to_string(),
+        })?;
+    let (sender, receiver) = mpsc::channel::<(usize, Processed)>();
+    let mut finished: Vec<(usize, Processed)> = Vec::new();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            pool.install(|| {
+                walk.enumerate()
+                    .par_bridge()
+                    .for_each_with(sender, |sender, (position, item)| {
+                        let processed = match item {
+                            Ok(input) => process_input(&input, config),
+                            Err(err) => Processed {
+                                report: InputReport::failed(err.display, err.message),
+                                provisionings: Vec::new(),
+                            },
+                        };
+                        // The receiver lives until every sender is gone; a failed send cannot happen.
+                        let _ = sender.send((position, processed));
+                    });
+            });
+        });
+        for (position, processed) in receiver {
+            on_input(&processed.report);
+            finished.push((position, processed));
+        }
+    });
+    finished.sort_by_key(|(position, _)| *position);
+    Ok(assemble(
+        finished.into_iter().map(|(_, p)| p).collect(),
+        &config.analysis,
+    ))
+}
+
+/// Audits texts given directly (`qraudit check`); each text is one input named `text:N`.
+pub fn check_texts(texts: &[String], analysis: &AnalysisOptions) -> Report {
+    let processed = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let name = format!("text:{}", i + 1);
+            let analyzed = analyze_text(&name, 1, text, analysis);
+            let mut report = InputReport::new(name, Status::Ok);
+            report.media_type = Some("text/plain".to_string());
+            let provisionings = collect_provisionings(&mut report, vec![analyzed]);
+            Processed {
+                report,
+                provisionings,
+            }
+        })
+        .collect();
+    assemble(processed, analysis)
+}
+
+/// Applies the cross-code rules, then builds the report and its summary.
+fn assemble(processed: Vec<Processed>, analysis: &AnalysisOptions) -> Report {
+    let mut inputs: Vec<InputReport> = Vec::with_capacity(processed.len());
+    let mut provisionings: Vec<((usize, usize), Provisioning, Redactor)> = Vec::new();
+    for (input_index, p) in processed.into_iter().enumerate() {
+        for (code_index, provisioning, redactor) in p.provisionings {
+            provisionings.push(((input_index, code_index), provisioning, redactor));
+        }
+        inputs.push(p.report);
+    }
+    let items: Vec<(usize, &Provisioning)> = provisionings
+        .iter()
+        .enumerate()
+        .map(|(i, (_, p, _))| (i, p))
+        .collect();
+    let conflict_findings =
+        conflicts::community_conflicts(&items)
+            .into_iter()
+            .flat_map(|(item, finding)| {
+                analysis
+                    .policy
+                    .apply_overrides(vec![finding])
+                    .into_iter()
+                    .map(move |finding| (item, finding))
+            });
+    for (item, finding) in conflict_findings {
+        if let Some(((input_index, code_index), _, redactor)) = provisionings.get(item)
+            && let Some(code) = inputs
+                .get_mut(*input_index)
+                .and_then(|input| input.codes.get_mut(*code_index))
+        {
+            code.findings.push(finding_report(&finding, redactor));
+        }
+    }
+    let mut notes = Vec::new();
+    if analysis.policy.allowed_hosts.is_empty() {
+        notes.push(
+            "hosts were not checked: no allowed hosts are configured (--allow-host or allowed_hosts in the policy file)"
+                .to_string(),
+        );
+    }
+    let mut report = Report {
+        schema_version: crate::report::model::SCHEMA_VERSION,
+        tool: Tool::this(),
+        summary: Summary::default(),
+        notes,
+        inputs,
+    };
+    report.recount();
+    report
+}
+
+/// Moves the analysed codes into the input's report, keeping their provisioning URLs aside.
+fn collect_provisionings(
+    report: &mut InputReport,
+    codes: Vec<AnalyzedCode>,
+) -> Vec<(usize, Provisioning, Redactor)> {
+    let mut provisionings = Vec::new();
+    for code in codes {
+        if let Some(provisioning) = code.provisioning {
+            provisionings.push((report.codes.len(), provisioning, code.redactor));
+        }
+        report.codes.push(code.report);
+    }
+    provisionings
+}
+
+/// Reads, sniffs, decodes and analyses one input. Never fails: problems become the report's error.
+fn process_input(input: &Input, config: &ScanConfig) -> Processed {
+    let no_codes = |report| Processed {
+        report,
+        provisionings: Vec::new(),
+    };
+    let bytes = match source::read_input(input, config.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(err) => return no_codes(InputReport::failed(&input.display, err.to_string())),
+    };
+    let Some(format) = load::sniff_image(&bytes) else {
+        return no_codes(not_an_image(&input.display, &bytes));
+    };
+    let mut report = InputReport::new(&input.display, Status::NoCode);
+    report.media_type = Some(format.to_mime_type().to_string());
+    let (outcome, timing) = match decode_with_budget(bytes, format, config) {
+        Ok(done) => done,
+        Err(message) => {
+            report.status = Status::Error;
+            report.error = Some(message);
+            return no_codes(report);
+        }
+    };
+    report.dimensions = Some(timing.dimensions);
+    report.warnings = outcome.warnings;
+    if outcome.all_passes_failed && outcome.symbols.is_empty() {
+        report.status = Status::Error;
+        report.error = Some(report.warnings.join("; "));
+        return no_codes(report);
+    }
+    let analyzed: Vec<AnalyzedCode> = outcome
+        .symbols
+        .iter()
+        .enumerate()
+        .map(|(i, symbol)| analyze_symbol(&input.display, i as u32 + 1, symbol, &config.analysis))
+        .collect();
+    if !analyzed.is_empty() {
+        report.status = Status::Ok;
+    }
+    let provisionings = collect_provisionings(&mut report, analyzed);
+    if config.timings {
+        report.timing = Some(Timing {
+            load_ms: round_ms(timing.load),
+            decode_ms: round_ms(timing.decode),
+        });
+    }
+    Processed {
+        report,
+        provisionings,
+    }
+}
+
+/// How long loading and decoding took, and the image size.
+struct DecodeTiming {
+    load: Duration,
+    decode: Duration,
+    dimensions: [u32; 2],
+}
+
+fn round_ms(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1e5).round() / 100.0
+}
+
+/// Loads and decodes on a thread of its own, waiting at most `config.image_timeout`.
+fn decode_with_budget(
+    bytes: Vec<u8>,
+    format: image::ImageFormat,
+    config: &ScanConfig,
+) -> Result<(DecodeOutcome, DecodeTiming), String> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (sender, receiver) = mpsc::sync_channel(1);
+    let max_pixels = config.max_pixels;
+    let options = config.decode.clone();
+    let thread_cancel = Arc::clone(&cancel);
+    let spawned = std::thread::Builder::new()
+        .name("qraudit-decode".to_string())
+        .spawn(move || {
+            let load_started = Instant::now();
+            let result =
+                crate::decode::isolate::isolated(|| load::load_gray(&bytes, format, max_pixels));
+            drop(bytes);
+            let load = load_started.elapsed();
+            let outcome = match result {
+                Ok(Ok(image)) => {
+                    let decode_started = Instant::now();
+                    let outcome = decode::decode(&image, &options, &thread_cancel);
+                    Ok((
+                        outcome,
+                        DecodeTiming {
+                            load,
+                            decode: decode_started.elapsed(),
+                            dimensions: [image.width(), image.height()],
+                        },
+                    ))
+                }
+                Ok(Err(err)) => Err(err.to_string()),
+                Err(panic) => Err(format!("image decoder panicked: {panic}")),
+            };
+            let _ = sender.send(outcome);
+        });
+    if let Err(err) = spawned {
+        return Err(format!("cannot start a decode thread: {err}"));
+    }
+    match receiver.recv_timeout(config.image_timeout) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            cancel.store(true, Ordering::Relaxed);
+            Err(format!(
+                "decode timed out after {} s (--image-timeout)",
+                format_seconds(config.image_timeout)
+            ))
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Err("decode thread ended without a result".to_string())
+        }
+    }
+}
+
+fn format_seconds(duration: Duration) -> String {
+    let secs = duration.as_secs_f64();
+    if secs.fract() == 0.0 {
+        format!("{secs:.0}")
+    } else {
+        format!("{secs}")
+    }
+}
+
+/// The report for bytes that are no image: skipped, unless the name promises an image (then the
+/// file is a broken asset, and that is an error a CI run must see).
+fn not_an_image(display: &str, bytes: &[u8]) -> InputReport {
+    let extension = std::path::Path::new(display)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let claims_image = matches!(
+        extension.as_deref(),
+        Some("png" | "jpg" | "jpeg" | "gif" | "bmp" | "webp" | "tif" | "tiff")
+    );
+    let what = if bytes.is_empty() {
+        "empty file".to_string()
+    } else {
+        format!("not an image ({})", describe_bytes(bytes))
+    };
+    match extension {
+        Some(ext) if claims_image => {
+            InputReport::failed(display, format!("named .{ext} but {what}"))
+        }
+        _ => {
+            let mut report = InputReport::new(display, Status::Skipped);
+            report.reason = Some(what);
+            report
+        }
+    }
+}
+
+/// A few words on what unknown bytes look like.
+fn describe_bytes(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(512)];
+    if std::str::from_utf8(head).is_ok()
+        || head
+            .iter()
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+    {
+        "text".to_string()
+    } else {
+        let magic: String = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("unknown binary data starting with {magic}")
+    }
+}
