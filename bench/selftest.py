@@ -73,6 +73,8 @@ def test_text_scoring() -> None:
     check("two codes", bench.score_text([b"a", b"a"], [D([b"a"]), D([b"a"])]), (2, 0))
     check("bytes candidate", bench.score_text([b"\xff"], [D([b"\xc3\xbf", b"\xff"])]), (1, 0))
     check("nothing expected", bench.score_text([], [D([b"x"])]), (0, 1))
+    check("crlf strict", bench.score_text([b"a\nb"], [D([b"a\r\nb\r\n"])]), (0, 1))
+    check("crlf folded", bench.score_text([b"a\nb"], [D([b"a\r\nb\r\n"])], True), (1, 0))
 
 
 def test_corner_scoring() -> None:
@@ -110,6 +112,8 @@ def test_qraudit_jsonl_and_folder() -> None:
             {"path": str(p3), "status": "error", "error": "decode timed out after 5 s",
              "codes": [], "timing": {"load_ms": 1.0, "decode_ms": 5000.0}},
         ]
+        # qraudit closes its JSONL with a summary object, which is not an input.
+        lines.append({"type": "summary", "schema_version": 1, "summary": {"inputs": 3}})
         text = "\n".join(json.dumps(l) for l in lines) + "\nnot json\n"
         res = bench.qraudit_results(text, {p1, p2, p3, p4})
         check("parsed", sorted(res), sorted([p1, p2, p3]))
