@@ -18,6 +18,8 @@ use crate::report::model::{CodeReport, FindingReport, SymbolReport};
 pub struct AnalysisOptions {
     pub policy: Policy,
     pub show_secrets: bool,
+    /// Compute `fixed_url` for codes with a safe rewrite (`--fix`).
+    pub fix: bool,
 }
 
 /// A code's report plus what the cross-code rules need later (kept out of the report because
@@ -79,6 +81,7 @@ pub fn analyze_symbol(
                         .iter()
                         .map(|f| finding_report(f, &redactor, &redactor))
                         .collect(),
+                    fixed_url: None,
                 },
                 provisioning: None,
                 masking: redactor.clone(),
@@ -109,6 +112,16 @@ pub fn analyze_text(
         Payload::Sametime(p) => Some(redactor.apply(&p.describe())),
         _ => None,
     };
+    // Only codes with something to fix get a fixed URL: a rewrite of a clean code would only
+    // change its spelling.
+    let fixed_url = match &payload {
+        Payload::Sametime(p)
+            if options.fix && findings.iter().any(|f| f.suggested_url.is_some()) =>
+        {
+            crate::audit::sametime::fully_fixed_url(p).map(|url| redactor.apply(&url))
+        }
+        _ => None,
+    };
     let provisioning = match payload {
         Payload::Sametime(p) => Some(p),
         _ => None,
@@ -128,6 +141,7 @@ pub fn analyze_text(
                 .iter()
                 .map(|f| finding_report(f, &redactor, &masking))
                 .collect(),
+            fixed_url,
         },
         provisioning,
         redactor,

@@ -26,6 +26,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Audit provisioning URLs (or any code text) given as arguments, or one per line on stdin with `-`.
     Check(CheckArgs),
+    /// Print a correctly encoded provisioning URL, and optionally its QR code and stproxyconfig.xml snippet.
+    Generate(GenerateArgs),
     /// Merge the JSON/JSONL reports of `scan --shard I/N` runs into one report.
     Merge(MergeArgs),
     /// List every audit rule.
@@ -73,6 +75,8 @@ pub struct ScanArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub fix: FixArgs,
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +88,76 @@ pub struct CheckArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// For every code with a safe rewrite, report the corrected URL (`fixed_url`).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: also write a regenerated QR image (PNG) of each corrected URL into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub fix_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The Sametime proxy's fully qualified host name.
+    #[arg(long)]
+    pub host: String,
+    /// The proxy's port (443 when omitted).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// A user ID to fill in (omit it for a code meant for many people). There is no password
+    /// option: a password in a published code is readable by anyone who scans it.
+    #[arg(long, value_name = "ID")]
+    pub user: Option<String>,
+    /// The community's display name.
+    #[arg(long, value_name = "NAME")]
+    pub community_name: Option<String>,
+    /// savePassword=true (the audit flags it).
+    #[arg(long)]
+    pub save_password: bool,
+    /// authProxyEnabled=true: connect through an authenticating reverse proxy.
+    #[arg(long)]
+    pub auth_proxy: bool,
+    /// authProxyUser: the user ID for the authenticating proxy.
+    #[arg(long, value_name = "ID")]
+    pub auth_proxy_user: Option<String>,
+    /// authProxyReuseCredentials=true: the proxy reuses the Sametime user ID and password.
+    #[arg(long)]
+    pub auth_proxy_reuse_credentials: bool,
+    /// allowUntrustedSSL=true (the audit flags it as high).
+    #[arg(long)]
+    pub allow_untrusted_ssl: bool,
+    /// Write the QR code as a PNG image.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Write the QR code as an SVG image.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Also print the <mobile><configUrl> element for stproxyconfig.xml (& written as %26).
+    #[arg(long)]
+    pub config_snippet: bool,
+    /// Error-correction level of the QR code.
+    #[arg(long, value_enum, default_value_t = EccArg::Q)]
+    pub ecc: EccArg,
+    /// Pixels per module in the PNG (user units in the SVG).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub module_px: u32,
+    /// Quiet zone around the code, in modules.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub quiet_zone: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EccArg {
+    L,
+    M,
+    Q,
+    H,
 }
 
 #[derive(Debug, Args)]

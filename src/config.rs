@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use crate::analyze::AnalysisOptions;
 use crate::audit::Severity;
-use crate::cli::{Format, OutputArgs, PolicyArgs, ScanArgs};
+use crate::cli::{FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::policy::{FailOn, Policy, PolicyError};
 use crate::scan::ScanConfig;
 use crate::source::WalkOptions;
@@ -95,10 +95,11 @@ pub fn resolve_policy(args: &PolicyArgs) -> Result<Policy, ConfigError> {
     Ok(policy)
 }
 
-pub fn analysis_options(policy: Policy, output: &OutputArgs) -> AnalysisOptions {
+pub fn analysis_options(policy: Policy, output: &OutputArgs, fix: &FixArgs) -> AnalysisOptions {
     AnalysisOptions {
         policy,
         show_secrets: output.show_secrets,
+        fix: fix.fix || fix.fix_dir.is_some(),
     }
 }
 
@@ -129,7 +130,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         timings: args.timings,
         shard: args.shard,
         suppress,
-        analysis: analysis_options(policy, &args.output),
+        analysis: analysis_options(policy, &args.output, &args.fix),
         ..ScanConfig::default()
     };
     Ok((config, output))

@@ -8,9 +8,10 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::audit::catalogue;
-use crate::cli::{CheckArgs, Cli, Command, Format, MergeArgs, ScanArgs};
+use crate::cli::{CheckArgs, Cli, Command, EccArg, Format, GenerateArgs, MergeArgs, ScanArgs};
 use crate::config::{self, OutputConfig};
 use crate::exit::ExitStatus;
+use crate::generate::{self, CommunitySpec, RenderOptions};
 use crate::merge;
 use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{InputReport, Report};
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Scan(args) => run_scan(&args),
         Command::Check(args) => run_check(&args),
         Command::Merge(args) => run_merge(&args),
+        Command::Generate(args) => run_generate(&args),
         Command::Rules => write_stdout(rules_text().as_bytes()).map(|_| ExitStatus::Clean),
         Command::Explain { rule } => run_explain(&rule),
     };
@@ -86,7 +88,86 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
             return Err(format!("cannot write the report: {err}"));
         }
     }
+    write_fixed_images(&report, args.fix.fix_dir.as_deref())?;
     conclude(&report, &output, stream.is_none(), started)
+}
+
+/// `--fix-dir`: a regenerated QR image of every corrected URL, named after the code's location.
+fn write_fixed_images(report: &Report, dir: Option<&std::path::Path>) -> Result<(), String> {
+    let Some(dir) = dir else { return Ok(()) };
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for code in report.inputs.iter().flat_map(|i| &i.codes) {
+        let Some(url) = &code.fixed_url else { continue };
+        let name: String = code
+            .location
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = dir.join(format!(
+            "{}-{}.png",
+            name.trim_start_matches(['_', '.']),
+            code.index
+        ));
+        let png = generate::png(url, &RenderOptions::default()).map_err(|e| e.to_string())?;
+        std::fs::write(&path, png).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, String> {
+    let spec = CommunitySpec {
+        host: args.host.clone(),
+        port: args.port,
+        user: args.user.clone(),
+        community_name: args.community_name.clone(),
+        save_password: args.save_password,
+        auth_proxy: args.auth_proxy,
+        auth_proxy_user: args.auth_proxy_user.clone(),
+        auth_proxy_reuse_credentials: args.auth_proxy_reuse_credentials,
+        allow_untrusted_ssl: args.allow_untrusted_ssl,
+    };
+    let url = generate::provisioning_url(&spec).map_err(|e| e.to_string())?;
+    let render = RenderOptions {
+        ecc: match args.ecc {
+            EccArg::L => qrcode::EcLevel::L,
+            EccArg::M => qrcode::EcLevel::M,
+            EccArg::Q => qrcode::EcLevel::Q,
+            EccArg::H => qrcode::EcLevel::H,
+        },
+        module_px: args.module_px,
+        quiet_zone: args.quiet_zone,
+    };
+    if let Some(path) = &args.png {
+        let png = generate::png(&url, &render).map_err(|e| e.to_string())?;
+        std::fs::write(path, png).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.svg {
+        let svg = generate::svg(&url, &render).map_err(|e| e.to_string())?;
+        std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let mut out = format!("{url}\n");
+    if args.config_snippet {
+        out.push_str(&generate::config_snippet(&url));
+    }
+    write_stdout(out.as_bytes())?;
+    // What the audit would say about it, as warnings: the administrator asked for these options,
+    // but should know what they cost.
+    let analyzed = crate::analyze::analyze_text("generated", 1, &url, &Default::default());
+    for finding in &analyzed.report.findings {
+        eprintln!(
+            "qraudit: warning: [{}] {}: {}",
+            finding.severity,
+            finding.rule,
+            crate::sanitize::escape_for_display(&finding.message)
+        );
+    }
+    Ok(ExitStatus::Clean)
 }
 
 fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
@@ -110,8 +191,9 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
         ignores: policy.ignores.clone(),
         baseline: None,
     };
-    let analysis = config::analysis_options(policy, &args.output);
+    let analysis = config::analysis_options(policy, &args.output, &args.fix);
     let report = scan::check_texts(&texts, &analysis, &suppressor);
+    write_fixed_images(&report, args.fix.fix_dir.as_deref())?;
     conclude(&report, &output, true, started)
 }
 

@@ -23,7 +23,9 @@ use std::time::{Duration, Instant};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use thiserror::Error;
 
-use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text};
+use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
+use crate::audit::{Finding, catalogue};
+use crate::config_xml::{self, ConfigUrl};
 use crate::crosscode::{self, SametimeCode};
 use crate::decode::load;
 use crate::decode::{self, DecodeOptions, DecodeOutcome};
@@ -285,6 +287,9 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
         Ok(bytes) => bytes,
         Err(err) => return no_codes(InputReport::failed(&input.display, err.to_string())),
     };
+    if let Some(config_url) = config_xml::extract(&bytes) {
+        return config_file(&input.display, &config_url, &config.analysis);
+    }
     let Some(format) = load::sniff_image(&bytes) else {
         return no_codes(not_an_image(&input.display, &bytes));
     };
@@ -321,6 +326,38 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
             decode_ms: round_ms(timing.decode),
         });
     }
+    Processed {
+        report,
+        provisionings,
+    }
+}
+
+/// A stproxyconfig.xml file: its configUrl audited as if it were a decoded code, plus the
+/// escaping HCL's procedure requires.
+fn config_file(display: &str, config_url: &ConfigUrl, analysis: &AnalysisOptions) -> Processed {
+    let mut report = InputReport::new(display, Status::Ok);
+    report.media_type = Some("application/xml".to_string());
+    let location = format!("{display}!mobile/configUrl");
+    let mut analyzed = analyze_text(&location, 1, &config_url.url, analysis);
+    if let Some(bad) = config_url.bad_escaping {
+        let finding = Finding::new(
+            &catalogue::CONFIG_URL_ESCAPING,
+            format!(
+                "<configUrl> separates the parameters with '{bad}' instead of %26: the proxy may serve a different URL than intended"
+            ),
+        )
+        .with_evidence(config_url.raw.clone())
+        // The element text the procedure asks for.
+        .with_suggested_url(config_url.url.replace('&', "%26"));
+        for finding in analysis.policy.apply_overrides(vec![finding]) {
+            analyzed.report.findings.push(finding_report(
+                &finding,
+                &analyzed.redactor,
+                &analyzed.masking,
+            ));
+        }
+    }
+    let provisionings = collect_provisionings(&mut report, vec![analyzed]);
     Processed {
         report,
         provisionings,

@@ -198,6 +198,9 @@ pub struct CodeReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub findings: Vec<FindingReport>,
+    /// With `--fix`: the payload with every safe fix applied, when one exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_url: Option<String>,
 }
 
 impl CodeReport {

@@ -76,7 +76,10 @@ impl Exporter for TableExporter {
         }
         for input in &report.inputs {
             for code in &input.codes {
-                if code.description.is_none() && code.findings.is_empty() {
+                if code.description.is_none()
+                    && code.findings.is_empty()
+                    && code.fixed_url.is_none()
+                {
                     continue;
                 }
                 out.push_str(&format!(
@@ -118,6 +121,12 @@ impl Exporter for TableExporter {
                     if let Some(url) = &finding.suggested_url {
                         out.push_str(&format!("      suggested: {}\n", escape_for_display(url)));
                     }
+                }
+                if let Some(url) = &code.fixed_url {
+                    out.push_str(&format!(
+                        "  fixed (every safe fix): {}\n",
+                        escape_for_display(url)
+                    ));
                 }
             }
         }
