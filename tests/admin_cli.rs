@@ -3,16 +3,12 @@
 //! stproxyconfig.xml snippet audits clean, broken snippets are caught, and `--fix` writes
 //! corrected codes that scan back clean.
 
+mod common;
+use common::qraudit;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn qraudit() -> Command {
-    let mut cmd = Command::cargo_bin("qraudit").expect("the qraudit binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
 
 fn generate(args: &[&str]) -> (String, String) {
     let output = qraudit().arg("generate").args(args).output().unwrap();

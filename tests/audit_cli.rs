@@ -2,16 +2,13 @@
 //! seed's four examples through `qraudit check`, the policy file and flags, `rules`/`explain`,
 //! and that secrets never reach stdout or stderr in any format.
 
+mod common;
+use common::qraudit;
+
 use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-fn qraudit() -> Command {
-    let mut cmd = Command::cargo_bin("qraudit").expect("the qraudit binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
 
 fn run_json(args: &[&str]) -> (Value, i32) {
     let output = qraudit()

@@ -2,20 +2,12 @@
 //! schema, several outputs in one run, stable fingerprints, baselines, ignore entries, and
 //! sharded runs merged into the report of a single run.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{qraudit, root};
 
-use assert_cmd::Command;
+use std::path::PathBuf;
+
 use serde_json::Value;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn qraudit() -> Command {
-    let mut cmd = Command::cargo_bin("qraudit").expect("the qraudit binary is built");
-    cmd.current_dir(root());
-    cmd
-}
 
 fn json_of(args: &[&str]) -> (Value, i32) {
     let output = qraudit().args(args).output().unwrap();

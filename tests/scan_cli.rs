@@ -1,18 +1,13 @@
 //! End-to-end tests of `qraudit scan`: the real binary on the generated `testdata/`, every
 //! output format, every exit code and every bad-input case.
 
+mod common;
+use common::{qraudit, unescape};
+
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn qraudit() -> Command {
-    let mut cmd = Command::cargo_bin("qraudit").expect("the qraudit binary is built");
-    // A policy file in the developer's current folder must not change test results.
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
 
 fn testdata(rel: &str) -> String {
     format!("testdata/{rel}")
@@ -53,32 +48,6 @@ fn texts(report: &Value, path: &str) -> Vec<String> {
         .iter()
         .map(|c| c["text"].as_str().unwrap_or("<unreadable>").to_string())
         .collect()
-}
-
-/// Undoes the manifest escaping (`\\ \t \n \r \xHH`); `\xHH` runs are bytes of UTF-8 text.
-fn unescape(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let (mut out, mut i) = (Vec::new(), 0);
-    while i < b.len() {
-        if b[i] == b'\\' && i + 1 < b.len() {
-            match b[i + 1] {
-                b'\\' => out.push(b'\\'),
-                b't' => out.push(b'\t'),
-                b'n' => out.push(b'\n'),
-                b'r' => out.push(b'\r'),
-                b'x' => {
-                    out.push(u8::from_str_radix(&s[i + 2..i + 4], 16).expect("hex escape"));
-                    i += 2;
-                }
-                other => panic!("unknown escape {other}"),
-            }
-            i += 2;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 #[test]

@@ -6,36 +6,11 @@
 //! and benchmark tests are measured against. It uses rqrr directly, not qraudit: it tests the
 //! data, not the product.
 
+mod common;
+use common::unescape;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Undoes the manifest escaping: `\\ \t \n \r` and `\xHH` for any other byte.
-fn unescape(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' && i + 1 < b.len() {
-            match b[i + 1] {
-                b'\\' => out.push(b'\\'),
-                b't' => out.push(b'\t'),
-                b'n' => out.push(b'\n'),
-                b'r' => out.push(b'\r'),
-                b'x' => {
-                    let hex = std::str::from_utf8(&b[i + 2..i + 4]).unwrap();
-                    out.push(u8::from_str_radix(hex, 16).unwrap());
-                    i += 2;
-                }
-                other => panic!("unknown escape \\{}", other as char),
-            }
-            i += 2;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    out
-}
 
 /// Loads by content, not by extension (`formats/png-named.jpg` is a PNG), as qraudit must.
 fn load(path: &Path) -> image::ImageResult<image::DynamicImage> {
