@@ -64,7 +64,7 @@ const CLEAN: &str =
 pub const EMBEDDED_PASSWORD: Rule = Rule {
     id: "embedded-password",
     severity: Severity::Critical,
-    title: "Password embedded in the URL",
+    title: "Password embedded in the code",
     rationale: "The HCL documentation calls user:password in the URL \"not a good practice because the \
                 password could potentially be consumed by an untrusted app\". In a QR code it is worse: \
                 everyone who sees the poster can read it. Applies to any URL scheme.",
@@ -106,9 +106,11 @@ pub const HOST_NOT_ALLOWED: Rule = Rule {
     severity: Severity::High,
     title: "Host or port not allowed by the policy",
     rationale: "A code that points phones at a host (or port) the organisation does not run sends \
-                every user's Sametime credentials there. Checked only when the policy lists allowed \
-                hosts (or ports).",
-    fix: "Point the code at an allowed Sametime proxy host, or add the host to allowed_hosts if it is yours.",
+                every user's Sametime credentials there, or every reader of a poster to someone \
+                else's site. Checked only when the policy lists allowed hosts (or ports): hosts of \
+                Sametime codes, links, URLs inside contacts and enrolment codes, e-mail domains and \
+                VPN endpoints; ports only for Sametime codes.",
+    fix: "Point the code at an allowed host, or add the host to allowed_hosts if it is yours.",
     // Needs a policy: see the dedicated tests in audit::sametime.
     fires_on: &[],
     passes: &[CLEAN],
@@ -140,15 +142,28 @@ pub const DECEPTIVE_USERINFO: Rule = Rule {
 pub const IDN_HOST: Rule = Rule {
     id: "idn-host",
     severity: Severity::High,
-    title: "Internationalised host name",
+    title: "Internationalised or look-alike host name",
     rationale: "Punycode (xn--) labels and non-ASCII letters let a host imitate a trusted one with \
-                look-alike characters (Cyrillic 'о' for Latin 'o'). Sametime proxies have ASCII names.",
-    fix: "Use the ASCII host name of your Sametime proxy; check who owns the host in the code.",
+                look-alike characters (Cyrillic 'о' for Latin 'o'). Sametime proxies have ASCII names, \
+                so any non-ASCII there is reported. For links (and URLs inside other payloads) the \
+                UTS #39 checks decide: punycode as written, mixed scripts in one label, characters \
+                not allowed in identifiers, or a label made only of ASCII look-alikes; a \
+                single-script name such as münchen.de is legitimate.",
+    fix: "Use the plain ASCII host name (for Sametime, the name of your proxy); check who owns the host in the code.",
     fires_on: &[
         "hclsametime://xn--stprxy-gxe.example.com/?action=AddCommunity",
         "hclsametime://stpr\u{043e}xy.example.com/?action=AddCommunity",
+        "https://p\u{0430}ypal.com/login",
+        "https://xn--pypal-4ve.com/login",
+        "https://\u{0430}\u{0440}\u{0440}\u{04cf}\u{0435}.com/",
     ],
-    passes: &[CLEAN, SEED_1],
+    passes: &[
+        CLEAN,
+        SEED_1,
+        "https://www.example.com/",
+        "https://m\u{00fc}nchen.de/",
+        "https://\u{043f}\u{0440}\u{0438}\u{043c}\u{0435}\u{0440}.\u{0440}\u{0444}/",
+    ],
 };
 
 pub const NOT_FQDN: Rule = Rule {
@@ -368,6 +383,97 @@ pub const COMMUNITY_CONFLICT: Rule = Rule {
     passes: &[],
 };
 
+// ---------------------------------------------------------------------------------------------
+// Payloads other than Sametime (issue 7): web links, Wi-Fi, OTP seeds, contacts, VPN, eSIM and
+// Android enrolment codes. Kept as one block, listed last in `all()`, so that other branches
+// appending rules merge cleanly. `embedded-password`, `idn-host`, `host-not-allowed`,
+// `deceptive-userinfo` and `control-characters` above apply to these payloads too.
+
+pub const CLEARTEXT_HTTP: Rule = Rule {
+    id: "cleartext-http",
+    severity: Severity::Medium,
+    title: "Link over plain http",
+    rationale: "Over http anyone on the network path (a café or hotel Wi-Fi, a hostile hotspot) can \
+                read and rewrite the page and whatever is typed into it, or redirect the reader \
+                elsewhere. A printed code cannot be upgraded later. Also for ws://, for URLs inside \
+                contacts and enrolment codes, and for a contact's URL written without a scheme \
+                (phones open those over http).",
+    fix: "Use https:// (the suggested URL) and make sure the site serves it.",
+    fires_on: &[
+        "http://example.com/",
+        "HTTP://EXAMPLE.COM/menu",
+        "ws://example.com/socket",
+    ],
+    passes: &[
+        "https://example.com/",
+        "wss://example.com/socket",
+        "mailto:info@example.com",
+    ],
+};
+
+pub const IP_LITERAL_HOST: Rule = Rule {
+    id: "ip-literal-host",
+    severity: Severity::Medium,
+    title: "Link to a raw IP address",
+    rationale: "An IP address tells the reader nothing about who runs the site and no public \
+                certificate vouches for it; phishing kits use them to dodge name-based filters, often \
+                in hex, octal or dotless spellings (0x7f.1, 3232235777) that browsers accept and \
+                readers do not recognise.",
+    fix: "Link to a DNS name the organisation owns, over https.",
+    fires_on: &[
+        "https://192.0.2.10/login",
+        "https://0xC0.0x00.0x02.0x0A/login",
+        "https://3221225994/login",
+        "https://0300.0.02.012/",
+        "https://[2001:db8::1]/",
+    ],
+    passes: &[
+        "https://example.com/",
+        "https://1password.com/",
+        "https://192-0-2-10.example.com/",
+    ],
+};
+
+pub const URL_SHORTENER: Rule = Rule {
+    id: "url-shortener",
+    severity: Severity::Medium,
+    title: "Link through a URL shortener",
+    rationale: "A shortener or dynamic-QR redirector (bit.ly, tinyurl.com, qrco.de...) hides the real \
+                destination from the reader and from this audit, and whoever controls the short link \
+                can point a printed code somewhere else later. The list of hosts is kept in \
+                src/audit/data/url-shorteners.txt.",
+    fix: "Put the final destination in the code.",
+    fires_on: &[
+        "https://bit.ly/3AbCdEf",
+        "https://tinyurl.com/y7abcd",
+        "http://www.qrco.de/bdXyZ",
+    ],
+    passes: &[
+        "https://example.com/bit.ly",
+        "https://notbit.ly/",
+        "https://youtu.be/dQw4w9WgXcQ",
+    ],
+};
+
+pub const SUSPICIOUS_REDIRECT: Rule = Rule {
+    id: "suspicious-redirect",
+    severity: Severity::Low,
+    title: "URL carried in a query parameter",
+    rationale: "A link such as https://trusted.example/out?url=https://evil.example.net/ shows the \
+                trusted host, but an open redirect on it sends the reader on to the URL in the \
+                parameter. Low on its own (many sites carry return URLs); look at where it leads.",
+    fix: "Link to the final destination directly.",
+    fires_on: &[
+        "https://example.com/redirect?url=https://evil.example.net/",
+        "https://example.com/out?next=https%3A%2F%2Fevil.example.net%2Flogin",
+        "https://example.com/out?to=%2F%2Fevil.example.net",
+    ],
+    passes: &[
+        "https://example.com/search?q=qr+codes",
+        "https://example.com/page?return=/home",
+    ],
+};
+
 /// Every rule, in the order `qraudit rules` lists them.
 pub fn all() -> &'static [Rule] {
     &[
@@ -390,6 +496,11 @@ pub fn all() -> &'static [Rule] {
         CONTROL_CHARACTERS,
         COMMUNITY_CONFLICT,
         UNREADABLE_CODE,
+        // Issue 7: payloads other than Sametime.
+        CLEARTEXT_HTTP,
+        IP_LITERAL_HOST,
+        URL_SHORTENER,
+        SUSPICIOUS_REDIRECT,
     ]
 }
 

@@ -129,8 +129,7 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
         Payload::Sametime(provisioning) => {
             findings.extend(sametime::audit(provisioning, text, policy))
         }
-        // embedded-password and deceptive-userinfo are about the URL form: any scheme.
-        Payload::Url(web) => findings.extend(web::audit(web, text)),
+        Payload::Url(web) => findings.extend(web::audit(web, text, policy)),
         Payload::Text => {}
     }
     policy.apply_overrides(findings)

@@ -86,7 +86,9 @@ impl Payload {
     }
 }
 
-fn parse_web_url(text: &str) -> Option<WebUrl> {
+/// Parses a URL with a scheme (not free text); `None` for anything else. Also used for URLs
+/// inside other payloads.
+pub(crate) fn parse_web_url(text: &str) -> Option<WebUrl> {
     let trimmed = text.trim();
     // A URL is one token: free text that merely starts with "note:" is not a URL.
     if trimmed.contains(char::is_whitespace) {
