@@ -97,10 +97,7 @@ pub fn analyze_text(
     let mut payload_json = serde_json::to_value(&payload).unwrap_or(serde_json::Value::Null);
     redactor.apply_json(&mut payload_json);
     let summary = redactor.apply(&payload.summary());
-    let description = match &payload {
-        Payload::Sametime(p) => Some(redactor.apply(&p.describe())),
-        _ => None,
-    };
+    let description = payload.describe().map(|d| redactor.apply(&d));
     let provisioning = match payload {
         Payload::Sametime(p) => Some(p),
         _ => None,

@@ -67,18 +67,25 @@ pub const EMBEDDED_PASSWORD: Rule = Rule {
     title: "Password embedded in the code",
     rationale: "The HCL documentation calls user:password in the URL \"not a good practice because the \
                 password could potentially be consumed by an untrusted app\". In a QR code it is worse: \
-                everyone who sees the poster can read it. Applies to any URL scheme.",
+                everyone who sees the poster can read it. Applies to any URL scheme, to the key of a \
+                Wi-Fi network (unless the policy lists the network in guest_networks: a key meant \
+                to be shared) and to the Wi-Fi password of an Android enrolment code.",
     fix: "Remove ':password' from the URL and let each user type it; rotate the exposed password.",
     fires_on: &[
         "hclsametime://dmisawa:Secret123@stproxy.example.com/?action=AddCommunity",
         "https://bob:hunter2@example.com/",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyPassword=Secret123",
+        "WIFI:T:WPA;S:Office;P:correct horse battery staple;;",
+        "WIFI:S:Office;P:pa\\;ss;T:WPA;H:true;;",
+        "WIFI:T:WPA2-EAP;S:Corp;E:PEAP;PH2:MSCHAPV2;I:jdoe;P:Winter2026;;",
     ],
     passes: &[
         CLEAN,
         SEED_2,
         "https://example.com/",
         "hclsametime://dmisawa:@stproxy.example.com/?action=AddCommunity",
+        "WIFI:T:nopass;S:Cafe;;",
+        "WIFI:T:WPA;S:Office;P:;;",
     ],
 };
 
@@ -474,6 +481,98 @@ pub const SUSPICIOUS_REDIRECT: Rule = Rule {
     ],
 };
 
+pub const OPEN_WIFI: Rule = Rule {
+    id: "open-wifi",
+    severity: Severity::Medium,
+    title: "Open Wi-Fi network",
+    rationale: "A network without a key (T:nopass) does not encrypt traffic: anyone nearby can read \
+                it, and anyone can set up a network of the same name that phones join just as \
+                readily (an evil twin). Also reported for guest networks.",
+    fix: "Secure the network with WPA2 or WPA3 (for a public guest network, at least Enhanced Open/OWE) and publish a new code.",
+    fires_on: &["WIFI:T:nopass;S:Cafe;;", "WIFI:S:Lobby;H:false;;"],
+    passes: &["WIFI:T:WPA;S:Office;P:secret123;;", "WIFI:T:SAE;S:Office;;"],
+};
+
+pub const WEAK_WIFI: Rule = Rule {
+    id: "weak-wifi",
+    severity: Severity::High,
+    title: "Wi-Fi network secured with WEP",
+    rationale: "WEP has been broken since 2001: its key can be recovered from captured traffic within \
+                minutes, so the network is as good as open, and the key in the code usually unlocks \
+                other devices configured with it.",
+    fix: "Switch the network to WPA2 or WPA3, change the key and publish a new code.",
+    fires_on: &["WIFI:T:WEP;S:Warehouse;P:0123456789;;"],
+    passes: &[
+        "WIFI:T:WPA;S:Office;P:secret123;;",
+        "WIFI:T:nopass;S:Cafe;;",
+    ],
+};
+
+/// An authenticator export with two accounts (alice@example.com at Example, bob@example.com at
+/// Corp), generated for these examples; the seeds are not real.
+const MIGRATION_EXAMPLE: &str = "otpauth-migration://offline?data=CjgKFDAxMjM0NTY3ODlhYmNkZWZnaGlqEhFhbGljZUBleGFtcGxlLmNvbRoHRXhhbXBsZSABKAEwAgozChRhYmNkZWZnaGlqMDEyMzQ1Njc4ORIPYm9iQGV4YW1wbGUuY29tGgRDb3JwIAEoATACEAEYASAAKAc%3D";
+
+pub const EMBEDDED_SECRET: Rule = Rule {
+    id: "embedded-secret",
+    severity: Severity::Critical,
+    title: "Secret key embedded in the code",
+    rationale: "Some codes carry a key that is the credential itself: the seed of a second factor \
+                (otpauth://), an authenticator export with many seeds (otpauth-migration://), the \
+                private key of a WireGuard tunnel, or an eSIM confirmation code travelling with its \
+                matching ID. Whoever sees or photographs such a code holds the credential.",
+    fix: "Show such codes once, on the owner's screen, never printed or shared; replace the exposed key (re-enrol, new key pair, new activation code).",
+    fires_on: &[
+        "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://hotp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example&counter=0",
+        MIGRATION_EXAMPLE,
+    ],
+    passes: &[
+        "otpauth://totp/Example:alice@example.com?issuer=Example",
+        "https://example.com/otp",
+    ],
+};
+
+pub const WEAK_OTP: Rule = Rule {
+    id: "weak-otp",
+    severity: Severity::Low,
+    title: "Weak one-time-password parameters",
+    rationale: "RFC 4226 requires a shared secret of at least 128 bits (160 recommended); the popular \
+                16-character base32 example secret is 80. Fewer than 6 digits, or an algorithm other \
+                than SHA1/SHA256/SHA512, make codes easier to guess or unsupported. SHA1 with 6 \
+                digits is the norm and fine.",
+    fix: "Generate a new seed of at least 160 bits (32 base32 characters) with 6 or 8 digits and SHA1 or SHA256, and re-enrol.",
+    fires_on: &[
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example&digits=4",
+    ],
+    passes: &[
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example&algorithm=SHA256&digits=8",
+        MIGRATION_EXAMPLE,
+    ],
+};
+
+pub const MISSING_ISSUER: Rule = Rule {
+    id: "missing-issuer",
+    severity: Severity::Low,
+    title: "OTP code names no issuer",
+    rationale: "Without an issuer (the issuer parameter or an 'Issuer:' label prefix) the \
+                authenticator lists only an account name: users cannot tell which service a code \
+                is for, and a phisher's enrolment for the same name looks identical. A label prefix \
+                that differs from the issuer parameter is reported too: apps disagree on which one \
+                they show.",
+    fix: "Add issuer=Name and the same 'Name:' prefix to the label.",
+    fires_on: &[
+        "otpauth://totp/alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Other",
+    ],
+    passes: &[
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "otpauth://totp/alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+    ],
+};
+
 /// Every rule, in the order `qraudit rules` lists them.
 pub fn all() -> &'static [Rule] {
     &[
@@ -501,6 +600,11 @@ pub fn all() -> &'static [Rule] {
         IP_LITERAL_HOST,
         URL_SHORTENER,
         SUSPICIOUS_REDIRECT,
+        OPEN_WIFI,
+        WEAK_WIFI,
+        EMBEDDED_SECRET,
+        WEAK_OTP,
+        MISSING_ISSUER,
     ]
 }
 

@@ -130,15 +130,20 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
             findings.extend(sametime::audit(provisioning, text, policy))
         }
         Payload::Url(web) => findings.extend(web::audit(web, text, policy)),
+        Payload::Wifi(w) => findings.extend(wifi::audit(w, policy)),
+        Payload::Otpauth(o) => findings.extend(otp::audit(o)),
+        Payload::OtpauthMigration(m) => findings.extend(otp::audit_migration(m)),
         Payload::Text => {}
     }
     policy.apply_overrides(findings)
 }
 
 pub mod conflicts;
+mod otp;
 pub mod sametime;
 mod userid;
-mod web;
+pub mod web;
+mod wifi;
 
 pub use userid::{is_placeholder, looks_like_host_or_url};
 

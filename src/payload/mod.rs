@@ -1,12 +1,16 @@
 //! Payload classification: what kind of thing a decoded text is.
 //!
 //! `Payload::classify` is the single seam between decoding and auditing: decode produces text,
-//! this module says "Sametime provisioning URL", "web URL" or "plain text" and parses it into
-//! typed fields, and the audit rules work on those fields. It never judges (no severities here)
+//! this module says "Sametime provisioning URL", "Wi-Fi network", "OTP seed", "web URL" or "plain
+//! text" (and the other kinds of `Payload`) and parses it into typed fields, and the audit rules
+//! work on those fields. Each kind has its own file; `docs/payloads.md` documents them. It never judges (no severities here)
 //! and never formats a report. Parsed fields may hold secrets; each payload lists them in
 //! `secrets()` so that the report layer can redact them.
 
+pub(crate) mod fields;
+pub mod otpauth;
 pub mod sametime;
+pub mod wifi;
 
 use serde::Serialize;
 
@@ -19,6 +23,12 @@ pub enum Payload {
     Sametime(sametime::Provisioning),
     /// Any other URL with a scheme (`https://…`, `mailto:…`).
     Url(WebUrl),
+    /// A Wi-Fi network (`WIFI:T:WPA;S:…;P:…;;`).
+    Wifi(wifi::Wifi),
+    /// A one-time-password seed (`otpauth://totp/…`).
+    Otpauth(otpauth::Otpauth),
+    /// An authenticator export carrying many seeds (`otpauth-migration://offline?data=…`).
+    OtpauthMigration(otpauth::Migration),
     /// Text that is not a recognised payload.
     Text,
 }
@@ -44,6 +54,15 @@ impl Payload {
         if let Some(provisioning) = sametime::parse(text) {
             return Payload::Sametime(provisioning);
         }
+        if let Some(w) = wifi::parse(text) {
+            return Payload::Wifi(w);
+        }
+        if let Some(m) = otpauth::parse_migration(text) {
+            return Payload::OtpauthMigration(m);
+        }
+        if let Some(o) = otpauth::parse(text) {
+            return Payload::Otpauth(o);
+        }
         if let Some(web) = parse_web_url(text) {
             return Payload::Url(web);
         }
@@ -55,6 +74,9 @@ impl Payload {
         match self {
             Payload::Sametime(_) => "sametime",
             Payload::Url(_) => "url",
+            Payload::Wifi(_) => "wifi",
+            Payload::Otpauth(_) => "otpauth",
+            Payload::OtpauthMigration(_) => "otpauth-migration",
             Payload::Text => "text",
         }
     }
@@ -69,6 +91,9 @@ impl Payload {
                 .chain(&web.password_as_written)
                 .cloned()
                 .collect(),
+            Payload::Wifi(w) => w.secrets(),
+            Payload::Otpauth(o) => o.secrets(),
+            Payload::OtpauthMigration(m) => m.secrets(),
             Payload::Text => Vec::new(),
         }
     }
@@ -81,7 +106,45 @@ impl Payload {
                 Some(host) => format!("{} link to {host}", web.scheme),
                 None => format!("{} link", web.scheme),
             },
+            Payload::Wifi(w) => w.summary(),
+            Payload::Otpauth(o) => o.summary(),
+            Payload::OtpauthMigration(m) => m.summary(),
             Payload::Text => "text".to_string(),
+        }
+    }
+
+    /// A few plain sentences for a helpdesk: what scanning the code does. `None` for text.
+    pub fn describe(&self) -> Option<String> {
+        Some(match self {
+            Payload::Sametime(p) => p.describe(),
+            Payload::Url(web) => web.describe(),
+            Payload::Wifi(w) => w.describe(),
+            Payload::Otpauth(o) => o.describe(),
+            Payload::OtpauthMigration(m) => m.describe(),
+            Payload::Text => return None,
+        })
+    }
+}
+
+impl WebUrl {
+    /// What opening the link does, in plain words.
+    pub fn describe(&self) -> String {
+        match (self.scheme.as_str(), &self.host) {
+            ("mailto", _) => "Opens a new e-mail in the mail app.".to_string(),
+            ("tel", _) => "Offers to call a phone number.".to_string(),
+            ("sms", _) => "Opens a text message in the messaging app.".to_string(),
+            ("http" | "https", Some(host)) => format!(
+                "Opens a web page on {host} in the browser{}.",
+                if self.scheme == "http" {
+                    " over an unencrypted connection"
+                } else {
+                    ""
+                }
+            ),
+            (scheme, Some(host)) => {
+                format!("Opens a {scheme} link to {host} in whichever app handles {scheme}.")
+            }
+            (scheme, None) => format!("Opens a {scheme} link in whichever app handles {scheme}."),
         }
     }
 }
