@@ -78,6 +78,8 @@ pub const EMBEDDED_PASSWORD: Rule = Rule {
         "WIFI:T:WPA;S:Office;P:correct horse battery staple;;",
         "WIFI:S:Office;P:pa\\;ss;T:WPA;H:true;;",
         "WIFI:T:WPA2-EAP;S:Corp;E:PEAP;PH2:MSCHAPV2;I:jdoe;P:Winter2026;;",
+        ANDROID_HTTP,
+        "MECARD:N:Doe,Jane;URL:https://jane:hunter2@example.com/;;",
     ],
     passes: &[
         CLEAN,
@@ -86,6 +88,7 @@ pub const EMBEDDED_PASSWORD: Rule = Rule {
         "hclsametime://dmisawa:@stproxy.example.com/?action=AddCommunity",
         "WIFI:T:nopass;S:Cafe;;",
         "WIFI:T:WPA;S:Office;P:;;",
+        ANDROID_GOOD,
     ],
 };
 
@@ -410,11 +413,16 @@ pub const CLEARTEXT_HTTP: Rule = Rule {
         "http://example.com/",
         "HTTP://EXAMPLE.COM/menu",
         "ws://example.com/socket",
+        "MECARD:N:Doe,Jane;URL:www.example.com;;",
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Jane Doe\nURL:http://example.com/jane\nEND:VCARD",
+        ANDROID_HTTP,
     ],
     passes: &[
         "https://example.com/",
         "wss://example.com/socket",
         "mailto:info@example.com",
+        "MECARD:N:Doe,Jane;URL:https://example.com/;;",
+        ANDROID_GOOD,
     ],
 };
 
@@ -508,6 +516,17 @@ pub const WEAK_WIFI: Rule = Rule {
     ],
 };
 
+/// A WireGuard configuration with its private key (a throw-away key pair from the WireGuard
+/// documentation's style of examples; not a real tunnel).
+const WIREGUARD_EXAMPLE: &str = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 10.0.0.2/32\n\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nEndpoint = vpn.example.com:51820\nAllowedIPs = 0.0.0.0/0\n";
+
+/// Android Enterprise provisioning with every risk: Wi-Fi password, http download without a
+/// checksum, encryption skipped.
+const ANDROID_HTTP: &str = r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION":"http://mdm.example.com/dpc.apk","android.app.extra.PROVISIONING_WIFI_SSID":"Office","android.app.extra.PROVISIONING_WIFI_PASSWORD":"Winter2026","android.app.extra.PROVISIONING_SKIP_ENCRYPTION":true}"#;
+
+/// The same enrolment done right: https, a pinned signature checksum, no Wi-Fi key.
+const ANDROID_GOOD: &str = r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION":"https://mdm.example.com/dpc.apk","android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM":"gJD2YwtOiWJHkSMkkIfLRlj-quNqG1fb6v100QmzM9w"}"#;
+
 /// An authenticator export with two accounts (alice@example.com at Example, bob@example.com at
 /// Corp), generated for these examples; the seeds are not real.
 const MIGRATION_EXAMPLE: &str = "otpauth-migration://offline?data=CjgKFDAxMjM0NTY3ODlhYmNkZWZnaGlqEhFhbGljZUBleGFtcGxlLmNvbRoHRXhhbXBsZSABKAEwAgozChRhYmNkZWZnaGlqMDEyMzQ1Njc4ORIPYm9iQGV4YW1wbGUuY29tGgRDb3JwIAEoATACEAEYASAAKAc%3D";
@@ -525,10 +544,16 @@ pub const EMBEDDED_SECRET: Rule = Rule {
         "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
         "otpauth://hotp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example&counter=0",
         MIGRATION_EXAMPLE,
+        WIREGUARD_EXAMPLE,
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T$$8419",
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T$8419",
     ],
     passes: &[
         "otpauth://totp/Example:alice@example.com?issuer=Example",
         "https://example.com/otp",
+        "[Interface]\nAddress = 10.0.0.2/32\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nEndpoint = vpn.example.com:51820\n",
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T",
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T$1.3.6.1.4.1.31746$1",
     ],
 };
 
@@ -573,6 +598,42 @@ pub const MISSING_ISSUER: Rule = Rule {
     ],
 };
 
+pub const SKIP_ENCRYPTION: Rule = Rule {
+    id: "skip-encryption",
+    severity: Severity::High,
+    title: "Android enrolment skips storage encryption",
+    rationale: "PROVISIONING_SKIP_ENCRYPTION makes a company-managed device start without encrypting \
+                its storage (on devices where encryption is not forced): company data on a lost or \
+                stolen device can then be read straight from its flash.",
+    fix: "Remove PROVISIONING_SKIP_ENCRYPTION (false is the default) and re-enrol affected devices.",
+    fires_on: &[
+        ANDROID_HTTP,
+        r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_SKIP_ENCRYPTION":"true"}"#,
+    ],
+    passes: &[
+        ANDROID_GOOD,
+        r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_SKIP_ENCRYPTION":false}"#,
+    ],
+};
+
+pub const MISSING_CHECKSUM: Rule = Rule {
+    id: "missing-checksum",
+    severity: Severity::High,
+    title: "Android enrolment downloads its admin app without a checksum",
+    rationale: "The app downloaded from PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION becomes \
+                device owner, with full control of the device. Without \
+                PROVISIONING_DEVICE_ADMIN_PACKAGE_CHECKSUM or \
+                PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM nothing pins which app that is: \
+                whoever can change the download (a plain-http link, a compromised server) chooses \
+                the device owner. Current Android versions refuse such a code instead.",
+    fix: "Add PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM (the URL-safe base64 SHA-256 of the app's signing certificate) and serve the app over https.",
+    fires_on: &[ANDROID_HTTP],
+    passes: &[
+        ANDROID_GOOD,
+        r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver"}"#,
+    ],
+};
+
 /// Every rule, in the order `qraudit rules` lists them.
 pub fn all() -> &'static [Rule] {
     &[
@@ -605,6 +666,8 @@ pub fn all() -> &'static [Rule] {
         EMBEDDED_SECRET,
         WEAK_OTP,
         MISSING_ISSUER,
+        SKIP_ENCRYPTION,
+        MISSING_CHECKSUM,
     ]
 }
 

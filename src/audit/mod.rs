@@ -133,14 +133,20 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
         Payload::Wifi(w) => findings.extend(wifi::audit(w, policy)),
         Payload::Otpauth(o) => findings.extend(otp::audit(o)),
         Payload::OtpauthMigration(m) => findings.extend(otp::audit_migration(m)),
+        Payload::Contact(c) => findings.extend(contact::audit(c, policy)),
+        Payload::Wireguard(w) => findings.extend(secrets::audit_wireguard(w, policy)),
+        Payload::Esim(e) => findings.extend(secrets::audit_esim(e)),
+        Payload::AndroidEnrollment(e) => findings.extend(secrets::audit_android(e, policy)),
         Payload::Text => {}
     }
     policy.apply_overrides(findings)
 }
 
 pub mod conflicts;
+mod contact;
 mod otp;
 pub mod sametime;
+mod secrets;
 mod userid;
 pub mod web;
 mod wifi;

@@ -33,7 +33,6 @@ pub fn audit(web: &WebUrl, text: &str, policy: &Policy) -> Vec<Finding> {
 
 /// Every finding about a URL found inside another payload; `place` names it in messages.
 /// Text that does not parse as a URL gives no finding.
-#[allow(dead_code)] // used by the contact and enrolment audits (next commits)
 pub fn audit_url(text: &str, place: &str, policy: &Policy) -> Vec<Finding> {
     match parse_web_url(text) {
         Some(web) => audit_parsed(&web, text.trim(), place, policy),
@@ -57,6 +56,51 @@ fn audit_parsed(web: &WebUrl, text: &str, place: &str, policy: &Policy) -> Vec<F
         host_not_allowed(host, place, policy, &mut out);
     }
     suspicious_redirect(&parsed, place, &mut out);
+    if parsed.scheme() == "mailto" {
+        // mailto:a@x.example,b@y.example?subject=…: every recipient's domain.
+        let to = percent_encoding::percent_decode_str(parsed.path()).decode_utf8_lossy();
+        for address in to.split(',').filter(|a| !a.trim().is_empty()) {
+            out.extend(audit_email(address, place, policy));
+        }
+    }
+    out
+}
+
+/// Findings about an e-mail address (a contact's `EMAIL`, a `mailto:` recipient): its domain
+/// is judged like a link's host, for look-alike names, IP literals and the host allow-list.
+pub fn audit_email(address: &str, place: &str, policy: &Policy) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let address = address.trim();
+    let Some((_, domain)) = address.rsplit_once('@') else {
+        return out;
+    };
+    let domain = domain.trim_end_matches('>').trim();
+    if domain.is_empty() {
+        return out;
+    }
+    let place = format!("{place} (e-mail address '{address}')");
+    let literal = domain
+        .strip_prefix('[')
+        .and_then(|d| d.strip_suffix(']'))
+        .map(|d| d.strip_prefix("IPv6:").unwrap_or(d));
+    let ip = literal.unwrap_or(domain).parse::<IpAddr>().ok();
+    if let Some(ip) = ip {
+        out.push(
+            Finding::new(
+                &catalogue::IP_LITERAL_HOST,
+                format!(
+                    "{place} is addressed to the IP address {ip}{}: no name tells the reader who receives the mail",
+                    ip_scope(ip)
+                ),
+            )
+            .with_evidence(domain.to_string()),
+        );
+        return out;
+    }
+    // The ASCII form (what DNS sees) is what the allow-list holds.
+    let ascii = idna::domain_to_ascii(domain).unwrap_or_else(|_| domain.to_ascii_lowercase());
+    idn_host(&ascii, Some(domain), &place, &mut out);
+    host_not_allowed(&ascii, &place, policy, &mut out);
     out
 }
 
@@ -474,8 +518,12 @@ mod tests {
             .expect("valid");
         assert!(rules("https://evil.example.net/", &policy).contains(&"host-not-allowed".into()));
         assert!(rules("https://www.example.com/", &policy).is_empty());
-        // No host, nothing to check.
-        assert!(rules("mailto:someone@evil.example.net", &policy).is_empty());
+        // A mailto: link has no host, but its recipients have domains.
+        assert_eq!(
+            rules("mailto:someone@evil.example.net", &policy),
+            ["host-not-allowed"]
+        );
+        assert!(rules("mailto:someone@www.example.com", &policy).is_empty());
         // Ports are a Sametime matter: not checked for links.
         policy.merge_flags(&[], &[443]).expect("valid");
         assert!(rules("https://www.example.com:8443/", &policy).is_empty());
@@ -514,6 +562,30 @@ mod tests {
                 .filter(|f| f.rule == "suspicious-redirect")
                 .count(),
             1
+        );
+    }
+
+    #[test]
+    fn email_domains() {
+        let p = Policy::default();
+        assert!(audit_email("jane@example.com", "the card", &p).is_empty());
+        let f = audit_email("jane@ex\u{0430}mple.com", "the card", &p);
+        assert_eq!(f[0].rule, "idn-host", "{f:?}");
+        assert!(f[0].message.contains("e-mail address"), "{}", f[0].message);
+        let f = audit_email("jane@[192.0.2.1]", "the card", &p);
+        assert_eq!(f[0].rule, "ip-literal-host");
+        let mut allow = Policy::default();
+        allow.merge_flags(&["example.com".into()], &[]).unwrap();
+        assert!(audit_email("jane@example.com", "x", &allow).is_empty());
+        assert_eq!(
+            audit_email("jane@evil.example", "x", &allow)[0].rule,
+            "host-not-allowed"
+        );
+        assert!(audit_email("no-at-sign", "x", &p).is_empty());
+        // mailto: links are judged by their recipients' domains.
+        assert!(
+            rules("mailto:a@example.com,b@ex\u{0430}mple.com?subject=hi", &p)
+                .contains(&"idn-host".into())
         );
     }
 
