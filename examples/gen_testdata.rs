@@ -1071,7 +1071,7 @@ fn generate(g: &mut Generator) {
             BINARY,
             "DATA",
             "Byte-mode symbol whose payload is not UTF-8: ff fe 00 41 80.",
-            "1 code, `text` null (not UTF-8), `bytes_hex` `fffe004180`; payload kind `text`.",
+            "1 code; `text` is the bytes decoded lossily (U+FFFD for invalid bytes), `bytes_hex` `fffe004180`; payload kind `text`; `control-characters` (the NUL byte).",
         ),
     ];
     for (path, payload, label, about, report) in risky {
@@ -1131,10 +1131,10 @@ fn generate(g: &mut Generator) {
     g.write(
         "not-images/fake.png",
         b"This is not a PNG image, only text with a .png name.\nThe bytes, not the extension, say what a file is.\n",
-        Expect::Skipped,
+        Expect::Error,
         false,
         "Text with a .png name (no PNG signature).",
-        "status `skipped` (not an image by content), not an error.",
+        "status `error`: the content is not an image although the name says so (a broken asset); plain text with a text name is `skipped`.",
     );
     g.write(
         "bad/empty.png",

@@ -26,6 +26,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Audit provisioning URLs (or any code text) given as arguments, or one per line on stdin with `-`.
     Check(CheckArgs),
+    /// Print a correctly encoded provisioning URL, and optionally its QR code and stproxyconfig.xml snippet.
+    Generate(GenerateArgs),
+    /// Merge the JSON/JSONL reports of `scan --shard I/N` runs into one report.
+    Merge(MergeArgs),
     /// List every audit rule.
     Rules,
     /// Explain one audit rule.
@@ -61,10 +65,18 @@ pub struct ScanArgs {
     /// Add load and decode times per input to JSON/JSONL reports.
     #[arg(long)]
     pub timings: bool,
+    /// Scan only shard I of N (by a hash of each path), e.g. 2/8; `qraudit merge` joins the shards.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::scan::Shard>,
+    /// An earlier JSON report: findings whose fingerprints are in it are suppressed.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub fix: FixArgs,
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +84,87 @@ pub struct CheckArgs {
     /// Texts to audit; `-` reads one per line from stdin.
     #[arg(required = true, value_name = "TEXT")]
     pub texts: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// For every code with a safe rewrite, report the corrected URL (`fixed_url`).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: also write a regenerated QR image (PNG) of each corrected URL into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub fix_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The Sametime proxy's fully qualified host name.
+    #[arg(long)]
+    pub host: String,
+    /// The proxy's port (443 when omitted).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// A user ID to fill in (omit it for a code meant for many people). There is no password
+    /// option: a password in a published code is readable by anyone who scans it.
+    #[arg(long, value_name = "ID")]
+    pub user: Option<String>,
+    /// The community's display name.
+    #[arg(long, value_name = "NAME")]
+    pub community_name: Option<String>,
+    /// savePassword=true (the audit flags it).
+    #[arg(long)]
+    pub save_password: bool,
+    /// authProxyEnabled=true: connect through an authenticating reverse proxy.
+    #[arg(long)]
+    pub auth_proxy: bool,
+    /// authProxyUser: the user ID for the authenticating proxy.
+    #[arg(long, value_name = "ID")]
+    pub auth_proxy_user: Option<String>,
+    /// authProxyReuseCredentials=true: the proxy reuses the Sametime user ID and password.
+    #[arg(long)]
+    pub auth_proxy_reuse_credentials: bool,
+    /// allowUntrustedSSL=true (the audit flags it as high).
+    #[arg(long)]
+    pub allow_untrusted_ssl: bool,
+    /// Write the QR code as a PNG image.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Write the QR code as an SVG image.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Also print the <mobile><configUrl> element for stproxyconfig.xml (& written as %26).
+    #[arg(long)]
+    pub config_snippet: bool,
+    /// Error-correction level of the QR code.
+    #[arg(long, value_enum, default_value_t = EccArg::Q)]
+    pub ecc: EccArg,
+    /// Pixels per module in the PNG (user units in the SVG).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub module_px: u32,
+    /// Quiet zone around the code, in modules.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub quiet_zone: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EccArg {
+    L,
+    M,
+    Q,
+    H,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON or JSONL reports of the shards.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -89,6 +182,18 @@ pub struct OutputArgs {
     /// Exit 1 when a finding is at or above this severity [default: medium, or the policy file's fail_on].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+    /// Also write a JSON report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 log to this file (for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Write the full JSON report, suppressed findings included, to use later as --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Include suppressed findings (baseline, ignore entries) in the report.
+    #[arg(long)]
+    pub show_suppressed: bool,
     /// Show passwords, Wi-Fi keys and OTP seeds instead of masking them.
     #[arg(long)]
     pub show_secrets: bool,
@@ -115,6 +220,7 @@ pub enum Format {
     Table,
     Json,
     Jsonl,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

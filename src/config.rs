@@ -9,10 +9,11 @@ use thiserror::Error;
 
 use crate::analyze::AnalysisOptions;
 use crate::audit::Severity;
-use crate::cli::{Format, OutputArgs, PolicyArgs, ScanArgs};
+use crate::cli::{FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::policy::{FailOn, Policy, PolicyError};
 use crate::scan::ScanConfig;
 use crate::source::WalkOptions;
+use crate::suppress::{Baseline, Suppressor};
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -20,6 +21,8 @@ pub enum ConfigError {
     BadTimeout(f64),
     #[error("{0}")]
     Policy(String),
+    #[error("{0}")]
+    Baseline(String),
 }
 
 /// How and where the report is written.
@@ -33,6 +36,11 @@ pub struct OutputConfig {
     pub summary: bool,
     /// Progress bar on stderr.
     pub progress: bool,
+    /// Further reports written to files, besides the main one.
+    pub extra: Vec<(Format, PathBuf)>,
+    /// Where to write the full JSON report for use as a baseline.
+    pub write_baseline: Option<PathBuf>,
+    pub show_suppressed: bool,
 }
 
 pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
@@ -52,6 +60,12 @@ pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
         fail_on,
         summary: !args.quiet,
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        extra: [(Format::Json, &args.json), (Format::Sarif, &args.sarif)]
+            .into_iter()
+            .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
+            .collect(),
+        write_baseline: args.write_baseline.clone(),
+        show_suppressed: args.show_suppressed,
     }
 }
 
@@ -59,6 +73,7 @@ pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
 fn default_format(output: Option<&Path>) -> Format {
     match output {
         Some(path) if path.extension().is_some_and(|e| e == "jsonl") => Format::Jsonl,
+        Some(path) if path.extension().is_some_and(|e| e == "sarif") => Format::Sarif,
         Some(_) => Format::Json,
         None if std::io::stdout().is_terminal() => Format::Table,
         None => Format::Json,
@@ -80,10 +95,11 @@ pub fn resolve_policy(args: &PolicyArgs) -> Result<Policy, ConfigError> {
     Ok(policy)
 }
 
-pub fn analysis_options(policy: Policy, output: &OutputArgs) -> AnalysisOptions {
+pub fn analysis_options(policy: Policy, output: &OutputArgs, fix: &FixArgs) -> AnalysisOptions {
     AnalysisOptions {
         policy,
         show_secrets: output.show_secrets,
+        fix: fix.fix || fix.fix_dir.is_some(),
     }
 }
 
@@ -93,6 +109,14 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
     }
     let policy = resolve_policy(&args.policy)?;
     let output = output_config(&args.output, &policy);
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::load(path).map_err(ConfigError::Baseline)?),
+        None => None,
+    };
+    let suppress = Suppressor {
+        ignores: policy.ignores.clone(),
+        baseline,
+    };
     let config = ScanConfig {
         paths: args.paths.clone(),
         walk: WalkOptions {
@@ -104,7 +128,9 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         max_pixels: args.max_pixels,
         max_file_size: args.max_file_size,
         timings: args.timings,
-        analysis: analysis_options(policy, &args.output),
+        shard: args.shard,
+        suppress,
+        analysis: analysis_options(policy, &args.output, &args.fix),
         ..ScanConfig::default()
     };
     Ok((config, output))

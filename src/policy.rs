@@ -90,6 +90,36 @@ pub struct Policy {
     /// is meant to be shared: `embedded-password` does not fire for their Wi-Fi codes.
     pub guest_networks: Vec<String>,
     pub rules: BTreeMap<String, RuleSetting>,
+    /// `[[ignore]]` entries: findings they match are reported as suppressed.
+    pub ignores: Vec<Ignore>,
+}
+
+/// One `[[ignore]]` entry: by fingerprint, or by path glob plus rule, always with a reason.
+#[derive(Debug, Clone)]
+pub struct Ignore {
+    pub fingerprint: Option<String>,
+    /// The glob as written, and compiled.
+    pub path: Option<(String, globset::GlobMatcher)>,
+    pub rule: Option<String>,
+    pub reason: String,
+    /// Where the entry is, for the stale-ignore report.
+    pub origin: String,
+}
+
+impl Ignore {
+    /// Whether this entry covers a finding of `rule` with `fingerprint`, on an input known as
+    /// `path` (as given) or `relative_path` (relative to the scan root).
+    pub fn matches(&self, fingerprint: &str, rule: &str, path: &str, relative_path: &str) -> bool {
+        if let Some(wanted) = &self.fingerprint {
+            return wanted == fingerprint;
+        }
+        let rule_ok = self.rule.as_deref().is_none_or(|r| r == rule);
+        let path_ok = self
+            .path
+            .as_ref()
+            .is_some_and(|(_, glob)| glob.is_match(path) || glob.is_match(relative_path));
+        rule_ok && path_ok
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +156,16 @@ struct PolicyFile {
     allowed_ports: Option<Vec<Spanned<i64>>>,
     guest_networks: Option<Vec<Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    ignore: Option<Vec<Spanned<IgnoreEntry>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreEntry {
+    fingerprint: Option<String>,
+    path: Option<String>,
+    rule: Option<String>,
+    reason: Option<String>,
 }
 
 fn parse_severity(s: &str) -> Option<Severity> {
@@ -224,7 +264,7 @@ impl Policy {
                 .map(|(k, _)| k.to_string());
             let message = match &key {
                 Some(k) => format!(
-                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, guest_networks, [rules])"
+                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, guest_networks, [rules], [[ignore]])"
                 ),
                 None => message,
             };
@@ -306,6 +346,54 @@ impl Policy {
                 })?)
             };
             policy.rules.insert(rule_id.clone(), parsed);
+        }
+        for entry in file.ignore.unwrap_or_default() {
+            let span = entry.span();
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let fail =
+                |message: String| invalid(Some(span.clone()), Some("ignore".into()), message);
+            let entry = entry.into_inner();
+            let reason = entry
+                .reason
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| {
+                    fail(
+                        "[[ignore]] needs a reason = \"…\" saying why the finding is accepted"
+                            .into(),
+                    )
+                })?;
+            if let Some(rule) = &entry.rule
+                && catalogue::find(rule).is_none()
+            {
+                return Err(fail(format!("[[ignore]]: unknown rule '{rule}'")));
+            }
+            let path = match entry.path {
+                Some(glob) => {
+                    let matcher = globset::Glob::new(&glob)
+                        .map_err(|e| {
+                            fail(format!("[[ignore]]: bad path glob '{glob}': {}", e.kind()))
+                        })?
+                        .compile_matcher();
+                    Some((glob, matcher))
+                }
+                None => None,
+            };
+            match (&entry.fingerprint, &path, &entry.rule) {
+                (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+                _ => {
+                    return Err(fail(
+                        "[[ignore]] takes either fingerprint = \"…\", or path = \"glob\" together with rule = \"id\""
+                            .into(),
+                    ));
+                }
+            }
+            policy.ignores.push(Ignore {
+                fingerprint: entry.fingerprint,
+                path,
+                rule: entry.rule,
+                reason,
+                origin: format!("{}:{line}", origin.display()),
+            });
         }
         Ok(policy)
     }

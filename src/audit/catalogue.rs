@@ -393,6 +393,17 @@ pub const COMMUNITY_CONFLICT: Rule = Rule {
     passes: &[],
 };
 
+pub const CONFIG_URL_ESCAPING: Rule = Rule {
+    id: "config-url-escaping",
+    severity: Severity::High,
+    title: "stproxyconfig.xml configUrl not escaped with %26",
+    rationale: "HCL's procedure for showing a custom provisioning URL in the browser client requires                 every '&' of the URL to be written %26 inside <mobile><configUrl>. A raw '&' makes                 the file invalid XML, and '&amp;' is not what the procedure prescribes: either way                 the proxy may serve a different URL (or none) than the one intended.",
+    fix: "Write the URL with each '&' replaced by %26 (`qraudit generate --config-snippet` prints the element).",
+    // Found in stproxyconfig.xml files, not in decoded texts: see the tests in config_xml.
+    fires_on: &[],
+    passes: &[],
+};
+
 // ---------------------------------------------------------------------------------------------
 // Payloads other than Sametime (issue 7): web links, Wi-Fi, OTP seeds, contacts, VPN, eSIM and
 // Android enrolment codes. Kept as one block, listed last in `all()`, so that other branches
@@ -656,6 +667,7 @@ pub fn all() -> &'static [Rule] {
         CONTROL_CHARACTERS,
         COMMUNITY_CONFLICT,
         UNREADABLE_CODE,
+        CONFIG_URL_ESCAPING,
         // Issue 7: payloads other than Sametime.
         CLEARTEXT_HTTP,
         IP_LITERAL_HOST,

@@ -493,7 +493,13 @@ impl Provisioning {
     /// every suggested fix.
     pub fn rewrite(&self) -> Rewrite {
         let parts = &self.raw;
-        let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>();
+        // Controls and bidi overrides never survive a rewrite: percent-encoded, an override still
+        // reorders the community name on the phone's screen.
+        let clean = |s: &str| {
+            s.chars()
+                .filter(|c| !crate::sanitize::is_dangerous(*c))
+                .collect::<String>()
+        };
         let host = clean(parts.host_str());
         let host = if host.contains('%') {
             let decoded = decode(&host);

@@ -76,7 +76,10 @@ impl Exporter for TableExporter {
         }
         for input in &report.inputs {
             for code in &input.codes {
-                if code.description.is_none() && code.findings.is_empty() {
+                if code.description.is_none()
+                    && code.findings.is_empty()
+                    && code.fixed_url.is_none()
+                {
                     continue;
                 }
                 out.push_str(&format!(
@@ -89,8 +92,19 @@ impl Exporter for TableExporter {
                     out.push_str(&format!("  {}\n", escape_for_display(description)));
                 }
                 for finding in &code.findings {
+                    let suppressed = finding
+                        .suppressed
+                        .as_ref()
+                        .map(|s| {
+                            format!(
+                                ", suppressed by {}: {}",
+                                s.by,
+                                escape_for_display(&s.reason)
+                            )
+                        })
+                        .unwrap_or_default();
                     out.push_str(&format!(
-                        "  [{}] {}: {}\n",
+                        "  [{}{suppressed}] {}: {}\n",
                         finding.severity,
                         finding.rule,
                         escape_for_display(&finding.message)
@@ -107,6 +121,12 @@ impl Exporter for TableExporter {
                     if let Some(url) = &finding.suggested_url {
                         out.push_str(&format!("      suggested: {}\n", escape_for_display(url)));
                     }
+                }
+                if let Some(url) = &code.fixed_url {
+                    out.push_str(&format!(
+                        "  fixed (every safe fix): {}\n",
+                        escape_for_display(url)
+                    ));
                 }
             }
         }
