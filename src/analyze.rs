@@ -108,10 +108,7 @@ pub fn analyze_text(
     // (and can never be used to guess) a secret.
     let masking = Redactor::new(payload.secrets(), false);
     let payload_digest = crate::fingerprint::sha256_hex(masking.apply(text).as_bytes());
-    let description = match &payload {
-        Payload::Sametime(p) => Some(redactor.apply(&p.describe())),
-        _ => None,
-    };
+    let description = payload.describe().map(|d| redactor.apply(&d));
     // Only codes with something to fix get a fixed URL: a rewrite of a clean code would only
     // change its spelling.
     let fixed_url = match &payload {

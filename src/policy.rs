@@ -9,6 +9,7 @@
 //! fail_on = "high"                       # info|low|medium|high|critical|never
 //! allowed_hosts = ["stproxy.example.com", "*.example.net"]
 //! allowed_ports = [443, 8443]
+//! guest_networks = ["Guest", "Visitors"]   # Wi-Fi SSIDs whose key is meant to be shared
 //!
 //! [rules]
 //! personal-user-id = "off"               # off|info|low|medium|high|critical
@@ -85,6 +86,9 @@ pub struct Policy {
     pub allowed_ports: Vec<u16>,
     /// The threshold that fails the run, when the policy sets one (`None`: the caller's default).
     pub fail_on: Option<FailOn>,
+    /// Wi-Fi network names (SSIDs, exact and case-sensitive, as phones compare them) whose key
+    /// is meant to be shared: `embedded-password` does not fire for their Wi-Fi codes.
+    pub guest_networks: Vec<String>,
     pub rules: BTreeMap<String, RuleSetting>,
     /// `[[ignore]]` entries: findings they match are reported as suppressed.
     pub ignores: Vec<Ignore>,
@@ -150,6 +154,7 @@ struct PolicyFile {
     fail_on: Option<Spanned<String>>,
     allowed_hosts: Option<Vec<Spanned<String>>>,
     allowed_ports: Option<Vec<Spanned<i64>>>,
+    guest_networks: Option<Vec<Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     ignore: Option<Vec<Spanned<IgnoreEntry>>>,
 }
@@ -259,7 +264,7 @@ impl Policy {
                 .map(|(k, _)| k.to_string());
             let message = match &key {
                 Some(k) => format!(
-                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, [rules], [[ignore]])"
+                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, guest_networks, [rules], [[ignore]])"
                 ),
                 None => message,
             };
@@ -299,6 +304,20 @@ impl Policy {
                     )
                 })?;
             policy.allowed_ports.push(port_number);
+        }
+        for ssid in file.guest_networks.unwrap_or_default() {
+            let name = ssid.get_ref();
+            // An SSID is 1 to 32 octets (IEEE 802.11); anything else can never match a network.
+            if name.is_empty() || name.len() > 32 {
+                return Err(invalid(
+                    Some(ssid.span()),
+                    Some("guest_networks".into()),
+                    format!("guest_networks: '{name}' is not a Wi-Fi network name (1 to 32 bytes)"),
+                ));
+            }
+            if !policy.guest_networks.contains(name) {
+                policy.guest_networks.push(name.clone());
+            }
         }
         for (id, setting) in file.rules.unwrap_or_default() {
             let rule_id = id.get_ref();
@@ -435,6 +454,12 @@ impl Policy {
         })
     }
 
+    /// True when the policy marks this Wi-Fi network (SSID, exact and case-sensitive) as a guest
+    /// network whose key is meant to be shared.
+    pub fn is_guest_network(&self, ssid: &str) -> bool {
+        self.guest_networks.iter().any(|g| g == ssid)
+    }
+
     /// True when `port` is allowed (always, when the policy lists no ports).
     pub fn port_allowed(&self, port: u16) -> bool {
         !self.ports_checked() || self.allowed_ports.contains(&port)
@@ -491,6 +516,34 @@ unreadable-code = "high"
             policy.rules.get("unreadable-code"),
             Some(&RuleSetting::Severity(Severity::High))
         );
+    }
+
+    #[test]
+    fn guest_networks_are_exact_ssids_and_validated() {
+        let policy = parse("guest_networks = [\"Guest\", \"Caf\\u00e9 Visitors\", \"Guest\"]\n")
+            .expect("valid");
+        assert_eq!(policy.guest_networks, ["Guest", "Caf\u{e9} Visitors"]);
+        assert!(policy.is_guest_network("Guest"));
+        assert!(policy.is_guest_network("Caf\u{e9} Visitors"));
+        assert!(
+            !policy.is_guest_network("guest"),
+            "SSIDs are case-sensitive"
+        );
+        assert!(!policy.is_guest_network("Guest "));
+        assert!(!Policy::default().is_guest_network("Guest"));
+        let err = parse("fail_on = \"high\"\nguest_networks = [\n  \"ok\",\n  \"\",\n]\n")
+            .expect_err("empty SSID");
+        assert!(err.to_string().starts_with("qraudit.toml:4: "), "{err}");
+        match err {
+            PolicyError::Invalid { key, .. } => assert_eq!(key.as_deref(), Some("guest_networks")),
+            other => panic!("unexpected error {other:?}"),
+        }
+        let long = "x".repeat(33);
+        assert!(parse(&format!("guest_networks = [\"{long}\"]")).is_err());
+        let err = parse("guest_networks = \"Guest\"").expect_err("not a list");
+        assert!(err.to_string().contains("qraudit.toml:1"), "{err}");
+        let err = parse("guest_network = [\"Guest\"]").expect_err("typo");
+        assert!(err.to_string().contains("guest_networks"), "{err}");
     }
 
     #[test]

@@ -64,21 +64,31 @@ const CLEAN: &str =
 pub const EMBEDDED_PASSWORD: Rule = Rule {
     id: "embedded-password",
     severity: Severity::Critical,
-    title: "Password embedded in the URL",
+    title: "Password embedded in the code",
     rationale: "The HCL documentation calls user:password in the URL \"not a good practice because the \
                 password could potentially be consumed by an untrusted app\". In a QR code it is worse: \
-                everyone who sees the poster can read it. Applies to any URL scheme.",
+                everyone who sees the poster can read it. Applies to any URL scheme, to the key of a \
+                Wi-Fi network (unless the policy lists the network in guest_networks: a key meant \
+                to be shared) and to the Wi-Fi password of an Android enrolment code.",
     fix: "Remove ':password' from the URL and let each user type it; rotate the exposed password.",
     fires_on: &[
         "hclsametime://dmisawa:Secret123@stproxy.example.com/?action=AddCommunity",
         "https://bob:hunter2@example.com/",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyPassword=Secret123",
+        "WIFI:T:WPA;S:Office;P:correct horse battery staple;;",
+        "WIFI:S:Office;P:pa\\;ss;T:WPA;H:true;;",
+        "WIFI:T:WPA2-EAP;S:Corp;E:PEAP;PH2:MSCHAPV2;I:jdoe;P:Winter2026;;",
+        ANDROID_HTTP,
+        "MECARD:N:Doe,Jane;URL:https://jane:hunter2@example.com/;;",
     ],
     passes: &[
         CLEAN,
         SEED_2,
         "https://example.com/",
         "hclsametime://dmisawa:@stproxy.example.com/?action=AddCommunity",
+        "WIFI:T:nopass;S:Cafe;;",
+        "WIFI:T:WPA;S:Office;P:;;",
+        ANDROID_GOOD,
     ],
 };
 
@@ -106,9 +116,11 @@ pub const HOST_NOT_ALLOWED: Rule = Rule {
     severity: Severity::High,
     title: "Host or port not allowed by the policy",
     rationale: "A code that points phones at a host (or port) the organisation does not run sends \
-                every user's Sametime credentials there. Checked only when the policy lists allowed \
-                hosts (or ports).",
-    fix: "Point the code at an allowed Sametime proxy host, or add the host to allowed_hosts if it is yours.",
+                every user's Sametime credentials there, or every reader of a poster to someone \
+                else's site. Checked only when the policy lists allowed hosts (or ports): hosts of \
+                Sametime codes, links, URLs inside contacts and enrolment codes, e-mail domains and \
+                VPN endpoints; ports only for Sametime codes.",
+    fix: "Point the code at an allowed host, or add the host to allowed_hosts if it is yours.",
     // Needs a policy: see the dedicated tests in audit::sametime.
     fires_on: &[],
     passes: &[CLEAN],
@@ -140,15 +152,28 @@ pub const DECEPTIVE_USERINFO: Rule = Rule {
 pub const IDN_HOST: Rule = Rule {
     id: "idn-host",
     severity: Severity::High,
-    title: "Internationalised host name",
+    title: "Internationalised or look-alike host name",
     rationale: "Punycode (xn--) labels and non-ASCII letters let a host imitate a trusted one with \
-                look-alike characters (Cyrillic 'о' for Latin 'o'). Sametime proxies have ASCII names.",
-    fix: "Use the ASCII host name of your Sametime proxy; check who owns the host in the code.",
+                look-alike characters (Cyrillic 'о' for Latin 'o'). Sametime proxies have ASCII names, \
+                so any non-ASCII there is reported. For links (and URLs inside other payloads) the \
+                UTS #39 checks decide: punycode as written, mixed scripts in one label, characters \
+                not allowed in identifiers, or a label made only of ASCII look-alikes; a \
+                single-script name such as münchen.de is legitimate.",
+    fix: "Use the plain ASCII host name (for Sametime, the name of your proxy); check who owns the host in the code.",
     fires_on: &[
         "hclsametime://xn--stprxy-gxe.example.com/?action=AddCommunity",
         "hclsametime://stpr\u{043e}xy.example.com/?action=AddCommunity",
+        "https://p\u{0430}ypal.com/login",
+        "https://xn--pypal-4ve.com/login",
+        "https://\u{0430}\u{0440}\u{0440}\u{04cf}\u{0435}.com/",
     ],
-    passes: &[CLEAN, SEED_1],
+    passes: &[
+        CLEAN,
+        SEED_1,
+        "https://www.example.com/",
+        "https://m\u{00fc}nchen.de/",
+        "https://\u{043f}\u{0440}\u{0438}\u{043c}\u{0435}\u{0440}.\u{0440}\u{0444}/",
+    ],
 };
 
 pub const NOT_FQDN: Rule = Rule {
@@ -379,6 +404,247 @@ pub const CONFIG_URL_ESCAPING: Rule = Rule {
     passes: &[],
 };
 
+// ---------------------------------------------------------------------------------------------
+// Payloads other than Sametime (issue 7): web links, Wi-Fi, OTP seeds, contacts, VPN, eSIM and
+// Android enrolment codes. Kept as one block, listed last in `all()`, so that other branches
+// appending rules merge cleanly. `embedded-password`, `idn-host`, `host-not-allowed`,
+// `deceptive-userinfo` and `control-characters` above apply to these payloads too.
+
+pub const CLEARTEXT_HTTP: Rule = Rule {
+    id: "cleartext-http",
+    severity: Severity::Medium,
+    title: "Link over plain http",
+    rationale: "Over http anyone on the network path (a café or hotel Wi-Fi, a hostile hotspot) can \
+                read and rewrite the page and whatever is typed into it, or redirect the reader \
+                elsewhere. A printed code cannot be upgraded later. Also for ws://, for URLs inside \
+                contacts and enrolment codes, and for a contact's URL written without a scheme \
+                (phones open those over http).",
+    fix: "Use https:// (the suggested URL) and make sure the site serves it.",
+    fires_on: &[
+        "http://example.com/",
+        "HTTP://EXAMPLE.COM/menu",
+        "ws://example.com/socket",
+        "MECARD:N:Doe,Jane;URL:www.example.com;;",
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Jane Doe\nURL:http://example.com/jane\nEND:VCARD",
+        ANDROID_HTTP,
+    ],
+    passes: &[
+        "https://example.com/",
+        "wss://example.com/socket",
+        "mailto:info@example.com",
+        "MECARD:N:Doe,Jane;URL:https://example.com/;;",
+        ANDROID_GOOD,
+    ],
+};
+
+pub const IP_LITERAL_HOST: Rule = Rule {
+    id: "ip-literal-host",
+    severity: Severity::Medium,
+    title: "Link to a raw IP address",
+    rationale: "An IP address tells the reader nothing about who runs the site and no public \
+                certificate vouches for it; phishing kits use them to dodge name-based filters, often \
+                in hex, octal or dotless spellings (0x7f.1, 3232235777) that browsers accept and \
+                readers do not recognise.",
+    fix: "Link to a DNS name the organisation owns, over https.",
+    fires_on: &[
+        "https://192.0.2.10/login",
+        "https://0xC0.0x00.0x02.0x0A/login",
+        "https://3221225994/login",
+        "https://0300.0.02.012/",
+        "https://[2001:db8::1]/",
+    ],
+    passes: &[
+        "https://example.com/",
+        "https://1password.com/",
+        "https://192-0-2-10.example.com/",
+    ],
+};
+
+pub const URL_SHORTENER: Rule = Rule {
+    id: "url-shortener",
+    severity: Severity::Medium,
+    title: "Link through a URL shortener",
+    rationale: "A shortener or dynamic-QR redirector (bit.ly, tinyurl.com, qrco.de...) hides the real \
+                destination from the reader and from this audit, and whoever controls the short link \
+                can point a printed code somewhere else later. The list of hosts is kept in \
+                src/audit/data/url-shorteners.txt.",
+    fix: "Put the final destination in the code.",
+    fires_on: &[
+        "https://bit.ly/3AbCdEf",
+        "https://tinyurl.com/y7abcd",
+        "http://www.qrco.de/bdXyZ",
+    ],
+    passes: &[
+        "https://example.com/bit.ly",
+        "https://notbit.ly/",
+        "https://youtu.be/dQw4w9WgXcQ",
+    ],
+};
+
+pub const SUSPICIOUS_REDIRECT: Rule = Rule {
+    id: "suspicious-redirect",
+    severity: Severity::Low,
+    title: "URL carried in a query parameter",
+    rationale: "A link such as https://trusted.example/out?url=https://evil.example.net/ shows the \
+                trusted host, but an open redirect on it sends the reader on to the URL in the \
+                parameter. Low on its own (many sites carry return URLs); look at where it leads.",
+    fix: "Link to the final destination directly.",
+    fires_on: &[
+        "https://example.com/redirect?url=https://evil.example.net/",
+        "https://example.com/out?next=https%3A%2F%2Fevil.example.net%2Flogin",
+        "https://example.com/out?to=%2F%2Fevil.example.net",
+    ],
+    passes: &[
+        "https://example.com/search?q=qr+codes",
+        "https://example.com/page?return=/home",
+    ],
+};
+
+pub const OPEN_WIFI: Rule = Rule {
+    id: "open-wifi",
+    severity: Severity::Medium,
+    title: "Open Wi-Fi network",
+    rationale: "A network without a key (T:nopass) does not encrypt traffic: anyone nearby can read \
+                it, and anyone can set up a network of the same name that phones join just as \
+                readily (an evil twin). Also reported for guest networks.",
+    fix: "Secure the network with WPA2 or WPA3 (for a public guest network, at least Enhanced Open/OWE) and publish a new code.",
+    fires_on: &["WIFI:T:nopass;S:Cafe;;", "WIFI:S:Lobby;H:false;;"],
+    passes: &["WIFI:T:WPA;S:Office;P:secret123;;", "WIFI:T:SAE;S:Office;;"],
+};
+
+pub const WEAK_WIFI: Rule = Rule {
+    id: "weak-wifi",
+    severity: Severity::High,
+    title: "Wi-Fi network secured with WEP",
+    rationale: "WEP has been broken since 2001: its key can be recovered from captured traffic within \
+                minutes, so the network is as good as open, and the key in the code usually unlocks \
+                other devices configured with it.",
+    fix: "Switch the network to WPA2 or WPA3, change the key and publish a new code.",
+    fires_on: &["WIFI:T:WEP;S:Warehouse;P:0123456789;;"],
+    passes: &[
+        "WIFI:T:WPA;S:Office;P:secret123;;",
+        "WIFI:T:nopass;S:Cafe;;",
+    ],
+};
+
+/// A WireGuard configuration with its private key (a throw-away key pair from the WireGuard
+/// documentation's style of examples; not a real tunnel).
+const WIREGUARD_EXAMPLE: &str = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 10.0.0.2/32\n\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nEndpoint = vpn.example.com:51820\nAllowedIPs = 0.0.0.0/0\n";
+
+/// Android Enterprise provisioning with every risk: Wi-Fi password, http download without a
+/// checksum, encryption skipped.
+const ANDROID_HTTP: &str = r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION":"http://mdm.example.com/dpc.apk","android.app.extra.PROVISIONING_WIFI_SSID":"Office","android.app.extra.PROVISIONING_WIFI_PASSWORD":"Winter2026","android.app.extra.PROVISIONING_SKIP_ENCRYPTION":true}"#;
+
+/// The same enrolment done right: https, a pinned signature checksum, no Wi-Fi key.
+const ANDROID_GOOD: &str = r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION":"https://mdm.example.com/dpc.apk","android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM":"gJD2YwtOiWJHkSMkkIfLRlj-quNqG1fb6v100QmzM9w"}"#;
+
+/// An authenticator export with two accounts (alice@example.com at Example, bob@example.com at
+/// Corp), generated for these examples; the seeds are not real.
+const MIGRATION_EXAMPLE: &str = "otpauth-migration://offline?data=CjgKFDAxMjM0NTY3ODlhYmNkZWZnaGlqEhFhbGljZUBleGFtcGxlLmNvbRoHRXhhbXBsZSABKAEwAgozChRhYmNkZWZnaGlqMDEyMzQ1Njc4ORIPYm9iQGV4YW1wbGUuY29tGgRDb3JwIAEoATACEAEYASAAKAc%3D";
+
+pub const EMBEDDED_SECRET: Rule = Rule {
+    id: "embedded-secret",
+    severity: Severity::Critical,
+    title: "Secret key embedded in the code",
+    rationale: "Some codes carry a key that is the credential itself: the seed of a second factor \
+                (otpauth://), an authenticator export with many seeds (otpauth-migration://), the \
+                private key of a WireGuard tunnel, or an eSIM confirmation code travelling with its \
+                matching ID. Whoever sees or photographs such a code holds the credential.",
+    fix: "Show such codes once, on the owner's screen, never printed or shared; replace the exposed key (re-enrol, new key pair, new activation code).",
+    fires_on: &[
+        "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://hotp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example&counter=0",
+        MIGRATION_EXAMPLE,
+        WIREGUARD_EXAMPLE,
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T$$8419",
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T$8419",
+    ],
+    passes: &[
+        "otpauth://totp/Example:alice@example.com?issuer=Example",
+        "https://example.com/otp",
+        "[Interface]\nAddress = 10.0.0.2/32\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nEndpoint = vpn.example.com:51820\n",
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T",
+        "LPA:1$rsp.example.com$K2-LM3N4P5Q-R6S7T$1.3.6.1.4.1.31746$1",
+    ],
+};
+
+pub const WEAK_OTP: Rule = Rule {
+    id: "weak-otp",
+    severity: Severity::Low,
+    title: "Weak one-time-password parameters",
+    rationale: "RFC 4226 requires a shared secret of at least 128 bits (160 recommended); the popular \
+                16-character base32 example secret is 80. Fewer than 6 digits, or an algorithm other \
+                than SHA1/SHA256/SHA512, make codes easier to guess or unsupported. SHA1 with 6 \
+                digits is the norm and fine.",
+    fix: "Generate a new seed of at least 160 bits (32 base32 characters) with 6 or 8 digits and SHA1 or SHA256, and re-enrol.",
+    fires_on: &[
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example&digits=4",
+    ],
+    passes: &[
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example&algorithm=SHA256&digits=8",
+        MIGRATION_EXAMPLE,
+    ],
+};
+
+pub const MISSING_ISSUER: Rule = Rule {
+    id: "missing-issuer",
+    severity: Severity::Low,
+    title: "OTP code names no issuer",
+    rationale: "Without an issuer (the issuer parameter or an 'Issuer:' label prefix) the \
+                authenticator lists only an account name: users cannot tell which service a code \
+                is for, and a phisher's enrolment for the same name looks identical. A label prefix \
+                that differs from the issuer parameter is reported too: apps disagree on which one \
+                they show.",
+    fix: "Add issuer=Name and the same 'Name:' prefix to the label.",
+    fires_on: &[
+        "otpauth://totp/alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Other",
+    ],
+    passes: &[
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "otpauth://totp/alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example",
+    ],
+};
+
+pub const SKIP_ENCRYPTION: Rule = Rule {
+    id: "skip-encryption",
+    severity: Severity::High,
+    title: "Android enrolment skips storage encryption",
+    rationale: "PROVISIONING_SKIP_ENCRYPTION makes a company-managed device start without encrypting \
+                its storage (on devices where encryption is not forced): company data on a lost or \
+                stolen device can then be read straight from its flash.",
+    fix: "Remove PROVISIONING_SKIP_ENCRYPTION (false is the default) and re-enrol affected devices.",
+    fires_on: &[
+        ANDROID_HTTP,
+        r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_SKIP_ENCRYPTION":"true"}"#,
+    ],
+    passes: &[
+        ANDROID_GOOD,
+        r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver","android.app.extra.PROVISIONING_SKIP_ENCRYPTION":false}"#,
+    ],
+};
+
+pub const MISSING_CHECKSUM: Rule = Rule {
+    id: "missing-checksum",
+    severity: Severity::High,
+    title: "Android enrolment downloads its admin app without a checksum",
+    rationale: "The app downloaded from PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION becomes \
+                device owner, with full control of the device. Without \
+                PROVISIONING_DEVICE_ADMIN_PACKAGE_CHECKSUM or \
+                PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM nothing pins which app that is: \
+                whoever can change the download (a plain-http link, a compromised server) chooses \
+                the device owner. Current Android versions refuse such a code instead.",
+    fix: "Add PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM (the URL-safe base64 SHA-256 of the app's signing certificate) and serve the app over https.",
+    fires_on: &[ANDROID_HTTP],
+    passes: &[
+        ANDROID_GOOD,
+        r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver"}"#,
+    ],
+};
+
 /// Every rule, in the order `qraudit rules` lists them.
 pub fn all() -> &'static [Rule] {
     &[
@@ -402,6 +668,18 @@ pub fn all() -> &'static [Rule] {
         COMMUNITY_CONFLICT,
         UNREADABLE_CODE,
         CONFIG_URL_ESCAPING,
+        // Issue 7: payloads other than Sametime.
+        CLEARTEXT_HTTP,
+        IP_LITERAL_HOST,
+        URL_SHORTENER,
+        SUSPICIOUS_REDIRECT,
+        OPEN_WIFI,
+        WEAK_WIFI,
+        EMBEDDED_SECRET,
+        WEAK_OTP,
+        MISSING_ISSUER,
+        SKIP_ENCRYPTION,
+        MISSING_CHECKSUM,
     ]
 }
 

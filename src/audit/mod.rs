@@ -129,17 +129,27 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
         Payload::Sametime(provisioning) => {
             findings.extend(sametime::audit(provisioning, text, policy))
         }
-        // embedded-password and deceptive-userinfo are about the URL form: any scheme.
-        Payload::Url(web) => findings.extend(web::audit(web, text)),
+        Payload::Url(web) => findings.extend(web::audit(web, text, policy)),
+        Payload::Wifi(w) => findings.extend(wifi::audit(w, policy)),
+        Payload::Otpauth(o) => findings.extend(otp::audit(o)),
+        Payload::OtpauthMigration(m) => findings.extend(otp::audit_migration(m)),
+        Payload::Contact(c) => findings.extend(contact::audit(c, policy)),
+        Payload::Wireguard(w) => findings.extend(secrets::audit_wireguard(w, policy)),
+        Payload::Esim(e) => findings.extend(secrets::audit_esim(e)),
+        Payload::AndroidEnrollment(e) => findings.extend(secrets::audit_android(e, policy)),
         Payload::Text => {}
     }
     policy.apply_overrides(findings)
 }
 
 pub mod conflicts;
+mod contact;
+mod otp;
 pub mod sametime;
+mod secrets;
 mod userid;
-mod web;
+pub mod web;
+mod wifi;
 
 pub use userid::{is_placeholder, looks_like_host_or_url};
 

@@ -1,12 +1,20 @@
 //! Payload classification: what kind of thing a decoded text is.
 //!
 //! `Payload::classify` is the single seam between decoding and auditing: decode produces text,
-//! this module says "Sametime provisioning URL", "web URL" or "plain text" and parses it into
-//! typed fields, and the audit rules work on those fields. It never judges (no severities here)
+//! this module says "Sametime provisioning URL", "Wi-Fi network", "OTP seed", "web URL" or "plain
+//! text" (and the other kinds of `Payload`) and parses it into typed fields, and the audit rules
+//! work on those fields. Each kind has its own file; `docs/payloads.md` documents them. It never judges (no severities here)
 //! and never formats a report. Parsed fields may hold secrets; each payload lists them in
 //! `secrets()` so that the report layer can redact them.
 
+pub mod android_enrollment;
+pub mod contact;
+pub mod esim;
+pub(crate) mod fields;
+pub mod otpauth;
 pub mod sametime;
+pub mod wifi;
+pub mod wireguard;
 
 use serde::Serialize;
 
@@ -19,6 +27,20 @@ pub enum Payload {
     Sametime(sametime::Provisioning),
     /// Any other URL with a scheme (`https://…`, `mailto:…`).
     Url(WebUrl),
+    /// A Wi-Fi network (`WIFI:T:WPA;S:…;P:…;;`).
+    Wifi(wifi::Wifi),
+    /// A one-time-password seed (`otpauth://totp/…`).
+    Otpauth(otpauth::Otpauth),
+    /// An authenticator export carrying many seeds (`otpauth-migration://offline?data=…`).
+    OtpauthMigration(otpauth::Migration),
+    /// A contact card (`MECARD:` or `BEGIN:VCARD`).
+    Contact(contact::Contact),
+    /// A WireGuard tunnel configuration (`[Interface]` … `PrivateKey = …`).
+    Wireguard(wireguard::WireGuard),
+    /// An eSIM activation code (`LPA:1$…`).
+    Esim(esim::Esim),
+    /// An Android Enterprise provisioning JSON object.
+    AndroidEnrollment(android_enrollment::Enrollment),
     /// Text that is not a recognised payload.
     Text,
 }
@@ -44,6 +66,27 @@ impl Payload {
         if let Some(provisioning) = sametime::parse(text) {
             return Payload::Sametime(provisioning);
         }
+        if let Some(w) = wifi::parse(text) {
+            return Payload::Wifi(w);
+        }
+        if let Some(m) = otpauth::parse_migration(text) {
+            return Payload::OtpauthMigration(m);
+        }
+        if let Some(o) = otpauth::parse(text) {
+            return Payload::Otpauth(o);
+        }
+        if let Some(c) = contact::parse(text) {
+            return Payload::Contact(c);
+        }
+        if let Some(w) = wireguard::parse(text) {
+            return Payload::Wireguard(w);
+        }
+        if let Some(e) = esim::parse(text) {
+            return Payload::Esim(e);
+        }
+        if let Some(e) = android_enrollment::parse(text) {
+            return Payload::AndroidEnrollment(e);
+        }
         if let Some(web) = parse_web_url(text) {
             return Payload::Url(web);
         }
@@ -55,6 +98,13 @@ impl Payload {
         match self {
             Payload::Sametime(_) => "sametime",
             Payload::Url(_) => "url",
+            Payload::Wifi(_) => "wifi",
+            Payload::Otpauth(_) => "otpauth",
+            Payload::OtpauthMigration(_) => "otpauth-migration",
+            Payload::Contact(_) => "contact",
+            Payload::Wireguard(_) => "wireguard",
+            Payload::Esim(_) => "esim",
+            Payload::AndroidEnrollment(_) => "android-enrollment",
             Payload::Text => "text",
         }
     }
@@ -69,6 +119,13 @@ impl Payload {
                 .chain(&web.password_as_written)
                 .cloned()
                 .collect(),
+            Payload::Wifi(w) => w.secrets(),
+            Payload::Otpauth(o) => o.secrets(),
+            Payload::OtpauthMigration(m) => m.secrets(),
+            Payload::Contact(c) => c.secrets(),
+            Payload::Wireguard(w) => w.secrets(),
+            Payload::Esim(e) => e.secrets(),
+            Payload::AndroidEnrollment(e) => e.secrets(),
             Payload::Text => Vec::new(),
         }
     }
@@ -81,12 +138,60 @@ impl Payload {
                 Some(host) => format!("{} link to {host}", web.scheme),
                 None => format!("{} link", web.scheme),
             },
+            Payload::Wifi(w) => w.summary(),
+            Payload::Otpauth(o) => o.summary(),
+            Payload::OtpauthMigration(m) => m.summary(),
+            Payload::Contact(c) => c.summary(),
+            Payload::Wireguard(w) => w.summary(),
+            Payload::Esim(e) => e.summary(),
+            Payload::AndroidEnrollment(e) => e.summary(),
             Payload::Text => "text".to_string(),
+        }
+    }
+
+    /// A few plain sentences for a helpdesk: what scanning the code does. `None` for text.
+    pub fn describe(&self) -> Option<String> {
+        Some(match self {
+            Payload::Sametime(p) => p.describe(),
+            Payload::Url(web) => web.describe(),
+            Payload::Wifi(w) => w.describe(),
+            Payload::Otpauth(o) => o.describe(),
+            Payload::OtpauthMigration(m) => m.describe(),
+            Payload::Contact(c) => c.describe(),
+            Payload::Wireguard(w) => w.describe(),
+            Payload::Esim(e) => e.describe(),
+            Payload::AndroidEnrollment(e) => e.describe(),
+            Payload::Text => return None,
+        })
+    }
+}
+
+impl WebUrl {
+    /// What opening the link does, in plain words.
+    pub fn describe(&self) -> String {
+        match (self.scheme.as_str(), &self.host) {
+            ("mailto", _) => "Opens a new e-mail in the mail app.".to_string(),
+            ("tel", _) => "Offers to call a phone number.".to_string(),
+            ("sms", _) => "Opens a text message in the messaging app.".to_string(),
+            ("http" | "https", Some(host)) => format!(
+                "Opens a web page on {host} in the browser{}.",
+                if self.scheme == "http" {
+                    " over an unencrypted connection"
+                } else {
+                    ""
+                }
+            ),
+            (scheme, Some(host)) => {
+                format!("Opens a {scheme} link to {host} in whichever app handles {scheme}.")
+            }
+            (scheme, None) => format!("Opens a {scheme} link in whichever app handles {scheme}."),
         }
     }
 }
 
-fn parse_web_url(text: &str) -> Option<WebUrl> {
+/// Parses a URL with a scheme (not free text); `None` for anything else. Also used for URLs
+/// inside other payloads.
+pub(crate) fn parse_web_url(text: &str) -> Option<WebUrl> {
     let trimmed = text.trim();
     // A URL is one token: free text that merely starts with "note:" is not a URL.
     if trimmed.contains(char::is_whitespace) {
@@ -111,7 +216,7 @@ fn parse_web_url(text: &str) -> Option<WebUrl> {
 
 /// The password of `scheme://user:password@host…` exactly as written: the authority ends at the
 /// first `/`, `?` or `#`, the userinfo at its last `@`, and the user at the first `:`.
-fn raw_password(text: &str) -> Option<String> {
+pub(crate) fn raw_password(text: &str) -> Option<String> {
     let (_, rest) = text.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let (userinfo, _) = authority.rsplit_once('@')?;
@@ -128,6 +233,129 @@ mod tests {
         assert_eq!(Payload::classify("https://example.com/a").kind(), "url");
         assert_eq!(Payload::classify("hello world").kind(), "text");
         assert_eq!(Payload::classify("note: see https://x.y").kind(), "text");
+    }
+
+    #[test]
+    fn classifies_every_kind() {
+        for (text, kind) in [
+            (
+                "hclsametime://stproxy.example.com/?action=AddCommunity",
+                "sametime",
+            ),
+            ("https://example.com/", "url"),
+            ("WIFI:T:WPA;S:Office;P:x;;", "wifi"),
+            (" wifi:S:Cafe;;", "wifi"),
+            ("otpauth://totp/E:a?secret=AAAA", "otpauth"),
+            ("otpauth-migration://offline?data=AA", "otpauth-migration"),
+            ("MECARD:N:Doe,Jane;;", "contact"),
+            ("BEGIN:VCARD\nFN:Jane\nEND:VCARD", "contact"),
+            ("[Interface]\nPrivateKey = x\n", "wireguard"),
+            ("LPA:1$rsp.example.com$ABC", "esim"),
+            (
+                "{\"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME\": \"a/.B\"}",
+                "android-enrollment",
+            ),
+            ("{\"a\": 1}", "text"),
+            ("hello", "text"),
+        ] {
+            assert_eq!(Payload::classify(text).kind(), kind, "{text:?}");
+            let json = serde_json::to_value(Payload::classify(text)).unwrap();
+            assert_eq!(json["kind"], kind, "{text:?}");
+        }
+    }
+
+    /// For every kind that carries a secret: the payload JSON never holds it, the redactor
+    /// built from `secrets()` removes it from the text, and the whole report of the code (text,
+    /// payload, summary, description, every finding) holds no fragment of it.
+    #[test]
+    fn no_secret_survives_serialization_or_redaction() {
+        use crate::analyze::{AnalysisOptions, analyze_text};
+        use crate::redact::Redactor;
+        let migration = otpauth::tests::migration_uri(&[(b"sEcReTsEeD-0123456789", "a", "b")]);
+        let migration_data = migration.split_once("data=").unwrap().1.to_string();
+        let seed_b32 = otpauth::base32_encode(b"sEcReTsEeD-0123456789");
+        let cases: Vec<(String, Vec<String>)> = vec![
+            ("https://bob:Hunt%3Ber2@example.com/".into(), vec!["Hunt%3Ber2".into(), "Hunt;er2".into()]),
+            (
+                r#"WIFI:T:WPA;S:Office;P:Pa\;ss\"W0rdZ;;"#.into(),
+                vec![r#"Pa;ss"W0rdZ"#.into(), r#"Pa\;ss\"W0rdZ"#.into(), "W0rdZ".into()],
+            ),
+            (r#"WIFI:T:WEP;S:Old;P:"0123ABCDEF";;"#.into(), vec!["0123ABCDEF".into()]),
+            (
+                "WIFI:T:WPA2-EAP;S:Corp;E:PEAP;I:jdoe;P:Corp0rateZ;;".into(),
+                vec!["Corp0rateZ".into()],
+            ),
+            (
+                "otpauth://totp/E:a?secret=hxdm%20vjec%20jjws%20rb3h&issuer=E".into(),
+                vec!["hxdm".into(), "HXDM".into(), "vjec".into(), "jjws".into()],
+            ),
+            (migration.clone(), vec![migration_data.clone(), seed_b32.clone(), migration_data[10..30].to_string()]),
+            (
+                r"MECARD:N:X;URL:https://bob:Car\;dPw@example.com/;;".into(),
+                vec!["Car;dPw".into(), r"Car\;dPw".into(), "dPw".into()],
+            ),
+            (
+                "BEGIN:VCARD\nFN:X\nURL:https://bob:VcardPw9@example.com/\nEND:VCARD".into(),
+                vec!["VcardPw9".into()],
+            ),
+            (
+                "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n[Peer]\nPresharedKey = FpCyhws9cxwWoV4xELtfJvjJN+zQVRPISllRWgeopVE=\nEndpoint = vpn.example.com:51820\n".into(),
+                vec!["yAnz5TF".into(), "FpCyhws9".into()],
+            ),
+            ("LPA:1$rsp.example.com$ABC$$84190".into(), vec!["84190".into()]),
+            (
+                r#"{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"a/.B","android.app.extra.PROVISIONING_WIFI_SSID":"Staging","android.app.extra.PROVISIONING_WIFI_PASSWORD":"An\"dr0idPw","android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE":{"com.example.ENROLLMENT_TOKEN":"T0ken-xyz"}}"#.into(),
+                vec!["dr0idPw".into(), "T0ken-xyz".into()],
+            ),
+        ];
+        for (text, fragments) in cases {
+            let payload = Payload::classify(&text);
+            assert_ne!(payload.kind(), "text", "{text:?}");
+            let json = serde_json::to_string(&payload).unwrap();
+            let redacted = Redactor::new(payload.secrets(), false).apply(&text);
+            let report = analyze_text("x", 1, &text, &AnalysisOptions::default()).report;
+            let report_json = serde_json::to_string(&report).unwrap();
+            assert!(
+                report
+                    .findings
+                    .iter()
+                    .any(|f| f.severity >= crate::audit::Severity::Critical),
+                "{text:?}: {report_json}"
+            );
+            for fragment in &fragments {
+                assert!(
+                    !json.contains(fragment.as_str()),
+                    "{fragment} in payload JSON {json}"
+                );
+                assert!(
+                    !redacted.contains(fragment.as_str()),
+                    "{fragment} in redacted text {redacted}"
+                );
+                assert!(
+                    !report_json.contains(fragment.as_str()),
+                    "{fragment} in report {report_json}"
+                );
+            }
+            // And with --show-secrets the text is there, so the assertions above are not vacuous.
+            let shown = analyze_text(
+                "x",
+                1,
+                &text,
+                &AnalysisOptions {
+                    show_secrets: true,
+                    ..AnalysisOptions::default()
+                },
+            );
+            assert!(
+                fragments.iter().any(|f| shown
+                    .report
+                    .text
+                    .as_deref()
+                    .unwrap()
+                    .contains(f.as_str())),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -131,8 +131,10 @@ fn every_suggested_url_parses_and_clears_its_rule() {
             let findings = audit_str(example, &policy);
             for f in findings.iter().filter(|f| f.rule == rule.id) {
                 let Some(url) = &f.suggested_url else {
+                    // Only URLs have a blind-safe rewrite: a Wi-Fi key cannot just be dropped.
+                    let is_url = matches!(Payload::classify(example).kind(), "sametime" | "url");
                     assert!(
-                        !ALWAYS_SUGGESTED.contains(&rule.id),
+                        !(is_url && ALWAYS_SUGGESTED.contains(&rule.id)),
                         "{} gave no suggestion for {example:?}",
                         rule.id
                     );
