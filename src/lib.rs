@@ -11,6 +11,7 @@ pub mod analyze;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod container;
 pub mod decode;
 pub mod exit;
 pub mod payload;
