@@ -511,3 +511,73 @@ fn describe_bytes(bytes: &[u8]) -> String {
         format!("unknown binary data starting with {magic}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::{Kind, Part, Render};
+
+    const URL: &str = "hclsametime://stproxy.example.com/?action=AddCommunity";
+
+    fn code_image() -> image::GrayImage {
+        qrcode::QrCode::new(URL.as_bytes())
+            .unwrap()
+            .render::<image::Luma<u8>>()
+            .module_dimensions(6, 6)
+            .build()
+    }
+
+    fn part(location: &str, content: Content) -> Part {
+        Part {
+            location: location.to_string(),
+            content,
+        }
+    }
+
+    #[test]
+    fn container_parts_keep_codes_beside_failures_and_skip_repeats() {
+        let mut png = Vec::new();
+        code_image()
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let expansion = Expansion {
+            kind: Kind::Pdf,
+            parts: vec![
+                part("f.pdf!page-1!Im1", Content::Image(png)),
+                // The page rendering shows the same code again: not reported twice.
+                part(
+                    "f.pdf!page-1",
+                    Content::Render(Render::new(|| Ok(code_image()), true)),
+                ),
+                part(
+                    "f.pdf!page-2",
+                    Content::Render(Render::new(|| Err("no renderer".to_string()), true)),
+                ),
+                part("f.pdf!page-3!Im1", Content::Image(b"not an image".to_vec())),
+                part("f.pdf!page-3", Content::Text(URL.to_string())),
+            ],
+            errors: vec!["f.pdf!page-4: something broke".to_string()],
+            notes: Vec::new(),
+        };
+        let processed = process_container("f.pdf", expansion, &ScanConfig::default());
+        let report = processed.report;
+        let found: Vec<(&str, u32)> = report
+            .codes
+            .iter()
+            .map(|c| (c.location.as_str(), c.index))
+            .collect();
+        assert_eq!(found, vec![("f.pdf!page-1!Im1", 1), ("f.pdf!page-3", 1)]);
+        assert_eq!(report.images, Some(2));
+        assert_eq!(report.status, Status::Error);
+        assert_eq!(
+            report.error.as_deref(),
+            Some("f.pdf!page-4: something broke; f.pdf!page-3!Im1: not a supported image")
+        );
+        assert_eq!(
+            report.warnings,
+            vec!["f.pdf!page-2: was not rendered: no renderer".to_string()]
+        );
+        assert_eq!(report.media_type.as_deref(), Some("application/pdf"));
+        assert_eq!(processed.provisionings.len(), 2);
+    }
+}

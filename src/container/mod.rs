@@ -139,6 +139,17 @@ pub struct Render {
 }
 
 impl Render {
+    /// A drawing that `job` rasterises; `optional` as the field says.
+    pub fn new(
+        job: impl FnOnce() -> Result<GrayImage, String> + Send + 'static,
+        optional: bool,
+    ) -> Self {
+        Render {
+            job: Box::new(job),
+            optional,
+        }
+    }
+
     /// Rasterises the drawing. May take long (the caller's time budget applies) and may panic
     /// inside a renderer (the caller isolates it).
     pub fn run(self) -> Result<GrayImage, String> {
