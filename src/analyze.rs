@@ -27,6 +27,8 @@ pub struct AnalyzedCode {
     pub report: CodeReport,
     pub provisioning: Option<Provisioning>,
     pub redactor: Redactor,
+    /// Masks the code's secrets even under `--show-secrets` (for fingerprints).
+    pub masking: Redactor,
 }
 
 /// Analyses a decoded (or unreadable) symbol.
@@ -71,13 +73,15 @@ pub fn analyze_symbol(
                     symbol: Some(symbol_report),
                     payload: serde_json::json!({ "kind": "unreadable" }),
                     summary: "unreadable QR symbol".to_string(),
+                    payload_digest: "unreadable".to_string(),
                     description: None,
                     findings: findings
                         .iter()
-                        .map(|f| finding_report(f, &redactor))
+                        .map(|f| finding_report(f, &redactor, &redactor))
                         .collect(),
                 },
                 provisioning: None,
+                masking: redactor.clone(),
                 redactor,
             }
         }
@@ -97,6 +101,10 @@ pub fn analyze_text(
     let mut payload_json = serde_json::to_value(&payload).unwrap_or(serde_json::Value::Null);
     redactor.apply_json(&mut payload_json);
     let summary = redactor.apply(&payload.summary());
+    // Digest of the masked text even with --show-secrets, so that fingerprints never depend on
+    // (and can never be used to guess) a secret.
+    let masking = Redactor::new(payload.secrets(), false);
+    let payload_digest = crate::fingerprint::sha256_hex(masking.apply(text).as_bytes());
     let description = match &payload {
         Payload::Sametime(p) => Some(redactor.apply(&p.describe())),
         _ => None,
@@ -114,19 +122,22 @@ pub fn analyze_text(
             symbol: None,
             payload: payload_json,
             summary,
+            payload_digest,
             description,
             findings: findings
                 .iter()
-                .map(|f| finding_report(f, &redactor))
+                .map(|f| finding_report(f, &redactor, &masking))
                 .collect(),
         },
         provisioning,
         redactor,
+        masking,
     }
 }
 
-/// The report form of a finding, redacted.
-pub fn finding_report(finding: &Finding, redactor: &Redactor) -> FindingReport {
+/// The report form of a finding, redacted by `redactor` (which `--show-secrets` disables) and,
+/// for its fingerprint, by `masking` (which it never does).
+pub fn finding_report(finding: &Finding, redactor: &Redactor, masking: &Redactor) -> FindingReport {
     FindingReport {
         rule: finding.rule.clone(),
         severity: finding.severity,
@@ -134,6 +145,10 @@ pub fn finding_report(finding: &Finding, redactor: &Redactor) -> FindingReport {
         evidence: redactor.apply_opt(finding.evidence.as_deref()),
         fix: redactor.apply_opt(finding.fix.as_deref()),
         suggested_url: redactor.apply_opt(finding.suggested_url.as_deref()),
+        // Assigned when the report is assembled, once the code's location is final.
+        fingerprint: String::new(),
+        masked_evidence: masking.apply_opt(finding.evidence.as_deref()),
+        suppressed: None,
     }
 }
 

@@ -28,6 +28,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Audit provisioning URLs (or any code text) given as arguments, or one per line on stdin with `-`.
     Check(CheckArgs),
+    /// Merge the JSON/JSONL reports of `scan --shard I/N` runs into one report.
+    Merge(MergeArgs),
     /// List every audit rule.
     Rules,
     /// Explain one audit rule.
@@ -79,6 +81,12 @@ pub struct ScanArgs {
     /// Add load and decode times per input to JSON/JSONL reports.
     #[arg(long)]
     pub timings: bool,
+    /// Scan only shard I of N (by a hash of each path), e.g. 2/8; `qraudit merge` joins the shards.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::scan::Shard>,
+    /// An earlier JSON report: findings whose fingerprints are in it are suppressed.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -97,6 +105,17 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON or JSONL reports of the shards.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Report format (default: table on a terminal, json otherwise or with --output).
     #[arg(short, long, value_enum)]
@@ -107,6 +126,18 @@ pub struct OutputArgs {
     /// Exit 1 when a finding is at or above this severity [default: medium, or the policy file's fail_on].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+    /// Also write a JSON report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 log to this file (for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Write the full JSON report, suppressed findings included, to use later as --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Include suppressed findings (baseline, ignore entries) in the report.
+    #[arg(long)]
+    pub show_suppressed: bool,
     /// Show passwords, Wi-Fi keys and OTP seeds instead of masking them.
     #[arg(long)]
     pub show_secrets: bool,
@@ -133,6 +164,7 @@ pub enum Format {
     Table,
     Json,
     Jsonl,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

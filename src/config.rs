@@ -11,12 +11,10 @@ use crate::analyze::AnalysisOptions;
 use crate::audit::Severity;
 use crate::cli::{Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::container::ContainerLimits;
-use crate::policy::Policy;
+use crate::policy::{FailOn, Policy, PolicyError};
 use crate::scan::ScanConfig;
 use crate::source::WalkOptions;
-
-/// The policy file read when `--policy` is not given and it exists in the current folder.
-pub const DEFAULT_POLICY_FILE: &str = "qraudit.toml";
+use crate::suppress::{Baseline, Suppressor};
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -24,6 +22,8 @@ pub enum ConfigError {
     BadTimeout(f64),
     #[error("{0}")]
     Policy(String),
+    #[error("{0}")]
+    Baseline(String),
 }
 
 /// How and where the report is written.
@@ -37,6 +37,11 @@ pub struct OutputConfig {
     pub summary: bool,
     /// Progress bar on stderr.
     pub progress: bool,
+    /// Further reports written to files, besides the main one.
+    pub extra: Vec<(Format, PathBuf)>,
+    /// Where to write the full JSON report for use as a baseline.
+    pub write_baseline: Option<PathBuf>,
+    pub show_suppressed: bool,
 }
 
 pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
@@ -45,7 +50,10 @@ pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
         .unwrap_or_else(|| default_format(args.output.as_deref()));
     let fail_on = match args.fail_on {
         Some(level) => level.threshold(),
-        None => policy.fail_on.or(Some(Severity::Medium)),
+        None => match policy.fail_on_or(FailOn::At(Severity::Medium)) {
+            FailOn::Never => None,
+            FailOn::At(severity) => Some(severity),
+        },
     };
     OutputConfig {
         format,
@@ -53,6 +61,12 @@ pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
         fail_on,
         summary: !args.quiet,
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        extra: [(Format::Json, &args.json), (Format::Sarif, &args.sarif)]
+            .into_iter()
+            .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
+            .collect(),
+        write_baseline: args.write_baseline.clone(),
+        show_suppressed: args.show_suppressed,
     }
 }
 
@@ -60,6 +74,7 @@ pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
 fn default_format(output: Option<&Path>) -> Format {
     match output {
         Some(path) if path.extension().is_some_and(|e| e == "jsonl") => Format::Jsonl,
+        Some(path) if path.extension().is_some_and(|e| e == "sarif") => Format::Sarif,
         Some(_) => Format::Json,
         None if std::io::stdout().is_terminal() => Format::Table,
         None => Format::Json,
@@ -68,16 +83,16 @@ fn default_format(output: Option<&Path>) -> Format {
 
 /// The policy from `--policy`, or `./qraudit.toml` when present, with the flags added to it.
 pub fn resolve_policy(args: &PolicyArgs) -> Result<Policy, ConfigError> {
+    let policy_error = |e: PolicyError| ConfigError::Policy(e.to_string());
     let mut policy = match &args.policy {
-        Some(path) => Policy::load(path).map_err(|e| ConfigError::Policy(e.to_string()))?,
-        None if Path::new(DEFAULT_POLICY_FILE).is_file() => {
-            Policy::load(Path::new(DEFAULT_POLICY_FILE))
-                .map_err(|e| ConfigError::Policy(e.to_string()))?
-        }
-        None => Policy::default(),
+        Some(path) => Policy::load(path).map_err(policy_error)?,
+        None => Policy::load_default_in(Path::new("."))
+            .map_err(policy_error)?
+            .unwrap_or_default(),
     };
-    policy.allowed_hosts.extend(args.allow_host.iter().cloned());
-    policy.allowed_ports.extend(args.allow_port.iter().copied());
+    policy
+        .merge_flags(&args.allow_host, &args.allow_port)
+        .map_err(policy_error)?;
     Ok(policy)
 }
 
@@ -94,6 +109,14 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
     }
     let policy = resolve_policy(&args.policy)?;
     let output = output_config(&args.output, &policy);
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::load(path).map_err(ConfigError::Baseline)?),
+        None => None,
+    };
+    let suppress = Suppressor {
+        ignores: policy.ignores.clone(),
+        baseline,
+    };
     let config = ScanConfig {
         paths: args.paths.clone(),
         walk: WalkOptions {
@@ -111,6 +134,8 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
             max_page_pixels: args.max_page_pixels,
         },
         timings: args.timings,
+        shard: args.shard,
+        suppress,
         analysis: analysis_options(policy, &args.output),
         ..ScanConfig::default()
     };

@@ -8,20 +8,24 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::audit::catalogue;
-use crate::cli::{CheckArgs, Cli, Command, Format, ScanArgs};
+use crate::cli::{CheckArgs, Cli, Command, Format, MergeArgs, ScanArgs};
 use crate::config::{self, OutputConfig};
 use crate::exit::ExitStatus;
+use crate::merge;
 use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{InputReport, Report};
+use crate::report::sarif::SarifExporter;
 use crate::report::table::TableExporter;
 use crate::report::{Exporter, summary_line};
 use crate::scan;
+use crate::suppress::{self, Suppressor};
 
 /// Runs the command and returns the exit status; errors are printed to stderr here.
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Scan(args) => run_scan(&args),
         Command::Check(args) => run_check(&args),
+        Command::Merge(args) => run_merge(&args),
         Command::Rules => write_stdout(rules_text().as_bytes()).map(|_| ExitStatus::Clean),
         Command::Explain { rule } => run_explain(&rule),
     };
@@ -51,10 +55,14 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
             bar.tick();
         }
         if let Some(writer) = stream.as_mut() {
-            json::record_streamed(&mut streamed, input);
+            let mut shown = input.clone();
+            if !output.show_suppressed {
+                suppress::strip_input(&mut shown);
+            }
+            json::record_streamed(&mut streamed, &shown);
             if !stop_writing
                 && let Err(err) = writer
-                    .write_all(&json::input_line(input))
+                    .write_all(&json::input_line(&shown))
                     .and_then(|_| writer.flush())
             {
                 // A reader that went away (`| head`) is not an error; stop writing either way.
@@ -69,19 +77,16 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    match stream.as_mut() {
-        Some(writer) => {
-            finish_stream(writer, &json::summary_line(&report, &streamed))?;
-            if let Some(err) = write_failed {
-                return Err(format!("cannot write the report: {err}"));
-            }
+    if let Some(writer) = stream.as_mut() {
+        finish_stream(
+            writer,
+            &json::summary_line(&shown(&report, &output), &streamed),
+        )?;
+        if let Some(err) = write_failed {
+            return Err(format!("cannot write the report: {err}"));
         }
-        None => write_report(&report, &output)?,
     }
-    if output.summary {
-        eprintln!("{}", summary_line(&report, started.elapsed()));
-    }
-    Ok(ExitStatus::for_report(&report, output.fail_on))
+    conclude(&report, &output, stream.is_none(), started)
 }
 
 fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
@@ -101,26 +106,82 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
             texts.push(text.clone());
         }
     }
+    let suppressor = Suppressor {
+        ignores: policy.ignores.clone(),
+        baseline: None,
+    };
     let analysis = config::analysis_options(policy, &args.output);
-    let report = scan::check_texts(&texts, &analysis);
-    match output.format {
+    let report = scan::check_texts(&texts, &analysis, &suppressor);
+    conclude(&report, &output, true, started)
+}
+
+fn run_merge(args: &MergeArgs) -> Result<ExitStatus, String> {
+    let started = Instant::now();
+    let policy = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
+    let output = config::output_config(&args.output, &policy);
+    let mut reports = Vec::new();
+    for path in &args.reports {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        reports.push(merge::parse_report(&text).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    let report = merge::merge(reports, &policy);
+    conclude(&report, &output, true, started)
+}
+
+/// Writes the main report (unless it was streamed), the extra reports and the baseline, prints
+/// the summary line, and decides the exit status.
+fn conclude(
+    report: &Report,
+    output: &OutputConfig,
+    write_main: bool,
+    started: Instant,
+) -> Result<ExitStatus, String> {
+    let shown = shown(report, output);
+    if write_main {
+        let mut writer = open_output(output)?;
+        finish_stream(&mut writer, &render(output.format, &shown))?;
+    }
+    for (format, path) in &output.extra {
+        std::fs::write(path, render(*format, &shown))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &output.write_baseline {
+        std::fs::write(path, JsonExporter.serialize(report))
+            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
+    }
+    if output.summary {
+        eprintln!("{}", summary_line(report, started.elapsed()));
+    }
+    Ok(ExitStatus::for_report(report, output.fail_on))
+}
+
+/// The report as shown: without suppressed findings unless `--show-suppressed`.
+fn shown(report: &Report, output: &OutputConfig) -> Report {
+    if output.show_suppressed {
+        report.clone()
+    } else {
+        suppress::without_suppressed(report)
+    }
+}
+
+/// A whole report in one format.
+fn render(format: Format, report: &Report) -> Vec<u8> {
+    match format {
+        Format::Json => JsonExporter.serialize(report),
+        Format::Sarif => SarifExporter.serialize(report),
+        Format::Table => TableExporter { width: None }.serialize(report),
         Format::Jsonl => {
-            let mut writer = open_output(&output)?;
             let mut streamed = StreamedCounts::new();
             let mut bytes = Vec::new();
             for input in &report.inputs {
                 bytes.extend(json::input_line(input));
                 json::record_streamed(&mut streamed, input);
             }
-            bytes.extend(json::summary_line(&report, &streamed));
-            finish_stream(&mut writer, &bytes)?;
+            bytes.extend(json::summary_line(report, &streamed));
+            bytes
         }
-        _ => write_report(&report, &output)?,
     }
-    if output.summary {
-        eprintln!("{}", summary_line(&report, started.elapsed()));
-    }
-    Ok(ExitStatus::for_report(&report, output.fail_on))
 }
 
 fn run_explain(rule_id: &str) -> Result<ExitStatus, String> {
@@ -172,15 +233,6 @@ fn progress_bar() -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-fn write_report(report: &Report, output: &OutputConfig) -> Result<(), String> {
-    let bytes = match output.format {
-        Format::Json | Format::Jsonl => JsonExporter.serialize(report),
-        Format::Table => TableExporter { width: None }.serialize(report),
-    };
-    let mut writer = open_output(output)?;
-    finish_stream(&mut writer, &bytes)
 }
 
 fn open_output(output: &OutputConfig) -> Result<Box<dyn Write>, String> {

@@ -24,15 +24,15 @@ use std::time::{Duration, Instant};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use thiserror::Error;
 
-use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
-use crate::audit::conflicts;
+use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text};
 use crate::container::{self, ContainerLimits, Content, Expansion};
+use crate::crosscode::{self, SametimeCode};
 use crate::decode::load;
 use crate::decode::{self, DecodeOptions, DecodeOutcome};
-use crate::payload::sametime::Provisioning;
-use crate::redact::Redactor;
 use crate::report::model::{InputReport, Report, Status, Summary, Timing, Tool};
 use crate::source::{self, Input, SourceError, WalkOptions};
+use crate::suppress::Suppressor;
+use sha2::Digest;
 
 /// Everything a scan needs, fully resolved from flags and the policy file.
 #[derive(Debug, Clone)]
@@ -50,6 +50,49 @@ pub struct ScanConfig {
     pub containers: ContainerLimits,
     /// Record per-input timings in the report.
     pub timings: bool,
+    /// Scan only this shard of the inputs.
+    pub shard: Option<Shard>,
+    /// Baseline and ignore entries.
+    pub suppress: Suppressor,
+}
+
+/// `--shard I/N`: the inputs whose path hashes to I (1-based) modulo N. The hash is SHA-256 of
+/// the path as displayed, so every machine running the same command on the same checkout
+/// agrees on the split, and the N shards are disjoint and cover everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    pub fn includes(self, path: &str) -> bool {
+        let digest = sha2::Sha256::digest(path.as_bytes());
+        let mut head = [0u8; 8];
+        head.copy_from_slice(&digest[..8]);
+        u64::from_be_bytes(head) % self.count == self.index - 1
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let usage = || format!("'{s}' is not I/N with 1 <= I <= N (e.g. 2/8)");
+        let (index, count) = s.split_once('/').ok_or_else(usage)?;
+        let index: u64 = index.trim().parse().map_err(|_| usage())?;
+        let count: u64 = count.trim().parse().map_err(|_| usage())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(usage());
+        }
+        Ok(Shard { index, count })
+    }
 }
 
 impl Default for ScanConfig {
@@ -65,6 +108,8 @@ impl Default for ScanConfig {
             analysis: AnalysisOptions::default(),
             containers: ContainerLimits::default(),
             timings: false,
+            shard: None,
+            suppress: Suppressor::default(),
         }
     }
 }
@@ -81,8 +126,8 @@ pub enum ScanError {
 /// One finished input, with what the cross-code rules need.
 struct Processed {
     report: InputReport,
-    /// (code position in `report.codes`, the provisioning URL, the code's redactor).
-    provisionings: Vec<(usize, Provisioning, Redactor)>,
+    /// The input's Sametime codes (their `input` index is set when the report is assembled).
+    provisionings: Vec<SametimeCode>,
 }
 
 /// Scans every input under `config.paths`. `on_input` sees each input's report as soon as it is
@@ -105,22 +150,33 @@ pub fn scan(
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
-                walk.enumerate()
-                    .par_bridge()
-                    .for_each_with(sender, |sender, (position, item)| {
-                        let processed = match item {
-                            Ok(input) => process_input(&input, config),
-                            Err(err) => Processed {
-                                report: InputReport::failed(err.display, err.message),
-                                provisionings: Vec::new(),
-                            },
-                        };
-                        // The receiver lives until every sender is gone; a failed send cannot happen.
-                        let _ = sender.send((position, processed));
-                    });
+                // Sharding filters the walk itself, so a shard never even reads the others' files.
+                walk.filter(|item| {
+                    let display = match item {
+                        Ok(input) => &input.display,
+                        Err(err) => &err.display,
+                    };
+                    config.shard.is_none_or(|shard| shard.includes(display))
+                })
+                .enumerate()
+                .par_bridge()
+                .for_each_with(sender, |sender, (position, item)| {
+                    let processed = match item {
+                        Ok(input) => process_input(&input, config),
+                        Err(err) => Processed {
+                            report: InputReport::failed(err.display, err.message),
+                            provisionings: Vec::new(),
+                        },
+                    };
+                    // The receiver lives until every sender is gone; a failed send cannot happen.
+                    let _ = sender.send((position, processed));
+                });
             });
         });
-        for (position, processed) in receiver {
+        for (position, mut processed) in receiver {
+            // Fingerprints and suppressions are known per input, so streamed lines carry them.
+            crate::fingerprint::assign_input(&mut processed.report);
+            config.suppress.apply_input(&mut processed.report);
             on_input(&processed.report);
             finished.push((position, processed));
         }
@@ -129,11 +185,13 @@ pub fn scan(
     Ok(assemble(
         finished.into_iter().map(|(_, p)| p).collect(),
         &config.analysis,
+        &config.suppress,
+        config.shard,
     ))
 }
 
 /// Audits texts given directly (`qraudit check`); each text is one input named `text:N`.
-pub fn check_texts(texts: &[String], analysis: &AnalysisOptions) -> Report {
+pub fn check_texts(texts: &[String], analysis: &AnalysisOptions, suppress: &Suppressor) -> Report {
     let processed = texts
         .iter()
         .enumerate()
@@ -149,49 +207,33 @@ pub fn check_texts(texts: &[String], analysis: &AnalysisOptions) -> Report {
             }
         })
         .collect();
-    assemble(processed, analysis)
+    assemble(processed, analysis, suppress, None)
 }
 
 /// Applies the cross-code rules, then builds the report and its summary.
-fn assemble(processed: Vec<Processed>, analysis: &AnalysisOptions) -> Report {
+fn assemble(
+    processed: Vec<Processed>,
+    analysis: &AnalysisOptions,
+    suppress: &Suppressor,
+    shard: Option<Shard>,
+) -> Report {
     let mut inputs: Vec<InputReport> = Vec::with_capacity(processed.len());
-    let mut provisionings: Vec<((usize, usize), Provisioning, Redactor)> = Vec::new();
-    for (input_index, p) in processed.into_iter().enumerate() {
-        for (code_index, provisioning, redactor) in p.provisionings {
-            provisionings.push(((input_index, code_index), provisioning, redactor));
+    let mut sametime_codes = Vec::new();
+    for (input, p) in processed.into_iter().enumerate() {
+        for code in p.provisionings {
+            sametime_codes.push(SametimeCode { input, ..code });
         }
         inputs.push(p.report);
     }
-    let items: Vec<(usize, &Provisioning)> = provisionings
-        .iter()
-        .enumerate()
-        .map(|(i, (_, p, _))| (i, p))
-        .collect();
-    let conflict_findings =
-        conflicts::community_conflicts(&items)
-            .into_iter()
-            .flat_map(|(item, finding)| {
-                analysis
-                    .policy
-                    .apply_overrides(vec![finding])
-                    .into_iter()
-                    .map(move |finding| (item, finding))
-            });
-    for (item, finding) in conflict_findings {
-        if let Some(((input_index, code_index), _, redactor)) = provisionings.get(item)
-            && let Some(code) = inputs
-                .get_mut(*input_index)
-                .and_then(|input| input.codes.get_mut(*code_index))
-        {
-            code.findings.push(finding_report(&finding, redactor));
-        }
-    }
+    crosscode::apply(&mut inputs, &sametime_codes, &analysis.policy);
     let mut notes = Vec::new();
-    if analysis.policy.allowed_hosts.is_empty() {
-        notes.push(
-            "hosts were not checked: no allowed hosts are configured (--allow-host or allowed_hosts in the policy file)"
-                .to_string(),
-        );
+    if !analysis.policy.hosts_checked() {
+        notes.push(HOSTS_NOT_CHECKED.to_string());
+    }
+    if let Some(shard) = shard {
+        notes.push(format!(
+            "shard {shard}: only this shard's inputs were scanned; `qraudit merge` combines the shards' reports"
+        ));
     }
     let mut report = Report {
         schema_version: crate::report::model::SCHEMA_VERSION,
@@ -200,19 +242,32 @@ fn assemble(processed: Vec<Processed>, analysis: &AnalysisOptions) -> Report {
         notes,
         inputs,
     };
-    report.recount();
+    finish(&mut report, suppress);
     report
 }
 
+/// The note of a run whose policy lists no allowed hosts.
+pub const HOSTS_NOT_CHECKED: &str = "hosts were not checked: no allowed hosts are configured (--allow-host or allowed_hosts in the policy file)";
+
+/// Fingerprints, suppressions and the summary: the last steps of every report.
+pub fn finish(report: &mut Report, suppressor: &Suppressor) {
+    crate::fingerprint::assign(report);
+    suppressor.apply(report);
+    report.recount();
+}
+
 /// Moves the analysed codes into the input's report, keeping their provisioning URLs aside.
-fn collect_provisionings(
-    report: &mut InputReport,
-    codes: Vec<AnalyzedCode>,
-) -> Vec<(usize, Provisioning, Redactor)> {
+fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> Vec<SametimeCode> {
     let mut provisionings = Vec::new();
     for code in codes {
         if let Some(provisioning) = code.provisioning {
-            provisionings.push((report.codes.len(), provisioning, code.redactor));
+            provisionings.push(SametimeCode {
+                input: 0,
+                code: report.codes.len(),
+                provisioning,
+                redactor: code.redactor,
+                masking: code.masking,
+            });
         }
         report.codes.push(code.report);
     }
@@ -221,6 +276,12 @@ fn collect_provisionings(
 
 /// Reads, sniffs, decodes and analyses one input. Never fails: problems become the report's error.
 fn process_input(input: &Input, config: &ScanConfig) -> Processed {
+    let mut processed = examine_input(input, config);
+    processed.report.relative_path = input.relative.clone();
+    processed
+}
+
+fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
     let no_codes = |report| Processed {
         report,
         provisionings: Vec::new(),

@@ -125,14 +125,23 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
             .with_evidence(shown),
         );
     }
-    if let Payload::Sametime(provisioning) = payload {
-        findings.extend(sametime::audit(provisioning, text, policy));
+    match payload {
+        Payload::Sametime(provisioning) => {
+            findings.extend(sametime::audit(provisioning, text, policy))
+        }
+        // embedded-password and deceptive-userinfo are about the URL form: any scheme.
+        Payload::Url(web) => findings.extend(web::audit(web, text)),
+        Payload::Text => {}
     }
     policy.apply_overrides(findings)
 }
 
 pub mod conflicts;
 pub mod sametime;
+mod userid;
+mod web;
+
+pub use userid::{is_placeholder, looks_like_host_or_url};
 
 #[cfg(test)]
 mod tests {

@@ -29,9 +29,13 @@ pub struct WebUrl {
     pub scheme: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The password of the userinfo, when there is one (a secret).
+    /// The password of the userinfo, percent-decoded, when there is one (a secret).
     #[serde(skip)]
     pub password: Option<String>,
+    /// The same password as spelled in the text (it may differ from the decoded form, and from
+    /// the `url` crate's normalised form): redaction must mask every spelling.
+    #[serde(skip)]
+    pub password_as_written: Option<String>,
 }
 
 impl Payload {
@@ -59,7 +63,12 @@ impl Payload {
     pub fn secrets(&self) -> Vec<String> {
         match self {
             Payload::Sametime(p) => p.secrets(),
-            Payload::Url(web) => web.password.iter().cloned().collect(),
+            Payload::Url(web) => web
+                .password
+                .iter()
+                .chain(&web.password_as_written)
+                .cloned()
+                .collect(),
             Payload::Text => Vec::new(),
         }
     }
@@ -96,7 +105,18 @@ fn parse_web_url(text: &str) -> Option<WebUrl> {
         scheme: parsed.scheme().to_string(),
         host: parsed.host_str().map(str::to_string),
         password,
+        password_as_written: raw_password(trimmed),
     })
+}
+
+/// The password of `scheme://user:password@host…` exactly as written: the authority ends at the
+/// first `/`, `?` or `#`, the userinfo at its last `@`, and the user at the first `:`.
+fn raw_password(text: &str) -> Option<String> {
+    let (_, rest) = text.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_string())
 }
 
 #[cfg(test)]
@@ -113,6 +133,9 @@ mod tests {
     #[test]
     fn web_url_password_is_a_secret() {
         let payload = Payload::classify("https://bob:s%40cret@example.com/");
-        assert_eq!(payload.secrets(), vec!["s@cret".to_string()]);
+        assert_eq!(
+            payload.secrets(),
+            vec!["s@cret".to_string(), "s%40cret".to_string()]
+        );
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod json;
 pub mod model;
+pub mod sarif;
 pub mod table;
 
 use model::Report;
@@ -21,7 +22,7 @@ pub fn summary_line(report: &Report, elapsed: std::time::Duration) -> String {
     let s = &report.summary;
     let f = &s.findings;
     format!(
-        "qraudit: {} inputs, {} images, {} codes, {} skipped, {} errors; findings: {} critical, {} high, {} medium, {} low, {} info; {:.2} s",
+        "qraudit: {} inputs, {} images, {} codes, {} skipped, {} errors; findings: {} critical, {} high, {} medium, {} low, {} info{}; {:.2} s",
         s.inputs,
         s.images,
         s.codes,
@@ -32,6 +33,11 @@ pub fn summary_line(report: &Report, elapsed: std::time::Duration) -> String {
         f.medium,
         f.low,
         f.info,
+        if s.suppressed > 0 {
+            format!(" ({} suppressed)", s.suppressed)
+        } else {
+            String::new()
+        },
         elapsed.as_secs_f64()
     )
 }

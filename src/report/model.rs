@@ -49,7 +49,11 @@ pub struct Summary {
     pub codes: u64,
     pub skipped: u64,
     pub errors: u64,
+    /// Findings not suppressed, by severity: what the exit code is decided on.
     pub findings: SeverityCounts,
+    /// Findings suppressed by a baseline or an ignore entry (not in `findings`).
+    #[serde(default)]
+    pub suppressed: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -117,6 +121,9 @@ pub enum Status {
 pub struct InputReport {
     /// The path as the user gave it joined with the walked relative path; `-` for stdin.
     pub path: String,
+    /// The path relative to the PATH argument it was found under (what fingerprints use).
+    #[serde(default)]
+    pub relative_path: String,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -141,8 +148,10 @@ pub struct InputReport {
 
 impl InputReport {
     pub fn new(path: impl Into<String>, status: Status) -> Self {
+        let path = path.into();
         InputReport {
-            path: path.into(),
+            relative_path: path.clone(),
+            path,
             status,
             error: None,
             reason: None,
@@ -187,6 +196,10 @@ pub struct CodeReport {
     pub payload: serde_json::Value,
     /// A compact description of the payload, for one table cell.
     pub summary: String,
+    /// SHA-256 (hex) of the decoded bytes with secrets masked, so that two reports can tell
+    /// the same code apart from another without holding, or leaking, its secrets.
+    #[serde(default)]
+    pub payload_digest: String,
     /// What the payload will do, in plain words (Sametime: the community the app will create).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -194,8 +207,13 @@ pub struct CodeReport {
 }
 
 impl CodeReport {
+    /// The worst severity among the findings that count (not suppressed).
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .map(|f| f.severity)
+            .max()
     }
 }
 
@@ -224,6 +242,25 @@ pub struct FindingReport {
     pub fix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggested_url: Option<String>,
+    /// Stable identity of this finding across runs: rule, path relative to the scan root,
+    /// payload digest and code index (see `fingerprint`).
+    #[serde(default)]
+    pub fingerprint: String,
+    /// The evidence with secrets masked even under `--show-secrets`: what the fingerprint hashes,
+    /// so that showing secrets never changes a finding's identity. Not serialized.
+    #[serde(skip)]
+    pub masked_evidence: Option<String>,
+    /// Why the finding does not count, when a baseline or an ignore entry covers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Suppression {
+    /// `baseline` or `ignore`.
+    pub by: String,
+    /// The ignore entry's reason, or the baseline file.
+    pub reason: String,
 }
 
 impl Report {
@@ -250,7 +287,11 @@ impl Report {
             };
             summary.codes += input.codes.len() as u64;
             for finding in input.codes.iter().flat_map(|c| &c.findings) {
-                summary.findings.add(finding.severity);
+                if finding.suppressed.is_some() {
+                    summary.suppressed += 1;
+                } else {
+                    summary.findings.add(finding.severity);
+                }
             }
         }
         self.summary = summary;

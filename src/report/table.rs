@@ -89,8 +89,19 @@ impl Exporter for TableExporter {
                     out.push_str(&format!("  {}\n", escape_for_display(description)));
                 }
                 for finding in &code.findings {
+                    let suppressed = finding
+                        .suppressed
+                        .as_ref()
+                        .map(|s| {
+                            format!(
+                                ", suppressed by {}: {}",
+                                s.by,
+                                escape_for_display(&s.reason)
+                            )
+                        })
+                        .unwrap_or_default();
                     out.push_str(&format!(
-                        "  [{}] {}: {}\n",
+                        "  [{}{suppressed}] {}: {}\n",
                         finding.severity,
                         finding.rule,
                         escape_for_display(&finding.message)

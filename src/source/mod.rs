@@ -28,6 +28,10 @@ pub struct Input {
     pub origin: Origin,
     /// The path as shown in reports.
     pub display: String,
+    /// The path relative to the PATH argument it was found under (`img/qr.png` for
+    /// `assets/img/qr.png` found under `assets`; the file name for a file argument), with `/`
+    /// separators. Fingerprints use it, so that they survive moving or renaming the scan root.
+    pub relative: String,
 }
 
 /// An input, or the error that kept the walk from producing one.
@@ -103,6 +107,7 @@ fn walk_one(
         return Box::new(std::iter::once(Ok(Input {
             origin: Origin::Stdin,
             display: "-".to_string(),
+            relative: "-".to_string(),
         })));
     }
     let walker = walkdir::WalkDir::new(&root)
@@ -114,6 +119,7 @@ fn walk_one(
     Box::new(walker.filter_map(move |entry| match entry {
         Ok(entry) if entry.file_type().is_file() => Some(Ok(Input {
             display: entry.path().display().to_string(),
+            relative: relative_to(&root, entry.path()),
             origin: Origin::File(entry.into_path()),
         })),
         // A symlink that is not followed, a folder, a socket: nothing to scan.
@@ -130,6 +136,22 @@ fn walk_one(
             Some(Err(WalkError { display, message }))
         }
     }))
+}
+
+/// `path` relative to `root`, `/`-separated; the file name when `path` is `root` itself.
+pub fn relative_to(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        path.file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string())
+    } else {
+        parts.join("/")
+    }
 }
 
 /// Reads the whole input, refusing more than `max_bytes`.
@@ -211,6 +233,22 @@ mod tests {
                 format!("{r}/sub/c.png"),
                 format!("ERR {}: no such file or folder", missing.display()),
             ]
+        );
+    }
+
+    #[test]
+    fn relative_paths_survive_moving_the_root() {
+        assert_eq!(
+            relative_to(Path::new("assets"), Path::new("assets/img/qr.png")),
+            "img/qr.png"
+        );
+        assert_eq!(
+            relative_to(Path::new("/x/assets"), Path::new("/x/assets/img/qr.png")),
+            "img/qr.png"
+        );
+        assert_eq!(
+            relative_to(Path::new("a/qr.png"), Path::new("a/qr.png")),
+            "qr.png"
         );
     }
 

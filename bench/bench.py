@@ -1,0 +1,756 @@
+#!/usr/bin/env python3
+"""Detection-rate and speed benchmark: qraudit against zxing-cpp and zbar, side by side.
+
+Issue 4 measures qraudit first by how many codes it reads (with zero misreads) and second by
+speed, on the photographs in ../shared/corpus and on the project's generated testdata/. This
+script runs every decoder over the same files in one run and prints, per decoder and per folder,
+correct / misread / missed codes, decode milliseconds per image and images per second, as
+Markdown (stdout and bench/out/results.md). Entry point: bench/run.sh (see there for options).
+
+Ground truth (see ../shared/corpus/README.md):
+  * text truth: zxing/manifest.tsv, boofcv/manifest-decoding.tsv and testdata/manifest.tsv. A code
+    is correct when a decoded text equals an expected text exactly; any other decoded text is a
+    misread (a decoder that reports the same correct code twice is not penalised).
+  * corner truth: boofcv/CATEGORY/imageNNN.txt. A labelled code is read when a decoded symbol's
+    polygon covers more than 10% of the label's area (the BoofCV evaluation rule). Each decoded
+    symbol is credited to at most one label (the one it covers most), so one huge bogus polygon
+    cannot "read" a whole sheet; a decoded symbol that covers no label counts in the misread
+    column (a false positive: there is no text truth to call it anything else).
+  * boofcv/decoding's .txt truth files lost the carriage returns of their vCard/vEvent texts
+    (every decoder reads `BEGIN:VCARD\r\n...` where the truth says `BEGIN:VCARD\n...`), so that
+    folder alone is compared with CRLF folded to LF and trailing newlines ignored; the zxing
+    manifests keep their CRLFs and are compared byte for byte.
+  * zxing/qrcode-7 is one structured-append sequence of four symbols: it is scored as one code,
+    read when the texts decoded from its four images, in order, concatenate to the expected text.
+
+Timing: "decode ms/img" is decoding only, the image already loaded (qraudit: its own
+`timing.decode_ms`; zxing-cpp and pyzbar: the call alone, after PIL loading and conversion to
+grey). "img/s" is end to end: qraudit and zbarimg as whole commands over the folder's files
+(wall clock, process start included); zxing-cpp in-process PIL load + decode, one core.
+
+Dependencies install themselves (pip: zxing-cpp, pillow, pyzbar; apt: zbar-tools, libzbar0);
+a competitor whose install fails is skipped with a note, and a missing corpus skips the corpus
+folders, so the script always finishes with whatever it could measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT_DIR = REPO / "bench" / "out"
+BOOFCV_CATEGORIES = [
+    "nominal", "blurred", "damaged", "glare", "high_version", "lots",
+    "perspective", "rotations", "noncompliant", "pathological",
+]
+ZXING_FOLDERS = ["qrcode-1", "qrcode-2", "qrcode-5", "qrcode-6"]
+QUICK_PER_FOLDER = 4
+COVER_FRACTION = 0.10
+
+
+# ---------------------------------------------------------------------------------------------
+# Ground truth
+
+
+def unescape(s: str) -> bytes:
+    """Undo the corpus manifest escaping: \\\\ \\t \\n \\r and \\xHH (a byte, not a code point)."""
+    out = bytearray()
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            n = s[i + 1]
+            if n == "x":
+                out.append(int(s[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out.extend({"\\": b"\\", "t": b"\t", "n": b"\n", "r": b"\r"}[n])
+            i += 2
+        else:
+            out.extend(c.encode("utf-8"))
+            i += 1
+    return bytes(out)
+
+
+@dataclass
+class Item:
+    path: Path
+    texts: list[bytes] | None = None  # text truth: expected payloads (possibly none)
+    polygons: list[list[tuple[float, float]]] | None = None  # corner truth
+
+
+@dataclass
+class Folder:
+    name: str
+    items: list[Item]
+    # "text", "corners" or "sequence" (structured append: all items form one code)
+    kind: str = "text"
+    sequence_text: bytes | None = None
+    # Compare texts with CRLF folded to LF and trailing newlines dropped: only for truth files
+    # known to have lost their carriage returns (boofcv/decoding, see the module docstring).
+    fold_newlines: bool = False
+
+    @property
+    def codes(self) -> int:
+        if self.kind == "sequence":
+            return 1
+        if self.kind == "corners":
+            return sum(len(i.polygons or []) for i in self.items)
+        return sum(len(i.texts or []) for i in self.items)
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    rows = []
+    with open(path, encoding="utf-8", newline="\n") as f:
+        for n, line in enumerate(f):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#") or (n == 0 and line.startswith("relpath")):
+                continue
+            rows.append(line.split("\t"))
+    return rows
+
+
+def parse_boofcv_labels(text: str) -> list[list[tuple[float, float]]]:
+    """Corner polygons of a BoofCV label file. With a `SETS` line every following line is one
+    polygon (x y pairs); without it the file lists one point per line, four per code."""
+    lines = [l.split() for l in text.splitlines() if l.strip() and not l.startswith("#")]
+    polys: list[list[tuple[float, float]]] = []
+    if lines and lines[0] == ["SETS"]:
+        for fields in lines[1:]:
+            v = [float(x) for x in fields]
+            polys.append(list(zip(v[0::2], v[1::2])))
+    else:
+        points = [(float(f[0]), float(f[1])) for f in lines]
+        for k in range(0, len(points) - len(points) % 4, 4):
+            polys.append(points[k:k + 4])
+    return polys
+
+
+def load_folders(corpus: Path | None, quick: bool) -> tuple[list[Folder], list[str]]:
+    notes: list[str] = []
+    folders: list[Folder] = []
+
+    def cut(items: list[Item]) -> list[Item]:
+        return items[:QUICK_PER_FOLDER] if quick else items
+
+    if corpus is None or not corpus.is_dir():
+        notes.append(f"corpus not found at {corpus}: corpus folders skipped")
+    else:
+        zx = corpus / "zxing"
+        if (zx / "manifest.tsv").is_file():
+            by_folder: dict[str, list[Item]] = {}
+            for rel, _sha, text in read_tsv(zx / "manifest.tsv"):
+                by_folder.setdefault(rel.split("/")[0], []).append(
+                    Item(zx / rel, texts=[unescape(text)]))
+            for name in ZXING_FOLDERS:
+                if name in by_folder:
+                    folders.append(Folder(f"zxing/{name}", cut(by_folder[name])))
+        if (zx / "manifest-structured-append.tsv").is_file():
+            for rels, _sha, text in read_tsv(zx / "manifest-structured-append.tsv"):
+                items = [Item(zx / r) for r in rels.split("|")]
+                name = "zxing/" + rels.split("/")[0] + " (structured append)"
+                folders.append(Folder(name, items, "sequence", unescape(text)))
+        bf = corpus / "boofcv"
+        if (bf / "manifest.tsv").is_file():
+            by_cat: dict[str, list[Item]] = {}
+            for rel, _sha, _count in read_tsv(bf / "manifest.tsv"):
+                img = bf / rel
+                labels = parse_boofcv_labels(img.with_suffix(".txt").read_text())
+                by_cat.setdefault(rel.split("/")[0], []).append(Item(img, polygons=labels))
+            for cat in BOOFCV_CATEGORIES:
+                if cat in by_cat:
+                    folders.append(Folder(f"boofcv/{cat}", cut(by_cat[cat]), "corners"))
+        if (bf / "manifest-decoding.tsv").is_file():
+            items = [Item(bf / rel, texts=[unescape(t)])
+                     for rel, _sha, t in read_tsv(bf / "manifest-decoding.tsv")]
+            folders.append(Folder("boofcv/decoding", cut(items), fold_newlines=True))
+
+    td = REPO / "testdata" / "manifest.tsv"
+    if td.is_file():
+        items_by_path: dict[str, Item] = {}
+        for rel, expect, _plain, text in read_tsv(td):
+            # Images only: skipped/error inputs are qraudit's business, not a decoder benchmark's.
+            if expect not in ("code", "unreadable", "no-code"):
+                continue
+            item = items_by_path.setdefault(rel, Item(REPO / "testdata" / rel, texts=[]))
+            if expect == "code":
+                item.texts.append(unescape(text))
+        folders.append(Folder("testdata (generated)", list(items_by_path.values())))
+    else:
+        notes.append("testdata/manifest.tsv missing: run `cargo run --example gen_testdata`")
+    return folders, notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry: convex polygons, Sutherland–Hodgman clipping, shoelace area.
+
+Point = tuple[float, float]
+
+
+def cross(o: Point, a: Point, b: Point) -> float:
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def convex_hull(points: list[Point]) -> list[Point]:
+    """Counter-clockwise hull (monotone chain). Labels and decoder corners come in either
+    winding, and pyzbar's polygon is a list of scan points, so everything goes through this."""
+    pts = sorted(set(points))
+    if len(pts) <= 2:
+        return pts
+    lower: list[Point] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[Point] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def area(poly: list[Point]) -> float:
+    s = 0.0
+    for i in range(len(poly)):
+        x1, y1 = poly[i]
+        x2, y2 = poly[(i + 1) % len(poly)]
+        s += x1 * y2 - x2 * y1
+    return abs(s) / 2.0
+
+
+def clip(subject: list[Point], clipper: list[Point]) -> list[Point]:
+    """Sutherland–Hodgman: `subject` clipped by the convex, counter-clockwise `clipper`."""
+    out = subject
+    for i in range(len(clipper)):
+        a, b = clipper[i], clipper[(i + 1) % len(clipper)]
+        inp, out = out, []
+        if not inp:
+            break
+        for j in range(len(inp)):
+            p, q = inp[j], inp[(j + 1) % len(inp)]
+            p_in, q_in = cross(a, b, p) >= 0, cross(a, b, q) >= 0
+            if p_in:
+                out.append(p)
+            if p_in != q_in:
+                # Intersection of segment p-q with the infinite line a-b.
+                dp, dq = cross(a, b, p), cross(a, b, q)
+                t = dp / (dp - dq)
+                out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    return out
+
+
+def coverage(label: list[Point], found: list[Point]) -> float:
+    """Fraction of the label's area that the found polygon covers."""
+    lab, fnd = convex_hull(label), convex_hull(found)
+    a = area(lab)
+    if a <= 0 or len(fnd) < 3:
+        return 0.0
+    return area(clip(lab, fnd)) / a
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoder results and scoring
+
+
+@dataclass
+class Decoded:
+    candidates: list[bytes]  # the payload as text (UTF-8) and/or raw bytes
+    polygon: list[Point] | None = None
+
+
+@dataclass
+class ImageResult:
+    decoded: list[Decoded] = field(default_factory=list)
+    error: str | None = None
+    decode_ms: float | None = None
+
+
+@dataclass
+class Score:
+    images: int = 0
+    codes: int = 0
+    correct: int = 0
+    misread: int = 0
+    missed: int = 0
+    errors: int = 0
+    decode_ms: list[float] = field(default_factory=list)
+
+
+def fold(text: bytes) -> bytes:
+    return text.replace(b"\r\n", b"\n").rstrip(b"\n")
+
+
+def score_text(expected: list[bytes], decoded: list[Decoded],
+               fold_newlines: bool = False) -> tuple[int, int]:
+    """(correct, misread) for one image with text truth."""
+    if fold_newlines:
+        expected = [fold(e) for e in expected]
+        decoded = [Decoded([fold(c) for c in d.candidates], d.polygon) for d in decoded]
+    remaining = list(expected)
+    correct = misread = 0
+    for d in decoded:
+        match = next((e for e in remaining if e in d.candidates), None)
+        if match is not None:
+            remaining.remove(match)
+            correct += 1
+        elif not any(e in d.candidates for e in expected):
+            misread += 1
+        # else: the same correct code reported twice, neither credit nor blame
+    return correct, misread
+
+
+def score_corners(labels: list[list[Point]], decoded: list[Decoded]) -> tuple[int, int]:
+    """(labels read, decoded symbols covering no label) for one image with corner truth."""
+    read = [False] * len(labels)
+    false_pos = 0
+    for d in decoded:
+        if not d.polygon:
+            false_pos += 1
+            continue
+        covers = [(coverage(l, d.polygon), i) for i, l in enumerate(labels)]
+        hits = [(c, i) for c, i in covers if c > COVER_FRACTION]
+        if not hits:
+            false_pos += 1
+            continue
+        fresh = [(c, i) for c, i in hits if not read[i]]
+        if fresh:
+            read[max(fresh)[1]] = True
+    return sum(read), false_pos
+
+
+def score_folder(folder: Folder, results: dict[Path, ImageResult]) -> Score:
+    s = Score(images=len(folder.items), codes=folder.codes)
+    for item in folder.items:
+        r = results.get(item.path, ImageResult(error="no result"))
+        if r.error:
+            s.errors += 1
+        if r.decode_ms is not None:
+            s.decode_ms.append(r.decode_ms)
+    if folder.kind == "sequence":
+        parts = []
+        for item in folder.items:
+            r = results.get(item.path)
+            texts = [d.candidates[0] for d in r.decoded] if r and r.decoded else []
+            parts.append(texts[0] if len(texts) == 1 else None)
+        ok = all(p is not None for p in parts) and b"".join(parts) == folder.sequence_text
+        s.correct = int(ok)
+        s.missed = 1 - s.correct
+        return s
+    for item in folder.items:
+        r = results.get(item.path, ImageResult())
+        if folder.kind == "corners":
+            c, m = score_corners(item.polygons or [], r.decoded)
+            expected = len(item.polygons or [])
+        else:
+            c, m = score_text(item.texts or [], r.decoded, folder.fold_newlines)
+            expected = len(item.texts or [])
+        s.correct += c
+        s.misread += m
+        s.missed += expected - c
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Installing the competitors
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def try_import(module: str, pip_name: str, install: bool):
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        first = e
+    if not install:
+        raise first
+    log(f"installing {pip_name} with pip ...")
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", pip_name]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0 and "externally-managed" in r.stderr:
+        r = subprocess.run(cmd + ["--break-system-packages"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise ImportError(f"pip install {pip_name} failed: {r.stderr.strip()[-300:]}")
+    importlib.invalidate_caches()
+    return importlib.import_module(module)
+
+
+def apt_install(packages: list[str]) -> bool:
+    if shutil.which("apt-get") is None:
+        return False
+    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if prefix is None:
+        return False
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    log(f"installing {' '.join(packages)} with apt-get ...")
+    cmd = prefix + ["apt-get", "install", "-y", "-qq"] + packages
+    if subprocess.run(cmd, capture_output=True, env=env).returncode == 0:
+        return True
+    # A fresh machine has no package lists yet.
+    subprocess.run(prefix + ["apt-get", "update", "-qq"], capture_output=True, env=env)
+    return subprocess.run(cmd, capture_output=True, env=env).returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoders
+
+
+def qraudit_results(lines: str, wanted: set[Path]) -> dict[Path, ImageResult]:
+    """Parse qraudit's JSONL (one object per input) into per-image results."""
+    out: dict[Path, ImageResult] = {}
+    for line in lines.splitlines():
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        # Other object types (the closing {"type": "summary"}) are not per-image results.
+        if obj.get("type", "input") != "input" or "path" not in obj:
+            continue
+        path = Path(obj["path"])
+        if path not in wanted:
+            path = Path(os.path.realpath(path))
+        r = ImageResult()
+        if obj.get("status") in ("error", "skipped"):
+            r.error = obj.get("error") or obj.get("status")
+        timing = obj.get("timing") or {}
+        if isinstance(timing.get("decode_ms"), (int, float)):
+            r.decode_ms = float(timing["decode_ms"])
+        for code in obj.get("codes") or []:
+            cands = []
+            if code.get("bytes_hex"):
+                cands.append(bytes.fromhex(code["bytes_hex"]))
+            if code.get("text") is not None:
+                cands.append(code["text"].encode("utf-8"))
+            if not cands:
+                continue  # a symbol found but unreadable is not a decoded code
+            corners = (code.get("symbol") or {}).get("corners")
+            poly = [(float(p[0]), float(p[1])) for p in corners] if corners else None
+            r.decoded.append(Decoded(cands, poly))
+        out[path] = r
+    return out
+
+
+def run_qraudit(binary: Path, files: list[Path], jobs: int | None) -> tuple[dict, float, str]:
+    cmd = [str(binary), "scan", "--format", "jsonl", "--timings", "--quiet"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    cmd += [str(f) for f in files]
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=120 + 60 * len(files))
+    except subprocess.TimeoutExpired:
+        return {}, time.perf_counter() - start, "qraudit timed out"
+    wall = time.perf_counter() - start
+    results = qraudit_results(p.stdout.decode("utf-8", "replace"), set(files))
+    note = ""
+    if not results:
+        note = f"qraudit printed no results (exit {p.returncode}): {p.stderr.decode()[-300:]}"
+    return results, wall, note
+
+
+def load_grey(Image, path: Path):
+    # No EXIF transposition: BoofCV labels are in raw pixel coordinates.
+    img = Image.open(path)
+    img.load()
+    return img.convert("L")
+
+
+def run_zxingcpp(zxingcpp, Image, files: list[Path]) -> tuple[dict, float]:
+    fmt = zxingcpp.BarcodeFormat.QRCode
+    mode = getattr(zxingcpp, "TextMode", None)
+    kwargs = {"formats": fmt}
+    if mode is not None:
+        kwargs["text_mode"] = mode.Plain  # exact text (GS1 keeps its 0x1D), not "(01)…" HRI
+    out: dict[Path, ImageResult] = {}
+    start = time.perf_counter()
+    for f in files:
+        r = ImageResult()
+        try:
+            img = load_grey(Image, f)
+            t0 = time.perf_counter()
+            found = zxingcpp.read_barcodes(img, **kwargs)
+            r.decode_ms = (time.perf_counter() - t0) * 1000
+            for b in found:
+                cands = [b.text.encode("utf-8")]
+                if bytes(b.bytes) not in cands:
+                    cands.append(bytes(b.bytes))
+                p = b.position
+                poly = [(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
+                        (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)]
+                r.decoded.append(Decoded(cands, poly))
+        except Exception as e:  # one bad image must not end the benchmark
+            r.error = f"{type(e).__name__}: {e}"
+        out[f] = r
+    return out, time.perf_counter() - start
+
+
+def run_pyzbar(pyzbar, ZBarSymbol, Image, files: list[Path]) -> dict:
+    # pyzbar 0.1.9 raises ValueError on every symbol whose orientation zbar reports as unknown
+    # (-1), e.g. all of zxing/qrcode-7, losing the decoded data; without the orientation getter
+    # it skips that field. Orientation is not used here.
+    pyzbar.zbar_symbol_get_orientation = None
+    out: dict[Path, ImageResult] = {}
+    for f in files:
+        r = ImageResult()
+        try:
+            img = load_grey(Image, f)
+            t0 = time.perf_counter()
+            found = pyzbar.decode(img, symbols=[ZBarSymbol.QRCODE])
+            r.decode_ms = (time.perf_counter() - t0) * 1000
+            for s in found:
+                poly = [(float(p.x), float(p.y)) for p in s.polygon] or None
+                r.decoded.append(Decoded([s.data], poly))
+        except Exception as e:
+            r.error = f"{type(e).__name__}: {e}"
+        out[f] = r
+    return out
+
+
+def run_zbarimg(files: list[Path]) -> float | None:
+    cmd = ["zbarimg", "-q", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable"] + [str(f) for f in files]
+    start = time.perf_counter()
+    try:
+        # Exit status 4 means "no symbol found in some image": not a failure here.
+        subprocess.run(cmd, capture_output=True, timeout=120 + 60 * len(files))
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    return time.perf_counter() - start
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def fmt_ms(values: list[float]) -> str:
+    return f"{sum(values) / len(values):.1f}" if values else "—"
+
+
+def fmt_rate(images: int, seconds: float | None) -> str:
+    return f"{images / seconds:.1f}" if seconds and images else "—"
+
+
+def totals(name: str, scores: list[Score], walls: list) -> tuple[Score, list]:
+    t = Score()
+    for s in scores:
+        t.images += s.images
+        t.codes += s.codes
+        t.correct += s.correct
+        t.misread += s.misread
+        t.missed += s.missed
+        t.errors += s.errors
+        t.decode_ms += s.decode_ms
+    summed = []
+    for col in zip(*walls) if walls else []:
+        summed.append(sum(col) if all(c is not None for c in col) else None)
+    return t, summed
+
+
+def decoder_table(title: str, rate_headers: list[str], rows: list) -> str:
+    head = ["folder", "images", "codes", "correct", "misread", "missed", "errors",
+            "decode ms/img"] + rate_headers
+    lines = [f"### {title}", "", "| " + " | ".join(head) + " |",
+             "|" + "---|" * len(head)]
+    for name, s, walls in rows:
+        cells = [name, s.images, s.codes, s.correct, s.misread, s.missed, s.errors,
+                 fmt_ms(s.decode_ms)] + [fmt_rate(s.images, w) for w in walls]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def group_rows(folders, scores, walls) -> list:
+    """Folder rows, then subtotal rows for the zxing and boofcv groups."""
+    rows = [(f.name, scores[i], walls[i]) for i, f in enumerate(folders)]
+    for prefix, label in (("zxing/qrcode-", "**zxing (4 folders)**"),
+                          ("boofcv/", "**boofcv (10 categories)**")):
+        idx = [i for i, f in enumerate(folders)
+               if f.name.startswith(prefix) and "structured" not in f.name
+               and f.name != "boofcv/decoding"]
+        if len(idx) > 1:
+            t, w = totals(label, [scores[i] for i in idx], [walls[i] for i in idx])
+            rows.append((label, t, w))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help=f"first {QUICK_PER_FOLDER} images of each folder only")
+    ap.add_argument("--only", action="append", choices=["qraudit", "zxing-cpp", "zbar"],
+                    help="run only this decoder (repeatable)")
+    ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    ap.add_argument("--qraudit", type=Path, default=REPO / "target" / "release" / "qraudit",
+                    help="qraudit binary (default: built with cargo build --release)")
+    ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release")
+    ap.add_argument("--no-install", action="store_true", help="never pip/apt install")
+    ap.add_argument("--out", type=Path, default=OUT_DIR / "results.md")
+    ap.add_argument("--selftest", action="store_true", help="run bench/selftest.py and exit")
+    args = ap.parse_args(argv)
+
+    if args.selftest:
+        import selftest  # noqa: E402 (bench/ is on sys.path when run as a script)
+        return selftest.main()
+
+    decoders = args.only or ["qraudit", "zxing-cpp", "zbar"]
+    install = not args.no_install
+    folders, notes = load_folders(args.corpus, args.quick)
+    folders = [f for f in folders if f.items]
+    all_files = [i.path for f in folders for i in f.items]
+    log(f"{len(folders)} folders, {len(all_files)} images")
+
+    sections: list[str] = []
+    summary: dict[str, list[Score]] = {}
+    versions: list[str] = []
+
+    if "qraudit" in decoders:
+        ok = True
+        if not args.no_build:
+            log("cargo build --release ...")
+            b = subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO)
+            ok = b.returncode == 0
+            if not ok:
+                notes.append("qraudit: cargo build --release failed, skipped")
+        if ok and not args.qraudit.is_file():
+            notes.append(f"qraudit: no binary at {args.qraudit}, skipped")
+            ok = False
+        if ok:
+            v = subprocess.run([str(args.qraudit), "--version"], capture_output=True, text=True)
+            versions.append(v.stdout.strip() or "qraudit (version unknown)")
+            cores = os.cpu_count() or 1
+            scores, walls, problems, answered = [], [], [], False
+            for f in folders:
+                files = [i.path for i in f.items]
+                log(f"qraudit: {f.name} ({len(files)} images) ...")
+                res1, wall1, note1 = run_qraudit(args.qraudit, files, 1)
+                answered = answered or bool(res1)
+                if note1:
+                    problems.append(f"{f.name}: {note1}")
+                    walls.append([None, None])
+                else:
+                    _, wall_n, _ = run_qraudit(args.qraudit, files, None)
+                    walls.append([wall1, wall_n])
+                scores.append(score_folder(f, res1))
+            if not answered:
+                # The binary exists but does not implement `scan` yet (or fails on everything).
+                notes.append(f"qraudit skipped: {problems[0] if problems else 'no output'}")
+            else:
+                notes.extend(f"qraudit: {p}" for p in problems)
+                summary["qraudit"] = scores
+                sections.append(decoder_table(
+                    "qraudit", ["img/s (--jobs 1)", f"img/s (default jobs, {cores} cores)"],
+                    group_rows(folders, scores, walls)))
+
+    Image = None
+    if "zxing-cpp" in decoders or "zbar" in decoders:
+        try:
+            Image = try_import("PIL.Image", "pillow", install)
+        except ImportError as e:
+            notes.append(f"pillow unavailable ({e}): zxing-cpp and zbar skipped")
+
+    if "zxing-cpp" in decoders and Image is not None:
+        try:
+            zxingcpp = try_import("zxingcpp", "zxing-cpp", install)
+            from importlib.metadata import version
+            versions.append(f"zxing-cpp {version('zxing-cpp')} (Python bindings)")
+            scores, walls = [], []
+            for f in folders:
+                log(f"zxing-cpp: {f.name} ...")
+                res, wall = run_zxingcpp(zxingcpp, Image, [i.path for i in f.items])
+                scores.append(score_folder(f, res))
+                walls.append([wall])
+            summary["zxing-cpp"] = scores
+            sections.append(decoder_table("zxing-cpp", ["img/s (PIL load + decode)"],
+                                          group_rows(folders, scores, walls)))
+        except ImportError as e:
+            notes.append(f"zxing-cpp skipped: {e}")
+
+    if "zbar" in decoders and Image is not None:
+        pyzbar = None
+        try:
+            try:
+                mod = try_import("pyzbar.pyzbar", "pyzbar", install)
+            except ImportError:
+                # pyzbar itself installs from PyPI but needs libzbar0 from the system.
+                if not install or not apt_install(["libzbar0", "zbar-tools"]):
+                    raise
+                mod = importlib.import_module("pyzbar.pyzbar")
+            pyzbar = mod
+        except (ImportError, OSError) as e:
+            notes.append(f"zbar (pyzbar) skipped: {e}")
+        if shutil.which("zbarimg") is None and install:
+            apt_install(["zbar-tools", "libzbar0"])
+        have_zbarimg = shutil.which("zbarimg") is not None
+        if not have_zbarimg:
+            notes.append("zbarimg unavailable: zbar images/second not measured")
+        if pyzbar is not None:
+            zv = subprocess.run(["zbarimg", "--version"], capture_output=True, text=True) \
+                if have_zbarimg else None
+            versions.append(f"zbar {zv.stdout.strip() if zv else '(version unknown)'}")
+            scores, walls = [], []
+            for f in folders:
+                log(f"zbar: {f.name} ...")
+                files = [i.path for i in f.items]
+                res = run_pyzbar(pyzbar, mod.ZBarSymbol, Image, files)
+                scores.append(score_folder(f, res))
+                walls.append([run_zbarimg(files) if have_zbarimg else None])
+            summary["zbar"] = scores
+            sections.append(decoder_table("zbar (counts and ms: pyzbar; img/s: zbarimg)",
+                                          ["img/s (zbarimg)"],
+                                          group_rows(folders, scores, walls)))
+
+    # Summary: correct (misread) per folder, decoders side by side.
+    names = list(summary)
+    lines = ["| folder | images | codes | " + " | ".join(names) + " |",
+             "|" + "---|" * (3 + len(names))]
+    for i, f in enumerate(folders):
+        cells = [f.name, str(len(f.items)), str(f.codes)]
+        for n in names:
+            s = summary[n][i]
+            cells.append(f"{s.correct}" + (f" ({s.misread} misread)" if s.misread else ""))
+        lines.append("| " + " | ".join(cells) + " |")
+
+    cmd = "bench/run.sh " + " ".join(argv)
+    doc = [
+        "# qraudit benchmark results", "",
+        f"Command: `{cmd.strip()}`  ",
+        f"Date: {datetime.date.today().isoformat()}; machine: {platform.machine()}, "
+        f"{os.cpu_count()} cores; {sys.version.split()[0]}  ",
+        "Decoders: " + "; ".join(versions), "",
+        "Correct codes per folder (misreads in brackets; for boofcv folders, \"misread\" = a "
+        "decoded symbol that covers no labelled code):", "",
+        "\n".join(lines), "",
+        "## Per decoder", "",
+        "decode ms/img = decoding only (image loaded); img/s = end to end (see bench/README.md).",
+        "",
+        "\n".join(sections),
+    ]
+    if notes:
+        doc += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    text = "\n".join(doc)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    log(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,57 @@
+//! Applying the rules that look across codes (today: `community-conflict`) to a set of input
+//! reports. Shared by a scan, which knows the parsed provisioning URLs of its codes, and by
+//! `merge`, which re-parses them from the (redacted) texts of shard reports, so that a sharded
+//! run finds the same conflicts as a single one.
+
+use crate::analyze::finding_report;
+use crate::audit::conflicts;
+use crate::payload::sametime::Provisioning;
+use crate::policy::Policy;
+use crate::redact::Redactor;
+use crate::report::model::InputReport;
+
+/// A Sametime code of the run: where it is (input, code position) and what it says.
+#[derive(Debug)]
+pub struct SametimeCode {
+    pub input: usize,
+    pub code: usize,
+    pub provisioning: Provisioning,
+    /// Masks the code's own secrets in findings about it (unless `--show-secrets`).
+    pub redactor: Redactor,
+    /// Masks them always (for fingerprints).
+    pub masking: Redactor,
+}
+
+/// Adds the cross-code findings to the codes they are about, in the order of `codes` (which
+/// decides which of two conflicting codes is "the later one").
+pub fn apply(inputs: &mut [InputReport], codes: &[SametimeCode], policy: &Policy) {
+    // Findings name the other code by where a reader finds it.
+    let labels: Vec<String> = codes
+        .iter()
+        .map(
+            |c| match inputs.get(c.input).and_then(|i| i.codes.get(c.code)) {
+                Some(code) => format!("{} #{}", code.location, code.index),
+                None => "another code".to_string(),
+            },
+        )
+        .collect();
+    let items: Vec<(&str, &Provisioning)> = labels
+        .iter()
+        .zip(codes)
+        .map(|(label, c)| (label.as_str(), &c.provisioning))
+        .collect();
+    for (item, finding) in conflicts::community_conflicts(&items) {
+        let Some(target) = codes.get(item) else {
+            continue;
+        };
+        for finding in policy.apply_overrides(vec![finding]) {
+            if let Some(code) = inputs
+                .get_mut(target.input)
+                .and_then(|input| input.codes.get_mut(target.code))
+            {
+                code.findings
+                    .push(finding_report(&finding, &target.redactor, &target.masking));
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Reading qraudit's own JSON and JSON Lines reports back, and merging the reports of shards.
+//!
+//! `qraudit merge` combines the reports of `--shard I/N` runs into the report a single run over
+//! everything would have written: the inputs of all shards in walk order, the cross-code rules
+//! (community conflicts) re-run over all of them — a conflict between two shards is invisible to
+//! each shard — and the summary recounted. The shards' own cross-code findings are dropped and
+//! recomputed, from the texts in the reports: those are redacted, but a masked password still
+//! says that a password is present, which is all the conflict rule compares.
+
+use std::cmp::Ordering;
+
+use serde_json::Value;
+
+use crate::crosscode::{self, SametimeCode};
+use crate::payload::sametime;
+use crate::policy::Policy;
+use crate::redact::Redactor;
+use crate::report::model::{InputReport, Report, SCHEMA_VERSION, Summary, Tool};
+use crate::suppress::Suppressor;
+
+/// Rules whose findings depend on several codes, and are recomputed by a merge.
+const CROSS_CODE_RULES: [&str; 1] = ["community-conflict"];
+
+/// Parses a JSON report, or a JSON Lines report (input lines plus a closing summary line).
+pub fn parse_report(text: &str) -> Result<Report, String> {
+    let trimmed = text.trim_start();
+    if let Ok(report) = serde_json::from_str::<Report>(trimmed) {
+        return check_version(report);
+    }
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::this(),
+        summary: Summary::default(),
+        notes: Vec::new(),
+        inputs: Vec::new(),
+    };
+    let mut saw_line = false;
+    for (number, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", number + 1))?;
+        saw_line = true;
+        match value.get("type").and_then(Value::as_str) {
+            Some("input") => report.inputs.push(
+                serde_json::from_value(value).map_err(|e| format!("line {}: {e}", number + 1))?,
+            ),
+            Some("summary") => {
+                if let Some(version) = value.get("schema_version").and_then(Value::as_u64) {
+                    report.schema_version = version as u32;
+                }
+                if let Some(notes) = value.get("notes").and_then(Value::as_array) {
+                    report.notes = notes
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect();
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "line {}: neither a JSON report nor a qraudit JSONL line",
+                    number + 1
+                ));
+            }
+        }
+    }
+    if !saw_line {
+        return Err("empty report".to_string());
+    }
+    check_version(report)
+}
+
+fn check_version(report: Report) -> Result<Report, String> {
+    if report.schema_version == SCHEMA_VERSION {
+        Ok(report)
+    } else {
+        Err(format!(
+            "schema_version {} is not supported (this qraudit reads {SCHEMA_VERSION})",
+            report.schema_version
+        ))
+    }
+}
+
+/// Orders paths as a walk does: component by component, so `a/b` sorts with `a`'s contents.
+fn walk_order(a: &str, b: &str) -> Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// Merges shard reports into one.
+pub fn merge(reports: Vec<Report>, policy: &Policy) -> Report {
+    let mut notes: Vec<String> = Vec::new();
+    let mut inputs: Vec<InputReport> = Vec::new();
+    for report in reports {
+        for note in report.notes {
+            // Each shard says it is a shard; the merged report is not.
+            if !note.starts_with("shard ") && !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        inputs.extend(report.inputs);
+    }
+    inputs.sort_by(|a, b| walk_order(&a.path, &b.path));
+    let mut sametime_codes = Vec::new();
+    for (input_index, input) in inputs.iter_mut().enumerate() {
+        for (code_index, code) in input.codes.iter_mut().enumerate() {
+            code.findings
+                .retain(|f| !CROSS_CODE_RULES.contains(&f.rule.as_str()));
+            let provisioning = code.text.as_deref().and_then(sametime::parse);
+            if let Some(provisioning) = provisioning {
+                sametime_codes.push(SametimeCode {
+                    input: input_index,
+                    code: code_index,
+                    provisioning,
+                    redactor: Redactor::default(),
+                    masking: Redactor::default(),
+                });
+            }
+        }
+    }
+    crosscode::apply(&mut inputs, &sametime_codes, policy);
+    let mut merged = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::this(),
+        summary: Summary::default(),
+        notes,
+        inputs,
+    };
+    crate::scan::finish(&mut merged, &Suppressor::default());
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_order_sorts_by_component() {
+        let mut paths = vec!["a/b/c.png", "a-b.png", "a/a.png", "b.png"];
+        paths.sort_by(|a, b| walk_order(a, b));
+        assert_eq!(paths, vec!["a/a.png", "a/b/c.png", "a-b.png", "b.png"]);
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_report() {
+        assert!(parse_report("").is_err());
+        assert!(parse_report("{\"hello\": 1}").is_err());
+        assert!(parse_report("not json").is_err());
+    }
+}

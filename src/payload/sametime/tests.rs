@@ -1,0 +1,371 @@
+//! Tests of parsing and community resolution, starting with the four examples of the HCL
+//! documentation (the seed), which must resolve exactly as it describes.
+
+use super::*;
+
+fn p(text: &str) -> Provisioning {
+    match parse(text) {
+        Some(p) => p,
+        None => panic!("not a provisioning URL: {text}"),
+    }
+}
+
+fn kinds(p: &Provisioning) -> Vec<&'static str> {
+    p.parse_issues.iter().map(|i| i.kind).collect()
+}
+
+#[test]
+fn seed_example_1_named_community_on_default_port() {
+    let p = p(
+        "hclsametime://stproxyserver.example.com/?action=AddCommunity&communityName=Sametime%20Server",
+    );
+    let c = &p.community;
+    assert_eq!(p.scheme, "hclsametime");
+    assert_eq!(c.server.as_deref(), Some("stproxyserver.example.com"));
+    assert_eq!(c.port, Some(443));
+    assert!(c.port_defaulted);
+    assert_eq!(c.user, None);
+    assert!(!c.password_present);
+    assert_eq!(c.community_name.as_deref(), Some("Sametime Server"));
+    assert!(!c.community_name_defaulted);
+    assert!(!c.save_password);
+    assert!(!c.auth_proxy.enabled);
+    assert!(!c.allow_untrusted_ssl);
+    assert_eq!(p.action.as_deref(), Some("AddCommunity"));
+    assert!(p.parse_issues.is_empty(), "{:?}", p.parse_issues);
+}
+
+#[test]
+fn seed_example_2_user_on_port_9080() {
+    let p = p("hclsametime://dmisawa@stproxyserver.example.com:9080/?action=AddCommunity");
+    let c = &p.community;
+    assert_eq!(c.server.as_deref(), Some("stproxyserver.example.com"));
+    assert_eq!(c.port, Some(9080));
+    assert!(!c.port_defaulted);
+    assert_eq!(c.user.as_deref(), Some("dmisawa"));
+    assert!(!c.password_present);
+    // No communityName: the default is derived from the host, and marked as such.
+    assert_eq!(
+        c.community_name.as_deref(),
+        Some("stproxyserver.example.com")
+    );
+    assert!(c.community_name_defaulted);
+    assert!(!c.auth_proxy.enabled);
+    assert!(p.parse_issues.is_empty(), "{:?}", p.parse_issues);
+}
+
+#[test]
+fn seed_example_2_user_with_encoded_at() {
+    let p =
+        p("hclsametime://dmisawa%40auto_sales@stproxyserver.example.com:9080/?action=AddCommunity");
+    assert_eq!(p.community.user.as_deref(), Some("dmisawa@auto_sales"));
+    assert_eq!(
+        p.community.server.as_deref(),
+        Some("stproxyserver.example.com")
+    );
+    assert!(p.parse_issues.is_empty(), "{:?}", p.parse_issues);
+}
+
+#[test]
+fn seed_example_3_reused_proxy_credentials() {
+    let p = p(
+        "hclsametime://Your_Sametime_ID@safelinx.example.com/?action=AddCommunity&authProxyReuseCredentials=true",
+    );
+    let c = &p.community;
+    assert_eq!(c.server.as_deref(), Some("safelinx.example.com"));
+    assert_eq!(c.port, Some(443));
+    assert!(c.port_defaulted);
+    // "In this case both the auth proxy user ID and the sametime user ID would be set to
+    // Your_Sametime_ID."
+    assert_eq!(c.user.as_deref(), Some("Your_Sametime_ID"));
+    assert!(c.auth_proxy.enabled);
+    assert!(c.auth_proxy.enabled_implied);
+    assert!(c.auth_proxy.reuse_credentials);
+    assert_eq!(c.auth_proxy.user.as_deref(), Some("Your_Sametime_ID"));
+    assert_eq!(c.auth_proxy.user_source, Some("sametime-user"));
+    assert!(c.community_name_defaulted);
+    assert!(p.parse_issues.is_empty(), "{:?}", p.parse_issues);
+}
+
+#[test]
+fn seed_example_4_proxy_without_credentials() {
+    let p = p("hclsametime://safelinx.example.com:8881/?action=AddCommunity&authProxyEnabled=true");
+    let c = &p.community;
+    assert_eq!(c.server.as_deref(), Some("safelinx.example.com"));
+    assert_eq!(c.port, Some(8881));
+    assert!(!c.port_defaulted);
+    assert_eq!(c.user, None);
+    assert!(c.auth_proxy.enabled);
+    assert!(!c.auth_proxy.enabled_implied);
+    assert_eq!(c.auth_proxy.user, None);
+    assert!(p.parse_issues.is_empty(), "{:?}", p.parse_issues);
+}
+
+#[test]
+fn proxy_user_implies_proxy_auth() {
+    let p = p("hclsametime://h.example.com/?action=AddCommunity&authProxyUser=proxy%20bob");
+    assert!(p.community.auth_proxy.enabled);
+    assert!(p.community.auth_proxy.enabled_implied);
+    assert_eq!(p.community.auth_proxy.user.as_deref(), Some("proxy bob"));
+    // Parameter values are read as Android's getQueryParameter reads them: '+' is a space.
+    let q = super::parse("hclsametime://h.example.com/?action=AddCommunity&communityName=A+B%2BC")
+        .expect("parsed");
+    assert_eq!(q.community.community_name.as_deref(), Some("A B+C"));
+    assert_eq!(p.community.auth_proxy.user_source, Some("authProxyUser"));
+}
+
+#[test]
+fn schemes_are_recognised_case_insensitively() {
+    assert_eq!(p("SameTime://h.example.com/").scheme, "sametime");
+    assert_eq!(p("stmeetings://h.example.com/").scheme, "stmeetings");
+    assert!(parse("https://h.example.com/").is_none());
+    assert!(parse("hclsametimex://h.example.com/").is_none());
+    assert!(parse("plain text").is_none());
+}
+
+#[test]
+fn malformed_urls_of_the_scheme_are_still_parsed() {
+    let p = p("hclsametime:stproxy.example.com?action=AddCommunity");
+    assert!(kinds(&p).contains(&"missing-slashes"));
+    let p2 = super::parse("hclsametime://").expect("still a provisioning URL");
+    assert_eq!(p2.community.server, None);
+    let p3 = super::parse("hclsametime://h.example.com:99999/").expect("parsed");
+    assert_eq!(p3.community.port, None);
+    assert_eq!(p3.community.port_invalid.as_deref(), Some("99999"));
+}
+
+#[test]
+fn secrets_hold_every_spelling_of_the_password() {
+    let p = p("hclsametime://bob:s%40cr%20et@h.example.com/?action=AddCommunity");
+    let secrets = p.secrets();
+    assert!(secrets.contains(&"s%40cr%20et".to_string()), "{secrets:?}");
+    assert!(secrets.contains(&"s@cr et".to_string()), "{secrets:?}");
+    assert!(p.community.password_present);
+    assert_eq!(p.community.user.as_deref(), Some("bob"));
+    // A raw space is normalised by the url crate: that spelling is listed too.
+    let q = super::parse("hclsametime://bob:p w@h.example.com/").expect("parsed");
+    assert!(q.secrets().contains(&"p w".to_string()));
+    assert!(
+        q.secrets().contains(&"p%20w".to_string()),
+        "{:?}",
+        q.secrets()
+    );
+}
+
+#[test]
+fn json_never_holds_the_password() {
+    for text in [
+        "hclsametime://bob:Hunter2%21xyz@h.example.com/?action=AddCommunity",
+        "hclsametime://bob:Hunter2!xyz@evil@h.example.com/?action=AddCommunity",
+        "hclsametime://h.example.com/?action=AddCommunity&authProxyPassword=Hunter2%21xyz",
+    ] {
+        let payload = crate::payload::Payload::classify(text);
+        let json = serde_json::to_string(&payload).expect("serializes");
+        assert!(json.contains("\"kind\":\"sametime\""), "{json}");
+        assert!(!json.contains("Hunter2"), "{json}");
+        assert!(!payload.secrets().is_empty());
+    }
+}
+
+#[test]
+fn json_shape_of_the_community() {
+    let payload = crate::payload::Payload::classify(
+        "hclsametime://Your_Sametime_ID@safelinx.example.com/?action=AddCommunity&authProxyReuseCredentials=true",
+    );
+    let v = serde_json::to_value(&payload).expect("serializes");
+    assert_eq!(v["kind"], "sametime");
+    assert_eq!(v["scheme"], "hclsametime");
+    let c = &v["community"];
+    assert_eq!(c["server"], "safelinx.example.com");
+    assert_eq!(c["port"], 443);
+    assert_eq!(c["port_defaulted"], true);
+    assert_eq!(c["user"], "Your_Sametime_ID");
+    assert_eq!(c["password_present"], false);
+    assert_eq!(c["community_name"], "safelinx.example.com");
+    assert_eq!(c["community_name_defaulted"], true);
+    assert_eq!(c["save_password"], false);
+    assert_eq!(c["auth_proxy"]["enabled"], true);
+    assert_eq!(c["auth_proxy"]["enabled_implied"], true);
+    assert_eq!(c["auth_proxy"]["user"], "Your_Sametime_ID");
+    assert_eq!(c["allow_untrusted_ssl"], false);
+    assert_eq!(v["parameters"][1]["name"], "authProxyReuseCredentials");
+}
+
+#[test]
+fn raw_at_in_user_is_a_parser_difference() {
+    let p =
+        p("hclsametime://dmisawa@auto_sales@stproxyserver.example.com:9080/?action=AddCommunity");
+    // The app (Android, WHATWG) splits at the last '@'.
+    assert_eq!(p.community.user.as_deref(), Some("dmisawa@auto_sales"));
+    assert_eq!(
+        p.community.server.as_deref(),
+        Some("stproxyserver.example.com")
+    );
+    let issue = p
+        .parse_issues
+        .iter()
+        .find(|i| i.kind == "raw-at-in-user")
+        .expect("raw @ reported");
+    assert!(
+        issue.message.contains("auto_sales@stproxyserver"),
+        "{issue:?}"
+    );
+}
+
+#[test]
+fn leaked_ampersand_escape_makes_one_parameter() {
+    let p = p(
+        "hclsametime://stproxyserver.example.com/?action=AddCommunity%26communityName=Sametime%20Server",
+    );
+    assert_eq!(p.parameters.len(), 1);
+    assert_eq!(
+        p.action.as_deref(),
+        Some("AddCommunity&communityName=Sametime Server")
+    );
+    assert!(kinds(&p).contains(&"encoded-separator"));
+    assert_eq!(
+        p.rewrite().to_url(),
+        "hclsametime://stproxyserver.example.com/?action=AddCommunity&communityName=Sametime%20Server"
+    );
+    // A literal '&' inside a value is legitimate.
+    let ok = super::parse(
+        "hclsametime://h.example.com/?action=AddCommunity&communityName=Sales%26Marketing",
+    )
+    .expect("parsed");
+    assert!(ok.parse_issues.is_empty(), "{:?}", ok.parse_issues);
+    assert_eq!(
+        ok.community.community_name.as_deref(),
+        Some("Sales&Marketing")
+    );
+}
+
+#[test]
+fn each_kind_of_malformed_spot_is_reported() {
+    let cases = [
+        (
+            "hclsametime://h.example.com/?action=AddCommunity&communityName=Sales Team",
+            "raw-character",
+        ),
+        (
+            "hclsametime://h.example.com/?action=AddCommunity&communityName=Vertrieb%zz",
+            "invalid-escape",
+        ),
+        (
+            "hclsametime://h.example.com/?action=AddCommunity&communityName=Grüße",
+            "non-ascii",
+        ),
+        (
+            "hclsametime://h.example.com/?action=AddCommunity&communityName=%FF",
+            "invalid-utf8",
+        ),
+        (
+            "hclsametime://h.example.com/?action=AddCommunity&communityName=Sales+Team",
+            "plus-in-query",
+        ),
+        (
+            "hclsametime://h.example.com/?action=AddCommunity&communityName=Team#1",
+            "fragment",
+        ),
+        (
+            "hclsametime://h.example.com/?action=AddCommunity&amp;communityName=Sales",
+            "html-entity",
+        ),
+        (
+            "hclsametime://h.example.com/?action=Add\tCommunity",
+            "raw-character",
+        ),
+        (
+            "hclsametime://st%70roxy.example.com/?action=AddCommunity",
+            "escaped-host",
+        ),
+        (
+            "hclsametime://h.exa<mple.com/?action=AddCommunity",
+            "raw-character",
+        ),
+    ];
+    for (text, kind) in cases {
+        let p = p(text);
+        assert!(kinds(&p).contains(&kind), "{text:?}: {:?}", p.parse_issues);
+    }
+}
+
+#[test]
+fn evidence_never_shows_part_of_a_password() {
+    let p = p("hclsametime://bob:Zq9 xK@Wv7@h.example.com/?action=AddCommunity");
+    assert!(!p.parse_issues.is_empty());
+    for issue in &p.parse_issues {
+        for fragment in ["Zq9", "xK", "Wv7"] {
+            assert!(
+                !issue.evidence.contains(fragment) && !issue.message.contains(fragment),
+                "{issue:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn summary_and_description_read_well() {
+    let p =
+        p("hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Sales%20Team");
+    assert_eq!(
+        p.summary(),
+        "Sametime 'Sales Team' @ stproxy.example.com:8443, user prompted"
+    );
+    assert!(
+        p.describe().starts_with(
+            "The app will add community 'Sales Team' on stproxy.example.com:8443 and ask for your user name and password."
+        ),
+        "{}",
+        p.describe()
+    );
+    let risky = super::parse(
+        "hclsametime://bob:x@h.example.com/?action=AddCommunity&savePassword=true&allowUntrustedSSL=true&authProxyEnabled=true",
+    )
+    .expect("parsed");
+    let text = risky.describe();
+    assert!(text.contains("password written in the code"), "{text}");
+    assert!(text.contains("remember the passwords"), "{text}");
+    assert!(text.contains("untrusted SSL"), "{text}");
+    assert!(text.contains("authenticating proxy"), "{text}");
+    assert!(text.contains("update it"), "{text}");
+    assert!(!risky.summary().contains(":x@"));
+}
+
+#[test]
+fn closest_parameter_names() {
+    assert_eq!(
+        closest_known_parameter("comunityName"),
+        Some("communityName")
+    );
+    assert_eq!(
+        closest_known_parameter("communityname"),
+        Some("communityName")
+    );
+    assert_eq!(
+        closest_known_parameter("allowUntrustedSsl"),
+        Some("allowUntrustedSSL")
+    );
+    assert_eq!(closest_known_parameter("foo"), None);
+    assert_eq!(edit_distance("kitten", "sitting"), 3);
+}
+
+#[test]
+fn raw_question_mark_in_password_is_read_as_meant_and_reported() {
+    let p = p("hclsametime://bob:Pw?q9#Zx@h.example.com/?action=AddCommunity");
+    assert_eq!(p.community.server.as_deref(), Some("h.example.com"));
+    assert_eq!(p.community.user.as_deref(), Some("bob"));
+    assert_eq!(p.password().as_deref(), Some("Pw?q9#Zx"));
+    assert_eq!(p.action.as_deref(), Some("AddCommunity"));
+    assert!(
+        kinds(&p).contains(&"delimiter-in-userinfo"),
+        "{:?}",
+        p.parse_issues
+    );
+    let json = serde_json::to_string(&p).expect("serializes");
+    assert!(!json.contains("q9"), "{json}");
+    // An '@' inside a query value of a URL without a path is not a userinfo.
+    let q = super::parse("hclsametime://h.example.com?action=AddCommunity&authProxyUser=a:b@c")
+        .expect("parsed");
+    assert_eq!(q.community.server.as_deref(), Some("h.example.com"));
+    assert_eq!(q.community.auth_proxy.user.as_deref(), Some("a:b@c"));
+}

@@ -1,0 +1,478 @@
+//! End-to-end tests of the CI features (issue 6): SARIF validated against the SARIF 2.1.0
+//! schema, several outputs in one run, stable fingerprints, baselines, ignore entries, and
+//! sharded runs merged into the report of a single run.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn qraudit() -> Command {
+    let mut cmd = Command::cargo_bin("qraudit").expect("the qraudit binary is built");
+    cmd.current_dir(root());
+    cmd
+}
+
+fn json_of(args: &[&str]) -> (Value, i32) {
+    let output = qraudit().args(args).output().unwrap();
+    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (value, output.status.code().unwrap())
+}
+
+fn fingerprints(report: &Value) -> Vec<String> {
+    let mut all: Vec<String> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["codes"].as_array().unwrap().clone())
+        .flat_map(|c| c["findings"].as_array().unwrap().clone())
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    all.sort();
+    all
+}
+
+/// A folder holding copies of some testdata files, under `rel` inside a new temp dir.
+fn copy_tree(files: &[&str], rel: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join(rel);
+    for file in files {
+        let target = base.join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(root().join("testdata").join(file), &target).unwrap();
+    }
+    (dir, base)
+}
+
+#[test]
+fn sarif_is_valid_and_carries_our_fingerprints_and_boxes() {
+    let (sarif, code) = json_of(&[
+        "scan",
+        "--format",
+        "sarif",
+        "testdata/sheets",
+        "testdata/risky",
+        "testdata/bad",
+    ]);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(code, 2, "testdata/bad holds unreadable files");
+
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.len() >= 19);
+    for rule in rules {
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("**Fix:**")
+        );
+        assert!(rule["properties"]["security-severity"].is_string());
+        assert!(rule["defaultConfiguration"]["level"].is_string());
+    }
+    let results = run["results"].as_array().unwrap();
+    let (json_report, _) = json_of(&[
+        "scan",
+        "--format",
+        "json",
+        "testdata/sheets",
+        "testdata/risky",
+        "testdata/bad",
+    ]);
+    assert_eq!(results.len(), fingerprints(&json_report).len());
+    let mut seen = std::collections::HashSet::new();
+    for result in results {
+        let fingerprint = result["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .unwrap();
+        assert!(
+            seen.insert(fingerprint.to_string()),
+            "duplicate fingerprint {fingerprint}"
+        );
+        let location = &result["locations"][0]["physicalLocation"];
+        assert!(location.get("region").is_none());
+        assert!(
+            location["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("testdata/")
+        );
+        let level = result["level"].as_str().unwrap();
+        let severity = result["properties"]["severity"].as_str().unwrap();
+        let expected = match severity {
+            "critical" | "high" => "error",
+            "medium" => "warning",
+            _ => "note",
+        };
+        assert_eq!(level, expected, "{result:#}");
+        let rect = &result["attachments"][0]["rectangles"][0];
+        assert!(rect["right"].as_f64().unwrap() > rect["left"].as_f64().unwrap());
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("code #")
+        );
+    }
+    // Two findings on different codes of one image are two alerts.
+    let on_sheet: Vec<&Value> = results
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "testdata/sheets/four-codes.png"
+        })
+        .collect();
+    assert!(on_sheet.len() >= 2, "{on_sheet:#?}");
+    // Unreadable inputs are tool notifications.
+    let notifications = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 4);
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sarif, json) = (dir.path().join("out.sarif"), dir.path().join("out.json"));
+    let output = qraudit()
+        .args([
+            "scan",
+            "--format",
+            "table",
+            "--sarif",
+            sarif.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ])
+        .arg("testdata/risky")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("control-characters") && stdout.contains('┆'),
+        "{stdout}"
+    );
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len() as u64,
+        ["critical", "high", "medium", "low", "info"]
+            .iter()
+            .map(|s| json["summary"]["findings"][s].as_u64().unwrap())
+            .sum::<u64>()
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn fingerprints_are_stable_across_runs_and_moved_scan_roots() {
+    let files = [
+        "sheets/four-codes.png",
+        "risky/encoding.png",
+        "posters/password-in-url.jpg",
+    ];
+    let (_a, first) = copy_tree(&files, "checkout-a/assets");
+    let (_b, second) = copy_tree(&files, "elsewhere/deeper/published");
+    let (one, _) = json_of(&["scan", "--format", "json", first.to_str().unwrap()]);
+    let (again, _) = json_of(&["scan", "--format", "json", first.to_str().unwrap()]);
+    let (moved, _) = json_of(&["scan", "--format", "json", second.to_str().unwrap()]);
+    assert!(fingerprints(&one).len() >= 5);
+    assert_eq!(fingerprints(&one), fingerprints(&again));
+    assert_eq!(fingerprints(&one), fingerprints(&moved));
+    // --show-secrets changes what is shown, never the identity of a finding.
+    let (shown, _) = json_of(&[
+        "scan",
+        "--format",
+        "json",
+        "--show-secrets",
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(fingerprints(&one), fingerprints(&shown));
+}
+
+#[test]
+fn baseline_round_trip() {
+    let (dir, assets) = copy_tree(&["risky/encoding.png", "sheets/conflict-b.png"], "assets");
+    let baseline = dir.path().join("baseline.json");
+    let first = qraudit()
+        .args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--write-baseline",
+            baseline.to_str().unwrap(),
+        ])
+        .arg(&assets)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(1));
+    // Second run: everything is known, so nothing fails the build.
+    let (report, code) = json_of(&[
+        "scan",
+        "--format",
+        "json",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        assets.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{report:#}");
+    let total_before = fingerprints(&serde_json::from_slice(&first.stdout).unwrap()).len() as u64;
+    assert_eq!(
+        report["summary"]["suppressed"].as_u64().unwrap(),
+        total_before
+    );
+    assert!(
+        fingerprints(&report).is_empty(),
+        "suppressed findings are hidden by default"
+    );
+    let (shown, _) = json_of(&[
+        "scan",
+        "--format",
+        "json",
+        "--show-suppressed",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        assets.to_str().unwrap(),
+    ]);
+    let suppressed = &shown["inputs"][0]["codes"][0]["findings"][0]["suppressed"];
+    assert_eq!(suppressed["by"], "baseline", "{shown:#}");
+    // One new risky code: only it counts, and the run fails again.
+    std::fs::copy(
+        root().join("testdata/posters/password-in-url.jpg"),
+        assets.join("new.jpg"),
+    )
+    .unwrap();
+    let (report, code) = json_of(&[
+        "scan",
+        "--format",
+        "json",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        assets.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["findings"]["critical"], 1);
+    let new_rules: Vec<&str> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["codes"].as_array().unwrap())
+        .flat_map(|c| c["findings"].as_array().unwrap())
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(new_rules.contains(&"embedded-password"), "{new_rules:?}");
+    assert!(!new_rules.contains(&"malformed-encoding"), "{new_rules:?}");
+}
+
+#[test]
+fn ignore_entries_match_and_stale_ones_are_reported() {
+    let (first, _) = json_of(&[
+        "scan",
+        "--format",
+        "json",
+        "testdata/risky/encoding.png",
+        "testdata/sheets/conflict-b.png",
+    ]);
+    let fingerprint = first["inputs"][0]["codes"][0]["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "[[ignore]]\nfingerprint = \"{fingerprint}\"\nreason = \"accepted: reprint scheduled\"\n\n\
+             [[ignore]]\npath = \"**/conflict-b.png\"\nrule = \"untrusted-ssl\"\nreason = \"lab network only\"\n\n\
+             [[ignore]]\npath = \"**/never-there.png\"\nrule = \"save-password\"\nreason = \"old poster\"\n"
+        ),
+    )
+    .unwrap();
+    let (report, _) = json_of(&[
+        "scan",
+        "--format",
+        "json",
+        "--show-suppressed",
+        "--policy",
+        policy.to_str().unwrap(),
+        "testdata/risky/encoding.png",
+        "testdata/sheets/conflict-b.png",
+    ]);
+    let findings = |n: usize| {
+        report["inputs"][n]["codes"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let by_fingerprint = findings(0)
+        .into_iter()
+        .find(|f| f["fingerprint"] == fingerprint.as_str())
+        .unwrap();
+    assert_eq!(
+        by_fingerprint["suppressed"]["reason"],
+        "accepted: reprint scheduled"
+    );
+    let untrusted = findings(1)
+        .into_iter()
+        .find(|f| f["rule"] == "untrusted-ssl")
+        .unwrap();
+    assert_eq!(untrusted["suppressed"]["by"], "ignore");
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("stale ignore at") && n.contains("old poster")),
+        "{notes:?}"
+    );
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n.starts_with("stale ignore"))
+            .count(),
+        1,
+        "{notes:?}"
+    );
+    // An entry without a reason is an error naming the line.
+    std::fs::write(
+        &policy,
+        "fail_on = \"high\"\n[[ignore]]\nfingerprint = \"abc\"\n",
+    )
+    .unwrap();
+    let output = qraudit()
+        .args([
+            "scan",
+            "--policy",
+            policy.to_str().unwrap(),
+            "testdata/risky",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("reason") && stderr.contains(":2"),
+        "{stderr}"
+    );
+}
+
+/// The JSON with object keys sorted, for byte comparison.
+fn canonical(value: &Value) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+#[test]
+fn merged_shards_equal_one_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, whole_code) = json_of(&["scan", "--format", "json", "testdata"]);
+    let mut shard_files = Vec::new();
+    let mut shard_inputs = 0;
+    for i in 1..=3 {
+        let format = if i == 2 { "jsonl" } else { "json" };
+        let path = dir.path().join(format!("shard{i}.{format}"));
+        qraudit()
+            .args([
+                "scan",
+                "-q",
+                "--format",
+                format,
+                "--shard",
+                &format!("{i}/3"),
+                "-o",
+                path.to_str().unwrap(),
+                "testdata",
+            ])
+            .output()
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        shard_inputs += if format == "json" {
+            serde_json::from_str::<Value>(&text).unwrap()["inputs"]
+                .as_array()
+                .unwrap()
+                .len()
+        } else {
+            text.lines().count() - 1
+        };
+        shard_files.push(path);
+    }
+    assert_eq!(
+        shard_inputs as u64,
+        whole["summary"]["inputs"].as_u64().unwrap(),
+        "shards are disjoint and cover all"
+    );
+    let output = qraudit()
+        .args(["merge", "--format", "json"])
+        .args(&shard_files)
+        .output()
+        .unwrap();
+    let merged: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // serde_json's map keeps keys sorted, so equal values print byte for byte the same.
+    assert_eq!(canonical(&merged), canonical(&whole));
+    assert_eq!(output.status.code(), Some(whole_code));
+    // Cross-code conflicts found only by looking at several shards at once are recomputed.
+    let conflicts = |r: &Value| {
+        r["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| i["codes"].as_array().unwrap())
+            .flat_map(|c| c["findings"].as_array().unwrap())
+            .filter(|f| f["rule"] == "community-conflict")
+            .count()
+    };
+    assert!(conflicts(&whole) > 0);
+    assert_eq!(conflicts(&merged), conflicts(&whole));
+}
+
+#[test]
+fn bad_baselines_and_shards_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("baseline.json");
+    std::fs::write(&bad, "{\"not\": \"a report\"}").unwrap();
+    let output = qraudit()
+        .args([
+            "scan",
+            "--baseline",
+            bad.to_str().unwrap(),
+            "testdata/risky",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a qraudit JSON report"));
+    let output = qraudit()
+        .args(["scan", "--shard", "4/3", "testdata/risky"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("I/N"));
+    qraudit()
+        .args(["merge", "/nonexistent/report.json"])
+        .assert()
+        .code(2);
+}
