@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::container::ContainerLimits;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "qraudit",
@@ -41,7 +43,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files, folders (walked recursively) or `-` for one image on stdin.
+    /// Files, folders (walked recursively) or `-` for stdin: images, and the mails, mboxes,
+    /// PDFs, SVGs and zips they arrive in (told apart by content, not name).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Follow symbolic links while walking folders.
@@ -62,6 +65,21 @@ pub struct ScanArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
     pub max_file_size: u64,
+    /// Open containers (mail, mbox, PDF, SVG, zip) at most this many levels deep; the input
+    /// itself is level 1, a mail in a zip in an mbox is level 3.
+    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_depth)]
+    pub max_depth: u32,
+    /// Look at most at this many parts inside one input (MIME parts, zip members, mbox
+    /// messages, PDF pages and images, URLs in bodies).
+    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_parts)]
+    pub max_parts: u32,
+    /// Decode (inflate, base64, quoted-printable) at most this many bytes inside one input,
+    /// all nesting levels together: stops zip and deflate bombs.
+    #[arg(long, value_name = "BYTES", default_value_t = ContainerLimits::default().max_bytes)]
+    pub max_container_bytes: u64,
+    /// Render a PDF page or an SVG to at most this many pixels.
+    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_page_pixels)]
+    pub max_page_pixels: u64,
     /// Add load and decode times per input to JSON/JSONL reports.
     #[arg(long)]
     pub timings: bool,

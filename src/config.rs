@@ -10,6 +10,7 @@ use thiserror::Error;
 use crate::analyze::AnalysisOptions;
 use crate::audit::Severity;
 use crate::cli::{FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
+use crate::container::ContainerLimits;
 use crate::policy::{FailOn, Policy, PolicyError};
 use crate::scan::ScanConfig;
 use crate::source::WalkOptions;
@@ -127,6 +128,12 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         image_timeout: Duration::from_secs_f64(args.image_timeout),
         max_pixels: args.max_pixels,
         max_file_size: args.max_file_size,
+        containers: ContainerLimits {
+            max_depth: args.max_depth,
+            max_parts: args.max_parts,
+            max_bytes: args.max_container_bytes,
+            max_page_pixels: args.max_page_pixels,
+        },
         timings: args.timings,
         shard: args.shard,
         suppress,

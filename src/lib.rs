@@ -2,16 +2,18 @@
 //! carries (above all HCL Sametime mobile provisioning URLs) against a security policy.
 //!
 //! The library is a pipeline of small modules, each owning one step of the data flow:
-//! `source` enumerates inputs, `decode` turns bytes into decoded codes, `payload` classifies the
-//! decoded text, `audit` turns payloads into findings, and `report` turns the whole run into
-//! bytes (table, JSON, JSONL). `scan` drives the pipeline; the binary only parses arguments and
-//! maps the outcome to an exit code.
+//! `source` enumerates inputs, `container` opens the mails, mboxes, PDFs, SVGs and zips that
+//! codes arrive in (giving each image inside a location), `decode` turns bytes into decoded
+//! codes, `payload` classifies the decoded text, `audit` turns payloads into findings, and
+//! `report` turns the whole run into bytes (table, JSON, JSONL). `scan` drives the pipeline;
+//! the binary only parses arguments and maps the outcome to an exit code.
 
 pub mod analyze;
 pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod config_xml;
+pub mod container;
 pub mod crosscode;
 pub mod decode;
 pub mod exit;

@@ -14,6 +14,7 @@
 //! that core; it costs a process per batch and serialising images across a pipe, and has not
 //! been needed so far.)
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +27,7 @@ use thiserror::Error;
 use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
 use crate::audit::{Finding, catalogue};
 use crate::config_xml::{self, ConfigUrl};
+use crate::container::{self, ContainerLimits, Content, Expansion};
 use crate::crosscode::{self, SametimeCode};
 use crate::decode::load;
 use crate::decode::{self, DecodeOptions, DecodeOutcome};
@@ -46,6 +48,8 @@ pub struct ScanConfig {
     pub max_file_size: u64,
     pub decode: DecodeOptions,
     pub analysis: AnalysisOptions,
+    /// Bounds on opening mails, mboxes, PDFs, SVGs and zips.
+    pub containers: ContainerLimits,
     /// Record per-input timings in the report.
     pub timings: bool,
     /// Scan only this shard of the inputs.
@@ -104,6 +108,7 @@ impl Default for ScanConfig {
             max_file_size: 256 << 20,
             decode: DecodeOptions::default(),
             analysis: AnalysisOptions::default(),
+            containers: ContainerLimits::default(),
             timings: false,
             shard: None,
             suppress: Suppressor::default(),
@@ -291,11 +296,21 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
         return config_file(&input.display, &config_url, &config.analysis);
     }
     let Some(format) = load::sniff_image(&bytes) else {
-        return no_codes(not_an_image(&input.display, &bytes));
+        let expansion = crate::decode::isolate::isolated(|| {
+            container::expand(&input.display, &bytes, &config.containers)
+        });
+        return match expansion {
+            Ok(Some(expansion)) => process_container(&input.display, expansion, config),
+            Ok(None) => no_codes(not_an_image(&input.display, &bytes)),
+            Err(panic) => no_codes(InputReport::failed(
+                &input.display,
+                format!("container reader panicked: {panic}"),
+            )),
+        };
     };
     let mut report = InputReport::new(&input.display, Status::NoCode);
     report.media_type = Some(format.to_mime_type().to_string());
-    let (outcome, timing) = match decode_with_budget(bytes, format, config) {
+    let (outcome, timing) = match decode_with_budget(Pixels::Encoded(bytes, format), config) {
         Ok(done) => done,
         Err(message) => {
             report.status = Status::Error;
@@ -364,6 +379,108 @@ fn config_file(display: &str, config_url: &ConfigUrl, analysis: &AnalysisOptions
     }
 }
 
+/// Scans what a container holds: decodes each image and drawing under the time budget, audits
+/// each text, and gives every code its part's location. Problems with the container or a part
+/// become the input's error; codes found before or beside them are still reported.
+fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -> Processed {
+    let mut report = InputReport::new(display, Status::NoCode);
+    report.media_type = Some(expansion.kind.media_type().to_string());
+    let mut errors = expansion.errors;
+    report.warnings = expansion.notes;
+    let mut analyzed: Vec<AnalyzedCode> = Vec::new();
+    let mut images: u64 = 0;
+    let mut load_time = Duration::ZERO;
+    let mut decode_time = Duration::ZERO;
+    // (location, raw text) of every code read from an image, for the duplicate check below.
+    let mut read: Vec<(String, String)> = Vec::new();
+    // Codes are numbered per location: the symbols of one image, the URLs of one body.
+    let mut next_index: HashMap<String, u32> = HashMap::new();
+    for part in expansion.parts {
+        let location = part.location;
+        let (pixels, optional) = match part.content {
+            Content::Text(text) => {
+                let index = next_index.entry(location.clone()).or_insert(0);
+                *index += 1;
+                analyzed.push(analyze_text(&location, *index, &text, &config.analysis));
+                continue;
+            }
+            Content::Image(bytes) => match load::sniff_image(&bytes) {
+                Some(format) => (Pixels::Encoded(bytes, format), false),
+                None => {
+                    errors.push(format!("{location}: not a supported image"));
+                    continue;
+                }
+            },
+            Content::Render(job) => {
+                let optional = job.optional;
+                (Pixels::Render(job), optional)
+            }
+        };
+        let (outcome, timing) = match decode_with_budget(pixels, config) {
+            Ok(done) => done,
+            Err(message) if optional => {
+                report
+                    .warnings
+                    .push(format!("{location}: was not rendered: {message}"));
+                continue;
+            }
+            Err(message) => {
+                errors.push(format!("{location}: {message}"));
+                continue;
+            }
+        };
+        images += 1;
+        load_time += timing.load;
+        decode_time += timing.decode;
+        report.warnings.extend(
+            outcome
+                .warnings
+                .iter()
+                .map(|warning| format!("{location}: {warning}")),
+        );
+        // A drawing's codes that were already read from an image inside it (a PDF page and its
+        // embedded raster code) are not reported twice.
+        let inner = format!("{location}!");
+        let fresh: Vec<&decode::Symbol> = outcome
+            .symbols
+            .iter()
+            .filter(|symbol| match &symbol.text {
+                Some(text) => !read
+                    .iter()
+                    .any(|(at, seen)| at.starts_with(&inner) && seen == text),
+                None => true,
+            })
+            .collect();
+        for symbol in fresh {
+            let index = next_index.entry(location.clone()).or_insert(0);
+            *index += 1;
+            analyzed.push(analyze_symbol(&location, *index, symbol, &config.analysis));
+            if let Some(text) = &symbol.text {
+                read.push((location.clone(), text.clone()));
+            }
+        }
+    }
+    report.images = Some(images);
+    if !analyzed.is_empty() {
+        report.status = Status::Ok;
+    }
+    if !errors.is_empty() {
+        report.status = Status::Error;
+        report.error = Some(errors.join("; "));
+    }
+    let provisionings = collect_provisionings(&mut report, analyzed);
+    if config.timings {
+        report.timing = Some(Timing {
+            load_ms: round_ms(load_time),
+            decode_ms: round_ms(decode_time),
+        });
+    }
+    Processed {
+        report,
+        provisionings,
+    }
+}
+
 /// How long loading and decoding took, and the image size.
 struct DecodeTiming {
     load: Duration,
@@ -375,10 +492,18 @@ fn round_ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e5).round() / 100.0
 }
 
-/// Loads and decodes on a thread of its own, waiting at most `config.image_timeout`.
+/// Where the pixels of one decode come from.
+enum Pixels {
+    /// The bytes of an image file, already sniffed.
+    Encoded(Vec<u8>, image::ImageFormat),
+    /// A drawing from a container (an SVG, a PDF page), rasterised on the decode thread so that
+    /// rendering counts against the same time budget.
+    Render(container::Render),
+}
+
+/// Loads (or renders) and decodes on a thread of its own, waiting at most `config.image_timeout`.
 fn decode_with_budget(
-    bytes: Vec<u8>,
-    format: image::ImageFormat,
+    pixels: Pixels,
     config: &ScanConfig,
 ) -> Result<(DecodeOutcome, DecodeTiming), String> {
     let cancel = Arc::new(AtomicBool::new(false));
@@ -390,9 +515,12 @@ fn decode_with_budget(
         .name("qraudit-decode".to_string())
         .spawn(move || {
             let load_started = Instant::now();
-            let result =
-                crate::decode::isolate::isolated(|| load::load_gray(&bytes, format, max_pixels));
-            drop(bytes);
+            let result = crate::decode::isolate::isolated(|| match pixels {
+                Pixels::Encoded(bytes, format) => {
+                    load::load_gray(&bytes, format, max_pixels).map_err(|err| err.to_string())
+                }
+                Pixels::Render(job) => job.run(),
+            });
             let load = load_started.elapsed();
             let outcome = match result {
                 Ok(Ok(image)) => {
@@ -407,7 +535,7 @@ fn decode_with_budget(
                         },
                     ))
                 }
-                Ok(Err(err)) => Err(err.to_string()),
+                Ok(Err(err)) => Err(err),
                 Err(panic) => Err(format!("image decoder panicked: {panic}")),
             };
             let _ = sender.send(outcome);
@@ -479,5 +607,75 @@ fn describe_bytes(bytes: &[u8]) -> String {
     } else {
         let magic: String = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
         format!("unknown binary data starting with {magic}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::{Kind, Part, Render};
+
+    const URL: &str = "hclsametime://stproxy.example.com/?action=AddCommunity";
+
+    fn code_image() -> image::GrayImage {
+        qrcode::QrCode::new(URL.as_bytes())
+            .unwrap()
+            .render::<image::Luma<u8>>()
+            .module_dimensions(6, 6)
+            .build()
+    }
+
+    fn part(location: &str, content: Content) -> Part {
+        Part {
+            location: location.to_string(),
+            content,
+        }
+    }
+
+    #[test]
+    fn container_parts_keep_codes_beside_failures_and_skip_repeats() {
+        let mut png = Vec::new();
+        code_image()
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let expansion = Expansion {
+            kind: Kind::Pdf,
+            parts: vec![
+                part("f.pdf!page-1!Im1", Content::Image(png)),
+                // The page rendering shows the same code again: not reported twice.
+                part(
+                    "f.pdf!page-1",
+                    Content::Render(Render::new(|| Ok(code_image()), true)),
+                ),
+                part(
+                    "f.pdf!page-2",
+                    Content::Render(Render::new(|| Err("no renderer".to_string()), true)),
+                ),
+                part("f.pdf!page-3!Im1", Content::Image(b"not an image".to_vec())),
+                part("f.pdf!page-3", Content::Text(URL.to_string())),
+            ],
+            errors: vec!["f.pdf!page-4: something broke".to_string()],
+            notes: Vec::new(),
+        };
+        let processed = process_container("f.pdf", expansion, &ScanConfig::default());
+        let report = processed.report;
+        let found: Vec<(&str, u32)> = report
+            .codes
+            .iter()
+            .map(|c| (c.location.as_str(), c.index))
+            .collect();
+        assert_eq!(found, vec![("f.pdf!page-1!Im1", 1), ("f.pdf!page-3", 1)]);
+        assert_eq!(report.images, Some(2));
+        assert_eq!(report.status, Status::Error);
+        assert_eq!(
+            report.error.as_deref(),
+            Some("f.pdf!page-4: something broke; f.pdf!page-3!Im1: not a supported image")
+        );
+        assert_eq!(
+            report.warnings,
+            vec!["f.pdf!page-2: was not rendered: no renderer".to_string()]
+        );
+        assert_eq!(report.media_type.as_deref(), Some("application/pdf"));
+        assert_eq!(processed.provisionings.len(), 2);
     }
 }

@@ -165,6 +165,34 @@ fn generated_png_scans_back_with_the_same_text_and_nothing_above_info() {
 }
 
 #[test]
+fn generated_svg_scans_back_with_the_same_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("code.svg");
+    let (stdout, _) = generate(&[
+        "--host",
+        "stproxy.example.com",
+        "--port",
+        "8443",
+        "--community-name",
+        "Sales Team",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    let report = scan(&svg);
+    let code = &report["inputs"][0]["codes"][0];
+    assert_eq!(
+        code["text"].as_str().unwrap(),
+        stdout.trim_end(),
+        "{report:#}"
+    );
+    assert!(
+        rules(code).iter().all(|(_, s)| s == "info"),
+        "{:?}",
+        rules(code)
+    );
+}
+
+#[test]
 fn generated_print_settings_are_what_was_asked() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("print.png");

@@ -42,7 +42,8 @@ impl Tool {
 pub struct Summary {
     /// Inputs looked at: files, stdin, texts given to `check`.
     pub inputs: u64,
-    /// Inputs whose bytes were an image.
+    /// Images decoded: inputs whose bytes were an image, plus the images and rendered pages
+    /// (PDF pages, SVGs) inside containers.
     pub images: u64,
     /// Codes found, readable or not.
     pub codes: u64,
@@ -134,6 +135,10 @@ pub struct InputReport {
     /// Width and height in pixels, for images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<[u32; 2]>,
+    /// For containers (mail, mbox, PDF, SVG, zip): how many images and rendered drawings inside
+    /// were decoded. Each code's `location` says which one it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     pub codes: Vec<CodeReport>,
@@ -152,6 +157,7 @@ impl InputReport {
             reason: None,
             media_type: None,
             dimensions: None,
+            images: None,
             warnings: Vec::new(),
             codes: Vec::new(),
             timing: None,
@@ -273,13 +279,15 @@ impl Report {
                 Status::Skipped => summary.skipped += 1,
                 Status::Ok | Status::NoCode => {}
             }
-            if input
-                .media_type
-                .as_deref()
-                .is_some_and(|m| m.starts_with("image/"))
-            {
-                summary.images += 1;
-            }
+            summary.images += match input.images {
+                Some(inside) => inside,
+                None => u64::from(
+                    input
+                        .media_type
+                        .as_deref()
+                        .is_some_and(|m| m.starts_with("image/")),
+                ),
+            };
             summary.codes += input.codes.len() as u64;
             for finding in input.codes.iter().flat_map(|c| &c.findings) {
                 if finding.suppressed.is_some() {
