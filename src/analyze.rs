@@ -5,6 +5,7 @@
 //! `Redactor` here. It is shared by `scan` (codes decoded from images) and `check` (texts given
 //! on the command line), so both report a code in exactly the same way.
 
+use crate::audit::quality::{self, QualityOptions};
 use crate::audit::{self, Finding, catalogue};
 use crate::decode::Symbol;
 use crate::payload::Payload;
@@ -18,6 +19,8 @@ use crate::report::model::{CodeReport, FindingReport, SymbolReport};
 pub struct AnalysisOptions {
     pub policy: Policy,
     pub show_secrets: bool,
+    /// Thresholds of the print-quality rules.
+    pub quality: QualityOptions,
 }
 
 /// A code's report plus what the cross-code rules need later (kept out of the report because
@@ -44,6 +47,7 @@ pub fn analyze_symbol(
         module_px: (symbol.module_px * 100.0).round() / 100.0,
         pass: symbol.pass.to_string(),
         error: symbol.error.clone(),
+        quiet_zone_modules: symbol.quiet_zone_modules,
     };
     match &symbol.text {
         Some(text) => {
@@ -52,6 +56,15 @@ pub fn analyze_symbol(
                 analyzed.report.bytes_hex = Some(hex(&symbol.bytes));
             }
             analyzed.report.symbol = Some(symbol_report);
+            // Print-quality and robustness findings about the symbol itself.
+            let symbol_findings = options
+                .policy
+                .apply_overrides(quality::audit_symbol(symbol, &options.quality));
+            analyzed.report.findings.extend(
+                symbol_findings
+                    .iter()
+                    .map(|f| finding_report(f, &analyzed.redactor)),
+            );
             analyzed
         }
         None => {

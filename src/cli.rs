@@ -61,6 +61,9 @@ pub struct ScanArgs {
     /// Add load and decode times per input to JSON/JSONL reports.
     #[arg(long)]
     pub timings: bool,
+    /// Report `small-modules` for codes whose modules are narrower than this many pixels.
+    #[arg(long, value_name = "PIXELS", default_value_t = 4.0)]
+    pub min_module_px: f32,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

@@ -84,6 +84,7 @@ pub fn analysis_options(policy: Policy, output: &OutputArgs) -> AnalysisOptions 
     AnalysisOptions {
         policy,
         show_secrets: output.show_secrets,
+        ..AnalysisOptions::default()
     }
 }
 
@@ -93,7 +94,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
     }
     let policy = resolve_policy(&args.policy)?;
     let output = output_config(&args.output, &policy);
-    let config = ScanConfig {
+    let mut config = ScanConfig {
         paths: args.paths.clone(),
         walk: WalkOptions {
             follow_symlinks: args.follow_symlinks,
@@ -107,5 +108,6 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         analysis: analysis_options(policy, &args.output),
         ..ScanConfig::default()
     };
+    config.analysis.quality.min_module_px = args.min_module_px;
     Ok((config, output))
 }

@@ -132,6 +132,7 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
 }
 
 pub mod conflicts;
+pub mod quality;
 pub mod sametime;
 
 #[cfg(test)]

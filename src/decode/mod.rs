@@ -1,16 +1,23 @@
 //! Decoding: image bytes → greyscale raster → QR symbols, through a sequence of passes.
 //!
-//! The first pass is cheap (rqrr on the image, or on a box-downscaled copy when the image is
-//! large, because rqrr's cost grows badly with pixels and candidate finder patterns). Further
-//! passes run only when earlier ones left something: nothing decoded, or a detected symbol that
-//! did not decode. Symbols found by several passes are merged by position and text; each records
-//! the pass that first read it. Every decoder call is isolated (`isolate`): a panic in one pass
-//! is recorded as a warning and the other passes still run. This module never classifies or
-//! judges what a code says.
+//! The first pass is cheap (rxing's port of zxing-cpp when the `rxing` feature is on, else rqrr
+//! on the image or on a box-downscaled copy when the image is large). Further passes run only
+//! when earlier ones left something: nothing decoded, a detected symbol that did not decode, or
+//! a grid sampled from three finder patterns that did not decode (see `passes`). Symbols found
+//! by several passes are merged by position and text; each records the pass that first read it,
+//! and whether only a heavy pass could (`fragile`). Every decoder call is isolated (`isolate`): a
+//! panic in one pass is recorded as a warning and the other passes still run. The `cancel` flag
+//! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
+//! image (`quiet_zone`). This module never classifies or judges what a code says.
 
+mod filters;
 pub mod isolate;
 pub mod load;
 mod passes;
+pub mod quiet_zone;
+#[cfg(feature = "rxing")]
+mod rxing_engine;
+mod text;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -59,6 +66,13 @@ pub struct Symbol {
     pub module_px: f32,
     /// The pass that found it.
     pub pass: &'static str,
+    /// Set when only a heavy pass (re-binarised, rescaled, sharpened) could read it: phones in
+    /// the field will struggle with it too.
+    pub fragile: bool,
+    /// Width of the light margin around the symbol in modules, measured on the image (the
+    /// smallest of the four sides, capped at `quiet_zone::MAX_MEASURED`); `None` when it could
+    /// not be measured (module size unknown).
+    pub quiet_zone_modules: Option<f32>,
 }
 
 impl Symbol {
@@ -89,19 +103,31 @@ pub struct DecodeOutcome {
     pub warnings: Vec<String>,
     /// Set when every pass that ran panicked, so nothing could be looked at.
     pub all_passes_failed: bool,
+    /// The passes that ran, in order, with their time in milliseconds and the number of
+    /// symbols each returned (before merging).
+    pub passes_run: Vec<(&'static str, f64, usize)>,
 }
 
 /// Options for `decode`.
 #[derive(Debug, Clone)]
 pub struct DecodeOptions {
-    /// Images with more pixels than this get their first pass on a downscaled copy.
+    /// rqrr passes run on a box-downscaled copy of images with more pixels than this.
     pub fast_pass_pixels: u64,
+    /// Images with at most this many pixels also get 2×-upscaled passes (tiny modules).
+    pub upscale_max_pixels: u64,
+    /// Use the rxing engine (only with the `rxing` cargo feature).
+    pub rxing: bool,
+    /// Run only the passes with these names (all when empty): for tests and measurements.
+    pub only_passes: Vec<String>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
         DecodeOptions {
             fast_pass_pixels: 2_000_000,
+            upscale_max_pixels: 250_000,
+            rxing: cfg!(feature = "rxing"),
+            only_passes: Vec::new(),
         }
     }
 }
@@ -110,28 +136,45 @@ impl Default for DecodeOptions {
 /// caller whose time budget ran out can stop the remaining work.
 pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -> DecodeOutcome {
     let mut outcome = DecodeOutcome::default();
+    let mut leftovers = passes::Leftovers::default();
     let mut passes_run = 0usize;
     let mut passes_panicked = 0usize;
-    for pass in passes::plan(image, options) {
+    let plan = passes::plan(image, options).into_iter().filter(|p| {
+        options.only_passes.is_empty() || options.only_passes.iter().any(|n| n == p.name)
+    });
+    for pass in plan {
         if cancel.load(Ordering::Relaxed) {
             break;
         }
-        if !pass.should_run(&outcome.symbols) {
-            continue;
+        if passes_run > 0 && !leftovers.any(&outcome.symbols) {
+            break;
         }
         passes_run += 1;
-        match pass.run(image) {
-            Ok(found) => merge(&mut outcome.symbols, found),
+        let started = std::time::Instant::now();
+        let result = pass.run(image);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let count = result.as_ref().map_or(0, |r| r.symbols.len());
+        outcome.passes_run.push((pass.name, ms, count));
+        match result {
+            Ok(mut found) => {
+                for symbol in &mut found.symbols {
+                    symbol.fragile = pass.heavy;
+                }
+                merge(&mut outcome.symbols, found.symbols);
+                leftovers.undecoded_regions.extend(found.undecoded_regions);
+            }
             Err(message) => {
                 passes_panicked += 1;
-                outcome.warnings.push(format!(
-                    "decoder panicked in pass {}: {message}",
-                    pass.name()
-                ));
+                outcome
+                    .warnings
+                    .push(format!("decoder panicked in pass {}: {message}", pass.name));
             }
         }
     }
     outcome.all_passes_failed = passes_run > 0 && passes_run == passes_panicked;
+    for symbol in &mut outcome.symbols {
+        symbol.quiet_zone_modules = quiet_zone::measure(image, symbol);
+    }
     outcome.symbols.sort_by(|a, b| {
         a.center()[1]
             .total_cmp(&b.center()[1])

@@ -1,122 +1,312 @@
 //! The decoding passes and the order in which they run.
 //!
-//! Why these passes: rqrr binarises with a running row average and finds dark finder patterns on
-//! a light background. It never reads light-on-dark codes (hence `Inverted`), and its grouping
-//! step copies the whole image for every candidate triple of finder patterns, so on a large photo
-//! it can spend tens of seconds (hence a first pass on a box-downscaled copy, which also smooths
-//! sensor noise). The full-resolution pass then only runs when the cheap one left something.
+//! A pass is an engine (rqrr, or rxing's port of zxing-cpp with the `rxing` feature) applied
+//! to a prepared copy of the image. The first pass is the cheapest one that reads most codes;
+//! every further pass runs only while something is left over (see `Leftovers`): nothing was
+//! read, a symbol was detected but did not decode, or rxing sampled a grid from three finder
+//! patterns that did not decode. Passes marked `heavy` are the ones a phone in the field would
+//! not do (re-binarising, rescaling, sharpening): a code that only they read is fragile.
+//!
+//! Why each pass (measured on `../shared/corpus`, see docs/decoding.md):
+//! - `rxing`: zxing-cpp's detector (ported): finds light-on-dark codes (its matrix is inverted
+//!   in place), skewed and crowded sheets of codes, and is faster than rqrr.
+//! - `direct` / `downscaled`: rqrr, whose detector differs from zxing's and so reads some codes
+//!   zxing's misses. On large images it runs on a box-downscaled copy: its grouping step copies
+//!   the whole image for every candidate triple of finder patterns, which on a 12-megapixel photo
+//!   of a screen took a minute; the box filter also smooths sensor noise.
+//! - `inverted`: rqrr on the negative (rqrr only finds dark-on-light codes).
+//! - `binarized`: rqrr on a Sauvola threshold of the image: rqrr's own threshold is a running
+//!   row average that fails on gradients, glare and low contrast.
+//! - `rxing-downscaled`: rxing on a half-size copy, for noisy and blurred photos.
+//! - `upscaled` / `upscaled-smooth` / `rxing-upscaled`: a padded 2× copy of small images (pixel
+//!   replication for rqrr, then bilinear for both engines), for 1–2-pixel modules.
+//! - `enhanced` / `rxing-enhanced`: a contrast stretch with unsharp masking, for faint prints.
 
 use image::GrayImage;
 
 use super::isolate::isolated;
-use super::{DecodeOptions, Ecc, Symbol};
+use super::{DecodeOptions, Ecc, Symbol, filters};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Engine {
+    Rqrr,
+    #[cfg(feature = "rxing")]
+    Rxing,
+}
+
+/// How the image is prepared for the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Prep {
+    /// As it is (box-downscaled by `factor`).
+    Plain,
+    /// The negative.
+    Inverted,
+    /// A Sauvola threshold.
+    Binarized,
+    /// Padded (see `Padded`), then a 2× upscale: bilinear when `smooth`, else pixel
+    /// replication.
+    Upscaled { smooth: bool },
+    /// Contrast stretch and unsharp mask.
+    Enhanced,
+    /// A light border added around the image (codes cropped without a quiet zone).
+    Padded,
+}
 
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Pass {
-    /// rqrr on the image as it is.
-    Direct,
-    /// rqrr on a copy shrunk by an integer factor (box filter).
-    Downscaled(u32),
-    /// rqrr on the negative, for light-on-dark codes, shrunk by the same factor as the first pass.
-    Inverted(u32),
+pub(super) struct Pass {
+    pub name: &'static str,
+    pub engine: Engine,
+    pub prep: Prep,
+    /// Box-downscale factor applied first (1 = full resolution).
+    pub factor: u32,
+    /// Whether this is a pass phones would not do (see the module comment).
+    pub heavy: bool,
+}
+
+impl Pass {
+    const fn new(name: &'static str, engine: Engine, prep: Prep, factor: u32, heavy: bool) -> Self {
+        Pass {
+            name,
+            engine,
+            prep,
+            factor,
+            heavy,
+        }
+    }
 }
 
 /// The passes for this image, cheapest first.
 pub(super) fn plan(image: &GrayImage, options: &DecodeOptions) -> Vec<Pass> {
+    use Engine::Rqrr;
     let pixels = u64::from(image.width()) * u64::from(image.height());
-    if pixels > options.fast_pass_pixels {
-        let factor = ((pixels as f64 / options.fast_pass_pixels as f64)
+    // The factor that brings the image under `fast_pass_pixels` for rqrr.
+    let fast = if pixels > options.fast_pass_pixels {
+        ((pixels as f64 / options.fast_pass_pixels as f64)
             .sqrt()
-            .ceil()) as u32;
-        vec![
-            Pass::Downscaled(factor),
-            Pass::Direct,
-            Pass::Inverted(factor),
-        ]
+            .ceil()) as u32
     } else {
-        vec![Pass::Direct, Pass::Inverted(1)]
+        1
+    };
+    let mut passes = Vec::new();
+    #[cfg(feature = "rxing")]
+    if options.rxing {
+        passes.push(Pass::new("rxing", Engine::Rxing, Prep::Plain, 1, false));
     }
+    if fast > 1 {
+        passes.push(Pass::new("downscaled", Rqrr, Prep::Plain, fast, false));
+    } else {
+        passes.push(Pass::new("direct", Rqrr, Prep::Plain, 1, false));
+    }
+    passes.push(Pass::new("inverted", Rqrr, Prep::Inverted, fast, false));
+    // Padding supplies the quiet zone a cropped asset lacks; a phone pointed at the print sees
+    // the surroundings, and `missing-quiet-zone` reports the defect, so this pass is not heavy.
+    #[cfg(feature = "rxing")]
+    if options.rxing {
+        passes.push(Pass::new(
+            "rxing-padded",
+            Engine::Rxing,
+            Prep::Padded,
+            fast,
+            false,
+        ));
+    }
+    passes.push(Pass::new("padded", Rqrr, Prep::Padded, fast, false));
+    passes.push(Pass::new("binarized", Rqrr, Prep::Binarized, fast, true));
+    #[cfg(feature = "rxing")]
+    if options.rxing && pixels >= 400_000 {
+        passes.push(Pass::new(
+            "rxing-downscaled",
+            Engine::Rxing,
+            Prep::Plain,
+            2,
+            true,
+        ));
+    }
+    if pixels <= options.upscale_max_pixels {
+        // Pixel replication keeps 1-pixel modules of screenshots crisp; bilinear suits photos.
+        let (sharp, smooth) = (
+            Prep::Upscaled { smooth: false },
+            Prep::Upscaled { smooth: true },
+        );
+        passes.push(Pass::new("upscaled", Rqrr, sharp, 1, true));
+        passes.push(Pass::new("upscaled-smooth", Rqrr, smooth, 1, true));
+        #[cfg(feature = "rxing")]
+        if options.rxing {
+            passes.push(Pass::new(
+                "rxing-upscaled",
+                Engine::Rxing,
+                Prep::Upscaled { smooth: true },
+                1,
+                true,
+            ));
+        }
+    }
+    passes.push(Pass::new("enhanced", Rqrr, Prep::Enhanced, fast, true));
+    #[cfg(feature = "rxing")]
+    if options.rxing {
+        passes.push(Pass::new(
+            "rxing-enhanced",
+            Engine::Rxing,
+            Prep::Enhanced,
+            1,
+            true,
+        ));
+    }
+    passes
+}
+
+/// What earlier passes left that a later pass might read.
+#[derive(Debug, Default)]
+pub(super) struct Leftovers {
+    /// Grids sampled from three finder patterns that did not decode (rxing), in image pixels.
+    pub undecoded_regions: Vec<[[f32; 2]; 4]>,
+}
+
+impl Leftovers {
+    /// Whether a further pass is worth running: nothing read yet, a detected symbol that did
+    /// not decode, or an undecoded grid that no decoded symbol covers.
+    pub(super) fn any(&self, found_so_far: &[Symbol]) -> bool {
+        if found_so_far.iter().all(|s| s.text.is_none()) {
+            return true;
+        }
+        if found_so_far.iter().any(|s| s.text.is_none()) {
+            return true;
+        }
+        self.undecoded_regions.iter().any(|region| {
+            let center = centroid(region);
+            !found_so_far
+                .iter()
+                .any(|s| s.text.is_some() && inside(&s.corners, center))
+        })
+    }
+}
+
+fn centroid(quad: &[[f32; 2]; 4]) -> [f32; 2] {
+    let (sx, sy) = quad
+        .iter()
+        .fold((0.0, 0.0), |(x, y), c| (x + c[0], y + c[1]));
+    [sx / 4.0, sy / 4.0]
+}
+
+/// Whether `p` lies inside the convex quadrilateral `quad` (either winding).
+fn inside(quad: &[[f32; 2]; 4], p: [f32; 2]) -> bool {
+    let mut sign = 0.0f32;
+    for i in 0..4 {
+        let (a, b) = (quad[i], quad[(i + 1) % 4]);
+        let cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+        if cross != 0.0 {
+            if sign != 0.0 && cross.signum() != sign {
+                return false;
+            }
+            sign = cross.signum();
+        }
+    }
+    true
+}
+
+/// What one pass produced.
+#[derive(Debug, Default)]
+pub(super) struct PassResult {
+    pub symbols: Vec<Symbol>,
+    pub undecoded_regions: Vec<[[f32; 2]; 4]>,
 }
 
 impl Pass {
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Pass::Direct => "direct",
-            Pass::Downscaled(_) => "downscaled",
-            Pass::Inverted(_) => "inverted",
-        }
-    }
-
-    /// Whether this pass is worth running after what earlier passes found. The first pass
-    /// always runs; later ones only when nothing was read or a detected symbol did not decode.
-    pub(super) fn should_run(self, found_so_far: &[Symbol]) -> bool {
-        match self {
-            Pass::Downscaled(_) => true,
-            Pass::Direct | Pass::Inverted(_) => {
-                found_so_far.is_empty() || found_so_far.iter().any(|s| s.text.is_none())
-            }
-        }
-    }
-
     /// Runs the pass; `Err` carries the message of a decoder panic.
-    pub(super) fn run(self, image: &GrayImage) -> Result<Vec<Symbol>, String> {
-        let name = self.name();
-        match self {
-            Pass::Direct => isolated(|| rqrr_symbols(image.clone(), 1.0, name)),
-            Pass::Downscaled(factor) => {
-                let small = downscale(image, factor);
-                isolated(|| rqrr_symbols(small, factor as f32, name))
-            }
-            Pass::Inverted(factor) => {
-                let mut work = if factor > 1 {
-                    downscale(image, factor)
-                } else {
-                    image.clone()
-                };
-                image::imageops::invert(&mut work);
-                isolated(|| rqrr_symbols(work, factor as f32, name))
-            }
-        }
-    }
-}
-
-/// Shrinks by an integer factor, each output pixel the mean of a factor × factor block.
-fn downscale(image: &GrayImage, factor: u32) -> GrayImage {
-    let factor = factor.max(1);
-    let (w, h) = (
-        (image.width() / factor).max(1),
-        (image.height() / factor).max(1),
-    );
-    let mut out = GrayImage::new(w, h);
-    let area = factor * factor;
-    for y in 0..h {
-        for x in 0..w {
-            let mut sum = 0u32;
-            for dy in 0..factor {
-                for dx in 0..factor {
-                    let (sx, sy) = (
-                        (x * factor + dx).min(image.width() - 1),
-                        (y * factor + dy).min(image.height() - 1),
-                    );
-                    sum += u32::from(image.get_pixel(sx, sy)[0]);
+    pub(super) fn run(self, image: &GrayImage) -> Result<PassResult, String> {
+        let name = self.name;
+        isolated(|| {
+            let base = filters::downscale(image, self.factor);
+            // Prepared-image pixel p maps back to image pixel (p / up - pad) * factor.
+            let (mut up, mut pad) = (1.0f32, 0.0f32);
+            let prepared = match self.prep {
+                Prep::Plain | Prep::Binarized => base,
+                Prep::Inverted => {
+                    let mut work = base;
+                    image::imageops::invert(&mut work);
+                    work
                 }
+                Prep::Upscaled { smooth } => {
+                    // Small images are often tight crops too: pad first.
+                    let (padded, border) = filters::pad(&base);
+                    pad = border as f32;
+                    up = 2.0;
+                    filters::upscale2(&padded, smooth)
+                }
+                Prep::Padded => {
+                    let (padded, border) = filters::pad(&base);
+                    pad = border as f32;
+                    padded
+                }
+                Prep::Enhanced => filters::enhance(&base),
+            };
+            let mut result = match self.engine {
+                Engine::Rqrr if self.prep == Prep::Binarized => {
+                    let (w, h) = (prepared.width() as usize, prepared.height() as usize);
+                    let radius = (w.min(h) as u32 / 16).clamp(8, 64);
+                    let dark = filters::sauvola(&prepared, radius, 0.05);
+                    let mut image =
+                        rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| dark[y * w + x]);
+                    PassResult {
+                        symbols: rqrr_symbols(image.detect_grids(), name),
+                        undecoded_regions: Vec::new(),
+                    }
+                }
+                Engine::Rqrr => {
+                    let mut image = rqrr::PreparedImage::prepare(prepared);
+                    PassResult {
+                        symbols: rqrr_symbols(image.detect_grids(), name),
+                        undecoded_regions: Vec::new(),
+                    }
+                }
+                #[cfg(feature = "rxing")]
+                Engine::Rxing => {
+                    let found = super::rxing_engine::rxing_symbols(&prepared, true, name);
+                    PassResult {
+                        symbols: found.symbols,
+                        undecoded_regions: found.undecoded,
+                    }
+                }
+            };
+            let factor = self.factor as f32;
+            let map = |c: [f32; 2]| [(c[0] / up - pad) * factor, (c[1] / up - pad) * factor];
+            for symbol in &mut result.symbols {
+                symbol.corners = symbol.corners.map(map);
+                symbol.module_px *= factor / up;
             }
-            out.put_pixel(x, y, image::Luma([(sum / area) as u8]));
-        }
+            for region in &mut result.undecoded_regions {
+                *region = region.map(map);
+            }
+            result
+        })
     }
-    out
 }
 
-/// Runs rqrr and converts its grids to symbols, with corners scaled back by `scale`.
-fn rqrr_symbols(image: GrayImage, scale: f32, pass: &'static str) -> Vec<Symbol> {
-    let mut prepared = rqrr::PreparedImage::prepare(image);
-    let grids = prepared.detect_grids();
+/// rqrr's bounds reach one module past the symbol (it maps grid coordinates 0 and size + 1):
+/// pull the far corners back to the symbol's own edge, bilinearly in the quadrilateral.
+fn symbol_corners(bounds: [[f32; 2]; 4], modules: u32) -> [[f32; 2]; 4] {
+    if modules == 0 {
+        return bounds;
+    }
+    let f = modules as f32 / (modules as f32 + 1.0);
+    let [tl, tr, br, bl] = bounds;
+    let at = |u: f32, v: f32| {
+        let top = [tl[0] + (tr[0] - tl[0]) * u, tl[1] + (tr[1] - tl[1]) * u];
+        let bottom = [bl[0] + (br[0] - bl[0]) * u, bl[1] + (br[1] - bl[1]) * u];
+        [
+            top[0] + (bottom[0] - top[0]) * v,
+            top[1] + (bottom[1] - top[1]) * v,
+        ]
+    };
+    [tl, at(f, 0.0), at(f, f), at(0.0, f)]
+}
+
+/// Decodes rqrr's grids into symbols (corners in the prepared image's pixels).
+fn rqrr_symbols<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>, pass: &'static str) -> Vec<Symbol> {
     let mut symbols = Vec::with_capacity(grids.len());
     for grid in grids {
-        let corners = grid
-            .bounds
-            .map(|p| [p.x as f32 * scale, p.y as f32 * scale]);
         let modules = rqrr::BitGrid::size(&grid.grid) as u32;
+        let corners = symbol_corners(grid.bounds.map(|p| [p.x as f32, p.y as f32]), modules);
         let side =
             |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
         let perimeter = side(corners[0], corners[1])
@@ -131,7 +321,7 @@ fn rqrr_symbols(image: GrayImage, scale: f32, pass: &'static str) -> Vec<Symbol>
         let mut bytes = Vec::new();
         match grid.decode_to(&mut bytes) {
             Ok(meta) => symbols.push(Symbol {
-                text: Some(String::from_utf8_lossy(&bytes).into_owned()),
+                text: Some(super::text::decode_payload(&bytes)),
                 bytes,
                 error: None,
                 version: Some(meta.version.0 as u32),
@@ -141,6 +331,8 @@ fn rqrr_symbols(image: GrayImage, scale: f32, pass: &'static str) -> Vec<Symbol>
                 modules,
                 module_px,
                 pass,
+                fragile: false,
+                quiet_zone_modules: None,
             }),
             Err(err) => {
                 // Only a grid whose format information checks out (BCH-protected) is reported as
@@ -158,6 +350,8 @@ fn rqrr_symbols(image: GrayImage, scale: f32, pass: &'static str) -> Vec<Symbol>
                         modules,
                         module_px,
                         pass,
+                        fragile: false,
+                        quiet_zone_modules: None,
                     });
                 }
             }
@@ -171,19 +365,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn downscale_averages_blocks() {
-        let mut img = GrayImage::from_pixel(4, 2, image::Luma([0]));
-        img.put_pixel(0, 0, image::Luma([200]));
-        let small = downscale(&img, 2);
-        assert_eq!(small.dimensions(), (2, 1));
-        assert_eq!(small.get_pixel(0, 0)[0], 50);
-        assert_eq!(small.get_pixel(1, 0)[0], 0);
+    fn large_images_start_downscaled_for_rqrr() {
+        let img = GrayImage::new(4000, 3000);
+        let plan = plan(&img, &DecodeOptions::default());
+        let first_rqrr = plan.iter().find(|p| p.engine == Engine::Rqrr).unwrap();
+        assert_eq!((first_rqrr.name, first_rqrr.factor), ("downscaled", 3));
+        assert!(plan.iter().all(|p| p.name != "upscaled"));
     }
 
     #[test]
-    fn large_images_start_downscaled() {
-        let img = GrayImage::new(4000, 3000);
-        let plan = plan(&img, &DecodeOptions::default());
-        assert!(matches!(plan[0], Pass::Downscaled(3)), "{plan:?}");
+    fn quad_inside_test() {
+        let quad = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]];
+        assert!(inside(&quad, [5.0, 5.0]));
+        assert!(!inside(&quad, [15.0, 5.0]));
     }
 }
