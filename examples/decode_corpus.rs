@@ -15,8 +15,9 @@
 //! symbol that covers no labelled code is counted as *stray* (there is no text truth to call it a
 //! misread). Only decoding is timed (the image is loaded first), on one thread.
 //!
-//! One exception: the `boofcv/decoding` truth files were saved with LF line ends while the codes
-//! hold CRLF (rqrr and rxing both decode CRLF, independently), so there CRLF counts as LF.
+//! One exception: the `boofcv/decoding` truth files were saved with LF line ends and without the
+//! final line end, while the codes hold CRLF and end with one (rqrr and rxing both decode that,
+//! independently), so there CRLF counts as LF and trailing line ends are ignored.
 //!
 //! Flags: `--corpus DIR` (default `../shared/corpus`), `-v` lists every miss and misread with
 //! the passes that found something. Exits 0 with a note when the corpus is absent.
@@ -254,12 +255,13 @@ fn score(item: &Item, outcome: &DecodeOutcome, tally: &mut Tally, verbose: bool)
             let mut found = false;
             for symbol in &decoded {
                 let text = symbol.text.clone().unwrap_or_default();
-                let text = if item.lf_truth {
-                    text.replace("\r\n", "\n")
+                let matches = if item.lf_truth {
+                    let expected = String::from_utf8_lossy(expected);
+                    text.replace("\r\n", "\n").trim_end() == expected.trim_end()
                 } else {
-                    text
+                    text.as_bytes() == expected.as_slice()
                 };
-                if text.as_bytes() == expected.as_slice() {
+                if matches {
                     if !found {
                         *tally.passes.entry(symbol.pass).or_default() += 1;
                     }

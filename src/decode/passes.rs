@@ -148,7 +148,7 @@ pub(super) fn plan(image: &GrayImage, options: &DecodeOptions) -> Vec<Pass> {
             "rxing-enhanced",
             Engine::Rxing,
             Prep::Enhanced,
-            1,
+            fast,
             true,
         ));
     }
@@ -178,6 +178,89 @@ impl Leftovers {
                 .iter()
                 .any(|s| s.text.is_some() && inside(&s.corners, center))
         })
+    }
+}
+
+impl Leftovers {
+    /// Boxes (x, y, width, height) around what is left: undecoded grids no decoded symbol covers
+    /// and detected symbols that did not decode, each grown by half its size on every side,
+    /// overlapping boxes merged. At most 16; none when there are more (then the whole image is
+    /// the better unit).
+    pub(super) fn crops(
+        &self,
+        symbols: &[Symbol],
+        (width, height): (u32, u32),
+    ) -> Vec<(u32, u32, u32, u32)> {
+        let decoded: Vec<&Symbol> = symbols.iter().filter(|s| s.text.is_some()).collect();
+        let mut quads: Vec<[[f32; 2]; 4]> = self
+            .undecoded_regions
+            .iter()
+            .filter(|r| !decoded.iter().any(|s| inside(&s.corners, centroid(r))))
+            .copied()
+            .collect();
+        quads.extend(
+            symbols
+                .iter()
+                .filter(|s| s.text.is_none())
+                .map(|s| s.corners),
+        );
+        let mut boxes: Vec<[f32; 4]> = quads
+            .iter()
+            .map(|q| {
+                let (x0, x1) = (
+                    q.iter().map(|c| c[0]).fold(f32::MAX, f32::min),
+                    q.iter().map(|c| c[0]).fold(f32::MIN, f32::max),
+                );
+                let (y0, y1) = (
+                    q.iter().map(|c| c[1]).fold(f32::MAX, f32::min),
+                    q.iter().map(|c| c[1]).fold(f32::MIN, f32::max),
+                );
+                let grow = 0.5 * (x1 - x0).max(y1 - y0) + 16.0;
+                [
+                    (x0 - grow).max(0.0),
+                    (y0 - grow).max(0.0),
+                    (x1 + grow).min(width as f32),
+                    (y1 + grow).min(height as f32),
+                ]
+            })
+            .filter(|b| b[2] > b[0] && b[3] > b[1])
+            .collect();
+        // Merge overlapping boxes until none overlap.
+        let mut merged = true;
+        while merged {
+            merged = false;
+            'outer: for i in 0..boxes.len() {
+                for j in i + 1..boxes.len() {
+                    let (a, b) = (boxes[i], boxes[j]);
+                    if a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3] {
+                        boxes[i] = [
+                            a[0].min(b[0]),
+                            a[1].min(b[1]),
+                            a[2].max(b[2]),
+                            a[3].max(b[3]),
+                        ];
+                        boxes.swap_remove(j);
+                        merged = true;
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        if boxes.len() > 16 {
+            return Vec::new();
+        }
+        boxes
+            .into_iter()
+            .map(|b| {
+                (
+                    b[0] as u32,
+                    b[1] as u32,
+                    (b[2] - b[0]) as u32,
+                    (b[3] - b[1]) as u32,
+                )
+            })
+            .filter(|c| c.2 >= 21 && c.3 >= 21)
+            .collect()
     }
 }
 
