@@ -117,6 +117,8 @@ pub struct DecodeOptions {
     pub upscale_max_pixels: u64,
     /// Use the rxing engine (only with the `rxing` cargo feature).
     pub rxing: bool,
+    /// rxing's first pass runs on a box-downscaled copy of images with more pixels than this.
+    pub rxing_first_pixels: u64,
     /// Run only the passes with these names (all when empty): for tests and measurements.
     pub only_passes: Vec<String>,
 }
@@ -127,6 +129,7 @@ impl Default for DecodeOptions {
             fast_pass_pixels: 2_000_000,
             upscale_max_pixels: 250_000,
             rxing: cfg!(feature = "rxing"),
+            rxing_first_pixels: 4_000_000,
             only_passes: Vec::new(),
         }
     }
@@ -153,6 +156,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
         // pass costs a fraction of a whole-image pass (a sheet of 60 codes, 12 megapixels, with
         // two unread codes took 20 s of whole-image passes).
         if i > 0
+            && !pass.whole
             && options.only_passes.is_empty()
             && run.outcome.symbols.iter().any(|s| s.text.is_some())
         {

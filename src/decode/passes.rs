@@ -50,6 +50,8 @@ pub(super) enum Prep {
     Enhanced,
     /// A light border added around the image (codes cropped without a quiet zone).
     Padded,
+    /// Overlapping tiles of at most `TILE` pixels a side, each read on its own.
+    Tiled,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +63,9 @@ pub(super) struct Pass {
     pub factor: u32,
     /// Whether this is a pass phones would not do (see the module comment).
     pub heavy: bool,
+    /// Whether it always looks at the whole image, even when what is left is local (the
+    /// full-resolution look after a downscaled first pass finds codes the first did not see).
+    pub whole: bool,
 }
 
 impl Pass {
@@ -71,6 +76,7 @@ impl Pass {
             prep,
             factor,
             heavy,
+            whole: false,
         }
     }
 }
@@ -88,12 +94,41 @@ pub(super) fn plan(image: &GrayImage, options: &DecodeOptions) -> Vec<Pass> {
         1
     };
     let mut passes = Vec::new();
+    // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
+    // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
+    // (which small codes on a crowded sheet need) follows only if something is left.
+    #[cfg(feature = "rxing")]
+    let rxing_first = if pixels > options.rxing_first_pixels {
+        ((pixels as f64 / options.rxing_first_pixels as f64)
+            .sqrt()
+            .ceil()) as u32
+    } else {
+        1
+    };
     #[cfg(feature = "rxing")]
     if options.rxing {
-        passes.push(Pass::new("rxing", Engine::Rxing, Prep::Plain, 1, false));
+        passes.push(Pass::new(
+            "rxing",
+            Engine::Rxing,
+            Prep::Plain,
+            rxing_first,
+            false,
+        ));
+        if rxing_first > 1 {
+            let mut full = Pass::new("rxing-full", Engine::Rxing, Prep::Plain, 1, false);
+            full.whole = true;
+            passes.push(full);
+        }
     }
     if fast > 1 {
         passes.push(Pass::new("downscaled", Rqrr, Prep::Plain, fast, false));
+        // rqrr at full resolution, on overlapping tiles: its grouping step copies the image for
+        // every candidate triple of finder patterns, so tiles bound that cost (a photo of a
+        // screen once took a minute whole).
+        // With rxing on, rxing-full covers full resolution at a fraction of the cost.
+        if !(cfg!(feature = "rxing") && options.rxing) {
+            passes.push(Pass::new("tiled", Rqrr, Prep::Tiled, 1, false));
+        }
     } else {
         passes.push(Pass::new("direct", Rqrr, Prep::Plain, 1, false));
     }
@@ -113,7 +148,7 @@ pub(super) fn plan(image: &GrayImage, options: &DecodeOptions) -> Vec<Pass> {
     passes.push(Pass::new("padded", Rqrr, Prep::Padded, fast, false));
     passes.push(Pass::new("binarized", Rqrr, Prep::Binarized, fast, true));
     #[cfg(feature = "rxing")]
-    if options.rxing && pixels >= 400_000 {
+    if options.rxing && pixels >= 400_000 && rxing_first == 1 {
         passes.push(Pass::new(
             "rxing-downscaled",
             Engine::Rxing,
@@ -128,8 +163,12 @@ pub(super) fn plan(image: &GrayImage, options: &DecodeOptions) -> Vec<Pass> {
             Prep::Upscaled { smooth: false },
             Prep::Upscaled { smooth: true },
         );
-        passes.push(Pass::new("upscaled", Rqrr, sharp, 1, true));
-        passes.push(Pass::new("upscaled-smooth", Rqrr, smooth, 1, true));
+        // rqrr on an upscaled noisy photo can spend a second grouping candidates: only small
+        // images (screenshots, icons) get its upscaled passes.
+        if pixels <= options.upscale_max_pixels / 2 {
+            passes.push(Pass::new("upscaled", Rqrr, sharp, 1, true));
+            passes.push(Pass::new("upscaled-smooth", Rqrr, smooth, 1, true));
+        }
         #[cfg(feature = "rxing")]
         if options.rxing {
             passes.push(Pass::new(
@@ -172,12 +211,25 @@ impl Leftovers {
         if found_so_far.iter().any(|s| s.text.is_none()) {
             return true;
         }
-        self.undecoded_regions.iter().any(|region| {
-            let center = centroid(region);
-            !found_so_far
-                .iter()
-                .any(|s| s.text.is_some() && inside(&s.corners, center))
-        })
+        !self.open_regions(found_so_far).is_empty()
+    }
+
+    /// Undecoded grids that no decoded symbol explains: neither inside one nor around one (a
+    /// triple of finder patterns taken from neighbouring codes on a sheet spans several of
+    /// them, and is not a code of its own).
+    fn open_regions(&self, symbols: &[Symbol]) -> Vec<[[f32; 2]; 4]> {
+        let decoded: Vec<&Symbol> = symbols.iter().filter(|s| s.text.is_some()).collect();
+        self.undecoded_regions
+            .iter()
+            .filter(|r| {
+                !decoded.iter().any(|s| {
+                    inside(&s.corners, centroid(r))
+                        || inside(r, s.center())
+                        || s.corners.iter().any(|c| inside(r, *c))
+                })
+            })
+            .copied()
+            .collect()
     }
 }
 
@@ -191,13 +243,7 @@ impl Leftovers {
         symbols: &[Symbol],
         (width, height): (u32, u32),
     ) -> Vec<(u32, u32, u32, u32)> {
-        let decoded: Vec<&Symbol> = symbols.iter().filter(|s| s.text.is_some()).collect();
-        let mut quads: Vec<[[f32; 2]; 4]> = self
-            .undecoded_regions
-            .iter()
-            .filter(|r| !decoded.iter().any(|s| inside(&s.corners, centroid(r))))
-            .copied()
-            .collect();
+        let mut quads = self.open_regions(symbols);
         quads.extend(
             symbols
                 .iter()
@@ -303,7 +349,7 @@ impl Pass {
             // Prepared-image pixel p maps back to image pixel (p / up - pad) * factor.
             let (mut up, mut pad) = (1.0f32, 0.0f32);
             let prepared = match self.prep {
-                Prep::Plain | Prep::Binarized => base,
+                Prep::Plain | Prep::Binarized | Prep::Tiled => base,
                 Prep::Inverted => {
                     let mut work = base;
                     image::imageops::invert(&mut work);
@@ -323,6 +369,9 @@ impl Pass {
                 }
                 Prep::Enhanced => filters::enhance(&base),
             };
+            if self.prep == Prep::Tiled {
+                return tiled(&prepared, name);
+            }
             let mut result = match self.engine {
                 Engine::Rqrr if self.prep == Prep::Binarized => {
                     let (w, h) = (prepared.width() as usize, prepared.height() as usize);
@@ -363,6 +412,40 @@ impl Pass {
             result
         })
     }
+}
+
+/// Side of a tile of the `tiled` pass, and the overlap between neighbouring tiles.
+const TILE: u32 = 1024;
+const TILE_OVERLAP: u32 = 256;
+
+/// rqrr on overlapping tiles of `image`, corners shifted back to the image.
+fn tiled(image: &GrayImage, pass: &'static str) -> PassResult {
+    let mut result = PassResult::default();
+    let step = TILE - TILE_OVERLAP;
+    let starts = |len: u32| -> Vec<u32> {
+        let mut v: Vec<u32> = (0..len.saturating_sub(TILE_OVERLAP).max(1))
+            .step_by(step as usize)
+            .collect();
+        if let Some(last) = v.last_mut() {
+            *last = (*last).min(len.saturating_sub(TILE));
+        }
+        v.dedup();
+        v
+    };
+    for y in starts(image.height()) {
+        for x in starts(image.width()) {
+            let (w, h) = (TILE.min(image.width() - x), TILE.min(image.height() - y));
+            let tile = image::imageops::crop_imm(image, x, y, w, h).to_image();
+            let mut prepared = rqrr::PreparedImage::prepare(tile);
+            let found = rqrr_symbols(prepared.detect_grids(), pass);
+            let shifted = found.into_iter().map(|mut s| {
+                s.corners = s.corners.map(|c| [c[0] + x as f32, c[1] + y as f32]);
+                s
+            });
+            result.symbols.extend(shifted);
+        }
+    }
+    result
 }
 
 /// rqrr's bounds reach one module past the symbol (it maps grid coordinates 0 and size + 1):
