@@ -172,6 +172,43 @@ mod tests {
     }
 
     #[test]
+    fn symbol_quality_findings_and_quiet_zone_reach_the_report() {
+        let symbol = Symbol {
+            text: Some("https://example.com/".to_string()),
+            bytes: b"https://example.com/".to_vec(),
+            error: None,
+            version: Some(1),
+            ecc: Some(crate::decode::Ecc::L),
+            mask: Some(2),
+            corners: [[0.0, 0.0], [63.0, 0.0], [63.0, 63.0], [0.0, 63.0]],
+            modules: 21,
+            module_px: 3.0,
+            pass: "binarized",
+            fragile: true,
+            quiet_zone_modules: Some(1.0),
+        };
+        let analyzed = analyze_symbol("x.png", 1, &symbol, &AnalysisOptions::default());
+        let rules: Vec<&str> = analyzed
+            .report
+            .findings
+            .iter()
+            .map(|f| f.rule.as_str())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                "fragile-code",
+                "low-error-correction",
+                "small-modules",
+                "missing-quiet-zone"
+            ]
+        );
+        let json = serde_json::to_value(&analyzed.report).unwrap();
+        assert_eq!(json["symbol"]["quiet_zone_modules"], 1.0);
+        assert_eq!(json["symbol"]["pass"], "binarized");
+    }
+
+    #[test]
     fn show_secrets_keeps_the_password() {
         let options = AnalysisOptions {
             show_secrets: true,
