@@ -5,8 +5,9 @@
 //! with less is a common cause of codes that some phones cannot read. From the symbol's corners
 //! and module count we step outwards from each side one module at a time, sampling a line
 //! parallel to the side at every half module; the first line with dark samples (in the code's own
-//! polarity: light for a light-on-dark code) ends the quiet zone on that side. The result is the
-//! smallest of the four sides.
+//! polarity: light for a light-on-dark code) ends the quiet zone on that side. The first half
+//! module is not sampled (blur smears the edge into it): a margin under one module reads as 0 (or
+//! 0.5 where the image ends there); wider ones are exact to half a module. The result is the smallest of the four sides.
 
 use image::GrayImage;
 
@@ -23,7 +24,9 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
     }
     let [tl, tr, br, bl] = symbol.corners;
     let sample = |p: [f32; 2]| -> Option<u8> {
-        let (x, y) = (p[0].round(), p[1].round());
+        // The pixel that contains the point (pixel i spans [i, i + 1)); rounding would put a
+        // point half a pixel outside the symbol's edge onto the edge's dark module.
+        let (x, y) = (p[0].floor(), p[1].floor());
         if x < 0.0 || y < 0.0 || x >= image.width() as f32 || y >= image.height() as f32 {
             None
         } else {
@@ -70,7 +73,9 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
     ];
     for side in &sides {
         let mut width = MAX_MEASURED;
-        'out: for step in 1..=steps {
+        // The first half module is skipped: blur and a corner placed a pixel off smear the
+        // symbol's edge into it.
+        'out: for step in 2..=steps {
             let d = step as f32 * 0.5 - 0.25;
             let mut hits = 0;
             // Along the side, including the corners' own quiet zone.
@@ -78,7 +83,13 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
             while s <= n + d {
                 match sample(side(s, d)) {
                     None => {
-                        width = (step - 1) as f32 * 0.5;
+                        // The image ends here; within the unsampled first half module, or after.
+                        let first_band_inside = sample(side(n / 2.0, 0.25)).is_some();
+                        width = if step == 2 && !first_band_inside {
+                            0.0
+                        } else {
+                            (step - 1) as f32 * 0.5
+                        };
                         break 'out;
                     }
                     Some(p) if is_module_colour(p) => hits += 1,
@@ -88,7 +99,11 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
             }
             // Two samples tolerate a speck of JPEG noise.
             if hits >= 2 {
-                width = (step - 1) as f32 * 0.5;
+                width = if step == 2 {
+                    0.0
+                } else {
+                    (step - 1) as f32 * 0.5
+                };
                 break;
             }
         }
