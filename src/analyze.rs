@@ -5,6 +5,7 @@
 //! `Redactor` here. It is shared by `scan` (codes decoded from images) and `check` (texts given
 //! on the command line), so both report a code in exactly the same way.
 
+use crate::audit::quality::{self, QualityOptions};
 use crate::audit::{self, Finding, catalogue};
 use crate::decode::Symbol;
 use crate::payload::Payload;
@@ -20,6 +21,8 @@ pub struct AnalysisOptions {
     pub show_secrets: bool,
     /// Compute `fixed_url` for codes with a safe rewrite (`--fix`).
     pub fix: bool,
+    /// Thresholds of the print-quality rules.
+    pub quality: QualityOptions,
 }
 
 /// A code's report plus what the cross-code rules need later (kept out of the report because
@@ -48,6 +51,7 @@ pub fn analyze_symbol(
         module_px: (symbol.module_px * 100.0).round() / 100.0,
         pass: symbol.pass.to_string(),
         error: symbol.error.clone(),
+        quiet_zone_modules: symbol.quiet_zone_modules,
     };
     match &symbol.text {
         Some(text) => {
@@ -56,6 +60,15 @@ pub fn analyze_symbol(
                 analyzed.report.bytes_hex = Some(hex(&symbol.bytes));
             }
             analyzed.report.symbol = Some(symbol_report);
+            // Print-quality and robustness findings about the symbol itself.
+            let symbol_findings = options
+                .policy
+                .apply_overrides(quality::audit_symbol(symbol, &options.quality));
+            analyzed.report.findings.extend(
+                symbol_findings
+                    .iter()
+                    .map(|f| finding_report(f, &analyzed.redactor, &analyzed.masking)),
+            );
             analyzed
         }
         None => {
@@ -182,6 +195,43 @@ mod tests {
         let json = serde_json::to_string(&analyzed.report).unwrap();
         assert!(!json.contains("hunter2"), "{json}");
         assert!(json.contains("https://bob:********@example.com/"), "{json}");
+    }
+
+    #[test]
+    fn symbol_quality_findings_and_quiet_zone_reach_the_report() {
+        let symbol = Symbol {
+            text: Some("https://example.com/".to_string()),
+            bytes: b"https://example.com/".to_vec(),
+            error: None,
+            version: Some(1),
+            ecc: Some(crate::decode::Ecc::L),
+            mask: Some(2),
+            corners: [[0.0, 0.0], [63.0, 0.0], [63.0, 63.0], [0.0, 63.0]],
+            modules: 21,
+            module_px: 3.0,
+            pass: "binarized",
+            fragile: true,
+            quiet_zone_modules: Some(1.0),
+        };
+        let analyzed = analyze_symbol("x.png", 1, &symbol, &AnalysisOptions::default());
+        let rules: Vec<&str> = analyzed
+            .report
+            .findings
+            .iter()
+            .map(|f| f.rule.as_str())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                "fragile-code",
+                "low-error-correction",
+                "small-modules",
+                "missing-quiet-zone"
+            ]
+        );
+        let json = serde_json::to_value(&analyzed.report).unwrap();
+        assert_eq!(json["symbol"]["quiet_zone_modules"], 1.0);
+        assert_eq!(json["symbol"]["pass"], "binarized");
     }
 
     #[test]

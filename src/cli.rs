@@ -89,6 +89,9 @@ pub struct ScanArgs {
     /// An earlier JSON report: findings whose fingerprints are in it are suppressed.
     #[arg(long, value_name = "REPORT")]
     pub baseline: Option<PathBuf>,
+    /// Report `small-modules` for codes whose modules are narrower than this many pixels.
+    #[arg(long, value_name = "PIXELS", default_value_t = 4.0)]
+    pub min_module_px: f32,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

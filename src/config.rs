@@ -101,6 +101,7 @@ pub fn analysis_options(policy: Policy, output: &OutputArgs, fix: &FixArgs) -> A
         policy,
         show_secrets: output.show_secrets,
         fix: fix.fix || fix.fix_dir.is_some(),
+        ..AnalysisOptions::default()
     }
 }
 
@@ -118,7 +119,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         ignores: policy.ignores.clone(),
         baseline,
     };
-    let config = ScanConfig {
+    let mut config = ScanConfig {
         paths: args.paths.clone(),
         walk: WalkOptions {
             follow_symlinks: args.follow_symlinks,
@@ -140,5 +141,6 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         analysis: analysis_options(policy, &args.output, &args.fix),
         ..ScanConfig::default()
     };
+    config.analysis.quality.min_module_px = args.min_module_px;
     Ok((config, output))
 }

@@ -511,6 +511,7 @@ fn decode_with_budget(
     let max_pixels = config.max_pixels;
     let options = config.decode.clone();
     let thread_cancel = Arc::clone(&cancel);
+    let budget_started = Instant::now();
     let spawned = std::thread::Builder::new()
         .name("qraudit-decode".to_string())
         .spawn(move || {
@@ -543,19 +544,32 @@ fn decode_with_budget(
     if let Err(err) = spawned {
         return Err(format!("cannot start a decode thread: {err}"));
     }
-    match receiver.recv_timeout(config.image_timeout) {
+    match receiver.recv_timeout(
+        config
+            .image_timeout
+            .saturating_sub(budget_started.elapsed()),
+    ) {
+        // A result that arrived after the budget still overran it: whether the thread finished
+        // just before or just after the wait began is scheduling luck, not a property of the image.
+        Ok(_) if budget_started.elapsed() > config.image_timeout => {
+            Err(timed_out(config.image_timeout))
+        }
         Ok(result) => result,
         Err(mpsc::RecvTimeoutError::Timeout) => {
             cancel.store(true, Ordering::Relaxed);
-            Err(format!(
-                "decode timed out after {} s (--image-timeout)",
-                format_seconds(config.image_timeout)
-            ))
+            Err(timed_out(config.image_timeout))
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             Err("decode thread ended without a result".to_string())
         }
     }
+}
+
+fn timed_out(budget: Duration) -> String {
+    format!(
+        "decode timed out after {} s (--image-timeout)",
+        format_seconds(budget)
+    )
 }
 
 fn format_seconds(duration: Duration) -> String {

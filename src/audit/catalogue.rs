@@ -645,6 +645,52 @@ pub const MISSING_CHECKSUM: Rule = Rule {
     ],
 };
 
+// --- Decoder robustness and print quality (decode passes, `audit::quality`) ---------------
+
+pub const FRAGILE_CODE: Rule = Rule {
+    id: "fragile-code",
+    severity: Severity::Low,
+    title: "Code readable only by a heavy decoder pass",
+    rationale: "qraudit read this code only after re-binarising, rescaling or sharpening the image. \
+                Phone scanners do not try that hard, so many of them will fail on the same code.",
+    fix: "Print the code larger and with more contrast (dark modules on a plain light ground), with a quiet zone of 4 modules, and regenerate it at a higher error-correction level.",
+    fires_on: &[],
+    passes: &[],
+};
+
+pub const LOW_ERROR_CORRECTION: Rule = Rule {
+    id: "low-error-correction",
+    severity: Severity::Low,
+    title: "Error-correction level L on a published code",
+    rationale: "Level L recovers only about 7% of the symbol. Printed codes pick up scratches, dirt, \
+                glare and folds, and logos are often pasted over them.",
+    fix: "Regenerate the code at error-correction level M (15%) or Q (25%); use H (30%) if a logo covers part of it.",
+    fires_on: &[],
+    passes: &[],
+};
+
+pub const SMALL_MODULES: Rule = Rule {
+    id: "small-modules",
+    severity: Severity::Low,
+    title: "Modules too small in the published asset",
+    rationale: "Below a few pixels per module, resizing and JPEG compression on the way to the page or \
+                the printer blur neighbouring modules together and scanners misjudge them.",
+    fix: "Export the code at a larger size (at least 4 pixels per module, more for print), scaled by an integer factor without smoothing.",
+    fires_on: &[],
+    passes: &[],
+};
+
+pub const MISSING_QUIET_ZONE: Rule = Rule {
+    id: "missing-quiet-zone",
+    severity: Severity::Low,
+    title: "Quiet zone narrower than 4 modules",
+    rationale: "ISO/IEC 18004 requires a light margin of 4 modules around the symbol; text, frames or \
+                the edge of the image closer than that stop many scanners from finding it.",
+    fix: "Leave a plain margin of at least 4 modules (in the code's background colour) on every side of the code.",
+    fires_on: &[],
+    passes: &[],
+};
+
 /// Every rule, in the order `qraudit rules` lists them.
 pub fn all() -> &'static [Rule] {
     &[
@@ -667,6 +713,11 @@ pub fn all() -> &'static [Rule] {
         CONTROL_CHARACTERS,
         COMMUNITY_CONFLICT,
         UNREADABLE_CODE,
+        // Decoder robustness and print quality.
+        FRAGILE_CODE,
+        LOW_ERROR_CORRECTION,
+        SMALL_MODULES,
+        MISSING_QUIET_ZONE,
         CONFIG_URL_ESCAPING,
         // Issue 7: payloads other than Sametime.
         CLEARTEXT_HTTP,

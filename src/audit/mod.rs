@@ -145,6 +145,7 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
 pub mod conflicts;
 mod contact;
 mod otp;
+pub mod quality;
 pub mod sametime;
 mod secrets;
 mod userid;

@@ -1,16 +1,23 @@
 //! Decoding: image bytes → greyscale raster → QR symbols, through a sequence of passes.
 //!
-//! The first pass is cheap (rqrr on the image, or on a box-downscaled copy when the image is
-//! large, because rqrr's cost grows badly with pixels and candidate finder patterns). Further
-//! passes run only when earlier ones left something: nothing decoded, or a detected symbol that
-//! did not decode. Symbols found by several passes are merged by position and text; each records
-//! the pass that first read it. Every decoder call is isolated (`isolate`): a panic in one pass
-//! is recorded as a warning and the other passes still run. This module never classifies or
-//! judges what a code says.
+//! The first pass is cheap (rxing's port of zxing-cpp when the `rxing` feature is on, else rqrr
+//! on the image or on a box-downscaled copy when the image is large). Further passes run only
+//! when earlier ones left something: nothing decoded, a detected symbol that did not decode, or
+//! a grid sampled from three finder patterns that did not decode (see `passes`). Symbols found
+//! by several passes are merged by position and text; each records the pass that first read it,
+//! and whether only a heavy pass could (`fragile`). Every decoder call is isolated (`isolate`): a
+//! panic in one pass is recorded as a warning and the other passes still run. The `cancel` flag
+//! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
+//! image (`quiet_zone`). This module never classifies or judges what a code says.
 
+mod filters;
 pub mod isolate;
 pub mod load;
 mod passes;
+pub mod quiet_zone;
+#[cfg(feature = "rxing")]
+mod rxing_engine;
+mod text;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -59,6 +66,13 @@ pub struct Symbol {
     pub module_px: f32,
     /// The pass that found it.
     pub pass: &'static str,
+    /// Set when only a heavy pass (re-binarised, rescaled, sharpened) could read it: phones in
+    /// the field will struggle with it too.
+    pub fragile: bool,
+    /// Width of the light margin around the symbol in modules, measured on the image (the
+    /// smallest of the four sides, capped at `quiet_zone::MAX_MEASURED`); `None` when it could
+    /// not be measured (module size unknown).
+    pub quiet_zone_modules: Option<f32>,
 }
 
 impl Symbol {
@@ -89,19 +103,34 @@ pub struct DecodeOutcome {
     pub warnings: Vec<String>,
     /// Set when every pass that ran panicked, so nothing could be looked at.
     pub all_passes_failed: bool,
+    /// The passes that ran, in order, with their time in milliseconds and the number of
+    /// symbols each returned (before merging).
+    pub passes_run: Vec<(&'static str, f64, usize)>,
 }
 
 /// Options for `decode`.
 #[derive(Debug, Clone)]
 pub struct DecodeOptions {
-    /// Images with more pixels than this get their first pass on a downscaled copy.
+    /// rqrr passes run on a box-downscaled copy of images with more pixels than this.
     pub fast_pass_pixels: u64,
+    /// Images with at most this many pixels also get 2×-upscaled passes (tiny modules).
+    pub upscale_max_pixels: u64,
+    /// Use the rxing engine (only with the `rxing` cargo feature).
+    pub rxing: bool,
+    /// rxing's first pass runs on a box-downscaled copy of images with more pixels than this.
+    pub rxing_first_pixels: u64,
+    /// Run only the passes with these names (all when empty): for tests and measurements.
+    pub only_passes: Vec<String>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
         DecodeOptions {
             fast_pass_pixels: 2_000_000,
+            upscale_max_pixels: 250_000,
+            rxing: cfg!(feature = "rxing"),
+            rxing_first_pixels: 4_000_000,
+            only_passes: Vec::new(),
         }
     }
 }
@@ -109,35 +138,115 @@ impl Default for DecodeOptions {
 /// Finds and decodes every QR symbol in `image`. `cancel` is checked between passes, so that a
 /// caller whose time budget ran out can stop the remaining work.
 pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -> DecodeOutcome {
-    let mut outcome = DecodeOutcome::default();
-    let mut passes_run = 0usize;
-    let mut passes_panicked = 0usize;
-    for pass in passes::plan(image, options) {
+    let mut run = Run::default();
+    let plan: Vec<passes::Pass> = passes::plan(image, options)
+        .into_iter()
+        .filter(|p| {
+            options.only_passes.is_empty() || options.only_passes.iter().any(|n| n == p.name)
+        })
+        .collect();
+    for (i, pass) in plan.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             break;
         }
-        if !pass.should_run(&outcome.symbols) {
-            continue;
+        if run.passes > 0 && !run.leftovers.any(&run.outcome.symbols) {
+            break;
         }
-        passes_run += 1;
-        match pass.run(image) {
-            Ok(found) => merge(&mut outcome.symbols, found),
-            Err(message) => {
-                passes_panicked += 1;
-                outcome.warnings.push(format!(
-                    "decoder panicked in pass {}: {message}",
-                    pass.name()
-                ));
+        // Once codes were read, what is left is local: finish on crops around it, where every
+        // pass costs a fraction of a whole-image pass (a sheet of 60 codes, 12 megapixels, with
+        // two unread codes took 20 s of whole-image passes).
+        if i > 0
+            && !pass.whole
+            && options.only_passes.is_empty()
+            && run.outcome.symbols.iter().any(|s| s.text.is_some())
+        {
+            let crops = run
+                .leftovers
+                .crops(&run.outcome.symbols, image.dimensions());
+            let crop_area: u64 = crops.iter().map(|c| u64::from(c.2) * u64::from(c.3)).sum();
+            if !crops.is_empty()
+                && crop_area * 2 < u64::from(image.width()) * u64::from(image.height())
+            {
+                for (x, y, w, h) in crops {
+                    let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
+                    let mut local = Run::default();
+                    for pass in passes::plan(&crop, options) {
+                        if cancel.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        if local.passes > 0 && !local.leftovers.any(&local.outcome.symbols) {
+                            break;
+                        }
+                        local.run_pass(pass, &crop);
+                    }
+                    run.passes += local.passes;
+                    run.panicked += local.panicked;
+                    run.outcome.warnings.extend(local.outcome.warnings);
+                    run.outcome.passes_run.extend(local.outcome.passes_run);
+                    let shifted = local
+                        .outcome
+                        .symbols
+                        .into_iter()
+                        .map(|mut s| {
+                            s.corners = s.corners.map(|c| [c[0] + x as f32, c[1] + y as f32]);
+                            s
+                        })
+                        .collect();
+                    merge(&mut run.outcome.symbols, shifted);
+                }
+                break;
             }
         }
+        run.run_pass(*pass, image);
     }
-    outcome.all_passes_failed = passes_run > 0 && passes_run == passes_panicked;
+    let mut outcome = run.outcome;
+    outcome.all_passes_failed = run.passes > 0 && run.passes == run.panicked;
+    for symbol in &mut outcome.symbols {
+        symbol.quiet_zone_modules = quiet_zone::measure(image, symbol);
+    }
     outcome.symbols.sort_by(|a, b| {
         a.center()[1]
             .total_cmp(&b.center()[1])
             .then(a.center()[0].total_cmp(&b.center()[0]))
     });
     outcome
+}
+
+/// The state of a sequence of passes over one image (or one crop of it).
+#[derive(Default)]
+struct Run {
+    outcome: DecodeOutcome,
+    leftovers: passes::Leftovers,
+    passes: usize,
+    panicked: usize,
+}
+
+impl Run {
+    fn run_pass(&mut self, pass: passes::Pass, image: &GrayImage) {
+        self.passes += 1;
+        let started = std::time::Instant::now();
+        let result = pass.run(image);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let count = result.as_ref().map_or(0, |r| r.symbols.len());
+        self.outcome.passes_run.push((pass.name, ms, count));
+        match result {
+            Ok(mut found) => {
+                for symbol in &mut found.symbols {
+                    symbol.fragile = pass.heavy;
+                }
+                merge(&mut self.outcome.symbols, found.symbols);
+                self.leftovers
+                    .undecoded_regions
+                    .extend(found.undecoded_regions);
+            }
+            Err(message) => {
+                self.panicked += 1;
+                self.outcome
+                    .warnings
+                    .push(format!("decoder panicked in pass {}: {message}", pass.name));
+            }
+        }
+    }
 }
 
 /// Adds `found` to `symbols`, dropping what is already there: the same text near the same place,

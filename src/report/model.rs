@@ -229,6 +229,10 @@ pub struct SymbolReport {
     pub corners: [[f32; 2]; 4],
     pub module_px: f32,
     pub pass: String,
+    /// The light margin around the symbol in modules (smallest side, measured up to 10), when it
+    /// could be measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_zone_modules: Option<f32>,
     /// Why the symbol could not be decoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

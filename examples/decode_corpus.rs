@@ -1,0 +1,428 @@
+//! The decoder's inner measuring loop: decode every image of the measurement corpus
+//! (`../shared/corpus`, see its README) with `qraudit::decode::decode` and score the result
+//! against the ground truth, per folder.
+//!
+//! ```text
+//! cargo run --release --example decode_corpus                 # the zxing folders
+//! cargo run --release --example decode_corpus -- boofcv       # every boofcv category
+//! cargo run --release --example decode_corpus -- -v boofcv/lots zxing/qrcode-2
+//! ```
+//!
+//! Scoring. zxing folders and `boofcv/decoding` have text truth: an image is *correct* when a
+//! decoded text equals the expected text byte for byte; every other decoded text is a *misread*.
+//! The other boofcv categories have corner truth: a labelled code is *read* when a decoded
+//! symbol's polygon covers more than 10% of its area (the BoofCV evaluation rule); a decoded
+//! symbol that covers no labelled code is counted as *stray* (there is no text truth to call it a
+//! misread). Only decoding is timed (the image is loaded first), on one thread.
+//!
+//! One exception: the `boofcv/decoding` truth files were saved with LF line ends and without the
+//! final line end, while the codes hold CRLF and end with one (rqrr and rxing both decode that,
+//! independently), so there CRLF counts as LF and trailing line ends are ignored.
+//!
+//! Flags: `--corpus DIR` (default `../shared/corpus`), `-v` lists every miss and misread with
+//! the passes that found something. Exits 0 with a note when the corpus is absent.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use qraudit::decode::{self, DecodeOptions, DecodeOutcome, load};
+
+#[derive(Default)]
+struct Tally {
+    images: usize,
+    codes: usize,
+    correct: usize,
+    misread: usize,
+    stray: usize,
+    ms: f64,
+    max_ms: f64,
+    max_image: String,
+    passes: BTreeMap<&'static str, usize>,
+}
+
+fn main() {
+    let mut corpus = PathBuf::from("../shared/corpus");
+    let mut verbose = false;
+    let mut selections = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--corpus" => corpus = PathBuf::from(args.next().expect("--corpus DIR")),
+            "-v" => verbose = true,
+            _ => selections.push(arg),
+        }
+    }
+    if !corpus.join("README.md").exists() {
+        println!("corpus not found at {}: nothing measured", corpus.display());
+        return;
+    }
+    if selections.is_empty() {
+        selections.push("zxing".to_string());
+    }
+    let mut items = Vec::new();
+    for selection in &selections {
+        items.extend(list(&corpus, selection));
+    }
+    let options = DecodeOptions::default();
+    let cancel = AtomicBool::new(false);
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for item in &items {
+        let bytes = std::fs::read(corpus.join(&item.relpath)).expect("reading a corpus image");
+        let Some(format) = load::sniff_image(&bytes) else {
+            eprintln!("{}: not an image", item.relpath);
+            continue;
+        };
+        let image = match load::load_gray(&bytes, format, u64::MAX) {
+            Ok(image) => image,
+            Err(err) => {
+                eprintln!("{}: {err}", item.relpath);
+                continue;
+            }
+        };
+        let started = Instant::now();
+        let outcome = decode::decode(&image, &options, &cancel);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let folder = item
+            .relpath
+            .rsplit_once('/')
+            .map_or("", |(f, _)| f)
+            .to_string();
+        let tally = tallies.entry(folder).or_default();
+        tally.images += 1;
+        tally.ms += ms;
+        if ms > tally.max_ms {
+            tally.max_ms = ms;
+            tally.max_image = item.relpath.clone();
+        }
+        if verbose && ms > 50.0 {
+            let log: Vec<String> = outcome
+                .passes_run
+                .iter()
+                .map(|(name, ms, n)| format!("{name} {ms:.0}ms/{n}"))
+                .collect();
+            println!("  {}: slow: {ms:.0} ms: {}", item.relpath, log.join(", "));
+        }
+        for warning in &outcome.warnings {
+            if verbose {
+                println!("  {}: warning: {warning}", item.relpath);
+            }
+        }
+        score(item, &outcome, tally, verbose);
+    }
+    print_table(&tallies);
+}
+
+/// One image and its truth.
+struct Item {
+    relpath: String,
+    truth: Truth,
+    /// Compare with CRLF read as LF (see the module comment).
+    lf_truth: bool,
+}
+
+enum Truth {
+    Text(Vec<u8>),
+    Polygons(Vec<[[f64; 2]; 4]>),
+}
+
+/// The items of a selection: `zxing`, `boofcv`, or one folder such as `boofcv/lots`.
+fn list(corpus: &Path, selection: &str) -> Vec<Item> {
+    let (top, folder) = selection.split_once('/').unwrap_or((selection, ""));
+    let mut items = Vec::new();
+    match top {
+        "zxing" => {
+            for (relpath, text) in manifest(&corpus.join("zxing/manifest.tsv")) {
+                if folder.is_empty() || relpath.starts_with(&format!("{folder}/")) {
+                    items.push(Item {
+                        relpath: format!("zxing/{relpath}"),
+                        truth: Truth::Text(text),
+                        lf_truth: false,
+                    });
+                }
+            }
+        }
+        "boofcv" => {
+            if folder.is_empty() || folder == "decoding" {
+                for (relpath, text) in manifest(&corpus.join("boofcv/manifest-decoding.tsv")) {
+                    items.push(Item {
+                        relpath: format!("boofcv/{relpath}"),
+                        truth: Truth::Text(text),
+                        lf_truth: true,
+                    });
+                }
+            }
+            let text = std::fs::read_to_string(corpus.join("boofcv/manifest.tsv"))
+                .expect("boofcv/manifest.tsv");
+            for line in text.lines().skip(1) {
+                let relpath = line.split('\t').next().unwrap_or_default();
+                if !(folder.is_empty() || relpath.starts_with(&format!("{folder}/"))) {
+                    continue;
+                }
+                let truth_path = corpus
+                    .join("boofcv")
+                    .join(Path::new(relpath).with_extension("txt"));
+                items.push(Item {
+                    relpath: format!("boofcv/{relpath}"),
+                    truth: Truth::Polygons(polygons(&truth_path)),
+                    lf_truth: false,
+                });
+            }
+        }
+        _ => panic!("unknown selection {selection}: use zxing[/FOLDER] or boofcv[/CATEGORY]"),
+    }
+    items
+}
+
+/// `relpath<TAB>sha256<TAB>escaped text` lines, header skipped.
+fn manifest(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, '\t');
+            let relpath = fields.next()?.to_string();
+            let _sha = fields.next()?;
+            Some((relpath, unescape(fields.next().unwrap_or(""))))
+        })
+        .collect()
+}
+
+/// Undoes the manifest escapes `\\ \t \n \r \xHH`.
+fn unescape(escaped: &str) -> Vec<u8> {
+    let bytes = escaped.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            match bytes[i + 1] {
+                b'\\' => out.push(b'\\'),
+                b't' => out.push(b'\t'),
+                b'n' => out.push(b'\n'),
+                b'r' => out.push(b'\r'),
+                b'x' if i + 3 < bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 2..i + 4]).unwrap_or("00");
+                    out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+                    i += 2;
+                }
+                other => out.extend([b'\\', other]),
+            }
+            i += 2;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The labelled corner polygons of a boofcv truth file: `# comments`, an optional `SETS`
+/// marker, then the corners as `x y` numbers, either one polygon (8 numbers) a line or one point
+/// a line; either way every 8 numbers make a polygon.
+fn polygons(path: &Path) -> Vec<[[f64; 2]; 4]> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let numbers: Vec<f64> = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .flat_map(|line| {
+            line.split_whitespace()
+                .filter_map(|w| w.parse::<f64>().ok())
+        })
+        .collect();
+    numbers
+        .chunks_exact(8)
+        .map(|n| [[n[0], n[1]], [n[2], n[3]], [n[4], n[5]], [n[6], n[7]]])
+        .collect()
+}
+
+fn score(item: &Item, outcome: &DecodeOutcome, tally: &mut Tally, verbose: bool) {
+    let decoded: Vec<_> = outcome
+        .symbols
+        .iter()
+        .filter(|s| s.text.is_some())
+        .collect();
+    let describe = || {
+        decoded
+            .iter()
+            .map(|s| format!("{}:{:?}", s.pass, shorten(s.text.as_deref().unwrap_or(""))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &item.truth {
+        Truth::Text(expected) => {
+            tally.codes += 1;
+            let mut found = false;
+            for symbol in &decoded {
+                let text = symbol.text.clone().unwrap_or_default();
+                let matches = if item.lf_truth {
+                    let expected = String::from_utf8_lossy(expected);
+                    text.replace("\r\n", "\n").trim_end() == expected.trim_end()
+                } else {
+                    text.as_bytes() == expected.as_slice()
+                };
+                if matches {
+                    if !found {
+                        *tally.passes.entry(symbol.pass).or_default() += 1;
+                    }
+                    found = true;
+                } else {
+                    tally.misread += 1;
+                    if verbose {
+                        println!(
+                            "  {}: MISREAD by {}: {:?}",
+                            item.relpath,
+                            symbol.pass,
+                            shorten(symbol.text.as_deref().unwrap_or(""))
+                        );
+                    }
+                }
+            }
+            if found {
+                tally.correct += 1;
+            } else if verbose {
+                println!("  {}: missed (decoded: {})", item.relpath, describe());
+            }
+        }
+        Truth::Polygons(labels) => {
+            tally.codes += labels.len();
+            let mut used = vec![false; decoded.len()];
+            let mut read = 0;
+            for label in labels {
+                let label_poly: Vec<[f64; 2]> = label.to_vec();
+                let label_area = area(&label_poly).abs();
+                let hit = decoded.iter().enumerate().find(|(_, s)| {
+                    let poly: Vec<[f64; 2]> = s
+                        .corners
+                        .iter()
+                        .map(|c| [f64::from(c[0]), f64::from(c[1])])
+                        .collect();
+                    intersection_area(&label_poly, &poly) > 0.1 * label_area
+                });
+                if let Some((i, s)) = hit {
+                    if !used[i] {
+                        *tally.passes.entry(s.pass).or_default() += 1;
+                    }
+                    used[i] = true;
+                    read += 1;
+                }
+            }
+            tally.correct += read;
+            tally.stray += used.iter().filter(|u| !**u).count();
+            if verbose && read < labels.len() {
+                println!(
+                    "  {}: read {read}/{} (decoded: {})",
+                    item.relpath,
+                    labels.len(),
+                    describe()
+                );
+            }
+        }
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+/// Signed area (shoelace).
+fn area(poly: &[[f64; 2]]) -> f64 {
+    let n = poly.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (poly[i], poly[(i + 1) % n]);
+            a[0] * b[1] - b[0] * a[1]
+        })
+        .sum::<f64>()
+        / 2.0
+}
+
+/// Area of the intersection of two convex polygons (Sutherland–Hodgman clipping).
+fn intersection_area(subject: &[[f64; 2]], clip: &[[f64; 2]]) -> f64 {
+    // Clip against a counter-clockwise (positive area) clip polygon.
+    let mut clip = clip.to_vec();
+    if area(&clip) < 0.0 {
+        clip.reverse();
+    }
+    let mut output = subject.to_vec();
+    for i in 0..clip.len() {
+        if output.is_empty() {
+            break;
+        }
+        let (a, b) = (clip[i], clip[(i + 1) % clip.len()]);
+        let inside =
+            |p: [f64; 2]| (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0.0;
+        let cross = |p: [f64; 2], q: [f64; 2]| {
+            let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+            let (ex, ey) = (b[0] - a[0], b[1] - a[1]);
+            let denom = dx * ey - dy * ex;
+            if denom.abs() < 1e-12 {
+                return p;
+            }
+            let t = ((a[0] - p[0]) * ey - (a[1] - p[1]) * ex) / denom;
+            [p[0] + t * dx, p[1] + t * dy]
+        };
+        let input = std::mem::take(&mut output);
+        for j in 0..input.len() {
+            let (p, q) = (input[j], input[(j + 1) % input.len()]);
+            match (inside(p), inside(q)) {
+                (true, true) => output.push(q),
+                (true, false) => output.push(cross(p, q)),
+                (false, true) => {
+                    output.push(cross(p, q));
+                    output.push(q);
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    area(&output).abs()
+}
+
+fn print_table(tallies: &BTreeMap<String, Tally>) {
+    println!(
+        "{:<22} {:>6} {:>6} {:>8} {:>8} {:>7} {:>6} {:>9} {:>9}  passes",
+        "folder", "images", "codes", "correct", "misread", "missed", "stray", "ms/img", "max ms"
+    );
+    let mut total = Tally::default();
+    for (folder, t) in tallies {
+        print_row(folder, t);
+        total.images += t.images;
+        total.codes += t.codes;
+        total.correct += t.correct;
+        total.misread += t.misread;
+        total.stray += t.stray;
+        total.ms += t.ms;
+        if t.max_ms > total.max_ms {
+            total.max_ms = t.max_ms;
+            total.max_image = t.max_image.clone();
+        }
+        for (pass, n) in &t.passes {
+            *total.passes.entry(pass).or_default() += n;
+        }
+    }
+    print_row("TOTAL", &total);
+    println!("slowest: {} ({:.0} ms)", total.max_image, total.max_ms);
+}
+
+fn print_row(name: &str, t: &Tally) {
+    let passes: Vec<String> = t.passes.iter().map(|(p, n)| format!("{p}={n}")).collect();
+    println!(
+        "{:<22} {:>6} {:>6} {:>8} {:>8} {:>7} {:>6} {:>9.1} {:>9.0}  {}",
+        name,
+        t.images,
+        t.codes,
+        t.correct,
+        t.misread,
+        t.codes - t.correct,
+        t.stray,
+        t.ms / t.images.max(1) as f64,
+        t.max_ms,
+        passes.join(" ")
+    );
+}

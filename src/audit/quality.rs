@@ -1,0 +1,193 @@
+//! Print-quality rules: what a designer needs to fix in a published code so that every phone
+//! reads it, judged from the decoded symbol (its format, geometry and the pass that read it).
+//!
+//! - `fragile-code`: only a heavy decoder pass (re-binarised, rescaled, sharpened) read it.
+//! - `low-error-correction`: level L, which restores only 7% of the symbol; a printed code
+//!   picks up scratches, dirt, glare and folds, and logos are often pasted over its middle.
+//! - `small-modules`: modules narrower than `QualityOptions::min_module_px` pixels (default 4).
+//!   Why 4: decoders need about 2–3 image pixels per module to binarise reliably, and a published
+//!   asset is usually resized and JPEG-compressed on its way to the page or the printer (each
+//!   step blurs neighbouring modules together); at 4 px a code survives a 2× reduction. This is
+//!   a size in *asset* pixels: on photographs of posters it says little, hence configurable.
+//! - `missing-quiet-zone`: fewer than 4 modules of margin (ISO/IEC 18004 §6.3.8), measured on the
+//!   image by `decode::quiet_zone`.
+//!
+//! Like every audit module, this one never prints; it returns findings.
+
+use super::{Finding, catalogue};
+use crate::decode::{Ecc, Symbol};
+
+/// The quiet zone ISO/IEC 18004 requires, in modules.
+pub const REQUIRED_QUIET_ZONE: f32 = 4.0;
+
+/// Thresholds of the print-quality rules.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QualityOptions {
+    /// Modules narrower than this many pixels make a `small-modules` finding.
+    pub min_module_px: f32,
+}
+
+impl Default for QualityOptions {
+    fn default() -> Self {
+        QualityOptions { min_module_px: 4.0 }
+    }
+}
+
+/// The print-quality findings of one decoded symbol (none for undecodable ones, which get
+/// `unreadable-code` instead).
+pub fn audit_symbol(symbol: &Symbol, options: &QualityOptions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if symbol.text.is_none() {
+        return findings;
+    }
+    if symbol.fragile {
+        findings.push(Finding::new(
+            &catalogue::FRAGILE_CODE,
+            format!(
+                "only the heavy decoder pass `{}` could read this code; phones in the field will struggle with it too",
+                symbol.pass
+            ),
+        ));
+    }
+    if symbol.ecc == Some(Ecc::L) {
+        findings.push(Finding::new(
+            &catalogue::LOW_ERROR_CORRECTION,
+            "the code uses error-correction level L, which recovers only 7% of damaged modules",
+        ));
+    }
+    if symbol.module_px > 0.0 && symbol.module_px < options.min_module_px {
+        findings.push(Finding::new(
+            &catalogue::SMALL_MODULES,
+            format!(
+                "modules are {:.1} px wide, below the {:.1} px minimum",
+                symbol.module_px, options.min_module_px
+            ),
+        ));
+    }
+    if let Some(quiet) = symbol.quiet_zone_modules
+        && quiet < REQUIRED_QUIET_ZONE
+    {
+        findings.push(Finding::new(
+            &catalogue::MISSING_QUIET_ZONE,
+            format!(
+                "the light margin around the code is {quiet:.1} modules wide, under the 4 modules it needs"
+            ),
+        ));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn symbol() -> Symbol {
+        Symbol {
+            text: Some("https://example.com/".to_string()),
+            bytes: b"https://example.com/".to_vec(),
+            error: None,
+            version: Some(2),
+            ecc: Some(Ecc::M),
+            mask: Some(0),
+            corners: [[0.0, 0.0], [125.0, 0.0], [125.0, 125.0], [0.0, 125.0]],
+            modules: 25,
+            module_px: 5.0,
+            pass: "direct",
+            fragile: false,
+            quiet_zone_modules: Some(4.0),
+        }
+    }
+
+    fn rules(symbol: &Symbol) -> Vec<String> {
+        audit_symbol(symbol, &QualityOptions::default())
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn a_good_print_has_no_findings() {
+        assert!(rules(&symbol()).is_empty());
+    }
+
+    #[test]
+    fn level_l_is_low_error_correction() {
+        let s = Symbol {
+            ecc: Some(Ecc::L),
+            ..symbol()
+        };
+        assert_eq!(rules(&s), ["low-error-correction"]);
+        for ecc in [Ecc::M, Ecc::Q, Ecc::H] {
+            assert!(
+                rules(&Symbol {
+                    ecc: Some(ecc),
+                    ..symbol()
+                })
+                .is_empty()
+            );
+        }
+    }
+
+    #[test]
+    fn small_modules_use_the_configured_threshold() {
+        let s = Symbol {
+            module_px: 3.0,
+            ..symbol()
+        };
+        assert_eq!(rules(&s), ["small-modules"]);
+        let relaxed = QualityOptions { min_module_px: 2.5 };
+        assert!(audit_symbol(&s, &relaxed).is_empty());
+        // Exactly at the threshold is fine.
+        let at = Symbol {
+            module_px: 4.0,
+            ..symbol()
+        };
+        assert!(rules(&at).is_empty());
+    }
+
+    #[test]
+    fn quiet_zone_under_four_modules_is_missing() {
+        let s = Symbol {
+            quiet_zone_modules: Some(1.5),
+            ..symbol()
+        };
+        let findings = audit_symbol(&s, &QualityOptions::default());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, "missing-quiet-zone");
+        assert!(findings[0].message.contains("1.5 modules"), "{findings:?}");
+        assert!(findings[0].fix.as_deref().unwrap().contains("4 modules"));
+        // Unmeasured is not reported.
+        assert!(
+            rules(&Symbol {
+                quiet_zone_modules: None,
+                ..symbol()
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn heavy_pass_only_is_fragile() {
+        let s = Symbol {
+            fragile: true,
+            pass: "binarized",
+            ..symbol()
+        };
+        let findings = audit_symbol(&s, &QualityOptions::default());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, "fragile-code");
+        assert_eq!(findings[0].severity, crate::audit::Severity::Low);
+        assert!(findings[0].message.contains("binarized"));
+    }
+
+    #[test]
+    fn unreadable_symbols_get_no_quality_findings() {
+        let s = Symbol {
+            text: None,
+            ecc: Some(Ecc::L),
+            module_px: 1.0,
+            ..symbol()
+        };
+        assert!(rules(&s).is_empty());
+    }
+}

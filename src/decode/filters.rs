@@ -1,0 +1,195 @@
+//! Image filters the passes feed to the engines: box downscale, bilinear 2× upscale, local
+//! (Sauvola) binarisation, and a contrast stretch with unsharp masking. Plain loops over the raw
+//! buffer: they run on every image that reaches a later pass, so they are kept linear in pixels.
+
+use image::{GrayImage, Luma};
+
+/// Shrinks by an integer factor, each output pixel the mean of a factor × factor block.
+pub(super) fn downscale(image: &GrayImage, factor: u32) -> GrayImage {
+    let factor = factor.max(1);
+    if factor == 1 {
+        return image.clone();
+    }
+    let (w, h) = (
+        (image.width() / factor).max(1),
+        (image.height() / factor).max(1),
+    );
+    let src = image.as_raw();
+    let stride = image.width() as usize;
+    let mut sums = vec![0u32; w as usize];
+    let mut out = GrayImage::new(w, h);
+    let area = factor * factor;
+    for y in 0..h {
+        sums.fill(0);
+        for dy in 0..factor {
+            let sy = ((y * factor + dy) as usize).min(image.height() as usize - 1);
+            let row = &src[sy * stride..(sy + 1) * stride];
+            for (x, sum) in sums.iter_mut().enumerate() {
+                let start = x * factor as usize;
+                *sum += row[start..start + factor as usize]
+                    .iter()
+                    .map(|&p| u32::from(p))
+                    .sum::<u32>();
+            }
+        }
+        for (x, sum) in sums.iter().enumerate() {
+            out.put_pixel(x as u32, y, Luma([(sum / area) as u8]));
+        }
+    }
+    out
+}
+
+/// Doubles both dimensions, so that 1–2-pixel modules become 2–4 pixels. `smooth` picks
+/// bilinear interpolation (for photographs, where it helps rxing's binariser) over pixel
+/// replication (for screenshots and generated assets, whose sharp module edges rqrr's
+/// run-length finder test needs: bilinear turns 1-pixel modules into grey mush).
+pub(super) fn upscale2(image: &GrayImage, smooth: bool) -> GrayImage {
+    let filter = if smooth {
+        image::imageops::FilterType::Triangle
+    } else {
+        image::imageops::FilterType::Nearest
+    };
+    image::imageops::resize(image, image.width() * 2, image.height() * 2, filter)
+}
+
+/// Surrounds the image with a light border (the 99th-percentile grey) an eighth of its larger
+/// side wide, at least 8 pixels: codes cropped to their edge have no quiet zone, and both
+/// engines need one to see the finder patterns. Returns the image and the border width.
+pub(super) fn pad(image: &GrayImage) -> (GrayImage, u32) {
+    let mut values: Vec<u8> = image.as_raw().iter().step_by(7).copied().collect();
+    values.sort_unstable();
+    let light = values.get(values.len() * 99 / 100).copied().unwrap_or(255);
+    let border = (image.width().max(image.height()) / 8).max(8);
+    let mut out = GrayImage::from_pixel(
+        image.width() + 2 * border,
+        image.height() + 2 * border,
+        Luma([light]),
+    );
+    image::imageops::replace(&mut out, image, i64::from(border), i64::from(border));
+    (out, border)
+}
+
+/// Local-threshold binarisation (Sauvola: T = m · (1 + k · (s / 128 − 1)) over a square window),
+/// returned as "is dark" flags. Unlike rqrr's running row average, the window is square and
+/// adapts to the local contrast, so it copes with gradients, glare and low contrast.
+pub(super) fn sauvola(image: &GrayImage, radius: u32, k: f64) -> Vec<bool> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let src = image.as_raw();
+    // Integral images of values and squares, one row and column of padding.
+    let mut sum = vec![0u64; (w + 1) * (h + 1)];
+    let mut sq = vec![0u64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let (mut row_sum, mut row_sq) = (0u64, 0u64);
+        for x in 0..w {
+            let v = u64::from(src[y * w + x]);
+            row_sum += v;
+            row_sq += v * v;
+            sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + row_sum;
+            sq[(y + 1) * (w + 1) + x + 1] = sq[y * (w + 1) + x + 1] + row_sq;
+        }
+    }
+    let r = radius as usize;
+    let mut out = vec![false; w * h];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let n = ((y1 - y0) * (x1 - x0)) as f64;
+            let at = |t: &[u64], yy: usize, xx: usize| t[yy * (w + 1) + xx];
+            let s = at(&sum, y1, x1) + at(&sum, y0, x0) - at(&sum, y0, x1) - at(&sum, y1, x0);
+            let q = at(&sq, y1, x1) + at(&sq, y0, x0) - at(&sq, y0, x1) - at(&sq, y1, x0);
+            let mean = s as f64 / n;
+            let var = (q as f64 / n - mean * mean).max(0.0);
+            let threshold = mean * (1.0 + k * (var.sqrt() / 128.0 - 1.0));
+            out[y * w + x] = f64::from(src[y * w + x]) < threshold;
+        }
+    }
+    out
+}
+
+/// Stretches the 1st–99th percentile to the full range, then sharpens with a 3×3 unsharp mask:
+/// for faint, washed-out or slightly blurred prints.
+pub(super) fn enhance(image: &GrayImage) -> GrayImage {
+    let mut histogram = [0usize; 256];
+    for p in image.as_raw() {
+        histogram[*p as usize] += 1;
+    }
+    let total = image.as_raw().len();
+    let percentile = |fraction: f64| {
+        let target = (total as f64 * fraction) as usize;
+        let mut seen = 0;
+        for (value, count) in histogram.iter().enumerate() {
+            seen += count;
+            if seen > target {
+                return value as i32;
+            }
+        }
+        255
+    };
+    let (lo, hi) = (percentile(0.01), percentile(0.99));
+    let span = (hi - lo).max(1);
+    let stretched: Vec<i32> = image
+        .as_raw()
+        .iter()
+        .map(|&p| ((i32::from(p) - lo) * 255 / span).clamp(0, 255))
+        .collect();
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut out = GrayImage::new(image.width(), image.height());
+    for y in 0..h {
+        for x in 0..w {
+            let at = |xx: usize, yy: usize| stretched[yy * w + xx];
+            let c = at(x, y);
+            let blur = (at(x.saturating_sub(1), y)
+                + at((x + 1).min(w - 1), y)
+                + at(x, y.saturating_sub(1))
+                + at(x, (y + 1).min(h - 1))
+                + 4 * c)
+                / 8;
+            let sharp = (c + (c - blur)).clamp(0, 255);
+            out.put_pixel(x as u32, y as u32, Luma([sharp as u8]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downscale_averages_blocks() {
+        let mut img = GrayImage::from_pixel(4, 2, Luma([0]));
+        img.put_pixel(0, 0, Luma([200]));
+        let small = downscale(&img, 2);
+        assert_eq!(small.dimensions(), (2, 1));
+        assert_eq!(small.get_pixel(0, 0)[0], 50);
+        assert_eq!(small.get_pixel(1, 0)[0], 0);
+    }
+
+    #[test]
+    fn sauvola_separates_a_faint_step() {
+        // A faint dark square (110) on a light-grey ground (130).
+        let mut img = GrayImage::from_pixel(40, 40, Luma([130]));
+        for y in 15..25 {
+            for x in 15..25 {
+                img.put_pixel(x, y, Luma([110]));
+            }
+        }
+        let dark = sauvola(&img, 8, 0.05);
+        assert!(dark[20 * 40 + 20]);
+        assert!(!dark[2 * 40 + 2]);
+    }
+
+    #[test]
+    fn enhance_stretches_contrast() {
+        let mut img = GrayImage::from_pixel(20, 20, Luma([120]));
+        for x in 0..10 {
+            for y in 0..20 {
+                img.put_pixel(x, y, Luma([100]));
+            }
+        }
+        let out = enhance(&img);
+        assert!(out.get_pixel(2, 10)[0] < 20);
+        assert!(out.get_pixel(17, 10)[0] > 235);
+    }
+}

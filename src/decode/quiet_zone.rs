@@ -1,0 +1,113 @@
+//! Measuring a symbol's quiet zone on the image: how many modules of background colour surround
+//! it before something else (text, a frame, another graphic, the image edge) begins.
+//!
+//! ISO/IEC 18004 asks for 4 modules on every side; phones cope with less on a screen, but a print
+//! with less is a common cause of codes that some phones cannot read. From the symbol's corners
+//! and module count we step outwards from each side one module at a time, sampling a line
+//! parallel to the side at every half module; the first line with dark samples (in the code's own
+//! polarity: light for a light-on-dark code) ends the quiet zone on that side. The first half
+//! module is not sampled (blur smears the edge into it): a margin under one module reads as 0 (or
+//! 0.5 where the image ends there); wider ones are exact to half a module. The result is the smallest of the four sides.
+
+use image::GrayImage;
+
+use super::Symbol;
+
+/// The widest quiet zone measured; anything wider is reported as this.
+pub const MAX_MEASURED: f32 = 10.0;
+
+/// The quiet zone of `symbol` in modules, or `None` when its module count is unknown.
+pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
+    let n = symbol.modules as f32;
+    if symbol.modules < 11 || symbol.module_px <= 0.0 {
+        return None;
+    }
+    let [tl, tr, br, bl] = symbol.corners;
+    let sample = |p: [f32; 2]| -> Option<u8> {
+        // The pixel that contains the point (pixel i spans [i, i + 1)); rounding would put a
+        // point half a pixel outside the symbol's edge onto the edge's dark module.
+        let (x, y) = (p[0].floor(), p[1].floor());
+        if x < 0.0 || y < 0.0 || x >= image.width() as f32 || y >= image.height() as f32 {
+            None
+        } else {
+            Some(image.get_pixel(x as u32, y as u32)[0])
+        }
+    };
+    // A point at module coordinates (u, v) of the symbol (bilinear in the corners).
+    let at = |u: f32, v: f32| -> [f32; 2] {
+        let (s, t) = (u / n, v / n);
+        let top = [tl[0] + (tr[0] - tl[0]) * s, tl[1] + (tr[1] - tl[1]) * s];
+        let bottom = [bl[0] + (br[0] - bl[0]) * s, bl[1] + (br[1] - bl[1]) * s];
+        [
+            top[0] + (bottom[0] - top[0]) * t,
+            top[1] + (bottom[1] - top[1]) * t,
+        ]
+    };
+    // Threshold and polarity from the symbol's own modules.
+    let mut inner: Vec<u8> = (0..symbol.modules)
+        .flat_map(|v| (0..symbol.modules).map(move |u| (u, v)))
+        .filter_map(|(u, v)| sample(at(u as f32 + 0.5, v as f32 + 0.5)))
+        .collect();
+    if inner.len() < 16 {
+        return None;
+    }
+    inner.sort_unstable();
+    let (lo, hi) = (inner[inner.len() / 10], inner[inner.len() * 9 / 10]);
+    if hi <= lo.saturating_add(10) {
+        return None;
+    }
+    let threshold = (u16::from(lo) + u16::from(hi)) / 2;
+    // The centre of the top-left finder pattern is a dark module of the code's polarity.
+    let module_is_low = sample(at(3.5, 3.5)).is_none_or(|p| u16::from(p) < threshold);
+    let is_module_colour = |p: u8| (u16::from(p) < threshold) == module_is_low;
+
+    let steps = (MAX_MEASURED as usize) * 2;
+    let mut narrowest = MAX_MEASURED;
+    // Each side: a point along it for s in [0, n], and the outward offset for d modules out.
+    type Side<'a> = Box<dyn Fn(f32, f32) -> [f32; 2] + 'a>;
+    let sides: [Side; 4] = [
+        Box::new(|s, d| at(s, -d)),
+        Box::new(|s, d| at(s, n + d)),
+        Box::new(|s, d| at(-d, s)),
+        Box::new(|s, d| at(n + d, s)),
+    ];
+    for side in &sides {
+        let mut width = MAX_MEASURED;
+        // The first half module is skipped: blur and a corner placed a pixel off smear the
+        // symbol's edge into it.
+        'out: for step in 2..=steps {
+            let d = step as f32 * 0.5 - 0.25;
+            let mut hits = 0;
+            // Along the side, including the corners' own quiet zone.
+            let mut s = -d;
+            while s <= n + d {
+                match sample(side(s, d)) {
+                    None => {
+                        // The image ends here; within the unsampled first half module, or after.
+                        let first_band_inside = sample(side(n / 2.0, 0.25)).is_some();
+                        width = if step == 2 && !first_band_inside {
+                            0.0
+                        } else {
+                            (step - 1) as f32 * 0.5
+                        };
+                        break 'out;
+                    }
+                    Some(p) if is_module_colour(p) => hits += 1,
+                    Some(_) => {}
+                }
+                s += 0.5;
+            }
+            // Two samples tolerate a speck of JPEG noise.
+            if hits >= 2 {
+                width = if step == 2 {
+                    0.0
+                } else {
+                    (step - 1) as f32 * 0.5
+                };
+                break;
+            }
+        }
+        narrowest = narrowest.min(width);
+    }
+    Some(narrowest)
+}
