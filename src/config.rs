@@ -115,10 +115,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         Some(path) => Some(Baseline::load(path).map_err(ConfigError::Baseline)?),
         None => None,
     };
-    let suppress = Suppressor {
-        ignores: policy.ignores.clone(),
-        baseline,
-    };
+    let suppress = Suppressor::new(&policy, baseline);
     let mut config = ScanConfig {
         paths: args.paths.clone(),
         walk: WalkOptions {

@@ -187,10 +187,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
             texts.push(text.clone());
         }
     }
-    let suppressor = Suppressor {
-        ignores: policy.ignores.clone(),
-        baseline: None,
-    };
+    let suppressor = Suppressor::new(&policy, None);
     let analysis = config::analysis_options(policy, &args.output, &args.fix);
     let report = scan::check_texts(&texts, &analysis, &suppressor);
     write_fixed_images(&report, args.fix.fix_dir.as_deref())?;
@@ -252,7 +249,7 @@ fn render(format: Format, report: &Report) -> Vec<u8> {
     match format {
         Format::Json => JsonExporter.serialize(report),
         Format::Sarif => SarifExporter.serialize(report),
-        Format::Table => TableExporter { width: None }.serialize(report),
+        Format::Table => TableExporter.serialize(report),
         Format::Jsonl => {
             let mut streamed = StreamedCounts::new();
             let mut bytes = Vec::new();

@@ -53,6 +53,14 @@ pub struct Suppressor {
 }
 
 impl Suppressor {
+    /// The policy's `[[ignore]]` entries, plus a baseline when one was given.
+    pub fn new(policy: &crate::policy::Policy, baseline: Option<Baseline>) -> Self {
+        Suppressor {
+            ignores: policy.ignores.clone(),
+            baseline,
+        }
+    }
+
     /// Marks the findings of one input that an ignore entry or the baseline covers. Findings
     /// already marked are left as they are.
     pub fn apply_input(&self, input: &mut InputReport) {

@@ -13,10 +13,8 @@ use super::Exporter;
 use super::model::{Report, Status};
 use crate::sanitize::{escape_for_display, shorten_for_display};
 
-pub struct TableExporter {
-    /// Terminal width to fit the table to, when known.
-    pub width: Option<u16>,
-}
+/// comfy-table fits the table to the terminal itself; written to a file or pipe it is not wrapped.
+pub struct TableExporter;
 
 impl Exporter for TableExporter {
     fn serialize(&self, report: &Report) -> Vec<u8> {
@@ -26,9 +24,6 @@ impl Exporter for TableExporter {
             .load_preset(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(["Location", "#", "Kind", "Content", "Worst", "Findings"]);
-        if let Some(width) = self.width {
-            table.set_width(width);
-        }
         let mut rows = 0;
         for input in &report.inputs {
             if input.status == Status::Error {
