@@ -20,7 +20,8 @@
 //! independently), so there CRLF counts as LF and trailing line ends are ignored.
 //!
 //! Flags: `--corpus DIR` (default `../shared/corpus`), `-v` lists every miss and misread with
-//! the passes that found something. Exits 0 with a note when the corpus is absent.
+//! the passes that found something, and the passes of every image slower than `--slow MS`
+//! (default 50). Exits 0 with a note when the corpus is absent.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,17 +41,38 @@ struct Tally {
     max_ms: f64,
     max_image: String,
     passes: BTreeMap<&'static str, usize>,
+    /// Indices of the labels read (0 for an image with text truth), for `--each-pass`.
+    labels_read: Vec<usize>,
 }
 
 fn main() {
     let mut corpus = PathBuf::from("../shared/corpus");
     let mut verbose = false;
+    // Passes to run one by one on each whole image, printing what each read (a TSV for
+    // choosing the order of passes) instead of the table.
+    let mut each_pass: Vec<String> = Vec::new();
+    // With -v, images that took longer than this are listed with the time of every pass.
+    let mut slow_ms = 50.0;
     let mut selections = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--corpus" => corpus = PathBuf::from(args.next().expect("--corpus DIR")),
             "-v" => verbose = true,
+            "--each-pass" => {
+                each_pass = args
+                    .next()
+                    .expect("--each-pass NAME,NAME")
+                    .split(',')
+                    .map(str::to_string)
+                    .collect()
+            }
+            "--slow" => {
+                slow_ms = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--slow MILLISECONDS")
+            }
             _ => selections.push(arg),
         }
     }
@@ -81,6 +103,31 @@ fn main() {
                 continue;
             }
         };
+        if !each_pass.is_empty() {
+            for name in &each_pass {
+                let only = DecodeOptions {
+                    only_passes: vec![name.clone()],
+                    ..options.clone()
+                };
+                let started = Instant::now();
+                let outcome = decode::decode(&image, &only, &cancel);
+                let ms = started.elapsed().as_secs_f64() * 1e3;
+                if outcome.passes_run.is_empty() {
+                    continue;
+                }
+                let mut tally = Tally::default();
+                score(item, &outcome, &mut tally, false);
+                let labels: Vec<String> = tally.labels_read.iter().map(|l| l.to_string()).collect();
+                println!(
+                    "{}\t{name}\t{ms:.2}\t{}\t{}\t{}",
+                    item.relpath,
+                    tally.codes,
+                    labels.join(","),
+                    tally.misread + tally.stray
+                );
+            }
+            continue;
+        }
         let started = Instant::now();
         let outcome = decode::decode(&image, &options, &cancel);
         let ms = started.elapsed().as_secs_f64() * 1e3;
@@ -96,7 +143,7 @@ fn main() {
             tally.max_ms = ms;
             tally.max_image = item.relpath.clone();
         }
-        if verbose && ms > 50.0 {
+        if verbose && ms > slow_ms {
             let log: Vec<String> = outcome
                 .passes_run
                 .iter()
@@ -134,7 +181,10 @@ fn list(corpus: &Path, selection: &str) -> Vec<Item> {
     match top {
         "zxing" => {
             for (relpath, text) in manifest(&corpus.join("zxing/manifest.tsv")) {
-                if folder.is_empty() || relpath.starts_with(&format!("{folder}/")) {
+                if folder.is_empty()
+                    || relpath == folder
+                    || relpath.starts_with(&format!("{folder}/"))
+                {
                     items.push(Item {
                         relpath: format!("zxing/{relpath}"),
                         truth: Truth::Text(text),
@@ -157,7 +207,10 @@ fn list(corpus: &Path, selection: &str) -> Vec<Item> {
                 .expect("boofcv/manifest.tsv");
             for line in text.lines().skip(1) {
                 let relpath = line.split('\t').next().unwrap_or_default();
-                if !(folder.is_empty() || relpath.starts_with(&format!("{folder}/"))) {
+                if !(folder.is_empty()
+                    || relpath == folder
+                    || relpath.starts_with(&format!("{folder}/")))
+                {
                     continue;
                 }
                 let truth_path = corpus
@@ -280,6 +333,7 @@ fn score(item: &Item, outcome: &DecodeOutcome, tally: &mut Tally, verbose: bool)
             }
             if found {
                 tally.correct += 1;
+                tally.labels_read.push(0);
             } else if verbose {
                 println!("  {}: missed (decoded: {})", item.relpath, describe());
             }
@@ -287,8 +341,9 @@ fn score(item: &Item, outcome: &DecodeOutcome, tally: &mut Tally, verbose: bool)
         Truth::Polygons(labels) => {
             tally.codes += labels.len();
             let mut used = vec![false; decoded.len()];
+            let first_of_image = tally.labels_read.len();
             let mut read = 0;
-            for label in labels {
+            for (index, label) in labels.iter().enumerate() {
                 let label_poly: Vec<[f64; 2]> = label.to_vec();
                 let label_area = area(&label_poly).abs();
                 let hit = decoded.iter().enumerate().find(|(_, s)| {
@@ -305,15 +360,23 @@ fn score(item: &Item, outcome: &DecodeOutcome, tally: &mut Tally, verbose: bool)
                     }
                     used[i] = true;
                     read += 1;
+                    tally.labels_read.push(index);
                 }
             }
             tally.correct += read;
             tally.stray += used.iter().filter(|u| !**u).count();
             if verbose && read < labels.len() {
+                let missed: Vec<String> = labels
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !tally.labels_read[first_of_image..].contains(i))
+                    .map(|(i, l)| format!("#{i} at ({:.0}, {:.0})", l[0][0], l[0][1]))
+                    .collect();
                 println!(
-                    "  {}: read {read}/{} (decoded: {})",
+                    "  {}: read {read}/{}, missed {} (decoded: {})",
                     item.relpath,
                     labels.len(),
+                    missed.join(", "),
                     describe()
                 );
             }
