@@ -126,7 +126,7 @@ pub struct DecodeOptions {
 impl Default for DecodeOptions {
     fn default() -> Self {
         DecodeOptions {
-            fast_pass_pixels: 2_000_000,
+            fast_pass_pixels: 600_000,
             upscale_max_pixels: 250_000,
             rxing: cfg!(feature = "rxing"),
             rxing_first_pixels: 4_000_000,
@@ -139,7 +139,8 @@ impl Default for DecodeOptions {
 /// caller whose time budget ran out can stop the remaining work.
 pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -> DecodeOutcome {
     let mut run = Run::default();
-    let plan: Vec<passes::Pass> = passes::plan(image, options)
+    let whole_pixels = u64::from(image.width()) * u64::from(image.height());
+    let plan: Vec<passes::Pass> = passes::plan(image, whole_pixels, options)
         .into_iter()
         .filter(|p| {
             options.only_passes.is_empty() || options.only_passes.iter().any(|n| n == p.name)
@@ -152,13 +153,22 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
         if run.passes > 0 && !run.leftovers.any(&run.outcome.symbols) {
             break;
         }
+        // A whole-image pass also opens when codes were read (a sheet of them, some small).
+        let decoded_any = run.outcome.symbols.iter().any(|s| s.text.is_some());
+        if pass.needs_evidence
+            && options.only_passes.is_empty()
+            && !(pass.whole && decoded_any)
+            && !run.leftovers.evidence(&run.outcome.symbols)
+        {
+            continue;
+        }
         // Once codes were read, what is left is local: finish on crops around it, where every
         // pass costs a fraction of a whole-image pass (a sheet of 60 codes, 12 megapixels, with
         // two unread codes took 20 s of whole-image passes).
         if i > 0
             && !pass.whole
             && options.only_passes.is_empty()
-            && run.outcome.symbols.iter().any(|s| s.text.is_some())
+            && (pass.needs_evidence || run.outcome.symbols.iter().any(|s| s.text.is_some()))
         {
             let crops = run
                 .leftovers
@@ -170,12 +180,16 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                 for (x, y, w, h) in crops {
                     let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
                     let mut local = Run::default();
-                    for pass in passes::plan(&crop, options) {
+                    for pass in passes::plan(&crop, whole_pixels, options) {
                         if cancel.load(Ordering::Relaxed) {
                             break;
                         }
                         if local.passes > 0 && !local.leftovers.any(&local.outcome.symbols) {
                             break;
+                        }
+                        if pass.needs_evidence && !local.leftovers.evidence(&local.outcome.symbols)
+                        {
+                            continue;
                         }
                         local.run_pass(pass, &crop);
                     }
@@ -238,6 +252,9 @@ impl Run {
                 self.leftovers
                     .undecoded_regions
                     .extend(found.undecoded_regions);
+                if pass.keeps_stray_finders {
+                    self.leftovers.stray_finders.extend(found.stray_finders);
+                }
             }
             Err(message) => {
                 self.panicked += 1;

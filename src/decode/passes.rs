@@ -31,7 +31,7 @@ use super::{DecodeOptions, Ecc, Symbol, filters};
 pub(super) enum Engine {
     Rqrr,
     #[cfg(feature = "rxing")]
-    Rxing,
+    Rxing(super::rxing_engine::Threshold),
 }
 
 /// How the image is prepared for the engine.
@@ -66,6 +66,14 @@ pub(super) struct Pass {
     /// Whether it always looks at the whole image, even when what is left is local (the
     /// full-resolution look after a downscaled first pass finds codes the first did not see).
     pub whole: bool,
+    /// Whether it runs only when earlier passes saw part of a code (a finder pattern, a grid
+    /// or a symbol that did not decode): on a photo where nothing looked like a code, it
+    /// costs much and has not found one (measured on the BoofCV photographs).
+    pub needs_evidence: bool,
+    /// Whether its stray finder patterns count as leftovers. Not for the global threshold and
+    /// the coarse pyramid level, whose blobs of uneven light and merged modules look like
+    /// finder patterns all over a crowded sheet (each sent later passes to a crop for nothing).
+    pub keeps_stray_finders: bool,
 }
 
 impl Pass {
@@ -77,121 +85,186 @@ impl Pass {
             factor,
             heavy,
             whole: false,
+            needs_evidence: false,
+            keeps_stray_finders: true,
         }
     }
 }
 
-/// The passes for this image, cheapest first.
-pub(super) fn plan(image: &GrayImage, options: &DecodeOptions) -> Vec<Pass> {
+/// The passes for this image, cheapest first. `whole_pixels` is the size of the whole image
+/// when `image` is a crop of it: the upscaled passes are for small images (tiny modules), not
+/// for small crops of a large photo.
+pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions) -> Vec<Pass> {
     use Engine::Rqrr;
     let pixels = u64::from(image.width()) * u64::from(image.height());
+    let small = whole_pixels <= options.upscale_max_pixels;
     // The factor that brings the image under `fast_pass_pixels` for rqrr.
-    let fast = if pixels > options.fast_pass_pixels {
-        ((pixels as f64 / options.fast_pass_pixels as f64)
-            .sqrt()
-            .ceil()) as u32
-    } else {
-        1
-    };
+    let fast = factor_under(pixels, options.fast_pass_pixels);
     let mut passes = Vec::new();
-    // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
-    // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
-    // (which small codes on a crowded sheet need) follows only if something is left.
     #[cfg(feature = "rxing")]
-    let rxing_first = if pixels > options.rxing_first_pixels {
-        ((pixels as f64 / options.rxing_first_pixels as f64)
-            .sqrt()
-            .ceil()) as u32
-    } else {
-        1
-    };
+    let rxing = options.rxing;
+    #[cfg(not(feature = "rxing"))]
+    let rxing = false;
     #[cfg(feature = "rxing")]
-    if options.rxing {
+    if rxing {
+        use super::rxing_engine::Threshold::{Global, Hybrid};
+        // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
+        // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution
+        // look (which small codes on a crowded sheet need) follows only if something is left.
+        let first = factor_under(pixels, options.rxing_first_pixels);
         passes.push(Pass::new(
             "rxing",
-            Engine::Rxing,
+            Engine::Rxing(Hybrid),
             Prep::Plain,
-            rxing_first,
+            first,
             false,
         ));
-        if rxing_first > 1 {
-            let mut full = Pass::new("rxing-full", Engine::Rxing, Prep::Plain, 1, false);
+        if first > 1 {
+            // Only where the first look read something or saw part of a code: on the BoofCV
+            // photographs it read codes only on sheets of many small ones.
+            let mut full = Pass::new("rxing-full", Engine::Rxing(Hybrid), Prep::Plain, 1, false);
             full.whole = true;
+            full.needs_evidence = true;
             passes.push(full);
+        }
+        // The same detector on a global threshold: it separates neighbouring codes and keeps
+        // thin modules that the hybrid threshold's 8-pixel blocks blur together. It always
+        // looks at the whole image: a crop changes the threshold, and one of two codes side by
+        // side was read only whole.
+        let mut global = Pass::new(
+            "rxing-global",
+            Engine::Rxing(Global),
+            Prep::Plain,
+            first,
+            false,
+        );
+        global.whole = true;
+        global.keeps_stray_finders = false;
+        passes.push(global);
+        // A coarser level of the pyramid (zxing-cpp looks at a third of the size too): big
+        // modules in a noisy photo, and finder patterns that the full size breaks up. Not on
+        // the whole image once codes were read: on a sheet of 60 codes a third of the size
+        // puts 180 finder patterns close together, and pairing them took 140 ms.
+        if image.width().max(image.height()) >= 240 {
+            let mut pyramid = Pass::new(
+                "rxing-pyramid",
+                Engine::Rxing(Hybrid),
+                Prep::Plain,
+                first * 3,
+                false,
+            );
+            pyramid.keeps_stray_finders = false;
+            passes.push(pyramid);
         }
     }
     if fast > 1 {
-        passes.push(Pass::new("downscaled", Rqrr, Prep::Plain, fast, false));
+        // With rxing on, a rescue pass (see `gate` below): it costs three rxing looks.
+        let mut downscaled = Pass::new("downscaled", Rqrr, Prep::Plain, fast, false);
+        downscaled.needs_evidence = rxing;
+        passes.push(downscaled);
         // rqrr at full resolution, on overlapping tiles: its grouping step copies the image for
         // every candidate triple of finder patterns, so tiles bound that cost (a photo of a
-        // screen once took a minute whole).
-        // With rxing on, rxing-full covers full resolution at a fraction of the cost.
-        if !(cfg!(feature = "rxing") && options.rxing) {
+        // screen once took a minute whole). With rxing on, rxing-full covers full resolution.
+        if !rxing {
             passes.push(Pass::new("tiled", Rqrr, Prep::Tiled, 1, false));
         }
     } else {
         passes.push(Pass::new("direct", Rqrr, Prep::Plain, 1, false));
     }
-    passes.push(Pass::new("inverted", Rqrr, Prep::Inverted, fast, false));
-    // Padding supplies the quiet zone a cropped asset lacks; a phone pointed at the print sees
-    // the surroundings, and `missing-quiet-zone` reports the defect, so this pass is not heavy.
+    // rxing reads light-on-dark codes in its own pass; rqrr needs the negative.
+    if !rxing {
+        passes.push(Pass::new("inverted", Rqrr, Prep::Inverted, fast, false));
+    }
     #[cfg(feature = "rxing")]
-    if options.rxing {
+    if rxing {
+        use super::rxing_engine::Threshold::Hybrid;
+        // Padding supplies the quiet zone a cropped asset lacks; a phone pointed at the print
+        // sees the surroundings, and `missing-quiet-zone` reports the defect: not heavy.
         passes.push(Pass::new(
             "rxing-padded",
-            Engine::Rxing,
+            Engine::Rxing(Hybrid),
             Prep::Padded,
             fast,
             false,
         ));
-    }
-    passes.push(Pass::new("padded", Rqrr, Prep::Padded, fast, false));
-    passes.push(Pass::new("binarized", Rqrr, Prep::Binarized, fast, true));
-    #[cfg(feature = "rxing")]
-    if options.rxing && pixels >= 400_000 && rxing_first == 1 {
-        passes.push(Pass::new(
-            "rxing-downscaled",
-            Engine::Rxing,
-            Prep::Plain,
-            2,
-            true,
-        ));
-    }
-    if pixels <= options.upscale_max_pixels {
-        // Pixel replication keeps 1-pixel modules of screenshots crisp; bilinear suits photos.
-        let (sharp, smooth) = (
-            Prep::Upscaled { smooth: false },
-            Prep::Upscaled { smooth: true },
-        );
-        // rqrr on an upscaled noisy photo can spend a second grouping candidates: only small
-        // images (screenshots, icons) get its upscaled passes.
-        if pixels <= options.upscale_max_pixels / 2 {
-            passes.push(Pass::new("upscaled", Rqrr, sharp, 1, true));
-            passes.push(Pass::new("upscaled-smooth", Rqrr, smooth, 1, true));
+        if pixels >= 400_000 && fast == 1 {
+            passes.push(Pass::new(
+                "rxing-downscaled",
+                Engine::Rxing(Hybrid),
+                Prep::Plain,
+                2,
+                true,
+            ));
         }
-        #[cfg(feature = "rxing")]
-        if options.rxing {
+        if small {
             passes.push(Pass::new(
                 "rxing-upscaled",
-                Engine::Rxing,
+                Engine::Rxing(Hybrid),
                 Prep::Upscaled { smooth: true },
                 1,
                 true,
             ));
         }
     }
-    passes.push(Pass::new("enhanced", Rqrr, Prep::Enhanced, fast, true));
+    // rqrr's rescue passes cost ten rxing passes each on a photo: with rxing on, they run only
+    // where something was seen (see `Pass::needs_evidence`), or on small images.
+    let gate = rxing && !small;
+    let mut rescue = |mut pass: Pass| {
+        pass.needs_evidence = gate;
+        passes.push(pass);
+    };
     #[cfg(feature = "rxing")]
-    if options.rxing {
-        passes.push(Pass::new(
+    if rxing {
+        use super::rxing_engine::Threshold::Hybrid;
+        rescue(Pass::new(
+            "rxing-binarized",
+            Engine::Rxing(Hybrid),
+            Prep::Binarized,
+            fast,
+            true,
+        ));
+        rescue(Pass::new(
             "rxing-enhanced",
-            Engine::Rxing,
+            Engine::Rxing(Hybrid),
             Prep::Enhanced,
             fast,
             true,
         ));
     }
+    rescue(Pass::new("padded", Rqrr, Prep::Padded, fast, false));
+    rescue(Pass::new("binarized", Rqrr, Prep::Binarized, fast, true));
+    // rqrr on an upscaled noisy photo can spend a second grouping candidates: only small
+    // images (screenshots, icons) get its upscaled passes. Pixel replication keeps the
+    // 1-pixel modules of screenshots crisp; bilinear suits photos.
+    if small && pixels <= options.upscale_max_pixels / 2 {
+        rescue(Pass::new(
+            "upscaled",
+            Rqrr,
+            Prep::Upscaled { smooth: false },
+            1,
+            true,
+        ));
+        rescue(Pass::new(
+            "upscaled-smooth",
+            Rqrr,
+            Prep::Upscaled { smooth: true },
+            1,
+            true,
+        ));
+    }
+    // rqrr's threshold after a contrast stretch: a faint print under a brightness gradient,
+    // which neither rxing's hybrid threshold nor the Sauvola one separate.
+    rescue(Pass::new("enhanced", Rqrr, Prep::Enhanced, fast, true));
     passes
+}
+
+/// The smallest integer factor whose box-downscale brings `pixels` to at most `limit`.
+fn factor_under(pixels: u64, limit: u64) -> u32 {
+    if pixels > limit {
+        ((pixels as f64 / limit as f64).sqrt().ceil()) as u32
+    } else {
+        1
+    }
 }
 
 /// What earlier passes left that a later pass might read.
@@ -199,9 +272,27 @@ pub(super) fn plan(image: &GrayImage, options: &DecodeOptions) -> Vec<Pass> {
 pub(super) struct Leftovers {
     /// Grids sampled from three finder patterns that did not decode (rxing), in image pixels.
     pub undecoded_regions: Vec<[[f32; 2]; 4]>,
+    /// Finder patterns (x, y, size) that no decoded symbol used (rxing), in image pixels.
+    pub stray_finders: Vec<[f32; 3]>,
 }
 
 impl Leftovers {
+    /// Whether earlier passes saw anything of a code they did not read.
+    /// A lone finder pattern is weak evidence (photos are full of square things); two within
+    /// reach of each other, as in one code, count.
+    pub(super) fn evidence(&self, found_so_far: &[Symbol]) -> bool {
+        let finders = self.open_finders(found_so_far);
+        let paired = finders.iter().enumerate().any(|(i, a)| {
+            finders[i + 1..].iter().any(|b| {
+                let distance = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+                distance < 25.0 * a[2].max(b[2])
+            })
+        });
+        paired
+            || found_so_far.iter().any(|s| s.text.is_none())
+            || !self.open_regions(found_so_far).is_empty()
+    }
+
     /// Whether a further pass is worth running: nothing read yet, a detected symbol that did
     /// not decode, or an undecoded grid that no decoded symbol covers.
     pub(super) fn any(&self, found_so_far: &[Symbol]) -> bool {
@@ -211,7 +302,24 @@ impl Leftovers {
         if found_so_far.iter().any(|s| s.text.is_none()) {
             return true;
         }
-        !self.open_regions(found_so_far).is_empty()
+        !self.open_regions(found_so_far).is_empty() || !self.open_finders(found_so_far).is_empty()
+    }
+
+    /// Stray finder patterns outside every decoded symbol: a code beside the ones read (two
+    /// codes side by side share no pattern, so the detector's triples never paired them).
+    fn open_finders(&self, symbols: &[Symbol]) -> Vec<[f32; 3]> {
+        let decoded: Vec<&Symbol> = symbols.iter().filter(|s| s.text.is_some()).collect();
+        let mut open: Vec<[f32; 3]> = Vec::new();
+        for f in &self.stray_finders {
+            // Several passes see the same pattern: keep one of each.
+            let seen = open
+                .iter()
+                .any(|o| (o[0] - f[0]).abs().max((o[1] - f[1]).abs()) < 0.5 * o[2].max(f[2]));
+            if !seen && !decoded.iter().any(|s| inside(&s.corners, [f[0], f[1]])) {
+                open.push(*f);
+            }
+        }
+        open
     }
 
     /// Undecoded grids that no decoded symbol explains: neither inside one nor around one (a
@@ -269,8 +377,20 @@ impl Leftovers {
                     (y1 + grow).min(height as f32),
                 ]
             })
-            .filter(|b| b[2] > b[0] && b[3] > b[1])
             .collect();
+        // A stray pattern is a corner of a code whose other corners were not seen: a box of
+        // four pattern widths (28 modules) each way holds codes up to version 6 (41 modules)
+        // whichever corner it is.
+        boxes.extend(self.open_finders(symbols).into_iter().map(|[x, y, size]| {
+            let reach = 4.0 * size.max(7.0);
+            [
+                (x - reach).max(0.0),
+                (y - reach).max(0.0),
+                (x + reach).min(width as f32),
+                (y + reach).min(height as f32),
+            ]
+        }));
+        boxes.retain(|b| b[2] > b[0] && b[3] > b[1]);
         // Merge overlapping boxes until none overlap.
         let mut merged = true;
         while merged {
@@ -338,6 +458,7 @@ fn inside(quad: &[[f32; 2]; 4], p: [f32; 2]) -> bool {
 pub(super) struct PassResult {
     pub symbols: Vec<Symbol>,
     pub undecoded_regions: Vec<[[f32; 2]; 4]>,
+    pub stray_finders: Vec<[f32; 3]>,
 }
 
 impl Pass {
@@ -349,6 +470,14 @@ impl Pass {
             // Prepared-image pixel p maps back to image pixel (p / up - pad) * factor.
             let (mut up, mut pad) = (1.0f32, 0.0f32);
             let prepared = match self.prep {
+                Prep::Binarized if self.engine != Engine::Rqrr => {
+                    // rxing's own threshold keeps a clean black-and-white image as it is.
+                    let (w, h) = (base.width(), base.height());
+                    let radius = (w.min(h) / 16).clamp(8, 64);
+                    let dark = filters::sauvola(&base, radius, 0.05);
+                    let pixels = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
+                    GrayImage::from_raw(w, h, pixels).unwrap_or(base)
+                }
                 Prep::Plain | Prep::Binarized | Prep::Tiled => base,
                 Prep::Inverted => {
                     let mut work = base;
@@ -382,6 +511,7 @@ impl Pass {
                     PassResult {
                         symbols: rqrr_symbols(image.detect_grids(), name),
                         undecoded_regions: Vec::new(),
+                        stray_finders: Vec::new(),
                     }
                 }
                 Engine::Rqrr => {
@@ -389,14 +519,17 @@ impl Pass {
                     PassResult {
                         symbols: rqrr_symbols(image.detect_grids(), name),
                         undecoded_regions: Vec::new(),
+                        stray_finders: Vec::new(),
                     }
                 }
                 #[cfg(feature = "rxing")]
-                Engine::Rxing => {
-                    let found = super::rxing_engine::rxing_symbols(&prepared, true, name);
+                Engine::Rxing(threshold) => {
+                    let found =
+                        super::rxing_engine::rxing_symbols(&prepared, threshold, true, name);
                     PassResult {
                         symbols: found.symbols,
                         undecoded_regions: found.undecoded,
+                        stray_finders: found.stray_finders,
                     }
                 }
             };
@@ -408,6 +541,10 @@ impl Pass {
             }
             for region in &mut result.undecoded_regions {
                 *region = region.map(map);
+            }
+            for finder in &mut result.stray_finders {
+                let [x, y] = map([finder[0], finder[1]]);
+                *finder = [x, y, finder[2] * factor / up];
             }
             result
         })
@@ -533,10 +670,62 @@ mod tests {
     #[test]
     fn large_images_start_downscaled_for_rqrr() {
         let img = GrayImage::new(4000, 3000);
-        let plan = plan(&img, &DecodeOptions::default());
+        let options = DecodeOptions::default();
+        let plan = plan(&img, 12_000_000, &options);
         let first_rqrr = plan.iter().find(|p| p.engine == Engine::Rqrr).unwrap();
-        assert_eq!((first_rqrr.name, first_rqrr.factor), ("downscaled", 3));
+        assert_eq!(first_rqrr.name, "downscaled");
+        // The smallest factor that brings 12 megapixels under the limit.
+        let under = |f: u32| u64::from((4000 / f) * (3000 / f)) <= options.fast_pass_pixels;
+        assert!(under(first_rqrr.factor) && !under(first_rqrr.factor - 1));
         assert!(plan.iter().all(|p| p.name != "upscaled"));
+    }
+
+    /// A decoded symbol with `corners`, for the leftover tests.
+    fn decoded(corners: [[f32; 2]; 4]) -> Symbol {
+        Symbol {
+            text: Some("read".to_string()),
+            bytes: b"read".to_vec(),
+            error: None,
+            version: Some(1),
+            ecc: None,
+            mask: None,
+            corners,
+            modules: 21,
+            module_px: 5.0,
+            pass: "rxing",
+            fragile: false,
+            quiet_zone_modules: None,
+        }
+    }
+
+    /// Stray finder patterns inside a decoded symbol are explained by it; one seen by several
+    /// passes counts once; a lone one is no evidence, two within one code's reach are, and
+    /// each gives a crop around it.
+    #[test]
+    fn stray_finders_are_leftovers_and_evidence_in_pairs() {
+        let read = decoded([[0.0, 0.0], [100.0, 0.0], [100.0, 100.0], [0.0, 100.0]]);
+        let mut leftovers = Leftovers {
+            undecoded_regions: Vec::new(),
+            stray_finders: vec![[17.0, 17.0, 35.0]],
+        };
+        let symbols = vec![read];
+        assert!(!leftovers.any(&symbols));
+        assert!(!leftovers.evidence(&symbols));
+        leftovers.stray_finders.push([400.0, 400.0, 35.0]);
+        leftovers.stray_finders.push([402.0, 401.0, 36.0]);
+        assert!(leftovers.any(&symbols));
+        assert_eq!(leftovers.open_finders(&symbols).len(), 1);
+        assert!(!leftovers.evidence(&symbols));
+        let crops = leftovers.crops(&symbols, (2000, 2000));
+        assert_eq!(crops.len(), 1);
+        let (x, y, w, h) = crops[0];
+        assert!(
+            x < 400 && y < 400 && x + w > 400 && y + h > 400,
+            "{:?}",
+            crops[0]
+        );
+        leftovers.stray_finders.push([470.0, 400.0, 35.0]);
+        assert!(leftovers.evidence(&symbols));
     }
 
     #[test]

@@ -7,10 +7,13 @@
 //! of each symbol (for `module_px`) and the finder-pattern triples that were sampled as a grid but
 //! did not decode (the "leftovers" that make later passes worth running).
 
-use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
+use rxing::common::cpp_essentials::ConcentricPattern;
+use rxing::common::{BitMatrix, DetectorRXingResult, GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::qrcode::cpp_port::decoder::Decode;
-use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
-use rxing::{BinaryBitmap, Luma8LuminanceSource};
+use rxing::qrcode::cpp_port::detector::{
+    FindFinderPatterns, FinderPatternSet, GenerateFinderPatternSets, SampleQR,
+};
+use rxing::{Binarizer, BinaryBitmap, Luma8LuminanceSource};
 
 use image::GrayImage;
 
@@ -22,21 +25,54 @@ pub(super) struct RxingFound {
     pub symbols: Vec<Symbol>,
     /// Quadrilaterals sampled from a finder-pattern triple whose grid did not decode.
     pub undecoded: Vec<[[f32; 2]; 4]>,
+    /// Finder patterns that no decoded symbol used, as (x, y, size in pixels): the part of a
+    /// code the detector saw without finding the rest (two of three patterns, say).
+    pub stray_finders: Vec<[f32; 3]>,
+}
+
+/// How the greyscale image becomes the bit matrix the detector reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Threshold {
+    /// zxing's local-block threshold: robust to uneven light, the default.
+    Hybrid,
+    /// One threshold from the histogram of the whole image: it keeps the module edges of two
+    /// neighbouring codes, or of a sharp screenshot, where the 8-pixel blocks of the hybrid
+    /// threshold smear them.
+    Global,
 }
 
 /// Runs rxing's QR reader on `image` (both polarities when `also_inverted`); corners are in
 /// `image`'s pixels.
 pub(super) fn rxing_symbols(
     image: &GrayImage,
+    threshold: Threshold,
+    also_inverted: bool,
+    pass: &'static str,
+) -> RxingFound {
+    let (w, h) = image.dimensions();
+    let Ok(source) = Luma8LuminanceSource::new(image.as_raw().clone(), w, h) else {
+        return RxingFound::default();
+    };
+    match threshold {
+        Threshold::Hybrid => read_bitmap(
+            BinaryBitmap::new(HybridBinarizer::new(source)),
+            also_inverted,
+            pass,
+        ),
+        Threshold::Global => read_bitmap(
+            BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+            also_inverted,
+            pass,
+        ),
+    }
+}
+
+fn read_bitmap<B: Binarizer>(
+    mut bitmap: BinaryBitmap<B>,
     also_inverted: bool,
     pass: &'static str,
 ) -> RxingFound {
     let mut found = RxingFound::default();
-    let (w, h) = image.dimensions();
-    let Ok(source) = Luma8LuminanceSource::new(image.as_raw().clone(), w, h) else {
-        return found;
-    };
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
     let matrix = bitmap.get_black_matrix_mut();
     read_matrix(matrix, pass, &mut found);
     if also_inverted {
@@ -44,7 +80,7 @@ pub(super) fn rxing_symbols(
         let mut inverted = RxingFound::default();
         read_matrix(matrix, pass, &mut inverted);
         // An inverted matrix turns the quiet zone around a normal code into a dark frame, so
-        // its leftovers there are noise; keep only symbols from it.
+        // its leftovers (regions, stray finder patterns) there are noise; keep only symbols.
         found.symbols.extend(inverted.symbols);
     }
     found
@@ -52,71 +88,243 @@ pub(super) fn rxing_symbols(
 
 fn read_matrix(matrix: &BitMatrix, pass: &'static str, found: &mut RxingFound) {
     let mut patterns = FindFinderPatterns(matrix, true, 0);
+    let all_patterns = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
     for set in sets {
-        if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
-            continue;
-        }
-        let Ok(detected) = SampleQR(matrix, &set) else {
-            continue;
-        };
-        let points = detected.getPoints();
-        if points.len() < 4 {
-            continue;
-        }
-        let corners = cyclic(std::array::from_fn(|i| [points[i].x, points[i].y]));
-        let bits = detected.getBits();
-        let modules = bits.getWidth();
-        match Decode(bits) {
-            Ok(result) if result.isValid() => {
-                used.extend([set.bl, set.tl, set.tr]);
-                let text = result.text();
-                // The payload bytes before any character set was applied (byte-mode segments
-                // as they are), so that a non-UTF-8 payload keeps its exact bytes.
-                let payload_bytes = result.content().bytes().to_vec();
-                let mask = read_mask(bits, result.isMirrored());
-                let side = |a: [f32; 2], b: [f32; 2]| {
-                    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
-                };
-                let perimeter = side(corners[0], corners[1])
-                    + side(corners[1], corners[2])
-                    + side(corners[2], corners[3])
-                    + side(corners[3], corners[0]);
-                let version = result.versionNumber();
-                found.symbols.push(Symbol {
-                    // The decoded text, character set and ECI applied: what a phone shows.
-                    text: Some(text.clone()),
-                    bytes: if payload_bytes.is_empty() {
-                        text.clone().into_bytes()
-                    } else {
-                        payload_bytes
-                    },
-                    error: None,
-                    version: (version > 0).then_some(version),
-                    ecc: match result.ecLevel() {
-                        "L" => Some(Ecc::L),
-                        "M" => Some(Ecc::M),
-                        "Q" => Some(Ecc::Q),
-                        "H" => Some(Ecc::H),
-                        _ => None,
-                    },
-                    mask,
-                    corners,
-                    modules,
-                    module_px: if modules > 0 {
-                        perimeter / 4.0 / modules as f32
-                    } else {
-                        0.0
-                    },
-                    pass,
-                    fragile: false,
-                    quiet_zone_modules: None,
-                });
-            }
-            _ => found.undecoded.push(corners),
+        if !uses_any(&used, &set) {
+            read_set(matrix, &set, pass, true, found, &mut used);
         }
     }
+    // rxing pairs each pattern only with the first 15 it meets in a spiral of bins around it:
+    // on a crowded sheet that misses the partners of some codes (a clean, 45°-turned code on a
+    // sheet of 60 went unread with its three patterns found). The patterns left over are few,
+    // so they are paired again, every triple.
+    let leftover: Vec<ConcentricPattern> = all_patterns
+        .iter()
+        .filter(|p| !used.contains(*p))
+        .take(MAX_LEFTOVER_PATTERNS)
+        .copied()
+        .collect();
+    for set in every_plausible_set(&leftover) {
+        if !uses_any(&used, &set) {
+            read_set(matrix, &set, pass, false, found, &mut used);
+        }
+    }
+    found.stray_finders.extend(
+        all_patterns
+            .iter()
+            .filter(|p| !used.contains(*p))
+            .map(|p| [p.p.x, p.p.y, p.size as f32]),
+    );
+}
+
+/// Beyond this many leftover finder patterns the exhaustive pairing (cubic) is not tried.
+const MAX_LEFTOVER_PATTERNS: usize = 48;
+
+fn uses_any(used: &[ConcentricPattern], set: &FinderPatternSet) -> bool {
+    used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr)
+}
+
+/// Samples and decodes the grid of one finder-pattern triple; a decoded symbol marks its
+/// patterns used. `report_undecoded` keeps the grid as a leftover when it does not decode.
+fn read_set(
+    matrix: &BitMatrix,
+    set: &FinderPatternSet,
+    pass: &'static str,
+    report_undecoded: bool,
+    found: &mut RxingFound,
+    used: &mut Vec<ConcentricPattern>,
+) {
+    let Ok(detected) = SampleQR(matrix, set) else {
+        return;
+    };
+    let points = detected.getPoints();
+    if points.len() < 4 {
+        return;
+    }
+    let corners = cyclic(std::array::from_fn(|i| [points[i].x, points[i].y]));
+    let bits = detected.getBits();
+    if let Some(result) = Decode(bits).ok().filter(|r| r.isValid()) {
+        used.extend([set.bl, set.tl, set.tr]);
+        found.symbols.push(symbol(&result, bits, corners, pass));
+        return;
+    }
+    // rxing's sampler fits the grid to the corners of the patterns, which on small codes
+    // turned by about 45° it misplaces: retry on the grid spanned by the pattern centres.
+    for modules in [
+        bits.getWidth(),
+        bits.getWidth() + 4,
+        bits.getWidth().saturating_sub(4),
+    ] {
+        let Some((grid, grid_corners)) = sample_from_centres(matrix, set, modules) else {
+            continue;
+        };
+        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
+            used.extend([set.bl, set.tl, set.tr]);
+            found
+                .symbols
+                .push(symbol(&result, &grid, grid_corners, pass));
+            return;
+        }
+    }
+    if report_undecoded {
+        found.undecoded.push(corners);
+    }
+}
+
+/// The grid of a `modules`-wide symbol whose finder-pattern centres are `set`, sampled on the
+/// affine map those centres define (module centre (3.5, 3.5) at the top-left pattern, and so
+/// on), with its four corners in image pixels.
+fn sample_from_centres(
+    matrix: &BitMatrix,
+    set: &FinderPatternSet,
+    modules: u32,
+) -> Option<(BitMatrix, [[f32; 2]; 4])> {
+    if !(21..=177).contains(&modules) || modules % 4 != 1 {
+        return None;
+    }
+    let span = modules as f32 - 7.0;
+    let (tl, tr, bl) = (set.tl.p, set.tr.p, set.bl.p);
+    // Image position of module coordinates (u, v), both in modules from the symbol's corner.
+    let at = |u: f32, v: f32| {
+        let (du, dv) = ((u - 3.5) / span, (v - 3.5) / span);
+        [
+            tl.x + (tr.x - tl.x) * du + (bl.x - tl.x) * dv,
+            tl.y + (tr.y - tl.y) * du + (bl.y - tl.y) * dv,
+        ]
+    };
+    let mut grid = BitMatrix::new(modules, modules).ok()?;
+    for v in 0..modules {
+        for u in 0..modules {
+            let [x, y] = at(u as f32 + 0.5, v as f32 + 0.5);
+            if x < 0.0 || y < 0.0 || x >= matrix.getWidth() as f32 || y >= matrix.getHeight() as f32
+            {
+                return None;
+            }
+            if matrix.get(x as u32, y as u32) {
+                grid.set(u, v);
+            }
+        }
+    }
+    let n = modules as f32;
+    Some((grid, [at(0.0, 0.0), at(n, 0.0), at(n, n), at(0.0, n)]))
+}
+
+/// The symbol for a decoded grid.
+fn symbol(
+    result: &rxing::common::cpp_essentials::DecoderResult<bool>,
+    bits: &BitMatrix,
+    corners: [[f32; 2]; 4],
+    pass: &'static str,
+) -> Symbol {
+    let modules = bits.getWidth();
+    let text = result.text();
+    // The payload bytes before any character set was applied (byte-mode segments as they
+    // are), so that a non-UTF-8 payload keeps its exact bytes.
+    let payload_bytes = result.content().bytes().to_vec();
+    let side = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+    let perimeter = side(corners[0], corners[1])
+        + side(corners[1], corners[2])
+        + side(corners[2], corners[3])
+        + side(corners[3], corners[0]);
+    let version = result.versionNumber();
+    Symbol {
+        // The decoded text, character set and ECI applied: what a phone shows.
+        text: Some(text.clone()),
+        bytes: if payload_bytes.is_empty() {
+            text.into_bytes()
+        } else {
+            payload_bytes
+        },
+        error: None,
+        version: (version > 0).then_some(version),
+        ecc: match result.ecLevel() {
+            "L" => Some(Ecc::L),
+            "M" => Some(Ecc::M),
+            "Q" => Some(Ecc::Q),
+            "H" => Some(Ecc::H),
+            _ => None,
+        },
+        mask: read_mask(bits, result.isMirrored()),
+        corners,
+        modules,
+        module_px: if modules > 0 {
+            perimeter / 4.0 / modules as f32
+        } else {
+            0.0
+        },
+        pass,
+        fragile: false,
+        quiet_zone_modules: None,
+    }
+}
+
+/// Every triple of `patterns` that could be the finder patterns of one QR symbol, most
+/// plausible first, oriented as bottom-left, top-left, top-right: sizes within a factor of two,
+/// the corner between 60° and 120°, the two sides within a factor of two, and a module count
+/// (from the pattern size, 7 modules) between 21 and 177 with some slack for perspective.
+fn every_plausible_set(patterns: &[ConcentricPattern]) -> Vec<FinderPatternSet> {
+    let distance = |a: &ConcentricPattern, b: &ConcentricPattern| {
+        f64::from((a.p.x - b.p.x).hypot(a.p.y - b.p.y))
+    };
+    let mut sets: Vec<(f64, FinderPatternSet)> = Vec::new();
+    for (i, first) in patterns.iter().enumerate() {
+        for (j, second) in patterns.iter().enumerate().skip(i + 1) {
+            for third in patterns.iter().skip(j + 1) {
+                let sizes = [first.size, second.size, third.size];
+                let (smallest, largest) = (
+                    sizes.iter().copied().min().unwrap_or(0),
+                    sizes.iter().copied().max().unwrap_or(0),
+                );
+                if smallest <= 0 || largest > 2 * smallest {
+                    continue;
+                }
+                // The corner (top-left) is opposite the longest side.
+                let (d12, d13, d23) = (
+                    distance(first, second),
+                    distance(first, third),
+                    distance(second, third),
+                );
+                let (mut a, corner, mut c, side_a, side_c) = if d23 >= d12 && d23 >= d13 {
+                    (second, first, third, d12, d13)
+                } else if d13 >= d12 && d13 >= d23 {
+                    (first, second, third, d12, d23)
+                } else {
+                    (first, third, second, d13, d23)
+                };
+                if side_a > 2.0 * side_c || side_c > 2.0 * side_a {
+                    continue;
+                }
+                let module = f64::from(sizes.iter().sum::<i32>()) / 3.0 / 7.0;
+                let module_count = (side_a + side_c) / 2.0 / module + 7.0;
+                if !(21.0 * 0.9..=177.0 * 1.5).contains(&module_count) {
+                    continue;
+                }
+                let (ax, ay) = (f64::from(a.p.x - corner.p.x), f64::from(a.p.y - corner.p.y));
+                let (cx, cy) = (f64::from(c.p.x - corner.p.x), f64::from(c.p.y - corner.p.y));
+                let cosine = (ax * cx + ay * cy) / (side_a * side_c);
+                if !(-0.5..=0.5).contains(&cosine) {
+                    continue;
+                }
+                // Bottom-left and top-right by the turn from one to the other.
+                if cx * ay - ax * cy < 0.0 {
+                    std::mem::swap(&mut a, &mut c);
+                }
+                let score = side_a + side_c + (side_a - side_c).abs();
+                sets.push((
+                    score,
+                    FinderPatternSet {
+                        bl: *a,
+                        tl: *corner,
+                        tr: *c,
+                    },
+                ));
+            }
+        }
+    }
+    sets.sort_by(|x, y| x.0.total_cmp(&y.0));
+    sets.into_iter().map(|(_, set)| set).collect()
 }
 
 /// The data mask of a sampled symbol, read from its format information (ISO/IEC 18004 §7.9):
@@ -204,6 +412,83 @@ mod tests {
         assert_eq!(cyclic([tl, bl, br, tr]), [tl, bl, br, tr]);
     }
 
+    fn pattern(x: f32, y: f32, size: i32) -> ConcentricPattern {
+        ConcentricPattern {
+            p: rxing::Point::new(x, y),
+            size,
+        }
+    }
+
+    /// A code's three patterns give one set, oriented whichever order they come in; a line of
+    /// patterns, or patterns of very different sizes, give none.
+    #[test]
+    fn leftover_patterns_are_paired_by_geometry() {
+        let (tl, tr, bl) = (
+            pattern(100.0, 100.0, 35),
+            pattern(170.0, 100.0, 35),
+            pattern(100.0, 170.0, 35),
+        );
+        for order in [[tl, tr, bl], [bl, tl, tr], [tr, bl, tl]] {
+            let sets = every_plausible_set(&order);
+            assert_eq!(sets.len(), 1);
+            assert_eq!((sets[0].tl, sets[0].tr, sets[0].bl), (tl, tr, bl));
+        }
+        let line = [tl, tr, pattern(240.0, 100.0, 35)];
+        assert!(every_plausible_set(&line).is_empty());
+        let mismatched = [tl, tr, pattern(100.0, 170.0, 80)];
+        assert!(every_plausible_set(&mismatched).is_empty());
+    }
+
+    /// A small code turned 45° is read from the grid its pattern centres span.
+    #[test]
+    fn grid_is_sampled_from_pattern_centres() {
+        let code = qrcode::QrCode::new(b"turned").expect("encodes");
+        let modules = code.width() as u32;
+        let colors = code.to_colors();
+        let (module_px, side) = (6.0f32, 300u32);
+        let (sin, cos) = std::f32::consts::FRAC_PI_4.sin_cos();
+        let centre = side as f32 / 2.0;
+        // Module coordinates (u, v) to image pixels: scaled, turned 45° about the centre.
+        let to_image = |u: f32, v: f32| {
+            let (dx, dy) = (
+                (u - modules as f32 / 2.0) * module_px,
+                (v - modules as f32 / 2.0) * module_px,
+            );
+            (centre + cos * dx - sin * dy, centre + sin * dx + cos * dy)
+        };
+        let mut matrix = BitMatrix::new(side, side).expect("matrix");
+        for y in 0..side {
+            for x in 0..side {
+                let (dx, dy) = (x as f32 + 0.5 - centre, y as f32 + 0.5 - centre);
+                let u = (cos * dx + sin * dy) / module_px + modules as f32 / 2.0;
+                let v = (-sin * dx + cos * dy) / module_px + modules as f32 / 2.0;
+                if u >= 0.0 && v >= 0.0 && u < modules as f32 && v < modules as f32 {
+                    let index = v as usize * modules as usize + u as usize;
+                    if colors[index] == qrcode::Color::Dark {
+                        matrix.set(x, y);
+                    }
+                }
+            }
+        }
+        let at = |u: f32, v: f32| {
+            let (x, y) = to_image(u, v);
+            pattern(x, y, 42)
+        };
+        let far = modules as f32 - 3.5;
+        let set = FinderPatternSet {
+            tl: at(3.5, 3.5),
+            tr: at(far, 3.5),
+            bl: at(3.5, far),
+        };
+        let (grid, corners) = sample_from_centres(&matrix, &set, modules).expect("inside");
+        let result = Decode(&grid).expect("decodes");
+        assert_eq!(result.text(), "turned");
+        let (x, y) = to_image(0.0, 0.0);
+        assert!((corners[0][0] - x).abs() < 1.0 && (corners[0][1] - y).abs() < 1.0);
+        // A module count that is not 4k + 1 is no QR symbol.
+        assert!(sample_from_centres(&matrix, &set, modules + 1).is_none());
+    }
+
     /// rxing does not report the data mask; ours, read from the format bits, must agree with
     /// rqrr's on the same generated images (a mirrored code included).
     #[test]
@@ -219,7 +504,7 @@ mod tests {
             let image = image::open(root.join(file))
                 .expect("testdata image")
                 .to_luma8();
-            let ours = rxing_symbols(&image, false, "test").symbols;
+            let ours = rxing_symbols(&image, Threshold::Hybrid, false, "test").symbols;
             let mut prepared = rqrr::PreparedImage::prepare(image.clone());
             for grid in prepared.detect_grids() {
                 let mut bytes = Vec::new();
