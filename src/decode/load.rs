@@ -86,12 +86,60 @@ pub fn load_gray(
     let mut decoder = reader();
     decoder.limits(limits);
     let image = decoder.decode().map_err(corrupt)?;
-    Ok(image.to_luma8())
+    Ok(to_gray(image))
+}
+
+/// Greyscale with the sRGB luma weights of `DynamicImage::to_luma8`, in integer arithmetic for
+/// the 8-bit colour layouts photographs come in: the generic conversion went through floats per
+/// pixel and took a fifth of the time of scanning a folder of JPEG photos.
+fn to_gray(image: image::DynamicImage) -> GrayImage {
+    let luma = |r: u8, g: u8, b: u8| {
+        ((2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b) + 5000) / 10000) as u8
+    };
+    match image {
+        image::DynamicImage::ImageLuma8(gray) => gray,
+        image::DynamicImage::ImageRgb8(rgb) => {
+            let (w, h) = rgb.dimensions();
+            let pixels = rgb
+                .as_raw()
+                .chunks_exact(3)
+                .map(|p| luma(p[0], p[1], p[2]))
+                .collect();
+            GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| GrayImage::new(w, h))
+        }
+        image::DynamicImage::ImageRgba8(rgba) => {
+            let (w, h) = rgba.dimensions();
+            let pixels = rgba
+                .as_raw()
+                .chunks_exact(4)
+                .map(|p| luma(p[0], p[1], p[2]))
+                .collect();
+            GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| GrayImage::new(w, h))
+        }
+        other => other.to_luma8(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The integer conversion agrees with the image crate's to within one grey level.
+    #[test]
+    fn colour_to_grey_matches_the_generic_conversion() {
+        let rgb = image::RgbImage::from_fn(64, 64, |x, y| {
+            image::Rgb([(x * 4) as u8, (y * 4) as u8, ((x + y) * 2) as u8])
+        });
+        let generic = image::DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
+        let ours = to_gray(image::DynamicImage::ImageRgb8(rgb));
+        let worst = generic
+            .as_raw()
+            .iter()
+            .zip(ours.as_raw())
+            .map(|(a, b)| a.abs_diff(*b))
+            .max();
+        assert_eq!(worst.map(|d| d <= 1), Some(true), "{worst:?}");
+    }
 
     fn png_bytes(width: u32, height: u32) -> Vec<u8> {
         let img = GrayImage::from_pixel(width, height, image::Luma([200]));

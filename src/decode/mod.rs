@@ -233,13 +233,31 @@ struct Run {
     leftovers: passes::Leftovers,
     passes: usize,
     panicked: usize,
+    /// Box-downscaled copies of the image by factor, shared by the passes that use them.
+    scaled: Vec<(u32, GrayImage)>,
 }
 
 impl Run {
     fn run_pass(&mut self, pass: passes::Pass, image: &GrayImage) {
         self.passes += 1;
         let started = std::time::Instant::now();
-        let result = pass.run(image);
+        let result = if pass.factor <= 1 {
+            pass.run(image)
+        } else {
+            // Several passes look at the same downscaled copy: make it once.
+            if !self.scaled.iter().any(|(factor, _)| *factor == pass.factor) {
+                let copy = filters::downscale(image, pass.factor);
+                self.scaled.push((pass.factor, copy));
+            }
+            match self
+                .scaled
+                .iter()
+                .find(|(factor, _)| *factor == pass.factor)
+            {
+                Some((_, base)) => pass.run(base),
+                None => pass.run(&filters::downscale(image, pass.factor)),
+            }
+        };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let count = result.as_ref().map_or(0, |r| r.symbols.len());
         self.outcome.passes_run.push((pass.name, ms, count));

@@ -22,6 +22,8 @@
 //!   replication for rqrr, then bilinear for both engines), for 1–2-pixel modules.
 //! - `enhanced` / `rxing-enhanced`: a contrast stretch with unsharp masking, for faint prints.
 
+use std::borrow::Cow;
+
 use image::GrayImage;
 
 use super::isolate::isolated;
@@ -462,41 +464,41 @@ pub(super) struct PassResult {
 }
 
 impl Pass {
-    /// Runs the pass; `Err` carries the message of a decoder panic.
-    pub(super) fn run(self, image: &GrayImage) -> Result<PassResult, String> {
+    /// Runs the pass on `base`, the image already box-downscaled by `self.factor` (passes
+    /// share those copies, see `Run`); `Err` carries the message of a decoder panic.
+    pub(super) fn run(self, base: &GrayImage) -> Result<PassResult, String> {
         let name = self.name;
         isolated(|| {
-            let base = filters::downscale(image, self.factor);
             // Prepared-image pixel p maps back to image pixel (p / up - pad) * factor.
             let (mut up, mut pad) = (1.0f32, 0.0f32);
-            let prepared = match self.prep {
+            let prepared: Cow<'_, GrayImage> = match self.prep {
                 Prep::Binarized if self.engine != Engine::Rqrr => {
                     // rxing's own threshold keeps a clean black-and-white image as it is.
                     let (w, h) = (base.width(), base.height());
                     let radius = (w.min(h) / 16).clamp(8, 64);
-                    let dark = filters::sauvola(&base, radius, 0.05);
+                    let dark = filters::sauvola(base, radius, 0.05);
                     let pixels = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
-                    GrayImage::from_raw(w, h, pixels).unwrap_or(base)
+                    GrayImage::from_raw(w, h, pixels).map_or(Cow::Borrowed(base), Cow::Owned)
                 }
-                Prep::Plain | Prep::Binarized | Prep::Tiled => base,
+                Prep::Plain | Prep::Binarized | Prep::Tiled => Cow::Borrowed(base),
                 Prep::Inverted => {
-                    let mut work = base;
+                    let mut work = base.clone();
                     image::imageops::invert(&mut work);
-                    work
+                    Cow::Owned(work)
                 }
                 Prep::Upscaled { smooth } => {
                     // Small images are often tight crops too: pad first.
-                    let (padded, border) = filters::pad(&base);
+                    let (padded, border) = filters::pad(base);
                     pad = border as f32;
                     up = 2.0;
-                    filters::upscale2(&padded, smooth)
+                    Cow::Owned(filters::upscale2(&padded, smooth))
                 }
                 Prep::Padded => {
-                    let (padded, border) = filters::pad(&base);
+                    let (padded, border) = filters::pad(base);
                     pad = border as f32;
-                    padded
+                    Cow::Owned(padded)
                 }
-                Prep::Enhanced => filters::enhance(&base),
+                Prep::Enhanced => Cow::Owned(filters::enhance(base)),
             };
             if self.prep == Prep::Tiled {
                 return tiled(&prepared, name);
@@ -515,7 +517,7 @@ impl Pass {
                     }
                 }
                 Engine::Rqrr => {
-                    let mut image = rqrr::PreparedImage::prepare(prepared);
+                    let mut image = rqrr::PreparedImage::prepare(prepared.into_owned());
                     PassResult {
                         symbols: rqrr_symbols(image.detect_grids(), name),
                         undecoded_regions: Vec::new(),
