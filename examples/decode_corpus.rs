@@ -346,7 +346,11 @@ fn score(item: &Item, outcome: &DecodeOutcome, tally: &mut Tally, verbose: bool)
             for (index, label) in labels.iter().enumerate() {
                 let label_poly: Vec<[f64; 2]> = label.to_vec();
                 let label_area = area(&label_poly).abs();
-                let hit = decoded.iter().enumerate().find(|(_, s)| {
+                // Each decoded symbol is credited to one label at most (as in bench.py).
+                let hit = decoded.iter().enumerate().find(|(i, s)| {
+                    if used[*i] {
+                        return false;
+                    }
                     let poly: Vec<[f64; 2]> = s
                         .corners
                         .iter()
@@ -355,9 +359,7 @@ fn score(item: &Item, outcome: &DecodeOutcome, tally: &mut Tally, verbose: bool)
                     intersection_area(&label_poly, &poly) > 0.1 * label_area
                 });
                 if let Some((i, s)) = hit {
-                    if !used[i] {
-                        *tally.passes.entry(s.pass).or_default() += 1;
-                    }
+                    *tally.passes.entry(s.pass).or_default() += 1;
                     used[i] = true;
                     read += 1;
                     tally.labels_read.push(index);
