@@ -2,8 +2,10 @@
 //!
 //! The first pass is cheap (rxing's port of zxing-cpp when the `rxing` feature is on, else rqrr
 //! on the image or on a box-downscaled copy when the image is large). Further passes run only
-//! when earlier ones left something: nothing decoded, a detected symbol that did not decode, or
-//! a grid sampled from three finder patterns that did not decode (see `passes`). Symbols found
+//! when earlier ones left something: nothing decoded, a detected symbol that did not decode, a
+//! grid sampled from three finder patterns that did not decode, or a finder pattern no decoded
+//! code used (see `passes`); the heavy rescue passes run on photos only where part of a code
+//! was seen, and on crops around it once codes were read. Symbols found
 //! by several passes are merged by position and text; each records the pass that first read it,
 //! and whether only a heavy pass could (`fragile`). Every decoder call is isolated (`isolate`): a
 //! panic in one pass is recorded as a warning and the other passes still run. The `cancel` flag
@@ -150,17 +152,10 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
         if cancel.load(Ordering::Relaxed) {
             break;
         }
-        if run.passes > 0 && !run.leftovers.any(&run.outcome.symbols) {
-            break;
-        }
-        // A whole-image pass also opens when codes were read (a sheet of them, some small).
-        let decoded_any = run.outcome.symbols.iter().any(|s| s.text.is_some());
-        if pass.needs_evidence
-            && options.only_passes.is_empty()
-            && !(pass.whole && decoded_any)
-            && !run.leftovers.evidence(&run.outcome.symbols)
-        {
-            continue;
+        match run.next(pass, options) {
+            Next::Stop => break,
+            Next::Skip => continue,
+            Next::Go => {}
         }
         // Once codes were read, what is left is local: finish on crops around it, where every
         // pass costs a fraction of a whole-image pass (a sheet of 60 codes, 12 megapixels, with
@@ -184,12 +179,10 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                         if cancel.load(Ordering::Relaxed) {
                             break;
                         }
-                        if local.passes > 0 && !local.leftovers.any(&local.outcome.symbols) {
-                            break;
-                        }
-                        if pass.needs_evidence && !local.leftovers.evidence(&local.outcome.symbols)
-                        {
-                            continue;
+                        match local.next(&pass, options) {
+                            Next::Stop => break,
+                            Next::Skip => continue,
+                            Next::Go => {}
                         }
                         local.run_pass(pass, &crop);
                     }
@@ -237,7 +230,34 @@ struct Run {
     scaled: Vec<(u32, GrayImage)>,
 }
 
+/// Whether the next pass of a plan runs.
+enum Next {
+    /// Nothing is left over: the image (or crop) is done.
+    Stop,
+    /// A rescue pass without evidence to rescue: try the next one.
+    Skip,
+    Go,
+}
+
 impl Run {
+    fn next(&self, pass: &passes::Pass, options: &DecodeOptions) -> Next {
+        let symbols = &self.outcome.symbols;
+        if self.passes > 0 && !self.leftovers.any(symbols) {
+            return Next::Stop;
+        }
+        // Measurements (`only_passes`) run a pass regardless; a whole-image pass also opens
+        // when codes were read (a sheet of them, some too small for the first look).
+        let decoded_any = symbols.iter().any(|s| s.text.is_some());
+        if pass.needs_evidence
+            && options.only_passes.is_empty()
+            && !(pass.whole && decoded_any)
+            && !self.leftovers.evidence(symbols)
+        {
+            return Next::Skip;
+        }
+        Next::Go
+    }
+
     fn run_pass(&mut self, pass: passes::Pass, image: &GrayImage) {
         self.passes += 1;
         let started = std::time::Instant::now();

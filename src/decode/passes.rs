@@ -3,20 +3,25 @@
 //! A pass is an engine (rqrr, or rxing's port of zxing-cpp with the `rxing` feature) applied
 //! to a prepared copy of the image. The first pass is the cheapest one that reads most codes;
 //! every further pass runs only while something is left over (see `Leftovers`): nothing was
-//! read, a symbol was detected but did not decode, or rxing sampled a grid from three finder
-//! patterns that did not decode. Passes marked `heavy` are the ones a phone in the field would
-//! not do (re-binarising, rescaling, sharpening): a code that only they read is fragile.
+//! read, a symbol was detected but did not decode, rxing sampled a grid from three finder
+//! patterns that did not decode, or rxing found a finder pattern no decoded code used. On photos
+//! (over `upscale_max_pixels`) the rescue passes need more: evidence that part of a code is
+//! there (`Leftovers::evidence`), because on photos where nothing looked like a code they cost
+//! ten rxing looks each and read nothing. Passes marked `heavy` are the ones a phone in the field
+//! would not do (re-binarising, rescaling, sharpening): a code that only they read is fragile.
 //!
-//! Why each pass (measured on `../shared/corpus`, see docs/decoding.md):
+//! Why each pass (measured on `../shared/corpus`; the table in docs/decoding.md has the rest):
 //! - `rxing`: zxing-cpp's detector (ported): finds light-on-dark codes (its matrix is inverted
 //!   in place), skewed and crowded sheets of codes, and is faster than rqrr.
+//! - `rxing-global`, `rxing-pyramid`: the same detector on a global threshold and at a third of
+//!   the size, the two other looks zxing-cpp takes.
 //! - `direct` / `downscaled`: rqrr, whose detector differs from zxing's and so reads some codes
-//!   zxing's misses. On large images it runs on a box-downscaled copy: its grouping step copies
-//!   the whole image for every candidate triple of finder patterns, which on a 12-megapixel photo
-//!   of a screen took a minute; the box filter also smooths sensor noise.
-//! - `inverted`: rqrr on the negative (rqrr only finds dark-on-light codes).
-//! - `binarized`: rqrr on a Sauvola threshold of the image: rqrr's own threshold is a running
-//!   row average that fails on gradients, glare and low contrast.
+//!   zxing's misses (perspective, damage). On large images it runs on a box-downscaled copy: its
+//!   grouping step copies the whole image for every candidate triple of finder patterns, which
+//!   on a 12-megapixel photo of a screen took a minute; the box filter also smooths noise.
+//! - `inverted` (rxing off): rqrr on the negative (rqrr only finds dark-on-light codes).
+//! - `binarized`, `rxing-binarized`: a Sauvola threshold of the image: rqrr's own threshold is a
+//!   running row average that fails on gradients, glare and low contrast.
 //! - `rxing-downscaled`: rxing on a half-size copy, for noisy and blurred photos.
 //! - `upscaled` / `upscaled-smooth` / `rxing-upscaled`: a padded 2× copy of small images (pixel
 //!   replication for rqrr, then bilinear for both engines), for 1–2-pixel modules.
