@@ -93,29 +93,21 @@ pub fn load_gray(
 /// the 8-bit colour layouts photographs come in: the generic conversion went through floats per
 /// pixel and took a fifth of the time of scanning a folder of JPEG photos.
 fn to_gray(image: image::DynamicImage) -> GrayImage {
-    let luma = |r: u8, g: u8, b: u8| {
-        ((2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b) + 5000) / 10000) as u8
+    // Red, green and blue are the first three bytes of every pixel in both 8-bit layouts.
+    let from_channels = |raw: &[u8], channels: usize, (w, h): (u32, u32)| {
+        let pixels = raw
+            .chunks_exact(channels)
+            .map(|p| {
+                let (r, g, b) = (u32::from(p[0]), u32::from(p[1]), u32::from(p[2]));
+                ((2126 * r + 7152 * g + 722 * b + 5000) / 10000) as u8
+            })
+            .collect();
+        GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| GrayImage::new(w, h))
     };
     match image {
         image::DynamicImage::ImageLuma8(gray) => gray,
-        image::DynamicImage::ImageRgb8(rgb) => {
-            let (w, h) = rgb.dimensions();
-            let pixels = rgb
-                .as_raw()
-                .chunks_exact(3)
-                .map(|p| luma(p[0], p[1], p[2]))
-                .collect();
-            GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| GrayImage::new(w, h))
-        }
-        image::DynamicImage::ImageRgba8(rgba) => {
-            let (w, h) = rgba.dimensions();
-            let pixels = rgba
-                .as_raw()
-                .chunks_exact(4)
-                .map(|p| luma(p[0], p[1], p[2]))
-                .collect();
-            GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| GrayImage::new(w, h))
-        }
+        image::DynamicImage::ImageRgb8(rgb) => from_channels(rgb.as_raw(), 3, rgb.dimensions()),
+        image::DynamicImage::ImageRgba8(rgba) => from_channels(rgba.as_raw(), 4, rgba.dimensions()),
         other => other.to_luma8(),
     }
 }

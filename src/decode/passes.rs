@@ -213,8 +213,9 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
             ));
         }
     }
-    // rqrr's rescue passes cost ten rxing passes each on a photo: with rxing on, they run only
-    // where something was seen (see `Pass::needs_evidence`), or on small images.
+    // The rescue passes (rqrr's cost ten rxing looks each on a photo): with rxing on, on photos
+    // they run only where part of a code was seen (see `Pass::needs_evidence`); on small
+    // images, where every pass is cheap, whenever something is left.
     let gate = rxing && !small;
     let mut rescue = |mut pass: Pass| {
         pass.needs_evidence = gate;
