@@ -16,6 +16,7 @@ mod filters;
 pub mod isolate;
 pub mod load;
 mod passes;
+use passes::Gate;
 pub mod quiet_zone;
 #[cfg(feature = "rxing")]
 mod rxing_engine;
@@ -163,7 +164,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
         if i > 0
             && !pass.whole
             && options.only_passes.is_empty()
-            && (pass.needs_evidence || run.outcome.symbols.iter().any(|s| s.text.is_some()))
+            && (pass.gate == Gate::Evidence || run.outcome.symbols.iter().any(|s| s.text.is_some()))
         {
             let crops = run
                 .leftovers
@@ -245,17 +246,16 @@ impl Run {
         if self.passes > 0 && !self.leftovers.any(symbols) {
             return Next::Stop;
         }
-        // Measurements (`only_passes`) run a pass regardless; a whole-image pass also opens
-        // when codes were read (a sheet of them, some too small for the first look).
-        let decoded_any = symbols.iter().any(|s| s.text.is_some());
-        if pass.needs_evidence
-            && options.only_passes.is_empty()
-            && !(pass.whole && decoded_any)
-            && !self.leftovers.evidence(symbols)
-        {
-            return Next::Skip;
+        let open = match pass.gate {
+            Gate::Leftovers => true,
+            Gate::Evidence => self.leftovers.evidence(symbols),
+            Gate::CodesRead => symbols.iter().any(|s| s.text.is_some()),
+        };
+        if open || !options.only_passes.is_empty() {
+            Next::Go
+        } else {
+            Next::Skip
         }
-        Next::Go
     }
 
     fn run_pass(&mut self, pass: passes::Pass, image: &GrayImage) {

@@ -61,6 +61,20 @@ pub(super) enum Prep {
     Tiled,
 }
 
+/// What a pass needs, beyond something left over, to run (`only_passes` measurements run it
+/// regardless).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Gate {
+    /// Nothing more.
+    Leftovers,
+    /// Evidence that part of a code is there (`Leftovers::evidence`): on a photo where nothing
+    /// looked like a code, the rescue passes cost much and found none (measured on the BoofCV
+    /// photographs). Such a pass runs on crops around the evidence where it can.
+    Evidence,
+    /// Codes already read: a sheet of them, some too small for the first look.
+    CodesRead,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Pass {
     pub name: &'static str,
@@ -73,10 +87,8 @@ pub(super) struct Pass {
     /// Whether it always looks at the whole image, even when what is left is local (the
     /// full-resolution look after a downscaled first pass finds codes the first did not see).
     pub whole: bool,
-    /// Whether it runs only when earlier passes saw part of a code (a finder pattern, a grid
-    /// or a symbol that did not decode): on a photo where nothing looked like a code, it
-    /// costs much and has not found one (measured on the BoofCV photographs).
-    pub needs_evidence: bool,
+    /// What it needs beyond something left over (see `Gate`).
+    pub gate: Gate,
     /// Whether its stray finder patterns count as leftovers. Not for the global threshold and
     /// the coarse pyramid level, whose blobs of uneven light and merged modules look like
     /// finder patterns all over a crowded sheet (each sent later passes to a crop for nothing).
@@ -92,7 +104,7 @@ impl Pass {
             factor,
             heavy,
             whole: false,
-            needs_evidence: false,
+            gate: Gate::Leftovers,
             keeps_stray_finders: true,
         }
     }
@@ -127,11 +139,12 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
             false,
         ));
         if first > 1 {
-            // Only where the first look read something or saw part of a code: on the BoofCV
-            // photographs it read codes only on sheets of many small ones.
+            // Only where the first look read codes: on the BoofCV photographs it read codes only
+            // on sheets of many small ones, and on a photo with part of a code the rescue passes
+            // look at full resolution on a crop around it.
             let mut full = Pass::new("rxing-full", Engine::Rxing(Hybrid), Prep::Plain, 1, false);
             full.whole = true;
-            full.needs_evidence = true;
+            full.gate = Gate::CodesRead;
             passes.push(full);
         }
         // The same detector on a global threshold: it separates neighbouring codes and keeps
@@ -167,7 +180,9 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
     if fast > 1 {
         // With rxing on, a rescue pass (see `gate` below): it costs three rxing looks.
         let mut downscaled = Pass::new("downscaled", Rqrr, Prep::Plain, fast, false);
-        downscaled.needs_evidence = rxing;
+        if rxing {
+            downscaled.gate = Gate::Evidence;
+        }
         passes.push(downscaled);
         // rqrr at full resolution, on overlapping tiles: its grouping step copies the image for
         // every candidate triple of finder patterns, so tiles bound that cost (a photo of a
@@ -214,11 +229,13 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
         }
     }
     // The rescue passes (rqrr's cost ten rxing looks each on a photo): with rxing on, on photos
-    // they run only where part of a code was seen (see `Pass::needs_evidence`); on small
+    // they run only where part of a code was seen (see `Gate::Evidence`); on small
     // images, where every pass is cheap, whenever something is left.
-    let gate = rxing && !small;
+    let gated = rxing && !small;
     let mut rescue = |mut pass: Pass| {
-        pass.needs_evidence = gate;
+        if gated {
+            pass.gate = Gate::Evidence;
+        }
         passes.push(pass);
     };
     #[cfg(feature = "rxing")]
@@ -689,6 +706,34 @@ mod tests {
         let under = |f: u32| u64::from((4000 / f) * (3000 / f)) <= options.fast_pass_pixels;
         assert!(under(first_rqrr.factor) && !under(first_rqrr.factor - 1));
         assert!(plan.iter().all(|p| p.name != "upscaled"));
+    }
+
+    /// On photos the rescue passes wait for evidence and the full-resolution look for codes
+    /// read; on a screenshot-sized image every pass only needs something left over.
+    #[cfg(feature = "rxing")]
+    #[test]
+    fn rescue_passes_are_gated_on_photos_only() {
+        let options = DecodeOptions::default();
+        let gate_of =
+            |plan: &[Pass], name: &str| plan.iter().find(|p| p.name == name).map(|p| p.gate);
+        let photo = plan(&GrayImage::new(4000, 3000), 12_000_000, &options);
+        assert_eq!(gate_of(&photo, "rxing"), Some(Gate::Leftovers));
+        assert_eq!(gate_of(&photo, "rxing-full"), Some(Gate::CodesRead));
+        for rescue in [
+            "downscaled",
+            "padded",
+            "binarized",
+            "rxing-binarized",
+            "rxing-enhanced",
+        ] {
+            assert_eq!(gate_of(&photo, rescue), Some(Gate::Evidence), "{rescue}");
+        }
+        let small = plan(&GrayImage::new(300, 300), 90_000, &options);
+        assert!(small.iter().all(|p| p.gate == Gate::Leftovers));
+        assert!(small.iter().any(|p| p.name == "upscaled"));
+        // A small crop of a photo is no small image: no upscaled passes.
+        let crop = plan(&GrayImage::new(300, 300), 12_000_000, &options);
+        assert!(crop.iter().all(|p| !p.name.contains("upscaled")));
     }
 
     /// A decoded symbol with `corners`, for the leftover tests.
