@@ -158,13 +158,14 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
             Next::Skip => continue,
             Next::Go => {}
         }
-        // Once codes were read, what is left is local: finish on crops around it, where every
-        // pass costs a fraction of a whole-image pass (a sheet of 60 codes, 12 megapixels, with
-        // two unread codes took 20 s of whole-image passes).
+        // Once codes were read, or a rescue pass is due for evidence of a code, what is left is
+        // local: finish on crops around it, where every pass costs a fraction of a whole-image
+        // pass (a sheet of 60 codes, 12 megapixels, with two unread codes took 20 s of
+        // whole-image passes).
         if i > 0
             && !pass.whole
             && options.only_passes.is_empty()
-            && (pass.gate == Gate::Evidence || run.outcome.symbols.iter().any(|s| s.text.is_some()))
+            && (pass.gate == Gate::Evidence || run.decoded_any())
         {
             let crops = run
                 .leftovers
@@ -241,6 +242,10 @@ enum Next {
 }
 
 impl Run {
+    fn decoded_any(&self) -> bool {
+        self.outcome.symbols.iter().any(|s| s.text.is_some())
+    }
+
     fn next(&self, pass: &passes::Pass, options: &DecodeOptions) -> Next {
         let symbols = &self.outcome.symbols;
         if self.passes > 0 && !self.leftovers.any(symbols) {
@@ -249,7 +254,7 @@ impl Run {
         let open = match pass.gate {
             Gate::Leftovers => true,
             Gate::Evidence => self.leftovers.evidence(symbols),
-            Gate::CodesRead => symbols.iter().any(|s| s.text.is_some()),
+            Gate::CodesRead => self.decoded_any(),
         };
         if open || !options.only_passes.is_empty() {
             Next::Go
@@ -265,18 +270,15 @@ impl Run {
             pass.run(image)
         } else {
             // Several passes look at the same downscaled copy: make it once.
-            if !self.scaled.iter().any(|(factor, _)| *factor == pass.factor) {
-                let copy = filters::downscale(image, pass.factor);
-                self.scaled.push((pass.factor, copy));
-            }
-            match self
-                .scaled
-                .iter()
-                .find(|(factor, _)| *factor == pass.factor)
-            {
-                Some((_, base)) => pass.run(base),
-                None => pass.run(&filters::downscale(image, pass.factor)),
-            }
+            let index = match self.scaled.iter().position(|(f, _)| *f == pass.factor) {
+                Some(index) => index,
+                None => {
+                    let copy = filters::downscale(image, pass.factor);
+                    self.scaled.push((pass.factor, copy));
+                    self.scaled.len() - 1
+                }
+            };
+            pass.run(&self.scaled[index].1)
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let count = result.as_ref().map_or(0, |r| r.symbols.len());

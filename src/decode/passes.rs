@@ -322,7 +322,8 @@ impl Leftovers {
     }
 
     /// Whether a further pass is worth running: nothing read yet, a detected symbol that did
-    /// not decode, or an undecoded grid that no decoded symbol covers.
+    /// not decode, an undecoded grid that no decoded symbol covers, or a stray finder pattern
+    /// outside every decoded symbol.
     pub(super) fn any(&self, found_so_far: &[Symbol]) -> bool {
         if found_so_far.iter().all(|s| s.text.is_none()) {
             return true;
@@ -371,8 +372,8 @@ impl Leftovers {
 
 impl Leftovers {
     /// Boxes (x, y, width, height) around what is left: undecoded grids no decoded symbol covers
-    /// and detected symbols that did not decode, each grown by half its size on every side,
-    /// overlapping boxes merged. At most 16; none when there are more (then the whole image is
+    /// and detected symbols that did not decode, each grown by half its size on every side, and
+    /// open stray finder patterns with four pattern widths each way; overlapping boxes merged. At most 16; none when there are more (then the whole image is
     /// the better unit).
     pub(super) fn crops(
         &self,
