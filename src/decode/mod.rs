@@ -98,6 +98,17 @@ impl Symbol {
     }
 }
 
+/// Average module size in pixels of a symbol with these corners: perimeter / 4 / modules (0
+/// when the module count is unknown).
+fn module_px(corners: &[[f32; 2]; 4], modules: u32) -> f32 {
+    if modules == 0 {
+        return 0.0;
+    }
+    let side = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+    let perimeter: f32 = (0..4).map(|i| side(corners[i], corners[(i + 1) % 4])).sum();
+    perimeter / 4.0 / modules as f32
+}
+
 /// What decoding one image produced.
 #[derive(Debug, Default)]
 pub struct DecodeOutcome {

@@ -639,52 +639,33 @@ fn rqrr_symbols<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>, pass: &'static str)
     for grid in grids {
         let modules = rqrr::BitGrid::size(&grid.grid) as u32;
         let corners = symbol_corners(grid.bounds.map(|p| [p.x as f32, p.y as f32]), modules);
-        let side =
-            |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-        let perimeter = side(corners[0], corners[1])
-            + side(corners[1], corners[2])
-            + side(corners[2], corners[3])
-            + side(corners[3], corners[0]);
-        let module_px = if modules > 0 {
-            perimeter / 4.0 / modules as f32
-        } else {
-            0.0
+        let module_px = super::module_px(&corners, modules);
+        let symbol = |meta: rqrr::MetaData, text, bytes, error| Symbol {
+            text,
+            bytes,
+            error,
+            version: Some(meta.version.0 as u32),
+            ecc: Ecc::from_rqrr(meta.ecc_level),
+            mask: Some(meta.mask as u8),
+            corners,
+            modules,
+            module_px,
+            pass,
+            fragile: false,
+            quiet_zone_modules: None,
         };
         let mut bytes = Vec::new();
         match grid.decode_to(&mut bytes) {
-            Ok(meta) => symbols.push(Symbol {
-                text: Some(super::text::decode_payload(&bytes)),
-                bytes,
-                error: None,
-                version: Some(meta.version.0 as u32),
-                ecc: Ecc::from_rqrr(meta.ecc_level),
-                mask: Some(meta.mask as u8),
-                corners,
-                modules,
-                module_px,
-                pass,
-                fragile: false,
-                quiet_zone_modules: None,
-            }),
+            Ok(meta) => {
+                let text = Some(super::text::decode_payload(&bytes));
+                symbols.push(symbol(meta, text, bytes, None));
+            }
             Err(err) => {
                 // Only a grid whose format information checks out (BCH-protected) is reported as
                 // an unreadable QR symbol; anything else is a chance arrangement of dark squares
                 // in a photo, and reporting it would flood reviews with false alarms.
                 if let Ok((meta, _)) = grid.get_raw_data() {
-                    symbols.push(Symbol {
-                        text: None,
-                        bytes: Vec::new(),
-                        error: Some(err.to_string()),
-                        version: Some(meta.version.0 as u32),
-                        ecc: Ecc::from_rqrr(meta.ecc_level),
-                        mask: Some(meta.mask as u8),
-                        corners,
-                        modules,
-                        module_px,
-                        pass,
-                        fragile: false,
-                        quiet_zone_modules: None,
-                    });
+                    symbols.push(symbol(meta, None, Vec::new(), Some(err.to_string())));
                 }
             }
         }

@@ -224,11 +224,6 @@ fn symbol(
     // The payload bytes before any character set was applied (byte-mode segments as they
     // are), so that a non-UTF-8 payload keeps its exact bytes.
     let payload_bytes = result.content().bytes().to_vec();
-    let side = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-    let perimeter = side(corners[0], corners[1])
-        + side(corners[1], corners[2])
-        + side(corners[2], corners[3])
-        + side(corners[3], corners[0]);
     let version = result.versionNumber();
     Symbol {
         // The decoded text, character set and ECI applied: what a phone shows.
@@ -250,11 +245,7 @@ fn symbol(
         mask: read_mask(bits, result.isMirrored()),
         corners,
         modules,
-        module_px: if modules > 0 {
-            perimeter / 4.0 / modules as f32
-        } else {
-            0.0
-        },
+        module_px: super::module_px(&corners, modules),
         pass,
         fragile: false,
         quiet_zone_modules: None,
