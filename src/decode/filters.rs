@@ -42,11 +42,11 @@ pub(super) fn downscale(image: &GrayImage, factor: u32) -> GrayImage {
 /// run-length finder test needs: bilinear turns 1-pixel modules into grey mush).
 pub(super) fn upscale2(image: &GrayImage, smooth: bool) -> GrayImage {
     let (w, h) = (image.width() as usize, image.height() as usize);
-    let src = image.as_raw();
-    let mut out = vec![0u8; 4 * w * h];
     if w == 0 || h == 0 {
         return GrayImage::new(2 * w as u32, 2 * h as u32);
     }
+    let src = image.as_raw();
+    let mut out = vec![0u8; 4 * w * h];
     // Written out rather than `imageops::resize`, whose generic filter loop made the
     // upscaled passes cost ten times the engine's own work.
     if !smooth {

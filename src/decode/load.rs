@@ -122,15 +122,21 @@ mod tests {
         let rgb = image::RgbImage::from_fn(64, 64, |x, y| {
             image::Rgb([(x * 4) as u8, (y * 4) as u8, ((x + y) * 2) as u8])
         });
-        let generic = image::DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
-        let ours = to_gray(image::DynamicImage::ImageRgb8(rgb));
-        let worst = generic
-            .as_raw()
-            .iter()
-            .zip(ours.as_raw())
-            .map(|(a, b)| a.abs_diff(*b))
-            .max();
-        assert_eq!(worst.map(|d| d <= 1), Some(true), "{worst:?}");
+        let rgba = image::DynamicImage::ImageRgb8(rgb.clone()).to_rgba8();
+        for colour in [
+            image::DynamicImage::ImageRgb8(rgb),
+            image::DynamicImage::ImageRgba8(rgba),
+        ] {
+            let generic = colour.to_luma8();
+            let ours = to_gray(colour);
+            let worst = generic
+                .as_raw()
+                .iter()
+                .zip(ours.as_raw())
+                .map(|(a, b)| a.abs_diff(*b))
+                .max();
+            assert_eq!(worst.map(|d| d <= 1), Some(true), "{worst:?}");
+        }
     }
 
     fn png_bytes(width: u32, height: u32) -> Vec<u8> {
