@@ -19,7 +19,8 @@
 //! final line end, while the codes hold CRLF and end with one (rqrr and rxing both decode that,
 //! independently), so there CRLF counts as LF and trailing line ends are ignored.
 //!
-//! Flags: `--corpus DIR` (default `../shared/corpus`), `-v` lists every miss and misread with
+//! Flags: `--corpus DIR` (default `../shared/corpus`), `--repeat N` decodes each image N times
+//! and keeps the fastest time (for comparing two builds on a noisy machine), `-v` lists every miss and misread with
 //! the passes that found something, and the passes of every image slower than `--slow MS`
 //! (default 50). Exits 0 with a note when the corpus is absent.
 
@@ -53,6 +54,9 @@ fn main() {
     let mut each_pass: Vec<String> = Vec::new();
     // With -v, images that took longer than this are listed with the time of every pass.
     let mut slow_ms = 50.0;
+    // Decode each image this many times and keep the fastest time: on a shared or virtual
+    // machine single timings vary by ±20%, the minimum much less.
+    let mut repeat = 1usize;
     let mut selections = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -66,6 +70,13 @@ fn main() {
                     .split(',')
                     .map(str::to_string)
                     .collect()
+            }
+            "--repeat" => {
+                repeat = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|n| *n > 0)
+                    .expect("--repeat N (at least 1)")
             }
             "--slow" => {
                 slow_ms = args
@@ -90,6 +101,8 @@ fn main() {
     let options = DecodeOptions::default();
     let cancel = AtomicBool::new(false);
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    // Per pass: how often it ran, its total time, and the symbols it returned (before merging).
+    let mut pass_times: BTreeMap<&'static str, (usize, f64, usize)> = BTreeMap::new();
     for item in &items {
         let bytes = std::fs::read(corpus.join(&item.relpath)).expect("reading a corpus image");
         let Some(format) = load::sniff_image(&bytes) else {
@@ -130,12 +143,23 @@ fn main() {
         }
         let started = Instant::now();
         let outcome = decode::decode(&image, &options, &cancel);
-        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let mut ms = started.elapsed().as_secs_f64() * 1e3;
+        for _ in 1..repeat {
+            let started = Instant::now();
+            decode::decode(&image, &options, &cancel);
+            ms = ms.min(started.elapsed().as_secs_f64() * 1e3);
+        }
         let folder = item
             .relpath
             .rsplit_once('/')
             .map_or("", |(f, _)| f)
             .to_string();
+        for (name, pass_ms, found) in &outcome.passes_run {
+            let entry = pass_times.entry(name).or_default();
+            entry.0 += 1;
+            entry.1 += pass_ms;
+            entry.2 += found;
+        }
         let tally = tallies.entry(folder).or_default();
         tally.images += 1;
         tally.ms += ms;
@@ -159,6 +183,30 @@ fn main() {
         score(item, &outcome, tally, verbose);
     }
     print_table(&tallies);
+    print_pass_times(&pass_times, &tallies);
+}
+
+/// Where the decoding time went, pass by pass, the costliest first: what to make faster or
+/// gate more tightly. The rest of the total is the work between passes (crops, merging, the
+/// quiet-zone measurement).
+fn print_pass_times(
+    pass_times: &BTreeMap<&'static str, (usize, f64, usize)>,
+    tallies: &BTreeMap<String, Tally>,
+) {
+    let total_ms: f64 = tallies.values().map(|t| t.ms).sum();
+    let mut rows: Vec<_> = pass_times.iter().collect();
+    rows.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));
+    let in_passes: f64 = rows.iter().map(|(_, (_, ms, _))| ms).sum();
+    println!(
+        "time by pass ({total_ms:.0} ms in all, {:.0} ms outside passes):",
+        total_ms - in_passes
+    );
+    for (name, (runs, ms, found)) in rows {
+        println!(
+            "  {name:<18} {ms:>8.0} ms {:>5.1}%  {runs:>5} runs  {found:>5} symbols",
+            100.0 * ms / total_ms.max(1e-9)
+        );
+    }
 }
 
 /// One image and its truth.

@@ -12,7 +12,11 @@
 //! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
 //! image (`quiet_zone`). This module never classifies or judges what a code says.
 
+#[cfg(feature = "rxing")]
+mod binarize;
 mod filters;
+#[cfg(feature = "rxing")]
+mod finders;
 pub mod isolate;
 pub mod load;
 mod passes;

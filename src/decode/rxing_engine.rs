@@ -8,12 +8,9 @@
 //! did not decode (the "leftovers" that make later passes worth running).
 
 use rxing::common::cpp_essentials::ConcentricPattern;
-use rxing::common::{BitMatrix, DetectorRXingResult, GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::common::{BitMatrix, DetectorRXingResult};
 use rxing::qrcode::cpp_port::decoder::Decode;
-use rxing::qrcode::cpp_port::detector::{
-    FindFinderPatterns, FinderPatternSet, GenerateFinderPatternSets, SampleQR,
-};
-use rxing::{Binarizer, BinaryBitmap, Luma8LuminanceSource};
+use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternSets, SampleQR};
 
 use image::GrayImage;
 
@@ -49,31 +46,24 @@ pub(super) fn rxing_symbols(
     also_inverted: bool,
     pass: &'static str,
 ) -> RxingFound {
-    let (w, h) = image.dimensions();
-    let Ok(source) = Luma8LuminanceSource::new(image.as_raw().clone(), w, h) else {
-        return RxingFound::default();
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let matrix = match threshold {
+        Threshold::Hybrid => super::binarize::hybrid(image.as_raw(), w, h),
+        Threshold::Global => super::binarize::global(image.as_raw(), w, h),
     };
-    match threshold {
-        Threshold::Hybrid => read_bitmap(
-            BinaryBitmap::new(HybridBinarizer::new(source)),
-            also_inverted,
-            pass,
-        ),
-        Threshold::Global => read_bitmap(
-            BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
-            also_inverted,
-            pass,
-        ),
+    match matrix {
+        Some(mut matrix) => read_both_polarities(&mut matrix, also_inverted, pass),
+        // Too little contrast for a threshold: zxing reads nothing there either.
+        None => RxingFound::default(),
     }
 }
 
-fn read_bitmap<B: Binarizer>(
-    mut bitmap: BinaryBitmap<B>,
+fn read_both_polarities(
+    matrix: &mut BitMatrix,
     also_inverted: bool,
     pass: &'static str,
 ) -> RxingFound {
     let mut found = RxingFound::default();
-    let matrix = bitmap.get_black_matrix_mut();
     read_matrix(matrix, pass, &mut found);
     if also_inverted {
         matrix.flip_self();
@@ -87,7 +77,7 @@ fn read_bitmap<B: Binarizer>(
 }
 
 fn read_matrix(matrix: &BitMatrix, pass: &'static str, found: &mut RxingFound) {
-    let mut patterns = FindFinderPatterns(matrix, true, 0);
+    let mut patterns = super::finders::finder_patterns(matrix);
     let all_patterns = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
