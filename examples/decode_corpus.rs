@@ -175,10 +175,8 @@ fn main() {
                 .collect();
             println!("  {}: slow: {ms:.0} ms: {}", item.relpath, log.join(", "));
         }
-        for warning in &outcome.warnings {
-            if verbose {
-                println!("  {}: warning: {warning}", item.relpath);
-            }
+        if let Some(panics) = outcome.panic_summary().filter(|_| verbose) {
+            println!("  {}: {panics}", item.relpath);
         }
         score(item, &outcome, tally, verbose);
     }

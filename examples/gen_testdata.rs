@@ -11,7 +11,8 @@
 //! After writing, the program checks every image with plain rqrr (one pass, no retries): files
 //! declared "easy" must decode to exactly their expected payloads with no extra symbol (a stray
 //! undecodable symbol would turn a clean poster into an `unreadable-code` finding), the damaged
-//! code must be detected but not decodable, and the landscape must hold no symbol. What plain rqrr
+//! code must be detected but not decodable, the landscape must hold no symbol, and the
+//! decoder-panic image must still make rqrr panic. What plain rqrr
 //! reads is written to `testdata/manifest.tsv` (machine-readable ground truth, also used by
 //! `bench/`) and to `testdata/README.md`, so neither can drift from the files.
 
@@ -49,6 +50,7 @@ const CONTROL_CHARS: &str = "hclsametime://stproxy.example.com/?action=AddCommun
 const EVIL_HOST: &str = "hclsametime://stproxy.example.com@evil.example.net/?action=AddCommunity";
 /// Not UTF-8 (0xff, 0xfe and a lone continuation byte 0x80), with a NUL in the middle.
 const BINARY: &[u8] = &[0xff, 0xfe, 0x00, 0x41, 0x80];
+const PANIC_NEIGHBOUR: &str = "https://example.com/read-despite-a-decoder-panic";
 
 fn community(name: &str) -> String {
     format!("hclsametime://stproxy.example.com/?action=AddCommunity&communityName={name}")
@@ -547,6 +549,44 @@ fn zlib_zeros(len: usize) -> Vec<u8> {
     out
 }
 
+/// Three finder patterns (6-pixel modules) on a white 180 × 180 square: upright at (20, 20), one
+/// at (80, 20) whose left edge leans right by 5/6, one at (20, 80) whose top edge slopes down by
+/// 5/6. rqrr 0.11 panics on them ("assertion failed: x <= i32::MAX as f64", geometry.rs):
+/// for a small grid it takes the fourth corner to be where the bottom-left pattern's top edge
+/// meets the top-right pattern's left edge; the shear puts that point far out, so the grid's
+/// perspective gets the vanishing line u + v = 22, and the fitness scoring samples the top-right
+/// pattern at module (15.7, 6.3), exactly on it. All inputs are integers, so the denominator is
+/// exactly 0.0 and the mapped coordinate infinite. (Found by tracing rqrr on a photograph that
+/// panicked it, `corpus/zxing/qrcode-6/7.png`, and rebuilding the condition from scratch.)
+fn rqrr_panic_finders() -> GrayImage {
+    let mut img = GrayImage::from_pixel(180, 180, image::Luma([255]));
+    sheared_finder(&mut img, (20, 20), (42, 0), (0, 42));
+    sheared_finder(&mut img, (80, 20), (42, 0), (35, 42));
+    sheared_finder(&mut img, (20, 80), (42, 35), (0, 42));
+    img
+}
+
+/// A finder pattern (7 × 7 modules: dark ring, light ring, dark 3 × 3 centre) drawn as the
+/// parallelogram with corner `origin` and edges `u` and `v` (whole pixels, boundary included so
+/// that the corners are exact).
+fn sheared_finder(img: &mut GrayImage, origin: (i64, i64), u: (i64, i64), v: (i64, i64)) {
+    let det = u.0 * v.1 - u.1 * v.0;
+    for y in 0..i64::from(img.height()) {
+        for x in 0..i64::from(img.width()) {
+            let (dx, dy) = (x - origin.0, y - origin.1);
+            // Module coordinates times `det`, so that the tests stay in integers.
+            let (mu, mv) = (7 * (dx * v.1 - dy * v.0), 7 * (u.0 * dy - u.1 * dx));
+            let within = |lo: i64, hi: i64| {
+                mu >= lo * det && mu <= hi * det && mv >= lo * det && mv <= hi * det
+            };
+            let light_ring = mu > det && mu < 6 * det && mv > det && mv < 6 * det;
+            if (within(0, 7) && !light_ring) || within(2, 5) {
+                img.put_pixel(x as u32, y as u32, image::Luma([0]));
+            }
+        }
+    }
+}
+
 /// A valid PNG (signature, CRCs and zlib all correct) whose header claims 200 000 × 200 000
 /// 8-bit grey pixels (40 GB), with a small IDAT holding only the first scanline. Only the size
 /// claim is hostile: a decoder that allocates from the header before checking limits dies.
@@ -719,6 +759,9 @@ enum Expect {
     Skipped,
     /// Claims to be an image but cannot be loaded: a per-input error.
     Error,
+    /// An image on which rqrr panics, beside codes with these payloads that the other passes
+    /// read: an error for the input, with those codes still reported.
+    DecoderPanic(Vec<Vec<u8>>),
 }
 
 struct Entry {
@@ -1111,6 +1154,21 @@ fn generate(g: &mut Generator) {
         "1 code with `text` null; `unreadable-code` (medium).",
     );
 
+    // A decoder panic ---------------------------------------------------------------------------
+    let mut sheet = GrayImage::from_pixel(430, 225, image::Luma([255]));
+    image::imageops::replace(&mut sheet, &rqrr_panic_finders(), 0, 20);
+    // 33 modules and 4 of quiet zone a side, at 5 pixels: 205 pixels square.
+    let beside = Symbol::new(PANIC_NEIGHBOUR.as_bytes(), EcLevel::M).render(5, 4);
+    image::imageops::replace(&mut sheet, &beside, 210, 10);
+    g.write(
+        "bad/decoder-panic.png",
+        &png(&DynamicImage::ImageLuma8(sheet)),
+        Expect::DecoderPanic(vec![PANIC_NEIGHBOUR.as_bytes().to_vec()]),
+        false,
+        "Three sheared finder patterns that make rqrr 0.11 panic (an assertion in its geometry.rs), beside a plain code.",
+        "status `error` (`decoder panicked in pass …`), the code beside still reported; the other files are still scanned.",
+    );
+
     // No code, not images, bad images -----------------------------------------------------------
     g.write(
         "no-code/landscape.png",
@@ -1254,6 +1312,13 @@ fn check(entry: &Entry, bytes: &[u8]) -> Vec<bool> {
             );
             Vec::new()
         }
+        Expect::DecoderPanic(_) => {
+            assert!(
+                plain_rqrr(bytes).is_err(),
+                "{path}: plain rqrr no longer panics on this image"
+            );
+            Vec::new()
+        }
         Expect::Skipped | Expect::Error => {
             assert!(
                 image::load_from_memory(bytes).is_err(),
@@ -1289,15 +1354,18 @@ fn kind(expect: &Expect) -> &'static str {
         Expect::NoCode => "no-code",
         Expect::Skipped => "skipped",
         Expect::Error => "error",
+        Expect::DecoderPanic(_) => "decoder-panic",
     }
 }
 
 fn write_docs(root: &Path, entries: &[Entry], read: &[Vec<bool>]) {
     let mut manifest = String::from(
         "# Ground truth for testdata/, written by `cargo run --example gen_testdata` (do not edit).\n\
-         # Columns: relpath, expect (code | unreadable | no-code | skipped | error), plain_rqrr\n\
-         # (yes/no: one rqrr 0.11 pass reads this code; \"-\" when there is no code), text (one row\n\
-         # per code; escapes \\\\ \\t \\n \\r and \\xHH for any other byte outside printable ASCII).\n",
+         # Columns: relpath, expect (code | unreadable | no-code | skipped | error |\n\
+         # decoder-panic), plain_rqrr (yes/no: one rqrr 0.11 pass reads this code; panics: rqrr\n\
+         # panics on the image; \"-\" when there is no code), text (one row per code, also the\n\
+         # codes beside a decoder panic; escapes \\\\ \\t \\n \\r and \\xHH for any other byte\n\
+         # outside printable ASCII).\n",
     );
     let mut table = String::new();
     for (entry, read) in entries.iter().zip(read) {
@@ -1310,10 +1378,21 @@ fn write_docs(root: &Path, entries: &[Entry], read: &[Vec<bool>]) {
                     shown.push(yes);
                 }
             }
+            Expect::DecoderPanic(texts) => {
+                for text in texts {
+                    writeln!(
+                        manifest,
+                        "{}\tdecoder-panic\tpanics\t{}",
+                        entry.path,
+                        escape(text)
+                    )
+                    .unwrap();
+                }
+            }
             other => writeln!(manifest, "{}\t{}\t-\t", entry.path, kind(other)).unwrap(),
         }
         let payloads = match &entry.expect {
-            Expect::Codes(texts) => texts
+            Expect::Codes(texts) | Expect::DecoderPanic(texts) => texts
                 .iter()
                 .map(|t| format!("`{}`", escape(t)))
                 .collect::<Vec<_>>()
@@ -1326,6 +1405,7 @@ fn write_docs(root: &Path, entries: &[Entry], read: &[Vec<bool>]) {
             Expect::Codes(_) if shown.iter().all(|s| *s == "no") => "**no**".to_string(),
             Expect::Codes(_) => shown.join(", "),
             Expect::Unreadable => "detected, not decodable".to_string(),
+            Expect::DecoderPanic(_) => "**panics**".to_string(),
             _ => "—".to_string(),
         };
         writeln!(

@@ -319,12 +319,6 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
         }
     };
     report.dimensions = Some(timing.dimensions);
-    report.warnings = outcome.warnings;
-    if outcome.all_passes_failed && outcome.symbols.is_empty() {
-        report.status = Status::Error;
-        report.error = Some(report.warnings.join("; "));
-        return no_codes(report);
-    }
     let analyzed: Vec<AnalyzedCode> = outcome
         .symbols
         .iter()
@@ -333,6 +327,12 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
         .collect();
     if !analyzed.is_empty() {
         report.status = Status::Ok;
+    }
+    // A pass whose decoder panicked did not look at the image: an error, like a broken part of
+    // a container, with the codes the other passes read still reported.
+    if let Some(panics) = outcome.panic_summary() {
+        report.status = Status::Error;
+        report.error = Some(panics);
     }
     let provisionings = collect_provisionings(&mut report, analyzed);
     if config.timings {
@@ -432,12 +432,9 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
         images += 1;
         load_time += timing.load;
         decode_time += timing.decode;
-        report.warnings.extend(
-            outcome
-                .warnings
-                .iter()
-                .map(|warning| format!("{location}: {warning}")),
-        );
+        if let Some(panics) = outcome.panic_summary() {
+            errors.push(format!("{location}: {panics}"));
+        }
         // A drawing's codes that were already read from an image inside it (a PDF page and its
         // embedded raster code) are not reported twice.
         let inner = format!("{location}!");

@@ -319,18 +319,53 @@ fn cancel_stops_before_any_pass() {
     assert!(outcome.symbols.is_empty());
 }
 
-/// A generated image does not make rqrr panic (its known panic, an assertion in geometry.rs, needs
-/// the perspective of a real photo: `corpus/zxing/qrcode-6/7.png`), so the isolation that every
-/// pass goes through is tested with a panicking closure, and `decode` on that photo is measured
-/// by `examples/decode_corpus.rs`.
+/// rqrr panics on the generated `testdata/bad/decoder-panic.png` (three sheared finder patterns,
+/// see `examples/gen_testdata.rs`; its manifest test checks that plain rqrr still panics): every
+/// pass that meets them is recorded as a panic, the other passes go on, and the plain code beside
+/// them is still read, with and without rxing.
 #[test]
-fn decoder_panic_is_isolated() {
-    let result: Result<u32, String> =
-        decode::isolate::isolated(|| panic!("assertion failed: x <= i32::MAX as f64"));
-    assert!(result.unwrap_err().contains("assertion failed"));
-    // And decoding goes on normally afterwards on the same thread.
-    assert_eq!(
-        texts(&run(&plain("after a panic", 4), &[])),
-        ["after a panic"]
-    );
+fn decoder_panic_is_isolated_and_the_other_passes_go_on() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bad/decoder-panic.png");
+    let image = image::open(&path).expect("generated testdata").to_luma8();
+    let mut engines = vec![false];
+    if cfg!(feature = "rxing") {
+        engines.push(true);
+    }
+    for rxing in engines {
+        let options = DecodeOptions {
+            rxing,
+            ..DecodeOptions::default()
+        };
+        let outcome = decode::decode(&image, &options, &AtomicBool::new(false));
+        assert_eq!(
+            texts(&outcome),
+            ["https://example.com/read-despite-a-decoder-panic"],
+            "rxing {rxing}"
+        );
+        assert!(
+            !outcome.panics.is_empty(),
+            "rxing {rxing}: no panic recorded"
+        );
+        for (pass, message) in &outcome.panics {
+            assert!(
+                message.starts_with("assertion failed: x <= i32::MAX as f64")
+                    && message.ends_with("(rqrr-0.11.0/src/geometry.rs:55)"),
+                "rxing {rxing}: {pass}: {message}"
+            );
+        }
+        let summary = outcome.panic_summary().expect("panics");
+        assert!(
+            summary.starts_with("decoder panicked in passes direct, "),
+            "{summary}"
+        );
+        // Passes ran after the first one that panicked.
+        let first_panic = outcome.panics[0].0;
+        let ran: Vec<&str> = outcome.passes_run.iter().map(|p| p.0).collect();
+        let at = ran.iter().position(|p| *p == first_panic).expect("it ran");
+        assert!(
+            at + 1 < ran.len(),
+            "rxing {rxing}: nothing ran after {first_panic}: {ran:?}"
+        );
+    }
 }

@@ -66,22 +66,19 @@ fn every_code_in_testdata_is_decoded_exactly() {
         let found = input(&report, &path);
         match expect {
             "code" => {
-                let want = unescape(cols[3]);
-                let codes = found["codes"].as_array().expect("codes");
-                let hit = codes
-                    .iter()
-                    .any(|c| match c.get("bytes_hex").and_then(Value::as_str) {
-                        Some(hex) => {
-                            hex == want.iter().map(|b| format!("{b:02x}")).collect::<String>()
-                        }
-                        None => c["text"].as_str().map(str::as_bytes) == Some(want.as_slice()),
-                    });
-                assert!(
-                    hit,
-                    "{path}: expected {:?} among {codes:#?}",
-                    String::from_utf8_lossy(&want)
-                );
+                assert_has_code(found, &path, &unescape(cols[3]));
                 assert_eq!(found["status"], "ok", "{path}");
+            }
+            // rqrr panicked in a pass: an error for the input, the code beside still reported.
+            "decoder-panic" => {
+                assert_has_code(found, &path, &unescape(cols[3]));
+                assert_eq!(found["status"], "error", "{path}");
+                let error = found["error"].as_str().unwrap_or_default();
+                assert!(
+                    error.contains("decoder panicked in pass")
+                        && error.contains("assertion failed"),
+                    "{path}: {error}"
+                );
             }
             "unreadable" => {
                 assert_eq!(found["codes"][0]["text"], Value::Null, "{path}");
@@ -100,6 +97,22 @@ fn every_code_in_testdata_is_decoded_exactly() {
         checked += 1;
     }
     assert!(checked >= 25, "only {checked} manifest rows checked");
+}
+
+/// Asserts that `found` (one input of a report) lists a code with exactly the bytes `want`.
+fn assert_has_code(found: &Value, path: &str, want: &[u8]) {
+    let codes = found["codes"].as_array().expect("codes");
+    let hit = codes
+        .iter()
+        .any(|c| match c.get("bytes_hex").and_then(Value::as_str) {
+            Some(hex) => hex == want.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            None => c["text"].as_str().map(str::as_bytes) == Some(want),
+        });
+    assert!(
+        hit,
+        "{path}: expected {:?} among {codes:#?}",
+        String::from_utf8_lossy(want)
+    );
 }
 
 #[test]
@@ -313,11 +326,12 @@ fn jsonl_writes_one_line_per_input_and_a_closing_summary() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(lines.len(), 5 + 4 + 1, "{stdout}");
+    // 5 formats, 5 bad files (empty, truncated, bomb, corrupt, decoder panic), the summary.
+    assert_eq!(lines.len(), 5 + 5 + 1, "{stdout}");
     let (last, inputs) = lines.split_last().unwrap();
     assert_eq!(last["type"], "summary");
-    assert_eq!(last["summary"]["inputs"], 9);
-    assert_eq!(last["summary"]["errors"], 4);
+    assert_eq!(last["summary"]["inputs"], 10);
+    assert_eq!(last["summary"]["errors"], 5);
     assert!(
         inputs
             .iter()

@@ -89,6 +89,12 @@ fn committed_testdata_matches_manifest() {
                 assert!(grids > 0 && decoded.is_empty(), "{rel}: {grids} grids");
             }
             "no-code" => assert_eq!(rqrr_payloads(&path).0, 0, "{rel}"),
+            // The image is there to make rqrr panic (qraudit's isolation is tested on it): if an
+            // rqrr upgrade stops panicking, the test of that isolation would test nothing.
+            "decoder-panic" => assert!(
+                std::panic::catch_unwind(|| rqrr_payloads(&path)).is_err(),
+                "{rel}: rqrr no longer panics on it"
+            ),
             "skipped" | "error" => assert!(load(&path).is_err(), "{rel} loads"),
             other => panic!("{rel}: unknown expectation {other}"),
         }

@@ -32,7 +32,7 @@ pub fn install_quiet_panic_hook() {
                 };
                 let location = info
                     .location()
-                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .map(|l| format!(" ({}:{})", short_source_path(l.file()), l.line()))
                     .unwrap_or_default();
                 LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{message}{location}")));
             } else {
@@ -40,6 +40,17 @@ pub fn install_quiet_panic_hook() {
             }
         }));
     });
+}
+
+/// The source file of a panic from its crate's directory on (`rqrr-0.11.0/src/geometry.rs`):
+/// enough to find the bug upstream, without the build machine's cargo registry path.
+fn short_source_path(file: &str) -> &str {
+    match file.rfind("/src/") {
+        Some(src) => file[..src]
+            .rfind('/')
+            .map_or(file, |start| &file[start + 1..]),
+        None => file,
+    }
 }
 
 /// Runs `f`, turning a panic into `Err(message)`.
@@ -65,5 +76,16 @@ mod tests {
         let message = result.unwrap_err();
         assert!(message.contains("assertion failed: boom"), "{message}");
         assert_eq!(isolated(|| 41 + 1), Ok(42));
+    }
+
+    #[test]
+    fn panic_location_is_shortened_to_the_crate() {
+        assert_eq!(
+            short_source_path(
+                "/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/rqrr-0.11.0/src/geometry.rs"
+            ),
+            "rqrr-0.11.0/src/geometry.rs"
+        );
+        assert_eq!(short_source_path("src/decode/mod.rs"), "src/decode/mod.rs");
     }
 }

@@ -117,13 +117,41 @@ fn module_px(corners: &[[f32; 2]; 4], modules: u32) -> f32 {
 #[derive(Debug, Default)]
 pub struct DecodeOutcome {
     pub symbols: Vec<Symbol>,
-    /// Problems that did not stop decoding, e.g. a pass whose decoder panicked.
-    pub warnings: Vec<String>,
-    /// Set when every pass that ran panicked, so nothing could be looked at.
-    pub all_passes_failed: bool,
+    /// The passes whose decoder panicked, in order, with the panic message. The other passes
+    /// still ran and their symbols are kept, but the image was not looked at in full: the scan
+    /// reports it as an error (a run that could not look at everything cannot vouch for what it
+    /// missed).
+    pub panics: Vec<(&'static str, String)>,
     /// The passes that ran, in order, with their time in milliseconds and the number of
     /// symbols each returned (before merging).
     pub passes_run: Vec<(&'static str, f64, usize)>,
+}
+
+impl DecodeOutcome {
+    /// The panics in one line, passes with the same message together: "decoder panicked in
+    /// passes direct, padded: assertion failed: … (rqrr-0.11.0/src/geometry.rs:55)". `None`
+    /// when no pass panicked.
+    pub fn panic_summary(&self) -> Option<String> {
+        let mut by_message: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (pass, message) in &self.panics {
+            match by_message.iter_mut().find(|(m, _)| m == message) {
+                Some((_, passes)) if !passes.contains(pass) => passes.push(pass),
+                Some(_) => {}
+                None => by_message.push((message, vec![pass])),
+            }
+        }
+        let parts: Vec<String> = by_message
+            .into_iter()
+            .map(|(message, passes)| {
+                let noun = if passes.len() == 1 { "pass" } else { "passes" };
+                format!(
+                    "decoder panicked in {noun} {}: {message}",
+                    passes.join(", ")
+                )
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 /// Options for `decode`.
@@ -204,8 +232,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                         local.run_pass(pass, &crop);
                     }
                     run.passes += local.passes;
-                    run.panicked += local.panicked;
-                    run.outcome.warnings.extend(local.outcome.warnings);
+                    run.outcome.panics.extend(local.outcome.panics);
                     run.outcome.passes_run.extend(local.outcome.passes_run);
                     let shifted = local
                         .outcome
@@ -224,7 +251,6 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
         run.run_pass(*pass, image);
     }
     let mut outcome = run.outcome;
-    outcome.all_passes_failed = run.passes > 0 && run.passes == run.panicked;
     for symbol in &mut outcome.symbols {
         symbol.quiet_zone_modules = quiet_zone::measure(image, symbol);
     }
@@ -242,7 +268,6 @@ struct Run {
     outcome: DecodeOutcome,
     leftovers: passes::Leftovers,
     passes: usize,
-    panicked: usize,
     /// Box-downscaled copies of the image by factor, shared by the passes that use them.
     scaled: Vec<(u32, GrayImage)>,
 }
@@ -312,10 +337,7 @@ impl Run {
                 }
             }
             Err(message) => {
-                self.panicked += 1;
-                self.outcome
-                    .warnings
-                    .push(format!("decoder panicked in pass {}: {message}", pass.name));
+                self.outcome.panics.push((pass.name, message));
             }
         }
     }
