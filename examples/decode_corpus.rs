@@ -19,7 +19,10 @@
 //! final line end, while the codes hold CRLF and end with one (rqrr and rxing both decode that,
 //! independently), so there CRLF counts as LF and trailing line ends are ignored.
 //!
-//! Flags: `--corpus DIR` (default `../shared/corpus`), `--repeat N` decodes each image N times
+//! Flags: `--corpus DIR` (default `../shared/corpus`), `--skip A,B` never runs those passes (what
+//! a pass adds is what is lost without it), `--versus-skip A,B` decodes every image also without
+//! those passes, alternately, and prints both configurations side by side (codes and time, drift
+//! of the machine cancelled), `--repeat N` decodes each image N times
 //! and keeps the fastest time (for comparing two builds on a noisy machine), `-v` lists every miss and misread with
 //! the passes that found something, and the passes of every image slower than `--slow MS`
 //! (default 50). Exits 0 with a note when the corpus is absent.
@@ -57,6 +60,13 @@ fn main() {
     // Decode each image this many times and keep the fastest time: on a shared or virtual
     // machine single timings vary by ±20%, the minimum much less.
     let mut repeat = 1usize;
+    // Passes never to run (the others keep their gates): what each pass adds is what is lost
+    // without it.
+    let mut skip: Vec<String> = Vec::new();
+    // A second configuration, the same minus these passes, decoded image by image alternately
+    // with the first so that the machine's drift hits both alike: what the passes add, in codes
+    // and in time.
+    let mut versus: Option<Vec<String>> = None;
     let mut selections = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -70,6 +80,23 @@ fn main() {
                     .split(',')
                     .map(str::to_string)
                     .collect()
+            }
+            "--skip" => {
+                skip = args
+                    .next()
+                    .expect("--skip NAME,NAME")
+                    .split(',')
+                    .map(str::to_string)
+                    .collect()
+            }
+            "--versus-skip" => {
+                versus = Some(
+                    args.next()
+                        .expect("--versus-skip NAME,NAME")
+                        .split(',')
+                        .map(str::to_string)
+                        .collect(),
+                )
             }
             "--repeat" => {
                 repeat = args
@@ -98,9 +125,17 @@ fn main() {
     for selection in &selections {
         items.extend(list(&corpus, selection));
     }
-    let options = DecodeOptions::default();
+    let options = DecodeOptions {
+        skip_passes: skip,
+        ..DecodeOptions::default()
+    };
+    let versus_options = versus.map(|more| DecodeOptions {
+        skip_passes: options.skip_passes.iter().cloned().chain(more).collect(),
+        ..options.clone()
+    });
     let cancel = AtomicBool::new(false);
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut versus_tallies: BTreeMap<String, Tally> = BTreeMap::new();
     // Per pass: how often it ran, its total time, and the symbols it returned (before merging).
     let mut pass_times: BTreeMap<&'static str, (usize, f64, usize)> = BTreeMap::new();
     for item in &items {
@@ -141,19 +176,19 @@ fn main() {
             }
             continue;
         }
-        let started = Instant::now();
-        let outcome = decode::decode(&image, &options, &cancel);
-        let mut ms = started.elapsed().as_secs_f64() * 1e3;
-        for _ in 1..repeat {
-            let started = Instant::now();
-            decode::decode(&image, &options, &cancel);
-            ms = ms.min(started.elapsed().as_secs_f64() * 1e3);
-        }
         let folder = item
             .relpath
             .rsplit_once('/')
             .map_or("", |(f, _)| f)
             .to_string();
+        let (outcome, ms) = timed_decode(&image, &options, &cancel, repeat);
+        if let Some(versus_options) = &versus_options {
+            let (versus_outcome, versus_ms) = timed_decode(&image, versus_options, &cancel, repeat);
+            let tally = versus_tallies.entry(folder.clone()).or_default();
+            tally.images += 1;
+            tally.ms += versus_ms;
+            score(item, &versus_outcome, tally, false);
+        }
         for (name, pass_ms, found) in &outcome.passes_run {
             let entry = pass_times.entry(name).or_default();
             entry.0 += 1;
@@ -181,7 +216,64 @@ fn main() {
         score(item, &outcome, tally, verbose);
     }
     print_table(&tallies);
+    if versus_options.is_some() {
+        print_versus(&tallies, &versus_tallies);
+    }
     print_pass_times(&pass_times, &tallies);
+}
+
+/// Decodes `image`, `repeat` times, and returns the first outcome with the fastest time in ms.
+fn timed_decode(
+    image: &image::GrayImage,
+    options: &DecodeOptions,
+    cancel: &AtomicBool,
+    repeat: usize,
+) -> (DecodeOutcome, f64) {
+    let started = Instant::now();
+    let outcome = decode::decode(image, options, cancel);
+    let mut ms = started.elapsed().as_secs_f64() * 1e3;
+    for _ in 1..repeat {
+        let started = Instant::now();
+        decode::decode(image, options, cancel);
+        ms = ms.min(started.elapsed().as_secs_f64() * 1e3);
+    }
+    (outcome, ms)
+}
+
+/// Per folder, the codes read and the ms per image of both configurations of `--versus-skip`.
+fn print_versus(base: &BTreeMap<String, Tally>, versus: &BTreeMap<String, Tally>) {
+    println!("versus (without the --versus-skip passes):");
+    println!(
+        "{:<22} {:>8} {:>8} {:>9} {:>9}",
+        "folder", "correct", "versus", "ms/img", "versus"
+    );
+    let per_image = |t: &Tally| t.ms / t.images.max(1) as f64;
+    let (mut all, mut all_versus) = (Tally::default(), Tally::default());
+    let none = Tally::default();
+    for (folder, t) in base {
+        let v = versus.get(folder).unwrap_or(&none);
+        println!(
+            "{folder:<22} {:>8} {:>8} {:>9.1} {:>9.1}",
+            t.correct,
+            v.correct,
+            per_image(t),
+            per_image(v)
+        );
+        all.correct += t.correct;
+        all.images += t.images;
+        all.ms += t.ms;
+        all_versus.correct += v.correct;
+        all_versus.images += v.images;
+        all_versus.ms += v.ms;
+    }
+    println!(
+        "{:<22} {:>8} {:>8} {:>9.1} {:>9.1}",
+        "TOTAL",
+        all.correct,
+        all_versus.correct,
+        per_image(&all),
+        per_image(&all_versus)
+    );
 }
 
 /// Where the decoding time went, pass by pass, the costliest first: what to make faster or

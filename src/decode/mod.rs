@@ -165,8 +165,12 @@ pub struct DecodeOptions {
     pub rxing: bool,
     /// rxing's first pass runs on a box-downscaled copy of images with more pixels than this.
     pub rxing_first_pixels: u64,
-    /// Run only the passes with these names (all when empty): for tests and measurements.
+    /// Run only the passes with these names (all when empty), whatever their gates: for tests
+    /// and measurements.
     pub only_passes: Vec<String>,
+    /// Never run the passes with these names (the others keep their gates): for measuring what
+    /// each pass adds (`examples/decode_corpus.rs --skip`).
+    pub skip_passes: Vec<String>,
 }
 
 impl Default for DecodeOptions {
@@ -177,7 +181,16 @@ impl Default for DecodeOptions {
             rxing: cfg!(feature = "rxing"),
             rxing_first_pixels: 4_000_000,
             only_passes: Vec::new(),
+            skip_passes: Vec::new(),
         }
+    }
+}
+
+impl DecodeOptions {
+    /// Whether `only_passes` and `skip_passes` let the pass called `name` run.
+    fn allows(&self, name: &str) -> bool {
+        (self.only_passes.is_empty() || self.only_passes.iter().any(|n| n == name))
+            && !self.skip_passes.iter().any(|n| n == name)
     }
 }
 
@@ -188,9 +201,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
     let whole_pixels = u64::from(image.width()) * u64::from(image.height());
     let plan: Vec<passes::Pass> = passes::plan(image, whole_pixels, options)
         .into_iter()
-        .filter(|p| {
-            options.only_passes.is_empty() || options.only_passes.iter().any(|n| n == p.name)
-        })
+        .filter(|p| options.allows(p.name))
         .collect();
     for (i, pass) in plan.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
@@ -220,7 +231,8 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                 for (x, y, w, h) in crops {
                     let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
                     let mut local = Run::default();
-                    for pass in passes::plan(&crop, whole_pixels, options) {
+                    let crop_plan = passes::plan(&crop, whole_pixels, options);
+                    for pass in crop_plan.into_iter().filter(|p| options.allows(p.name)) {
                         if cancel.load(Ordering::Relaxed) {
                             break;
                         }
