@@ -318,8 +318,21 @@ impl Run {
     fn run_pass(&mut self, pass: passes::Pass, image: &GrayImage) {
         self.passes += 1;
         let started = std::time::Instant::now();
+        // Codes already read: rxing's later looks skip the finder-pattern triples inside them
+        // instead of sampling and error-correcting them again (on a sheet of 60 codes the
+        // full-resolution and global looks re-read all 60).
+        let known: Vec<passes::Known> = self
+            .outcome
+            .symbols
+            .iter()
+            .filter(|s| s.text.is_some() && s.module_px > 0.0)
+            .map(|s| passes::Known {
+                corners: s.corners,
+                module_px: s.module_px,
+            })
+            .collect();
         let result = if pass.factor <= 1 {
-            pass.run(image)
+            pass.run(image, &known)
         } else {
             // Several passes look at the same downscaled copy: make it once.
             let index = match self.scaled.iter().position(|(f, _)| *f == pass.factor) {
@@ -330,7 +343,7 @@ impl Run {
                     self.scaled.len() - 1
                 }
             };
-            pass.run(&self.scaled[index].1)
+            pass.run(&self.scaled[index].1, &known)
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let count = result.as_ref().map_or(0, |r| r.symbols.len());

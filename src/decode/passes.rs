@@ -477,7 +477,7 @@ fn centroid(quad: &[[f32; 2]; 4]) -> [f32; 2] {
 }
 
 /// Whether `p` lies inside the convex quadrilateral `quad` (either winding).
-fn inside(quad: &[[f32; 2]; 4], p: [f32; 2]) -> bool {
+pub(super) fn inside(quad: &[[f32; 2]; 4], p: [f32; 2]) -> bool {
     let mut sign = 0.0f32;
     for i in 0..4 {
         let (a, b) = (quad[i], quad[(i + 1) % 4]);
@@ -492,6 +492,25 @@ fn inside(quad: &[[f32; 2]; 4], p: [f32; 2]) -> bool {
     true
 }
 
+/// A code already read, in the pixels of the image a pass looks at.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Known {
+    pub corners: [[f32; 2]; 4],
+    pub module_px: f32,
+}
+
+impl Known {
+    /// Whether a finder pattern centred at `p` is one of this code's own three: such a centre
+    /// lies 3.5 modules in from a corner each way (about 5 modules from it). A code nested inside
+    /// this one has its patterns elsewhere, and is read.
+    pub(super) fn owns_pattern(&self, p: [f32; 2]) -> bool {
+        let reach = 6.0 * self.module_px;
+        self.corners
+            .iter()
+            .any(|c| (c[0] - p[0]).hypot(c[1] - p[1]) < reach)
+    }
+}
+
 /// What one pass produced.
 #[derive(Debug, Default)]
 pub(super) struct PassResult {
@@ -502,8 +521,9 @@ pub(super) struct PassResult {
 
 impl Pass {
     /// Runs the pass on `base`, the image already box-downscaled by `self.factor` (passes
-    /// share those copies, see `Run`); `Err` carries the message of a decoder panic.
-    pub(super) fn run(self, base: &GrayImage) -> Result<PassResult, String> {
+    /// share those copies, see `Run`); `known` are the codes already read, which rxing's passes
+    /// do not read again. `Err` carries the message of a decoder panic.
+    pub(super) fn run(self, base: &GrayImage, known: &[Known]) -> Result<PassResult, String> {
         let name = self.name;
         isolated(|| {
             // Prepared-image pixel p maps back to image pixel (p / up - pad) * factor.
@@ -563,8 +583,20 @@ impl Pass {
                 }
                 #[cfg(feature = "rxing")]
                 Engine::Rxing(threshold) => {
-                    let found =
-                        super::rxing_engine::rxing_symbols(&prepared, threshold, true, name);
+                    // The inverse of `map` below: image pixels to prepared-image pixels.
+                    let factor = self.factor as f32;
+                    let known: Vec<Known> = known
+                        .iter()
+                        .map(|k| Known {
+                            corners: k
+                                .corners
+                                .map(|c| [(c[0] / factor + pad) * up, (c[1] / factor + pad) * up]),
+                            module_px: k.module_px / factor * up,
+                        })
+                        .collect();
+                    let found = super::rxing_engine::rxing_symbols(
+                        &prepared, threshold, true, name, &known,
+                    );
                     PassResult {
                         symbols: found.symbols,
                         undecoded_regions: found.undecoded,

@@ -39,12 +39,14 @@ pub(super) enum Threshold {
 }
 
 /// Runs rxing's QR reader on `image` (both polarities when `also_inverted`); corners are in
-/// `image`'s pixels.
+/// `image`'s pixels. Finder-pattern triples of a `known` code (already read, in `image`'s
+/// pixels) are not sampled again: they count as used, as if read again.
 pub(super) fn rxing_symbols(
     image: &GrayImage,
     threshold: Threshold,
     also_inverted: bool,
     pass: &'static str,
+    known: &[super::passes::Known],
 ) -> RxingFound {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let matrix = match threshold {
@@ -52,7 +54,7 @@ pub(super) fn rxing_symbols(
         Threshold::Global => super::binarize::global(image.as_raw(), w, h),
     };
     match matrix {
-        Some(mut matrix) => read_both_polarities(&mut matrix, also_inverted, pass),
+        Some(mut matrix) => read_both_polarities(&mut matrix, also_inverted, pass, known),
         // Too little contrast for a threshold: zxing reads nothing there either.
         None => RxingFound::default(),
     }
@@ -62,13 +64,14 @@ fn read_both_polarities(
     matrix: &mut BitMatrix,
     also_inverted: bool,
     pass: &'static str,
+    known: &[super::passes::Known],
 ) -> RxingFound {
     let mut found = RxingFound::default();
-    read_matrix(matrix, pass, &mut found);
+    read_matrix(matrix, pass, known, &mut found);
     if also_inverted {
         matrix.flip_self();
         let mut inverted = RxingFound::default();
-        read_matrix(matrix, pass, &mut inverted);
+        read_matrix(matrix, pass, known, &mut inverted);
         // An inverted matrix turns the quiet zone around a normal code into a dark frame, so
         // its leftovers (regions, stray finder patterns) there are noise; keep only symbols.
         found.symbols.extend(inverted.symbols);
@@ -76,15 +79,28 @@ fn read_both_polarities(
     found
 }
 
-fn read_matrix(matrix: &BitMatrix, pass: &'static str, found: &mut RxingFound) {
+fn read_matrix(
+    matrix: &BitMatrix,
+    pass: &'static str,
+    known: &[super::passes::Known],
+    found: &mut RxingFound,
+) {
     let mut patterns = super::finders::finder_patterns(matrix);
     let all_patterns = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
+    // A pattern of a code already read, and the code whose it is.
+    let owner = |p: &ConcentricPattern| known.iter().position(|k| k.owns_pattern([p.p.x, p.p.y]));
     for set in sets {
-        if !uses_any(&used, &set) {
-            read_set(matrix, &set, pass, true, found, &mut used);
+        if uses_any(&used, &set) {
+            continue;
         }
+        let owners = [set.bl, set.tl, set.tr].map(|p| owner(&p));
+        if owners[0].is_some() && owners.iter().all(|o| *o == owners[0]) {
+            used.extend([set.bl, set.tl, set.tr]);
+            continue;
+        }
+        read_set(matrix, &set, pass, true, found, &mut used);
     }
     // rxing pairs each pattern only with the first 15 it meets in a spiral of bins around it:
     // on a crowded sheet that misses the partners of some codes (a clean, 45°-turned code on a
@@ -92,7 +108,7 @@ fn read_matrix(matrix: &BitMatrix, pass: &'static str, found: &mut RxingFound) {
     // so they are paired again, every triple.
     let leftover: Vec<ConcentricPattern> = all_patterns
         .iter()
-        .filter(|p| !used.contains(*p))
+        .filter(|p| !used.contains(*p) && owner(p).is_none())
         .take(MAX_LEFTOVER_PATTERNS)
         .copied()
         .collect();
@@ -471,6 +487,32 @@ mod tests {
         assert!(sample_from_centres(&matrix, &set, modules + 1).is_none());
     }
 
+    /// Codes already read are not sampled again, and leave no stray patterns or grids behind;
+    /// the other codes of the sheet are still read.
+    #[test]
+    fn known_codes_are_not_read_again() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let image = image::open(root.join("testdata/sheets/four-codes.png"))
+            .expect("testdata image")
+            .to_luma8();
+        let first = rxing_symbols(&image, Threshold::Hybrid, true, "test", &[]);
+        assert_eq!(first.symbols.len(), 4);
+        let known: Vec<super::super::passes::Known> = first.symbols[..2]
+            .iter()
+            .map(|s| super::super::passes::Known {
+                corners: s.corners,
+                module_px: s.module_px,
+            })
+            .collect();
+        let again = rxing_symbols(&image, Threshold::Hybrid, true, "test", &known);
+        let texts = |found: &RxingFound| -> Vec<Option<String>> {
+            found.symbols.iter().map(|s| s.text.clone()).collect()
+        };
+        assert_eq!(texts(&again), texts(&first)[2..]);
+        assert!(again.undecoded.is_empty());
+        assert_eq!(again.stray_finders.len(), first.stray_finders.len());
+    }
+
     /// rxing does not report the data mask; ours, read from the format bits, must agree with
     /// rqrr's on the same generated images (a mirrored code included).
     #[test]
@@ -486,7 +528,7 @@ mod tests {
             let image = image::open(root.join(file))
                 .expect("testdata image")
                 .to_luma8();
-            let ours = rxing_symbols(&image, Threshold::Hybrid, false, "test").symbols;
+            let ours = rxing_symbols(&image, Threshold::Hybrid, false, "test", &[]).symbols;
             let mut prepared = rqrr::PreparedImage::prepare(image.clone());
             for grid in prepared.detect_grids() {
                 let mut bytes = Vec::new();
