@@ -19,6 +19,8 @@ mod filters;
 mod finders;
 pub mod isolate;
 pub mod load;
+#[cfg(feature = "rxing")]
+mod model1;
 mod passes;
 use passes::Gate;
 pub mod quiet_zone;

@@ -157,6 +157,14 @@ fn read_set(
         found.symbols.push(symbol(&result, bits, corners, pass));
         return;
     }
+    // A Model 1 symbol of several blocks, which rxing de-interleaves as Model 2 (see model1.rs).
+    if let Some(reordered) = super::model1::reorder_blocks(bits)
+        && let Some(result) = Decode(&reordered).ok().filter(|r| r.isValid())
+    {
+        used.extend([set.bl, set.tl, set.tr]);
+        found.symbols.push(symbol(&result, bits, corners, pass));
+        return;
+    }
     // rxing's sampler fits the grid to the corners of the patterns, which on small codes
     // turned by about 45° it misplaces: retry on the grid spanned by the pattern centres.
     for modules in [
