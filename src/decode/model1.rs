@@ -51,9 +51,9 @@ pub(super) fn reorder_blocks(bits: &BitMatrix) -> Option<BitMatrix> {
     let read: Vec<u8> = positions
         .iter()
         .map(|modules| {
-            modules
-                .iter()
-                .fold(0u8, |byte, &(x, y)| (byte << 1) | u8::from(bits.get(x, y) != masked(x, y)))
+            modules.iter().fold(0u8, |byte, &(x, y)| {
+                (byte << 1) | u8::from(bits.get(x, y) != masked(x, y))
+            })
         })
         .collect();
     // Where rxing looks for codeword i of block b: data interleaved first, then error correction.
@@ -219,7 +219,11 @@ mod tests {
             let dimension = 17 + 4 * number;
             let positions = codeword_modules(dimension);
             let version = Version::Model1(number).expect("a Model 1 version");
-            assert_eq!(positions.len() as u32, version.getTotalCodewords(), "v{number}");
+            assert_eq!(
+                positions.len() as u32,
+                version.getTotalCodewords(),
+                "v{number}"
+            );
             let mut seen = std::collections::HashSet::new();
             for &(x, y) in positions.iter().flatten() {
                 assert!(x < dimension && y < dimension, "v{number}: ({x}, {y})");
@@ -270,7 +274,11 @@ mod tests {
             encoder.encode(&mut full, ec).expect("encodes");
             ec_words.extend_from_slice(&full[data..]);
         }
-        let all: Vec<u8> = codewords.iter().chain(&ec_words).map(|&c| c as u8).collect();
+        let all: Vec<u8> = codewords
+            .iter()
+            .chain(&ec_words)
+            .map(|&c| c as u8)
+            .collect();
         let mut grid = BitMatrix::new(dimension, dimension).expect("grid");
         for (modules, byte) in codeword_modules(dimension).iter().zip(&all) {
             for (k, &(x, y)) in modules.iter().enumerate() {
@@ -298,7 +306,10 @@ mod tests {
             grid.set_bool(x, y, (word >> (14 - k)) & 1 == 1);
         }
         grid.set(8, dimension - 8);
-        assert!(Decode(&grid).is_err(), "rxing reads it as it is: the workaround is moot");
+        assert!(
+            Decode(&grid).is_err(),
+            "rxing reads it as it is: the workaround is moot"
+        );
         let reordered = reorder_blocks(&grid).expect("a two-block Model 1 symbol");
         let result = Decode(&reordered).expect("decodes reordered");
         assert_eq!(result.text(), "MODEL 1, TWO BLOCKS");

@@ -748,12 +748,7 @@ mod tests {
         assert_eq!(gate_of(&photo, "rxing-full"), Some(Gate::CodesRead));
         // rqrr's look at a large image is `padded` alone (see `plan`).
         assert!(photo.iter().all(|p| p.name != "downscaled"));
-        for rescue in [
-            "padded",
-            "binarized",
-            "rxing-binarized",
-            "rxing-enhanced",
-        ] {
+        for rescue in ["padded", "binarized", "rxing-binarized", "rxing-enhanced"] {
             assert_eq!(gate_of(&photo, rescue), Some(Gate::Evidence), "{rescue}");
         }
         let small = plan(&GrayImage::new(300, 300), 90_000, &options);
