@@ -17,6 +17,8 @@ mod binarize;
 mod filters;
 #[cfg(feature = "rxing")]
 mod finders;
+#[cfg(feature = "rxing")]
+mod format_info;
 pub mod isolate;
 pub mod load;
 #[cfg(feature = "rxing")]

@@ -17,6 +17,8 @@
 use rxing::common::BitMatrix;
 use rxing::qrcode::common::{ErrorCorrectionLevel, Version};
 
+use super::format_info::bch_word;
+
 /// The format information mask of Model 1 symbols (Model 2's is 0x5412).
 const MODEL1_FORMAT_MASK: u32 = 0x2825;
 const MODEL2_FORMAT_MASK: u32 = 0x5412;
@@ -26,7 +28,7 @@ const MODEL2_FORMAT_MASK: u32 = 0x5412;
 /// reads as it is.
 pub(super) fn reorder_blocks(bits: &BitMatrix) -> Option<BitMatrix> {
     let dimension = bits.getHeight();
-    if bits.getWidth() != dimension || dimension < 21 || (dimension - 17) % 4 != 0 {
+    if bits.getWidth() != dimension || dimension < 21 || !(dimension - 17).is_multiple_of(4) {
         return None;
     }
     let (level, mask) = model1_format(bits)?;
@@ -81,32 +83,12 @@ pub(super) fn reorder_blocks(bits: &BitMatrix) -> Option<BitMatrix> {
 /// closest valid word over both copies, masks tried in the order Model 2, none, Model 1, the
 /// first of equals kept. `None` unless that is a Model 1 word within 3 bit errors.
 fn model1_format(bits: &BitMatrix) -> Option<(ErrorCorrectionLevel, u32)> {
-    let dimension = bits.getHeight();
-    let mut first = 0u32;
-    let push = |word: &mut u32, bit: bool| *word = (*word << 1) | u32::from(bit);
-    for x in 0..6 {
-        push(&mut first, bits.get(x, 8));
-    }
-    push(&mut first, bits.get(7, 8));
-    push(&mut first, bits.get(8, 8));
-    push(&mut first, bits.get(8, 7));
-    for y in (0..6).rev() {
-        push(&mut first, bits.get(8, y));
-    }
-    // The second copy runs up the left column past the always-dark module (8, dimension - 8),
-    // which carries no information, then along row 8 on the right.
-    let mut second = 0u32;
-    for y in (dimension - 7..dimension).rev() {
-        push(&mut second, bits.get(8, y));
-    }
-    for x in dimension - 8..dimension {
-        push(&mut second, bits.get(x, 8));
-    }
+    let copies = super::format_info::copies(bits, false)?;
     let mut best: Option<(u32, u32, u32)> = None;
     for mask in [MODEL2_FORMAT_MASK, 0, MODEL1_FORMAT_MASK] {
-        for word in [first, second] {
+        for word in copies {
             for data in 0..32u32 {
-                let distance = ((word ^ mask) ^ bch_format(data)).count_ones();
+                let distance = ((word ^ mask) ^ bch_word(data)).count_ones();
                 if best.is_none_or(|(d, _, _)| distance < d) {
                     best = Some((distance, mask, data));
                 }
@@ -127,28 +109,17 @@ fn model1_format(bits: &BitMatrix) -> Option<(ErrorCorrectionLevel, u32)> {
     Some((level, data & 7))
 }
 
-/// The 15-bit BCH(15,5) format word of 5 data bits, unmasked.
-fn bch_format(data: u32) -> u32 {
-    let mut rem = data << 10;
-    for shift in (0..5).rev() {
-        if rem & (1 << (shift + 10)) != 0 {
-            rem ^= 0x537 << shift;
-        }
-    }
-    (data << 10) | rem
-}
-
 /// The data mask patterns of ISO/IEC 18004 (x is the column, y the row).
 fn data_mask(mask: u32, x: u32, y: u32) -> bool {
     match mask {
-        0 => (x + y) % 2 == 0,
-        1 => y % 2 == 0,
-        2 => x % 3 == 0,
-        3 => (x + y) % 3 == 0,
-        4 => (y / 2 + x / 3) % 2 == 0,
-        5 => (x * y) % 6 == 0,
+        0 => (x + y).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (x + y).is_multiple_of(3),
+        4 => (y / 2 + x / 3).is_multiple_of(2),
+        5 => (x * y).is_multiple_of(6),
         6 => (x * y) % 6 < 3,
-        _ => (x + y + (x * y) % 3) % 2 == 0,
+        _ => (x + y + (x * y) % 3).is_multiple_of(2),
     }
 }
 
@@ -254,7 +225,7 @@ mod tests {
         }
         put(0, 4);
         let (count, data, ec) = (2usize, 23usize, 44usize);
-        while stream.len() % 8 != 0 {
+        while !stream.len().is_multiple_of(8) {
             stream.push(false);
         }
         let mut codewords: Vec<i32> = stream
@@ -287,7 +258,7 @@ mod tests {
             }
         }
         // The format information, both copies.
-        let word = bch_format((level_bits << 3) | mask) ^ MODEL1_FORMAT_MASK;
+        let word = bch_word((level_bits << 3) | mask) ^ MODEL1_FORMAT_MASK;
         let places: Vec<(u32, u32)> = (0..6)
             .map(|x| (x, 8))
             .chain([(7, 8), (8, 8), (8, 7)])

@@ -337,48 +337,11 @@ fn every_plausible_set(patterns: &[ConcentricPattern]) -> Vec<FinderPatternSet> 
 /// rxing decodes with it but does not report it. Both copies of the 15 format bits are compared
 /// with the 32 valid BCH(15,5) codewords, and the closest within 3 bit errors wins.
 fn read_mask(bits: &BitMatrix, mirrored: bool) -> Option<u8> {
-    let size = bits.getHeight();
-    if size < 21 || bits.getWidth() != size {
-        return None;
-    }
-    let get = |x: u32, y: u32| {
-        if mirrored {
-            bits.get(y, x)
-        } else {
-            bits.get(x, y)
-        }
-    };
-    let mut first = 0u32;
-    let push = |word: &mut u32, bit: bool| *word = (*word << 1) | u32::from(bit);
-    for i in 0..6 {
-        push(&mut first, get(i, 8));
-    }
-    push(&mut first, get(7, 8));
-    push(&mut first, get(8, 8));
-    push(&mut first, get(8, 7));
-    for j in (0..6).rev() {
-        push(&mut first, get(8, j));
-    }
-    let mut second = 0u32;
-    for j in (size - 7..size).rev() {
-        push(&mut second, get(8, j));
-    }
-    for i in size - 8..size {
-        push(&mut second, get(i, 8));
-    }
-    let codeword = |data: u32| {
-        let mut rem = data << 10;
-        for shift in (0..5).rev() {
-            if rem & (1 << (shift + 10)) != 0 {
-                rem ^= 0x537 << shift;
-            }
-        }
-        ((data << 10) | rem) ^ 0x5412
-    };
+    let copies = super::format_info::copies(bits, mirrored)?;
     (0..32u32)
         .flat_map(|data| {
-            let word = codeword(data);
-            [first, second].map(|read| ((read ^ word).count_ones(), data))
+            let word = super::format_info::bch_word(data) ^ 0x5412;
+            copies.map(|read| ((read ^ word).count_ones(), data))
         })
         .min()
         .filter(|(distance, _)| *distance <= 3)
