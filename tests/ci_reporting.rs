@@ -133,11 +133,18 @@ fn sarif_is_valid_and_carries_our_fingerprints_and_boxes() {
         })
         .collect();
     assert!(on_sheet.len() >= 2, "{on_sheet:#?}");
-    // Unreadable inputs are tool notifications.
+    // Unreadable inputs are tool notifications: the four broken files of testdata/bad, and the
+    // image a decoder pass panicked on.
     let notifications = run["invocations"][0]["toolExecutionNotifications"]
         .as_array()
         .unwrap();
-    assert_eq!(notifications.len(), 4);
+    assert_eq!(notifications.len(), 5, "{notifications:#?}");
+    assert!(
+        notifications.iter().any(|n| n["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("decoder panicked in pass"))),
+        "{notifications:#?}"
+    );
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
 }
 

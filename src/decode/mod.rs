@@ -8,7 +8,8 @@
 //! was seen, and on crops around it once codes were read. Symbols found
 //! by several passes are merged by position and text; each records the pass that first read it,
 //! and whether only a heavy pass could (`fragile`). Every decoder call is isolated (`isolate`): a
-//! panic in one pass is recorded as a warning and the other passes still run. The `cancel` flag
+//! panic in one pass is recorded (`DecodeOutcome::panics`) and the other passes still run. Later
+//! rxing looks do not sample the codes already read again. The `cancel` flag
 //! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
 //! image (`quiet_zone`). This module never classifies or judges what a code says.
 
