@@ -73,7 +73,9 @@ pub(super) enum Gate {
     /// looked like a code, the rescue passes cost much and found none (measured on the BoofCV
     /// photographs). Such a pass runs on crops around the evidence where it can.
     Evidence,
-    /// Codes already read: a sheet of them, some too small for the first look.
+    /// Codes already read: a sheet of them, some too small for the first look (rxing's
+    /// full-resolution look: only with rxing).
+    #[cfg_attr(not(feature = "rxing"), allow(dead_code))]
     CodesRead,
 }
 
@@ -492,13 +494,15 @@ pub(super) fn inside(quad: &[[f32; 2]; 4], p: [f32; 2]) -> bool {
     true
 }
 
-/// A code already read, in the pixels of the image a pass looks at.
+/// A code already read, in the pixels of the image a pass looks at (rxing's passes skip it).
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "rxing"), allow(dead_code))]
 pub(super) struct Known {
     pub corners: [[f32; 2]; 4],
     pub module_px: f32,
 }
 
+#[cfg_attr(not(feature = "rxing"), allow(dead_code))]
 impl Known {
     /// Whether a finder pattern centred at `p` is one of this code's own three: such a centre
     /// lies 3.5 modules in from a corner each way (about 5 modules from it). A code nested inside
@@ -524,6 +528,9 @@ impl Pass {
     /// share those copies, see `Run`); `known` are the codes already read, which rxing's passes
     /// do not read again. `Err` carries the message of a decoder panic.
     pub(super) fn run(self, base: &GrayImage, known: &[Known]) -> Result<PassResult, String> {
+        // Only rxing's passes use what is known (rqrr cannot be told to skip a code).
+        #[cfg(not(feature = "rxing"))]
+        let _ = known;
         let name = self.name;
         isolated(|| {
             // Prepared-image pixel p maps back to image pixel (p / up - pad) * factor.
