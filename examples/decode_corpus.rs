@@ -73,31 +73,9 @@ fn main() {
         match arg.as_str() {
             "--corpus" => corpus = PathBuf::from(args.next().expect("--corpus DIR")),
             "-v" => verbose = true,
-            "--each-pass" => {
-                each_pass = args
-                    .next()
-                    .expect("--each-pass NAME,NAME")
-                    .split(',')
-                    .map(str::to_string)
-                    .collect()
-            }
-            "--skip" => {
-                skip = args
-                    .next()
-                    .expect("--skip NAME,NAME")
-                    .split(',')
-                    .map(str::to_string)
-                    .collect()
-            }
-            "--versus-skip" => {
-                versus = Some(
-                    args.next()
-                        .expect("--versus-skip NAME,NAME")
-                        .split(',')
-                        .map(str::to_string)
-                        .collect(),
-                )
-            }
+            "--each-pass" => each_pass = pass_names(args.next(), "--each-pass"),
+            "--skip" => skip = pass_names(args.next(), "--skip"),
+            "--versus-skip" => versus = Some(pass_names(args.next(), "--versus-skip")),
             "--repeat" => {
                 repeat = args
                     .next()
@@ -222,6 +200,12 @@ fn main() {
     print_pass_times(&pass_times, &tallies);
 }
 
+/// The comma-separated pass names given after `flag`.
+fn pass_names(value: Option<String>, flag: &str) -> Vec<String> {
+    let value = value.unwrap_or_else(|| panic!("{flag} NAME,NAME"));
+    value.split(',').map(str::to_string).collect()
+}
+
 /// Decodes `image`, `repeat` times, and returns the first outcome with the fastest time in ms.
 fn timed_decode(
     image: &image::GrayImage,
@@ -259,12 +243,8 @@ fn print_versus(base: &BTreeMap<String, Tally>, versus: &BTreeMap<String, Tally>
             per_image(t),
             per_image(v)
         );
-        all.correct += t.correct;
-        all.images += t.images;
-        all.ms += t.ms;
-        all_versus.correct += v.correct;
-        all_versus.images += v.images;
-        all_versus.ms += v.ms;
+        all.add(t);
+        all_versus.add(v);
     }
     println!(
         "{:<22} {:>8} {:>8} {:>9.1} {:>9.1}",
@@ -595,22 +575,29 @@ fn print_table(tallies: &BTreeMap<String, Tally>) {
     let mut total = Tally::default();
     for (folder, t) in tallies {
         print_row(folder, t);
-        total.images += t.images;
-        total.codes += t.codes;
-        total.correct += t.correct;
-        total.misread += t.misread;
-        total.stray += t.stray;
-        total.ms += t.ms;
-        if t.max_ms > total.max_ms {
-            total.max_ms = t.max_ms;
-            total.max_image = t.max_image.clone();
-        }
-        for (pass, n) in &t.passes {
-            *total.passes.entry(pass).or_default() += n;
-        }
+        total.add(t);
     }
     print_row("TOTAL", &total);
     println!("slowest: {} ({:.0} ms)", total.max_image, total.max_ms);
+}
+
+impl Tally {
+    /// Adds another folder's counts, times and passes (for the totals).
+    fn add(&mut self, other: &Tally) {
+        self.images += other.images;
+        self.codes += other.codes;
+        self.correct += other.correct;
+        self.misread += other.misread;
+        self.stray += other.stray;
+        self.ms += other.ms;
+        if other.max_ms > self.max_ms {
+            self.max_ms = other.max_ms;
+            self.max_image = other.max_image.clone();
+        }
+        for (pass, n) in &other.passes {
+            *self.passes.entry(pass).or_default() += n;
+        }
+    }
 }
 
 fn print_row(name: &str, t: &Tally) {

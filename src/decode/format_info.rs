@@ -1,11 +1,12 @@
-//! The format information of a sampled QR grid (ISO/IEC 18004 §7.9): its two 15-bit copies and
-//! the BCH(15,5) code they are words of (feature `rxing`).
+//! The format information of a sampled QR grid (ISO/IEC 18004 §7.9): its two 15-bit copies,
+//! and the closest valid word by rxing's own search (feature `rxing`).
 //!
 //! rxing decodes with the format information but does not report what it read, so it is read
 //! here again: for the data mask in the JSON report (`rxing_engine::read_mask`) and to tell a
 //! Model 1 symbol from a Model 2 one (`model1`).
 
 use rxing::common::BitMatrix;
+use rxing::qrcode::common::FormatInformation;
 
 /// The two copies of a square grid's format information, most significant bit first: the first
 /// around the top-left finder pattern, the second below the top-right and beside the bottom-left
@@ -45,29 +46,56 @@ pub(super) fn copies(bits: &BitMatrix, mirrored: bool) -> Option<[u32; 2]> {
     Some([first, second])
 }
 
-/// The 15-bit word of 5 data bits (error-correction level, data mask) in the BCH(15,5) code,
-/// before the model's mask is applied.
-pub(super) fn bch_word(data: u32) -> u32 {
-    let mut rem = data << 10;
-    for shift in (0..5).rev() {
-        if rem & (1 << (shift + 10)) != 0 {
-            rem ^= 0x537 << shift;
-        }
-    }
-    (data << 10) | rem
+/// The format information closest to the two copies of `bits` (read transposed when
+/// `mirrored`) over the format masks `masks`, chosen as rxing's decoder chooses it
+/// (`FormatInformation::FindBestFormatInfo`: fewest differing bits, the first mask, copy and
+/// data of equals kept); `None` beyond 3 bit errors, which the BCH(15,5) code cannot correct
+/// for sure, or for a grid `copies` cannot read.
+pub(super) fn closest(
+    bits: &BitMatrix,
+    mirrored: bool,
+    masks: &[u32],
+) -> Option<FormatInformation> {
+    let copies = copies(bits, mirrored)?;
+    let found = FormatInformation::FindBestFormatInfo(masks, &copies);
+    (found.hammingDistance <= 3).then_some(found)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rxing::qrcode::common::{ErrorCorrectionLevel, FORMAT_INFO_MASK_QR};
 
-    /// The 32 masked Model 2 words of ISO/IEC 18004 table C.1 start 0x5412, 0x5125, 0x5E7C and
-    /// end 0x2BED.
+    /// A generated level-H Model 2 grid reads as level H with no bit error, still does with 3
+    /// modules of each copy flipped, and no longer with 4.
     #[test]
-    fn bch_words_match_the_standard() {
-        assert_eq!(bch_word(0) ^ 0x5412, 0x5412);
-        assert_eq!(bch_word(1) ^ 0x5412, 0x5125);
-        assert_eq!(bch_word(2) ^ 0x5412, 0x5E7C);
-        assert_eq!(bch_word(31) ^ 0x5412, 0x2BED);
+    fn closest_reads_the_format_and_tolerates_three_errors() {
+        let code = qrcode::QrCode::with_error_correction_level(b"format", qrcode::EcLevel::H)
+            .expect("encodes");
+        let n = code.width() as u32;
+        let mut grid = BitMatrix::new(n, n).expect("grid");
+        for (i, color) in code.to_colors().iter().enumerate() {
+            if *color == qrcode::Color::Dark {
+                grid.set(i as u32 % n, i as u32 / n);
+            }
+        }
+        let clean = closest(&grid, false, &[FORMAT_INFO_MASK_QR]).expect("format read");
+        assert_eq!(clean.hammingDistance, 0);
+        let level = ErrorCorrectionLevel::forBits((clean.data >> 3) as u8).expect("a level");
+        assert_eq!(level, ErrorCorrectionLevel::H);
+        // Row 8 holds bits of both copies: left of the timing column the first, right of the
+        // top-right finder pattern the second.
+        let mut flip_both = |k: u32| {
+            grid.flip_coords(k, 8);
+            grid.flip_coords(n - 1 - k, 8);
+        };
+        for k in 0..3 {
+            flip_both(k);
+        }
+        let noisy = closest(&grid, false, &[FORMAT_INFO_MASK_QR]).expect("3 errors corrected");
+        assert_eq!((noisy.data, noisy.hammingDistance), (clean.data, 3));
+        grid.flip_coords(3, 8);
+        grid.flip_coords(n - 4, 8);
+        assert!(closest(&grid, false, &[FORMAT_INFO_MASK_QR]).is_none());
     }
 }

@@ -15,13 +15,12 @@
 //! and result stay the same. The format information and function patterns are left untouched.
 
 use rxing::common::BitMatrix;
-use rxing::qrcode::common::{ErrorCorrectionLevel, Version};
+use rxing::qrcode::common::{ErrorCorrectionLevel, FORMAT_INFO_MASK_QR, Version};
+use rxing::qrcode::decoder::DataMask;
 
-use super::format_info::bch_word;
-
-/// The format information mask of Model 1 symbols (Model 2's is 0x5412).
-const MODEL1_FORMAT_MASK: u32 = 0x2825;
-const MODEL2_FORMAT_MASK: u32 = 0x5412;
+/// The format information mask of Model 1 symbols (Model 2's is `FORMAT_INFO_MASK_QR`, 0x5412;
+/// rxing declares this one in a private module).
+const FORMAT_INFO_MASK_QR_MODEL1: u32 = 0x2825;
 
 /// The grid `bits` with its data modules rewritten in the block order rxing expects, when it is
 /// a Model 1 symbol of several blocks (not mirrored); `None` for any other symbol, which rxing
@@ -49,7 +48,8 @@ pub(super) fn reorder_blocks(bits: &BitMatrix) -> Option<BitMatrix> {
     if count < 2 || positions.len() != count * (data + ec) {
         return None;
     }
-    let masked = |x: u32, y: u32| data_mask(mask, x, y);
+    // rxing's `isMasked` takes the row first.
+    let masked = |x: u32, y: u32| mask.isMasked(y, x);
     let read: Vec<u8> = positions
         .iter()
         .map(|modules| {
@@ -79,48 +79,22 @@ pub(super) fn reorder_blocks(bits: &BitMatrix) -> Option<BitMatrix> {
 }
 
 /// The error-correction level and data mask of a Model 1 symbol, from its format information
-/// (ISO/IEC 18004 §7.9, masked with 0x2825 instead of 0x5412), chosen as rxing chooses: the
-/// closest valid word over both copies, masks tried in the order Model 2, none, Model 1, the
-/// first of equals kept. `None` unless that is a Model 1 word within 3 bit errors.
-fn model1_format(bits: &BitMatrix) -> Option<(ErrorCorrectionLevel, u32)> {
-    let copies = super::format_info::copies(bits, false)?;
-    let mut best: Option<(u32, u32, u32)> = None;
-    for mask in [MODEL2_FORMAT_MASK, 0, MODEL1_FORMAT_MASK] {
-        for word in copies {
-            for data in 0..32u32 {
-                let distance = ((word ^ mask) ^ bch_word(data)).count_ones();
-                if best.is_none_or(|(d, _, _)| distance < d) {
-                    best = Some((distance, mask, data));
-                }
-            }
-        }
-    }
-    let (distance, mask, data) = best?;
-    if mask != MODEL1_FORMAT_MASK || distance > 3 {
+/// (ISO/IEC 18004 §7.9, masked with 0x2825 instead of 0x5412), chosen as rxing's decoder chooses
+/// it: the closest valid word over both copies, masks tried in the order Model 2, none, Model 1.
+/// `None` unless that is a Model 1 word within 3 bit errors.
+fn model1_format(bits: &BitMatrix) -> Option<(ErrorCorrectionLevel, DataMask)> {
+    let format = super::format_info::closest(
+        bits,
+        false,
+        &[FORMAT_INFO_MASK_QR, 0, FORMAT_INFO_MASK_QR_MODEL1],
+    )?;
+    if format.mask != FORMAT_INFO_MASK_QR_MODEL1 {
         return None;
     }
     // Bits 4–3 are the level (M, L, H, Q for 0–3), bits 2–0 the data mask.
-    let level = match data >> 3 {
-        0 => ErrorCorrectionLevel::M,
-        1 => ErrorCorrectionLevel::L,
-        2 => ErrorCorrectionLevel::H,
-        _ => ErrorCorrectionLevel::Q,
-    };
-    Some((level, data & 7))
-}
-
-/// The data mask patterns of ISO/IEC 18004 (x is the column, y the row).
-fn data_mask(mask: u32, x: u32, y: u32) -> bool {
-    match mask {
-        0 => (x + y).is_multiple_of(2),
-        1 => y.is_multiple_of(2),
-        2 => x.is_multiple_of(3),
-        3 => (x + y).is_multiple_of(3),
-        4 => (y / 2 + x / 3).is_multiple_of(2),
-        5 => (x * y).is_multiple_of(6),
-        6 => (x * y) % 6 < 3,
-        _ => (x + y + (x * y) % 3).is_multiple_of(2),
-    }
+    let level = ErrorCorrectionLevel::forBits(((format.data >> 3) & 3) as u8).ok()?;
+    let mask = DataMask::try_from((format.data & 7) as u8).ok()?;
+    Some((level, mask))
 }
 
 /// The modules of every codeword of a Model 1 symbol `dimension` modules wide, in reading order,
@@ -178,6 +152,7 @@ fn codeword_modules(dimension: u32) -> Vec<[(u32, u32); 8]> {
 mod tests {
     use super::*;
     use rxing::common::reedsolomon::{PredefinedGenericGF, ReedSolomonEncoder};
+    use rxing::qrcode::common::FORMAT_INFO_DECODE_LOOKUP;
     use rxing::qrcode::cpp_port::decoder::Decode;
 
     /// Every module a codeword uses lies inside the symbol and is used once, and the count is the
@@ -208,6 +183,7 @@ mod tests {
     #[test]
     fn two_block_model1_symbol_is_read_once_reordered() {
         let (dimension, level_bits, mask) = (37u32, 2u32, 7u32);
+        let data_mask = DataMask::try_from(mask as u8).expect("a data mask");
         let text = b"MODEL 1, TWO BLOCKS";
         // 4 leading zero bits (Model 1), byte mode (0100), an 8-bit count, the bytes, a
         // terminator, then the pad codewords 0xEC 0x11.
@@ -254,11 +230,15 @@ mod tests {
         for (modules, byte) in codeword_modules(dimension).iter().zip(&all) {
             for (k, &(x, y)) in modules.iter().enumerate() {
                 let bit = (byte >> (7 - k)) & 1 == 1;
-                grid.set_bool(x, y, bit != data_mask(mask, x, y));
+                grid.set_bool(x, y, bit != data_mask.isMasked(y, x));
             }
         }
         // The format information, both copies.
-        let word = bch_word((level_bits << 3) | mask) ^ MODEL1_FORMAT_MASK;
+        // The standard's masked Model 2 word of this level and mask, remasked for Model 1.
+        let format = (level_bits << 3) | mask;
+        let word = FORMAT_INFO_DECODE_LOOKUP[format as usize][0]
+            ^ FORMAT_INFO_MASK_QR
+            ^ FORMAT_INFO_MASK_QR_MODEL1;
         let places: Vec<(u32, u32)> = (0..6)
             .map(|x| (x, 8))
             .chain([(7, 8), (8, 8), (8, 7)])

@@ -9,6 +9,7 @@
 
 use rxing::common::cpp_essentials::ConcentricPattern;
 use rxing::common::{BitMatrix, DetectorRXingResult};
+use rxing::qrcode::common::FORMAT_INFO_MASK_QR;
 use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternSets, SampleQR};
 
@@ -335,17 +336,9 @@ fn every_plausible_set(patterns: &[ConcentricPattern]) -> Vec<FinderPatternSet> 
 
 /// The data mask of a sampled symbol, read from its format information (ISO/IEC 18004 §7.9):
 /// rxing decodes with it but does not report it. Both copies of the 15 format bits are compared
-/// with the 32 valid BCH(15,5) codewords, and the closest within 3 bit errors wins.
+/// with the 32 valid Model 2 words, and the closest within 3 bit errors wins.
 fn read_mask(bits: &BitMatrix, mirrored: bool) -> Option<u8> {
-    let copies = super::format_info::copies(bits, mirrored)?;
-    (0..32u32)
-        .flat_map(|data| {
-            let word = super::format_info::bch_word(data) ^ 0x5412;
-            copies.map(|read| ((read ^ word).count_ones(), data))
-        })
-        .min()
-        .filter(|(distance, _)| *distance <= 3)
-        .map(|(_, data)| (data & 7) as u8)
+    super::format_info::closest(bits, mirrored, &[FORMAT_INFO_MASK_QR]).map(|f| (f.data & 7) as u8)
 }
 
 /// The detector's points in cyclic order (top-left, top-right, bottom-right, bottom-left):
