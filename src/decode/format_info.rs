@@ -61,6 +61,20 @@ pub(super) fn closest(
     (found.hammingDistance <= 3).then_some(found)
 }
 
+/// The modules of a symbol made by the `qrcode` crate as a grid, one bit per module (for tests
+/// of what reads grids).
+#[cfg(test)]
+pub(super) fn module_grid(code: &qrcode::QrCode) -> BitMatrix {
+    let n = code.width() as u32;
+    let mut grid = BitMatrix::new(n, n).expect("grid");
+    for (i, color) in code.to_colors().iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            grid.set(i as u32 % n, i as u32 / n);
+        }
+    }
+    grid
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,13 +86,8 @@ mod tests {
     fn closest_reads_the_format_and_tolerates_three_errors() {
         let code = qrcode::QrCode::with_error_correction_level(b"format", qrcode::EcLevel::H)
             .expect("encodes");
-        let n = code.width() as u32;
-        let mut grid = BitMatrix::new(n, n).expect("grid");
-        for (i, color) in code.to_colors().iter().enumerate() {
-            if *color == qrcode::Color::Dark {
-                grid.set(i as u32 % n, i as u32 / n);
-            }
-        }
+        let mut grid = module_grid(&code);
+        let n = grid.getWidth();
         let clean = closest(&grid, false, &[FORMAT_INFO_MASK_QR]).expect("format read");
         assert_eq!(clean.hammingDistance, 0);
         let level = ErrorCorrectionLevel::forBits((clean.data >> 3) as u8).expect("a level");

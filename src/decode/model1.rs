@@ -275,13 +275,7 @@ mod tests {
             qrcode::EcLevel::H,
         )
         .expect("encodes");
-        let n = code.width() as u32;
-        let mut grid = BitMatrix::new(n, n).expect("grid");
-        for (i, color) in code.to_colors().iter().enumerate() {
-            if *color == qrcode::Color::Dark {
-                grid.set(i as u32 % n, i as u32 / n);
-            }
-        }
+        let grid = super::super::format_info::module_grid(&code);
         assert!(reorder_blocks(&grid).is_none());
     }
 }
