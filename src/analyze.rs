@@ -6,7 +6,7 @@
 //! on the command line), so both report a code in exactly the same way.
 
 use crate::audit::quality::{self, QualityOptions};
-use crate::audit::{self, Finding, catalogue};
+use crate::audit::{self, Finding, catalogue, improvement};
 use crate::decode::Symbol;
 use crate::payload::Payload;
 use crate::payload::sametime::Provisioning;
@@ -128,7 +128,9 @@ pub fn analyze_text(
         Payload::Sametime(p)
             if options.fix && findings.iter().any(|f| f.suggested_url.is_some()) =>
         {
-            crate::audit::sametime::fully_fixed_url(p).map(|url| redactor.apply(&url))
+            crate::audit::sametime::fully_fixed_url(p)
+                .and_then(|url| improvement::vet_fixed(text, url, &options.policy))
+                .map(|url| redactor.apply(&url))
         }
         _ => None,
     };

@@ -162,7 +162,9 @@ fn single_image_table_explains_what_the_app_will_do() {
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stdout.contains("The app will add community 'Sales Team' on stproxy.example.com:8443"),
+        stdout.contains(
+            "opens the app's Add Community panel filled in with community name 'Sales Team', server stproxy.example.com, port 8443"
+        ),
         "{stdout}"
     );
 }

@@ -98,16 +98,26 @@ pub const UNTRUSTED_SSL: Rule = Rule {
     title: "Untrusted SSL allowed",
     rationale: "With allowUntrustedSSL=true the app accepts any certificate for the community, so \
                 anyone on the network path can impersonate the Sametime proxy and read messages and \
-                passwords. The documentation's default and recommended value is false.",
+                passwords. The documentation's default and recommended value is false. Fail safe: \
+                a value some client reads as true (TRUE, 1, yes) and a spelling the app may or may \
+                not honour (another case, an edit or two, blanks, percent escapes, or hidden behind \
+                a leaked %26) are reported here too, at this severity; the message says which.",
     fix: "Remove allowUntrustedSSL (false is the default) and give the proxy a trusted certificate.",
     fires_on: &[
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=true",
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=TRUE",
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=1",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSsl=true",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&AllowUntrustedSSL=yes",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allow%55ntrustedSSL=true",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSL=%2B1",
+        "hclsametime://stproxy.example.com/?action=AddCommunity%26allowUntrustedSSL=true",
     ],
     passes: &[
         CLEAN,
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=false",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSsl=false",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=no",
     ],
 };
 
@@ -230,12 +240,17 @@ pub const MISSING_ACTION: Rule = Rule {
     severity: Severity::High,
     title: "action=AddCommunity missing",
     rationale: "action=AddCommunity is required: without it (or with any other value) the app does not \
-                treat the link as a provisioning request and users are left without a community.",
+                treat the link as a provisioning request and users are left without a community. \
+                The message and the fix name the actual mistake: no action at all, the value in \
+                the wrong case (addcommunity), a misspelt name (Action), or '%26' where '&' \
+                belongs, so that the app reads the action as 'AddCommunity&communityName=...'.",
     fix: "Add action=AddCommunity as the first parameter.",
     fires_on: &[
         "hclsametime://stproxy.example.com/?communityName=Sales",
         "hclsametime://stproxy.example.com/?action=addcommunity",
         "hclsametime://stproxy.example.com/",
+        "hclsametime://stproxy.example.com/?action=AddCommunity%26communityName=Sales",
+        "hclsametime://stproxy.example.com/?Action=AddCommunity",
     ],
     passes: &[CLEAN, SEED_1, SEED_3],
 };
@@ -262,14 +277,18 @@ pub const INVALID_VALUE: Rule = Rule {
     title: "Invalid parameter value",
     rationale: "savePassword, authProxyEnabled and allowUntrustedSSL take 'true' or 'false'; \
                 authProxyReuseCredentials, when present, must be 'true'. Other values are read \
-                differently by different clients (iOS takes '1' and 'yes' as true). An empty \
-                communityName or authProxyUser should be omitted.",
+                differently by different clients (Android's Boolean.parseBoolean takes only 'true' \
+                in any case; iOS's boolValue takes '1', 'yes', '+1', 't'...); the message says how \
+                each reads the value. When a client reads a risky switch's value as true, the \
+                switch's own rule fires too. An empty communityName or authProxyUser should be \
+                omitted.",
     fix: "Write exactly 'true' or 'false', or omit the parameter to get its default.",
     fires_on: &[
         "hclsametime://stproxy.example.com/?action=AddCommunity&savePassword=yes",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyReuseCredentials=false",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyEnabled=True",
         "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=TRUE",
     ],
     passes: &[
         CLEAN,
@@ -284,12 +303,20 @@ pub const SAVE_PASSWORD: Rule = Rule {
     severity: Severity::Medium,
     title: "Passwords saved on the phone",
     rationale: "savePassword=true makes every phone that scans the code remember the Sametime and \
-                proxy passwords: a lost or shared phone then opens the account.",
+                proxy passwords: a lost or shared phone then opens the account. Fail safe, as for \
+                untrusted-ssl: values some client reads as true (yes, 1, TRUE) and spellings the \
+                app may or may not honour (savepassword, save%50assword, savePasword) fire too.",
     fix: "Remove savePassword (false is the default); let each user decide in the app.",
-    fires_on: &["hclsametime://stproxy.example.com/?action=AddCommunity&savePassword=true"],
+    fires_on: &[
+        "hclsametime://stproxy.example.com/?action=AddCommunity&savePassword=true",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&savePassword=yes",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&savepassword=TRUE",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&save%50assword=1",
+    ],
     passes: &[
         CLEAN,
         "hclsametime://stproxy.example.com/?action=AddCommunity&savePassword=false",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&savepassword=false",
     ],
 };
 
@@ -299,12 +326,19 @@ pub const CONFLICTING_PARAMETERS: Rule = Rule {
     title: "Parameters contradict each other",
     rationale: "authProxyEnabled=false together with authProxyUser or authProxyReuseCredentials=true \
                 (which the documentation says switch proxy authentication on), or authProxyUser \
-                naming someone else than the reused Sametime user: clients resolve this differently.",
+                naming someone else than the reused Sametime user: clients resolve this differently. \
+                Fail safe: a proxy parameter in a spelling the app may or may not honour \
+                (authproxyuser, authProxyReuseCredential, one hidden behind a leaked %26), or \
+                authProxyReuseCredentials with a value only some clients read as true (1, yes), \
+                makes the proxy settings depend on the phone, and is reported here.",
     fix: "Keep the parameters of one intent only.",
     fires_on: &[
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyEnabled=false&authProxyUser=proxyuser",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyEnabled=false&authProxyReuseCredentials=true",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyReuseCredentials=true&authProxyUser=proxyuser",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&authproxyreusecredentials=true",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyReuseCredentials=1",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&AuthProxyEnabled=true",
     ],
     passes: &[
         CLEAN,
@@ -332,12 +366,17 @@ pub const UNKNOWN_PARAMETER: Rule = Rule {
     id: "unknown-parameter",
     severity: Severity::Low,
     title: "Unknown parameter",
-    rationale: "The app ignores parameters it does not know, so a misspelt one (comunityName, \
-                allowUntrustedSsl) silently does nothing. Names are case-sensitive.",
+    rationale: "HCL documents the parameter names but not whether the app matches them \
+                case-insensitively, trims them or decodes percent escapes in them, so a misspelt \
+                name (comunityName, allowUntrustedSsl, allow%55ntrustedSSL) may do nothing or may \
+                be honoured. A risky switch written so is also reported by its own rule, and its \
+                fix drops it rather than renaming it into a live 'true'.",
     fix: "Use the documented parameter name, or remove the parameter.",
     fires_on: &[
         "hclsametime://stproxy.example.com/?action=AddCommunity&comunityName=Sales",
         "hclsametime://stproxy.example.com/?action=AddCommunity&foo=bar",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSsl=true",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&community%4Eame=Sales",
     ],
     passes: &[
         CLEAN,
@@ -376,6 +415,7 @@ pub const PERSONAL_USER_ID: Rule = Rule {
         SEED_2,
         "hclsametime://myid%40mycompany.com@stproxy.example.com/?action=AddCommunity",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyUser=jsmith",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&authproxyuser=jsmith",
     ],
     passes: &[CLEAN, SEED_1, SEED_3, SEED_4],
 };

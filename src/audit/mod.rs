@@ -76,6 +76,10 @@ pub struct Finding {
     /// A corrected payload, when a safe rewrite exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_url: Option<String>,
+    /// The text `suggested_url` replaces when it is not the whole decoded text (a link inside a
+    /// contact or an enrolment code): the scope in which `improvement` judges the rewrite.
+    #[serde(skip)]
+    pub suggestion_scope: Option<String>,
 }
 
 impl Finding {
@@ -88,6 +92,7 @@ impl Finding {
             evidence: None,
             fix: Some(rule.fix.to_string()),
             suggested_url: None,
+            suggestion_scope: None,
         }
     }
 
@@ -105,14 +110,32 @@ impl Finding {
         self.suggested_url = Some(url.into());
         self
     }
+
+    /// Marks the suggestion as a replacement for `part` of the payload rather than all of it.
+    pub fn within(mut self, part: &str) -> Self {
+        if self.suggested_url.is_some() {
+            self.suggestion_scope = Some(part.to_string());
+        }
+        self
+    }
 }
 
 use crate::payload::Payload;
 use crate::policy::Policy;
 
 /// Every finding about one decoded text: rules that apply to any text, then the rules of its
-/// payload kind, with the policy's per-rule overrides applied.
+/// payload kind. Each suggested rewrite is kept only when `improvement` judges it a strict
+/// improvement; then the policy's per-rule overrides are applied.
 pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
+    let mut findings = findings_of(text, payload, policy);
+    let before = improvement::Audited::new(&findings, improvement::risks_of(payload));
+    improvement::vet_suggestions(&mut findings, &before, policy);
+    policy.apply_overrides(findings)
+}
+
+/// Every finding of every rule, with suggestions not yet vetted and no override applied: what
+/// `improvement` compares.
+pub(crate) fn findings_of(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
     let mut findings = Vec::new();
     if crate::sanitize::has_suspicious_controls(text) {
         // Raw evidence: every output format escapes it for display itself.
@@ -139,11 +162,12 @@ pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding
         Payload::AndroidEnrollment(e) => findings.extend(secrets::audit_android(e, policy)),
         Payload::Text => {}
     }
-    policy.apply_overrides(findings)
+    findings
 }
 
 pub mod conflicts;
 mod contact;
+pub mod improvement;
 mod otp;
 pub mod quality;
 pub mod sametime;

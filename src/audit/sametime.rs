@@ -1,11 +1,18 @@
 //! Rules over one Sametime provisioning URL.
 //!
-//! Each rule reads the parsed `Provisioning` (the resolved community, the parameters as seen and
-//! the parse issues) and returns findings with a message, the evidence and, where a safe rewrite
-//! exists, a `suggested_url`. Suggestions start from `Provisioning::rewrite()` (the repaired,
-//! password-free reading) and apply the one fix of their rule; before a suggestion is kept, it is
-//! parsed and audited again, and dropped if the rule would still fire on it, so no finding ever
-//! suggests a URL that does not fix it.
+//! Each rule reads the parsed `Provisioning` (the resolved community, the parameters as seen, the
+//! wider fail-safe reading of every spelling some reader may honour, and the parse issues) and
+//! returns findings with a message, the evidence and, where a rewrite may help, a
+//! `suggested_url`. Suggestions start from `Provisioning::rewrite()` (the repaired, password-free
+//! reading) and apply the one fix of their rule; `audit::improvement` re-audits each one and
+//! offers it only when it is a strict improvement on the code.
+//!
+//! Fail safe on spelling: HCL documents the parameter names but not whether the app matches them
+//! case-insensitively, trims them or decodes them. A risky switch spelled in a way the app may
+//! honour (`AllowUntrustedSSL=true`, `savepassword=TRUE`, `allow%55ntrustedSSL=1`, or hidden behind
+//! a leaked `%26`), or set to a value some client reads as true (`1`, `yes`), is reported by the
+//! risky rule itself at its severity, with a message saying the app may or may not honour it. A
+//! misspelt risky switch is never renamed into a live documented one.
 //!
 //! Evidence may quote the password as written: the report layer masks every spelling listed by
 //! `Provisioning::secrets()`. Partial spellings never appear (see `payload::sametime::raw`).
@@ -14,49 +21,38 @@ use super::Finding;
 use super::catalogue::{self, Rule};
 use super::userid::{is_placeholder, looks_like_host_or_url};
 use crate::payload::sametime::{
-    self, ADD_COMMUNITY, BOOLEAN_PARAMETERS, KNOWN_PARAMETERS, Provisioning, Rewrite,
-    closest_known_parameter, parse_bool, truthy_somewhere,
+    self, ADD_COMMUNITY, ActionProblem, BOOLEAN_PARAMETERS, KNOWN_PARAMETERS, Level, Parameter,
+    Provisioning, RISKY_SWITCHES, Reading, Rewrite, closest_known_parameter, parse_bool, spelling,
+    truth,
 };
 use crate::policy::Policy;
 
-/// Every finding about one provisioning URL (before policy overrides, which `audit_text` applies).
+/// Every finding about one provisioning URL, before the suggestions are vetted and the policy's
+/// overrides applied (`audit_text` does both).
 pub fn audit(p: &Provisioning, _text: &str, policy: &Policy) -> Vec<Finding> {
-    let mut findings = raw_findings(p, policy);
-    for finding in &mut findings {
-        if let Some(url) = finding.suggested_url.take()
-            && suggestion_clears(&url, &finding.rule, policy)
-        {
-            finding.suggested_url = Some(url);
-        }
-    }
-    findings
+    raw_findings(p, policy)
 }
 
-/// True when `url` parses as a provisioning URL on which `rule` no longer fires.
-fn suggestion_clears(url: &str, rule: &str, policy: &Policy) -> bool {
-    match sametime::parse(url) {
-        Some(fixed) => !raw_findings(&fixed, policy).iter().any(|f| f.rule == rule),
-        None => false,
-    }
-}
-
-/// The URL with every fix that is safe to apply blindly: password removed, encoding repaired,
-/// untrusted SSL and savePassword dropped, action set, unknown parameters renamed or removed,
-/// duplicates resolved as the duplicate-parameter rule suggests. `None` when nothing changes.
+/// The URL with every fix applied at once: password removed, encoding repaired, risky switches
+/// that some client reads as true dropped, action set, unknown parameters renamed or removed
+/// (`repair_unknown`), duplicates resolved as the duplicate-parameter rule suggests. `None` when
+/// nothing changes. Offered as `fixed_url` only when `audit::improvement` accepts it.
 pub fn fully_fixed_url(p: &Provisioning) -> Option<String> {
     let mut r = p.rewrite();
     r.remove("allowUntrustedSSL").remove("savePassword");
-    r.set("action", ADD_COMMUNITY);
-    for name in r.params.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>() {
+    // authProxyReuseCredentials is a documented choice when 'true'; any other value is the
+    // invalid-value rule's, whose fix drops it.
+    if r.params
+        .iter()
+        .any(|(n, v)| n == "authProxyReuseCredentials" && v.as_deref() != Some("true"))
+    {
+        r.remove("authProxyReuseCredentials");
+    }
+    fix_action(p, &mut r);
+    for (name, value) in r.params.clone() {
         if !KNOWN_PARAMETERS.contains(&name.as_str()) {
-            match closest_known_parameter(&name).filter(|k| !r.has(k)) {
-                Some(known) if !sametime::is_secret_name(&name) => {
-                    r.rename(&name, known);
-                }
-                _ => {
-                    r.remove(&name);
-                }
-            }
+            let repair = repair_unknown(&name, value.as_deref(), &r);
+            apply_repair(&mut r, &name, &repair);
         }
     }
     for name in KNOWN_PARAMETERS {
@@ -64,6 +60,97 @@ pub fn fully_fixed_url(p: &Provisioning) -> Option<String> {
     }
     let url = r.to_url();
     (url != p.text()).then_some(url)
+}
+
+/// What to do with a parameter whose name the app does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Repair {
+    /// Rename it to the documented name, with this value.
+    Rename {
+        to: &'static str,
+        value: Option<String>,
+    },
+    /// Remove it, for this reason (a sentence fragment for the fix text).
+    Drop(String),
+}
+
+/// The one decision of how a misspelt parameter is repaired: by what its value does. A risky
+/// switch some client reads as true is dropped (its default is off), never renamed into a live
+/// documented switch; another boolean is renamed with its plain value (`false` stays `false`),
+/// or dropped when clients disagree on it; a secret-looking name, a name whose documented
+/// parameter is already present, and a name close to none are dropped.
+fn repair_unknown(name: &str, value: Option<&str>, r: &Rewrite) -> Repair {
+    if sametime::is_secret_name(name) {
+        return Repair::Drop("it carries what looks like a secret".to_string());
+    }
+    let Some(known) = spelling::classify(name, false)
+        .map(|s| s.known)
+        .or_else(|| closest_known_parameter(name))
+    else {
+        return Repair::Drop("the app knows no parameter of that name".to_string());
+    };
+    let text = value.unwrap_or("");
+    if known == name {
+        // Written with escapes that the repaired reading has already decoded.
+        return if RISKY_SWITCHES.contains(&known) && truth::possibly_true(text) {
+            Repair::Drop(format!("{} stays off by default", switch_noun(known)))
+        } else {
+            Repair::Rename {
+                to: known,
+                value: value.map(str::to_string),
+            }
+        };
+    }
+    if r.has(known) {
+        return Repair::Drop(format!("'{known}' is already present"));
+    }
+    if RISKY_SWITCHES.contains(&known) && truth::possibly_true(text) {
+        return Repair::Drop(format!(
+            "renaming it to '{known}' would switch {} on for certain, and the default is off",
+            switch_noun(known)
+        ));
+    }
+    if known == "authProxyReuseCredentials" {
+        return Repair::Drop(
+            "authProxyReuseCredentials is only ever 'true'; omitting it means no reuse".to_string(),
+        );
+    }
+    if BOOLEAN_PARAMETERS.contains(&known) {
+        return match truth::plain_value(text) {
+            Some(plain) => Repair::Rename {
+                to: known,
+                value: Some(plain.to_string()),
+            },
+            None => Repair::Drop(format!("clients disagree on whether '{text}' is true")),
+        };
+    }
+    Repair::Rename {
+        to: known,
+        value: value.map(str::to_string),
+    }
+}
+
+fn apply_repair(r: &mut Rewrite, name: &str, repair: &Repair) {
+    match repair {
+        Repair::Rename { to, value } => {
+            r.rename(name, to);
+            if let Some(v) = value {
+                r.set(to, v);
+            }
+        }
+        Repair::Drop(_) => {
+            r.remove(name);
+        }
+    }
+}
+
+/// What a risky switch does, as a noun phrase.
+fn switch_noun(switch: &str) -> &'static str {
+    match switch {
+        "allowUntrustedSSL" => "untrusted SSL",
+        "savePassword" => "saved passwords",
+        _ => "the reuse of the Sametime credentials for the proxy",
+    }
 }
 
 fn raw_findings(p: &Provisioning, policy: &Policy) -> Vec<Finding> {
@@ -132,31 +219,64 @@ fn embedded_password(p: &Provisioning, out: &mut Vec<Finding>) {
 }
 
 fn untrusted_ssl(p: &Provisioning, out: &mut Vec<Finding>) {
-    for param in p.params_named("allowUntrustedSSL") {
-        let value = param.value_text().unwrap_or("");
-        let message = if parse_bool(value) == Some(true) {
-            format!(
-                "allowUntrustedSSL={value}: the app will accept any certificate for this community, so anyone on the network path can impersonate the server and read messages and passwords"
-            )
-        } else if truthy_somewhere(value) {
-            format!(
-                "allowUntrustedSSL={value}: not 'true', but some clients read it as true and will accept any certificate"
-            )
-        } else {
-            continue;
-        };
-        out.push(
-            finding(
-                &catalogue::UNTRUSTED_SSL,
-                message,
-                format!("allowUntrustedSSL={value}"),
-            )
-            .with_suggested_url(fixed(p, |r| {
-                r.remove("allowUntrustedSSL");
-            })),
-        );
+    risky_switch(
+        p,
+        "allowUntrustedSSL",
+        &catalogue::UNTRUSTED_SSL,
+        "accept any certificate for this community, so anyone on the network path can impersonate the server and read messages and passwords",
+        out,
+    );
+}
+
+/// The fail-safe report of a risky switch: one finding when any reading of it (the documented
+/// name, a spelling the app may honour, or one hidden behind a leaked separator) has a value
+/// some client reads as true. The documented spelling is reported first; its suggestion drops
+/// every such reading (the default is off).
+fn risky_switch(
+    p: &Provisioning,
+    switch: &'static str,
+    rule: &Rule,
+    consequence: &str,
+    out: &mut Vec<Finding>,
+) {
+    let candidates: Vec<&Reading> = p
+        .readings_of(switch)
+        .filter(|r| r.possibly_true())
+        .collect();
+    let Some(reading) = candidates
+        .iter()
+        .find(|r| r.is_exact())
+        .or(candidates.first())
+    else {
         return;
-    }
+    };
+    let value = reading.value.as_deref().unwrap_or("");
+    let evidence = reading.evidence();
+    let message = match &reading.spelling {
+        Some(s) if !s.is_exact() && s.is_hidden() => format!(
+            "{evidence}: {}, and then the app will {consequence}",
+            s.hedge(&reading.written)
+        ),
+        Some(s) if !s.is_exact() => format!(
+            "{evidence}: {}; if it does, it will {consequence}",
+            s.hedge(&reading.written)
+        ),
+        _ if parse_bool(value) == Some(true) && p.risk(switch) == Level::On => {
+            format!("{switch}={value}: the app will {consequence}")
+        }
+        _ if parse_bool(value) == Some(true) => format!(
+            "{switch}={value}: Android reads an earlier occurrence, but clients that read the last one take this, and then the app will {consequence}"
+        ),
+        _ => format!(
+            "{switch}={value}: not 'true', but {} read it as true, and then the app will {consequence}",
+            truth::readers_of_true(value).join(" and ")
+        ),
+    };
+    out.push(
+        finding(rule, message, evidence).with_suggested_url(fixed(p, |r| {
+            r.remove_possibly_true(switch);
+        })),
+    );
 }
 
 fn host_not_allowed(p: &Provisioning, policy: &Policy, out: &mut Vec<Finding>) {
@@ -344,12 +464,8 @@ fn malformed_encoding(p: &Provisioning, out: &mut Vec<Finding>) {
 }
 
 fn missing_action(p: &Provisioning, out: &mut Vec<Finding>) {
-    let message = match p.action.as_deref() {
-        Some(ADD_COMMUNITY) => return,
-        None => "no 'action' parameter: the app does not treat the link as a provisioning request and adds no community".to_string(),
-        Some(other) => format!(
-            "action is '{other}', not exactly 'AddCommunity': the app adds no community"
-        ),
+    let Some(problem) = p.action_problem() else {
+        return;
     };
     let evidence = match p.params_named("action").next() {
         Some(a) => format!("action={}", a.raw_value().unwrap_or("")),
@@ -359,10 +475,29 @@ fn missing_action(p: &Provisioning, out: &mut Vec<Finding>) {
             .map_or_else(|| "(no query)".to_string(), |(_, q)| format!("?{q}")),
     };
     out.push(
-        finding(&catalogue::MISSING_ACTION, message, evidence).with_suggested_url(fixed(p, |r| {
-            r.set("action", ADD_COMMUNITY);
-        })),
+        finding(
+            &catalogue::MISSING_ACTION,
+            format!(
+                "{}: the app does not treat the link as a provisioning request and will not add a community from it",
+                problem.reason()
+            ),
+            evidence,
+        )
+        .with_fix(problem.fix())
+        .with_suggested_url(fixed(p, |r| fix_action(p, r))),
     );
+}
+
+/// Makes `action=AddCommunity` the app's action: a misspelt `action` name is renamed (the
+/// repaired reading already undid a leaked `%26`), then the value set.
+fn fix_action(p: &Provisioning, r: &mut Rewrite) {
+    if let Some(ActionProblem::MisspeltName { .. }) = p.action_problem()
+        && let Some(reading) = p.readings_of("action").find(|r| !r.is_exact())
+        && !r.has("action")
+    {
+        r.rename(&reading.name, "action");
+    }
+    r.set("action", ADD_COMMUNITY);
 }
 
 fn invalid_port(p: &Provisioning, out: &mut Vec<Finding>) {
@@ -401,30 +536,27 @@ fn invalid_port(p: &Provisioning, out: &mut Vec<Finding>) {
 fn invalid_value(p: &Provisioning, out: &mut Vec<Finding>) {
     for param in &p.parameters {
         let name = param.name.as_str();
+        if !param.known {
+            continue;
+        }
         let value = param.value_text();
         let shown = value.unwrap_or("(no value)");
         let evidence = match param.raw_value() {
             Some(v) => format!("{name}={v}"),
             None => name.to_string(),
         };
+        let readings = truth::readings(value.unwrap_or(""));
         if BOOLEAN_PARAMETERS.contains(&name) {
             if matches!(value, Some("true" | "false")) {
                 continue;
             }
-            let android = value.and_then(parse_bool).unwrap_or(false);
             let replacement = match (name, value) {
-                // Risky switches: the safe rewrite is the default (off).
+                // Risky switches: the safe rewrite is the default (off). Their own rule fires
+                // too when a client reads the value as true.
                 ("allowUntrustedSSL" | "savePassword", _) => None,
                 (_, Some(v)) if parse_bool(v).is_some() => Some(v.to_ascii_lowercase()),
-                (_, Some(v)) if truthy_somewhere(v) => Some("true".to_string()),
-                (_, Some(v))
-                    if matches!(
-                        v.to_ascii_lowercase().as_str(),
-                        "0" | "no" | "n" | "off" | "f"
-                    ) =>
-                {
-                    Some("false".to_string())
-                }
+                (_, Some(v)) if truth::possibly_true(v) => Some("true".to_string()),
+                (_, Some(v)) if truth::plain_value(v) == Some("false") => Some("false".to_string()),
                 _ => None,
             };
             let owned = name.to_string();
@@ -432,7 +564,7 @@ fn invalid_value(p: &Provisioning, out: &mut Vec<Finding>) {
                 finding(
                     &catalogue::INVALID_VALUE,
                     format!(
-                        "{name}={shown} is not 'true' or 'false': Android reads it as {android}, other clients may read it differently"
+                        "{name}={shown} is not exactly 'true' or 'false': {readings}, and other readers may differ"
                     ),
                     evidence,
                 )
@@ -451,7 +583,7 @@ fn invalid_value(p: &Provisioning, out: &mut Vec<Finding>) {
                 finding(
                     &catalogue::INVALID_VALUE,
                     format!(
-                        "authProxyReuseCredentials={shown}: when present it must be exactly 'true' (omit it to not reuse credentials)"
+                        "authProxyReuseCredentials={shown}: when present it must be exactly 'true' (omit it to not reuse credentials); {readings}"
                     ),
                     evidence,
                 )
@@ -482,20 +614,13 @@ fn invalid_value(p: &Provisioning, out: &mut Vec<Finding>) {
 }
 
 fn save_password(p: &Provisioning, out: &mut Vec<Finding>) {
-    if p.params_named("savePassword")
-        .any(|q| q.value_text().and_then(parse_bool) == Some(true))
-    {
-        out.push(
-            finding(
-                &catalogue::SAVE_PASSWORD,
-                "savePassword=true: the app stores the Sametime (and proxy) password on every phone that scans the code".to_string(),
-                "savePassword=true",
-            )
-            .with_suggested_url(fixed(p, |r| {
-                r.remove("savePassword");
-            })),
-        );
-    }
+    risky_switch(
+        p,
+        "savePassword",
+        &catalogue::SAVE_PASSWORD,
+        "store the Sametime (and proxy) password on every phone that scans the code",
+        out,
+    );
 }
 
 fn conflicting_parameters(p: &Provisioning, out: &mut Vec<Finding>) {
@@ -523,8 +648,15 @@ fn conflicting_parameters(p: &Provisioning, out: &mut Vec<Finding>) {
                 format!("authProxyEnabled=false … {other}"),
             )
             .with_fix("Remove authProxyEnabled=false if the proxy needs authentication; otherwise remove authProxyUser and authProxyReuseCredentials.")
+            // Never resolved by switching the reuse of the Sametime credentials on: that reuse
+            // is dropped, and a named proxy user is kept by dropping authProxyEnabled=false.
             .with_suggested_url(fixed(p, |r| {
-                r.remove("authProxyEnabled");
+                if reuse {
+                    r.remove("authProxyReuseCredentials");
+                }
+                if proxy_user.is_some() {
+                    r.remove("authProxyEnabled");
+                }
             })),
         );
     }
@@ -553,6 +685,80 @@ fn conflicting_parameters(p: &Provisioning, out: &mut Vec<Finding>) {
             })),
         );
     }
+    proxy_readings_disagree(p, out);
+}
+
+/// The authenticating-proxy settings depend on who reads the code: a proxy parameter spelled in
+/// a way the app may or may not honour (`authproxyuser=`, `authProxyReuseCredential=true`, or
+/// one hidden behind a leaked `%26`), or `authProxyReuseCredentials` with a value only some
+/// clients read as true (`1`, `yes`). One finding per such reading that changes the settings.
+fn proxy_readings_disagree(p: &Provisioning, out: &mut Vec<Finding>) {
+    let proxy = &p.community.auth_proxy;
+    for reading in p.readings() {
+        let Some(spelling) = &reading.spelling else {
+            continue;
+        };
+        let value = reading.value.as_deref().unwrap_or("");
+        let honoured = match spelling.known {
+            "authProxyReuseCredentials"
+                if reading.possibly_true()
+                    && !(spelling.is_exact() && parse_bool(value) == Some(true))
+                    && !(proxy.enabled && proxy.reuse_credentials) =>
+            {
+                "the app hands the Sametime user name and password to the authenticating proxy"
+                    .to_string()
+            }
+            "authProxyEnabled" if !spelling.is_exact() => {
+                let on = truth::possibly_true(value);
+                if on == proxy.enabled {
+                    continue;
+                }
+                format!(
+                    "proxy authentication is {}",
+                    if on { "switched on" } else { "switched off" }
+                )
+            }
+            "authProxyUser" if !spelling.is_exact() && !value.is_empty() => {
+                if proxy.user.as_deref() == Some(value) {
+                    continue;
+                }
+                format!("the app signs in to the authenticating proxy as '{value}'")
+            }
+            _ => continue,
+        };
+        let message = if spelling.is_exact() {
+            format!(
+                "authProxyReuseCredentials={value}: {}, so on some phones {honoured} and on others it does not",
+                truth::readings(value)
+            )
+        } else {
+            format!(
+                "{}: {}; where it is honoured, {honoured}, and where not, the proxy settings differ, so phones resolve this code differently",
+                reading.evidence(),
+                spelling.hedge(&reading.written)
+            )
+        };
+        let name = reading.name.clone();
+        let value_owned = reading.value.clone();
+        out.push(
+            finding(&catalogue::CONFLICTING_PARAMETERS, message, reading.evidence())
+                .with_fix(format!(
+                    "Write the proxy setting you mean with its documented name and value ({}=...), and remove '{}'.",
+                    spelling.known, reading.written
+                ))
+                .with_suggested_url(fixed(p, |r| {
+                    if spelling.is_hidden() {
+                        // The repaired reading already shows it where it belongs (or, for a
+                        // risky switch, has dropped it).
+                    } else if spelling.is_exact() {
+                        r.remove(&name);
+                    } else {
+                        let repair = repair_unknown(&name, value_owned.as_deref(), r);
+                        apply_repair(r, &name, &repair);
+                    }
+                })),
+        );
+    }
 }
 
 fn duplicate_parameter(p: &Provisioning, out: &mut Vec<Finding>) {
@@ -563,7 +769,8 @@ fn duplicate_parameter(p: &Provisioning, out: &mut Vec<Finding>) {
             continue;
         }
         seen.push(name);
-        let all: Vec<_> = p.params_named(name).collect();
+        // Grouped by decoded name: readers that decode names see these as one parameter.
+        let all: Vec<&Parameter> = p.parameters.iter().filter(|q| q.name == name).collect();
         if all.len() < 2 {
             continue;
         }
@@ -608,47 +815,49 @@ fn duplicate_parameter(p: &Provisioning, out: &mut Vec<Finding>) {
 fn unknown_parameter(p: &Provisioning, out: &mut Vec<Finding>) {
     let mut reported: Vec<&str> = Vec::new();
     for param in p.parameters.iter().filter(|q| !q.known) {
-        let name = param.name.as_str();
-        if reported.contains(&name) {
+        let written = param.written_name();
+        if reported.contains(&written) {
             continue;
         }
-        reported.push(name);
-        let closest = closest_known_parameter(name);
-        let message = match closest {
-            Some(known) => {
-                format!("unknown parameter '{name}': the app ignores it; did you mean '{known}'?")
-            }
-            None => format!(
-                "unknown parameter '{name}': the app ignores it (known: {})",
+        reported.push(written);
+        let spelled = spelling::classify(written, false);
+        let closest = spelled
+            .as_ref()
+            .map(|s| s.known)
+            .or_else(|| closest_known_parameter(&param.name));
+        let message = match (&spelled, closest) {
+            (Some(s), _) => format!("unknown parameter: {}", s.hedge(written)),
+            (None, Some(known)) => format!(
+                "unknown parameter '{written}': the app ignores it; did you mean '{known}'?"
+            ),
+            (None, None) => format!(
+                "unknown parameter '{written}': the app ignores it (known: {})",
                 KNOWN_PARAMETERS.join(", ")
             ),
         };
         let evidence = if param.secret {
-            name.to_string()
+            written.to_string()
         } else {
             match param.raw_value() {
-                Some(v) => format!("{name}={v}"),
-                None => name.to_string(),
+                Some(v) => format!("{written}={v}"),
+                None => written.to_string(),
             }
         };
-        let owned = name.to_string();
-        let secret = param.secret;
-        let mut f = finding(&catalogue::UNKNOWN_PARAMETER, message, evidence).with_suggested_url(
-            fixed(p, |r| match closest.filter(|k| !r.has(k) && !secret) {
-                Some(known) => {
-                    r.rename(&owned, known);
-                }
-                None => {
-                    r.remove(&owned);
-                }
-            }),
+        let name = param.rewrite_name();
+        let base = p.rewrite();
+        let repair = repair_unknown(&name, param.value_text(), &base);
+        let fix = match (&repair, closest) {
+            (Repair::Rename { to, .. }, _) => {
+                format!("Rename '{written}' to '{to}' (names are case-sensitive).")
+            }
+            (Repair::Drop(why), Some(_)) => format!("Remove '{written}': {why}."),
+            (Repair::Drop(_), None) => format!("Remove '{written}', or use a documented name."),
+        };
+        out.push(
+            finding(&catalogue::UNKNOWN_PARAMETER, message, evidence)
+                .with_fix(fix)
+                .with_suggested_url(fixed(p, |r| apply_repair(r, &name, &repair))),
         );
-        if let Some(known) = closest {
-            f = f.with_fix(format!(
-                "Rename '{name}' to '{known}' (names are case-sensitive)."
-            ));
-        }
-        out.push(f);
     }
 }
 
@@ -672,11 +881,20 @@ fn user_ids(p: &Provisioning, out: &mut Vec<Finding>) {
         }
     };
     let user = p.community.user.as_deref();
-    let proxy = p
+    // The proxy user the app reads; failing that (fail safe), one written in a spelling the app
+    // may or may not honour, or hidden behind a leaked separator.
+    let exact_proxy = p
         .params_named("authProxyUser")
         .next()
         .and_then(|q| q.value_text())
         .filter(|u| !u.is_empty());
+    let proxy_reading = match exact_proxy {
+        Some(_) => None,
+        None => p
+            .readings_of("authProxyUser")
+            .find(|r| !r.is_exact() && r.value.as_deref().is_some_and(|v| !v.is_empty())),
+    };
+    let proxy = exact_proxy.or_else(|| proxy_reading.and_then(|r| r.value.as_deref()));
     let user_kind = user.map(kind_of);
     let proxy_kind = proxy.map(|u| {
         if is_placeholder(u) {
@@ -691,10 +909,18 @@ fn user_ids(p: &Provisioning, out: &mut Vec<Finding>) {
                 r.user = None;
             }
             if proxy_kind == Some(kind) {
-                // Dropping authProxyUser must not switch proxy authentication off with it.
-                r.remove("authProxyUser");
-                if !r.has("authProxyEnabled") {
-                    r.set("authProxyEnabled", "true");
+                match proxy_reading {
+                    // The written (or repaired) spelling goes; nothing is switched on for it.
+                    Some(reading) => {
+                        r.remove(&reading.name);
+                    }
+                    None => {
+                        // Dropping authProxyUser must not switch proxy authentication off.
+                        r.remove("authProxyUser");
+                        if !r.has("authProxyEnabled") {
+                            r.set("authProxyEnabled", "true");
+                        }
+                    }
                 }
             }
         })
@@ -726,7 +952,15 @@ fn user_ids(p: &Provisioning, out: &mut Vec<Finding>) {
         }
     }
     if let (Some(proxy), Some(kind)) = (proxy, proxy_kind) {
-        let evidence = format!("authProxyUser={proxy}");
+        let evidence =
+            proxy_reading.map_or_else(|| format!("authProxyUser={proxy}"), Reading::evidence);
+        let hedge = proxy_reading
+            .and_then(|r| {
+                r.spelling
+                    .as_ref()
+                    .map(|s| format!("{}; if it does, ", s.hedge(&r.written)))
+            })
+            .unwrap_or_default();
         let (rule, message) = if kind == Kind::Placeholder {
             (
                 &catalogue::PLACEHOLDER_USER_ID,
@@ -740,7 +974,9 @@ fn user_ids(p: &Provisioning, out: &mut Vec<Finding>) {
                 ),
             )
         };
-        out.push(finding(rule, message, evidence).with_suggested_url(fix_for(kind)));
+        out.push(
+            finding(rule, format!("{hedge}{message}"), evidence).with_suggested_url(fix_for(kind)),
+        );
     }
 }
 

@@ -32,10 +32,14 @@ pub fn audit(web: &WebUrl, text: &str, policy: &Policy) -> Vec<Finding> {
 }
 
 /// Every finding about a URL found inside another payload; `place` names it in messages.
-/// Text that does not parse as a URL gives no finding.
+/// Text that does not parse as a URL gives no finding. Suggestions replace this URL only, and
+/// are judged within it (`Finding::within`).
 pub fn audit_url(text: &str, place: &str, policy: &Policy) -> Vec<Finding> {
     match parse_web_url(text) {
-        Some(web) => audit_parsed(&web, text.trim(), place, policy),
+        Some(web) => audit_parsed(&web, text.trim(), place, policy)
+            .into_iter()
+            .map(|f| f.within(text))
+            .collect(),
         None => Vec::new(),
     }
 }

@@ -12,10 +12,16 @@
 //! decoded, and as the `url` crate normalises it) so that the report layer can mask it.
 
 mod raw;
+mod reading;
 mod rewrite;
+pub mod spelling;
+pub mod truth;
 
 pub use raw::ParseIssue;
+pub use reading::Reading;
 pub use rewrite::Rewrite;
+pub use spelling::{Spelling, closest_known_parameter, edit_distance};
+pub use truth::{Level, parse_bool};
 
 use serde::Serialize;
 
@@ -45,6 +51,16 @@ pub const KNOWN_PARAMETERS: [&str; 7] = [
 /// The parameters whose value is `true` or `false`.
 pub const BOOLEAN_PARAMETERS: [&str; 3] = ["savePassword", "authProxyEnabled", "allowUntrustedSSL"];
 
+/// The switches whose `true` weakens security: untrusted certificates accepted, passwords saved
+/// on the phone, and the Sametime credentials handed to the authenticating proxy. The audit
+/// reports them fail-safe (any spelling or value some client may honour), and no rewrite may
+/// raise their `Level`.
+pub const RISKY_SWITCHES: [&str; 3] = [
+    "allowUntrustedSSL",
+    "savePassword",
+    "authProxyReuseCredentials",
+];
+
 /// A parsed provisioning URL. Serialized (inside `payload`, tagged `kind: "sametime"`) without
 /// the password.
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +80,9 @@ pub struct Provisioning {
     pub parse_issues: Vec<ParseIssue>,
     #[serde(skip)]
     pub(crate) raw: Box<RawParts>,
+    /// Every parameter some reader may take, hidden ones included (see `reading`).
+    #[serde(skip)]
+    pub(crate) readings: Vec<Reading>,
 }
 
 /// One query parameter as seen.
@@ -71,10 +90,14 @@ pub struct Provisioning {
 pub struct Parameter {
     /// Decoded name.
     pub name: String,
+    /// The name as written, when it differs from `name` (percent escapes, `+`): the app compares
+    /// names as written, so `allow%55ntrustedSSL` is not `allowUntrustedSSL` to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
     /// Decoded value; `None` when written without `=`, or when the parameter looks like a
     /// secret (`password=`, `authProxyPassword=`...), whose value is never serialized.
     pub value: Option<String>,
-    /// One of the parameters the app knows.
+    /// One of the parameters the app knows, written exactly as documented.
     pub known: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
@@ -95,6 +118,16 @@ impl Parameter {
     /// The value as written in the URL.
     pub fn raw_value(&self) -> Option<&str> {
         self.raw_value.as_deref()
+    }
+
+    /// The name as written in the URL (escapes kept).
+    pub fn written_name(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The name as a rewrite writes it back: decoded, without control characters.
+    pub fn rewrite_name(&self) -> String {
+        reading::clean(&self.name)
     }
 }
 
@@ -138,9 +171,11 @@ pub struct AuthProxy {
 }
 
 /// True for a parameter name that looks like it carries a secret (`password`, `authProxyPassword`,
-/// `pwd`, `token`...). The known `savePassword` is a switch, not a secret.
+/// `pwd`, `token`...). The known `savePassword`, in any spelling, is a switch, not a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    if KNOWN_PARAMETERS.contains(&name) {
+    // A spelling of a documented parameter (`savepassword`, `SavePassword`) is that switch, not
+    // a secret: it is judged, and shown, as the switch.
+    if KNOWN_PARAMETERS.contains(&name) || spelling::classify(name, false).is_some() {
         return false;
     }
     let lower = name.to_ascii_lowercase();
@@ -148,57 +183,6 @@ pub fn is_secret_name(name: &str) -> bool {
         .iter()
         .any(|s| lower.contains(s))
         || matches!(lower.as_str(), "pass" | "pw")
-}
-
-/// The known parameter a misspelt name most likely meant: same name in another case, or within
-/// a small edit distance (`comunityName` → `communityName`).
-pub fn closest_known_parameter(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    KNOWN_PARAMETERS
-        .iter()
-        .map(|known| (edit_distance(&lower, &known.to_ascii_lowercase()), *known))
-        .filter(|(d, known)| *d <= (known.len() / 4).clamp(1, 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, known)| known)
-}
-
-/// Levenshtein distance over chars (names are short, so the quadratic table is fine).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
-/// `true`/`false` as the Android app reads them (`Boolean.parseBoolean`: case-insensitive
-/// `true`, anything else false); `None` for any other value.
-pub fn parse_bool(value: &str) -> Option<bool> {
-    if value.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// True for a value some client may read as true although it is not `true`: iOS's `boolValue`
-/// takes `1`..`9`, `y`, `yes`, `t`...; many scripts take `on`.
-pub fn truthy_somewhere(value: &str) -> bool {
-    let lower = value.trim().to_ascii_lowercase();
-    parse_bool(&lower) == Some(true)
-        || matches!(lower.as_str(), "on" | "enabled")
-        || lower
-            .chars()
-            .next()
-            .is_some_and(|c| matches!(c, '1'..='9' | 'y' | 't'))
 }
 
 /// Parses a provisioning URL. `None` only when the scheme is not a provisioning scheme; a
@@ -221,7 +205,8 @@ pub fn parse(text: &str) -> Option<Provisioning> {
             let decoded = p.value.as_deref().map(decode_query);
             let secret = is_secret_name(&name);
             Parameter {
-                known: KNOWN_PARAMETERS.contains(&name.as_str()),
+                known: KNOWN_PARAMETERS.contains(&p.name.as_str()),
+                written: (p.name != name).then(|| p.name.clone()),
                 value: if secret { None } else { decoded.clone() },
                 secret,
                 decoded,
@@ -232,6 +217,7 @@ pub fn parse(text: &str) -> Option<Provisioning> {
         .collect();
     let community = Box::new(resolve(&parts, &parameters));
     let action = first(&parameters, "action").map(str::to_string);
+    let readings = reading::readings(&parts);
     let path = parts
         .text
         .get(parts.path.clone())
@@ -245,15 +231,17 @@ pub fn parse(text: &str) -> Option<Provisioning> {
         parameters,
         parse_issues,
         raw: Box::new(parts),
+        readings,
     })
 }
 
-/// The decoded value of the first occurrence of `name` (Android's `getQueryParameter` returns
-/// the first; the duplicate-parameter rule reports the others).
+/// The decoded value of the first occurrence of `name`, written exactly so (Android's
+/// `getQueryParameter` compares names as written and returns the first; the duplicate-parameter
+/// rule reports the others).
 fn first<'a>(params: &'a [Parameter], name: &str) -> Option<&'a str> {
     params
         .iter()
-        .find(|p| p.name == name)
+        .find(|p| p.known && p.name == name)
         .map(|p| p.decoded.as_deref().unwrap_or(""))
 }
 
@@ -354,9 +342,42 @@ impl Provisioning {
         self.password_raw().map(decode)
     }
 
-    /// All occurrences of a parameter, in order.
+    /// All occurrences of a documented parameter written exactly so, in order: what the app
+    /// reads.
     pub fn params_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Parameter> + 'a {
-        self.parameters.iter().filter(move |p| p.name == name)
+        self.parameters
+            .iter()
+            .filter(move |p| p.known && p.name == name)
+    }
+
+    /// Every reading some reader may take, in order, hidden ones included.
+    pub fn readings(&self) -> &[Reading] {
+        &self.readings
+    }
+
+    /// Every reading that may stand for the documented `known`: exact, misspelt or hidden.
+    pub fn readings_of<'a>(&'a self, known: &'a str) -> impl Iterator<Item = &'a Reading> + 'a {
+        self.readings.iter().filter(move |r| r.reads_as(known))
+    }
+
+    /// How surely the risky switch `name` (one of `RISKY_SWITCHES`) is on: `On` when the app,
+    /// reading the documented names, switches it on; `Maybe` when some client, some spelling the
+    /// app may honour, or a repaired separator would; `Off` otherwise.
+    pub fn risk(&self, name: &str) -> Level {
+        let c = &self.community;
+        let on = match name {
+            "allowUntrustedSSL" => c.allow_untrusted_ssl,
+            "savePassword" => c.save_password,
+            "authProxyReuseCredentials" => c.auth_proxy.enabled && c.auth_proxy.reuse_credentials,
+            _ => false,
+        };
+        if on {
+            Level::On
+        } else if self.readings_of(name).any(Reading::possibly_true) {
+            Level::Maybe
+        } else {
+            Level::Off
+        }
     }
 
     /// Every secret in every spelling in which it occurs: the password as written, decoded and
@@ -420,22 +441,88 @@ impl Provisioning {
         out
     }
 
-    /// A few plain sentences a helpdesk can read to a user: what the app will do when this code
-    /// is scanned. Never shows the password.
+    /// Why the app will not add a community from this URL, when it will not. `describe` and the
+    /// missing-action rule both word it from here, so that they never disagree.
+    pub fn action_problem(&self) -> Option<ActionProblem> {
+        // Which leaked escape hides a parameter named action: '&amp;action', '%26action' or
+        // 'action%3D'.
+        let query = self
+            .raw
+            .get(&self.raw.query)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let escape = if query.contains("amp;action") {
+            "&amp;"
+        } else if query.contains("%26action") {
+            "%26"
+        } else {
+            "%3D"
+        };
+        match self.action.as_deref() {
+            Some(ADD_COMMUNITY) => None,
+            Some(value) => {
+                // The app's action parameter, as the repaired reading sees it.
+                let repaired = self
+                    .readings
+                    .iter()
+                    .find(|r| r.is_exact() && r.name == "action")
+                    .and_then(|r| r.value.clone())
+                    .unwrap_or_else(|| value.to_string());
+                Some(if repaired != value && repaired == ADD_COMMUNITY {
+                    // A value can only swallow what follows through a '%26': a raw '&' or
+                    // '&amp;' ends it.
+                    ActionProblem::SwallowedValue {
+                        value: value.to_string(),
+                        escape: "%26",
+                    }
+                } else if value.eq_ignore_ascii_case(ADD_COMMUNITY) {
+                    ActionProblem::WrongCase {
+                        value: value.to_string(),
+                    }
+                } else {
+                    ActionProblem::Other {
+                        value: value.to_string(),
+                    }
+                })
+            }
+            None => Some(match self.readings_of("action").next() {
+                Some(r) if r.spelling.as_ref().is_some_and(Spelling::is_hidden) => {
+                    ActionProblem::HiddenName { escape }
+                }
+                Some(r) => ActionProblem::MisspeltName {
+                    written: r.written.clone(),
+                },
+                None => ActionProblem::Missing,
+            }),
+        }
+    }
+
+    /// A few plain sentences a helpdesk can read to a user: what the app does when this code is
+    /// scanned, as HCL's documentation describes it. Never shows the password.
     pub fn describe(&self) -> String {
         let c = &self.community;
         let mut s = Vec::new();
-        if self.action.as_deref() != Some(ADD_COMMUNITY) {
-            s.push(match &self.action {
-                None => "This link does not say 'action=AddCommunity', so the app will not add a community from it.".to_string(),
-                Some(a) => format!("This link asks for action '{a}' instead of 'AddCommunity', so the app will not add a community from it."),
-            });
+        if let Some(problem) = self.action_problem() {
+            // Said once, and nothing about a community the app will not add.
+            s.push(format!(
+                "{}: the app will not add a community from this code.",
+                capitalize(&problem.reason())
+            ));
+            if c.password_present {
+                s.push(
+                    "The code still gives the password written in it to anyone who scans it."
+                        .to_string(),
+                );
+            }
+            return s.join(" ");
         }
         let server = c.server.as_deref().unwrap_or("(no host)");
         let name = match (&c.community_name, c.community_name_defaulted) {
-            (Some(n), false) => format!("community '{n}'"),
-            (Some(n), true) => format!("a community named after the server ('{n}' or similar)"),
-            (None, _) => "a community without a name".to_string(),
+            (Some(n), false) => format!("community name '{n}'"),
+            (Some(n), true) => {
+                format!("a community name derived from the server ('{n}' or similar)")
+            }
+            (None, _) => "no community name".to_string(),
         };
         let port = if c.port_defaulted {
             format!("{} (the default port)", self.port_text())
@@ -443,14 +530,14 @@ impl Provisioning {
             self.port_text()
         };
         let credentials = match (&c.user, c.password_present) {
-            (None, _) => "ask for your user name and password".to_string(),
-            (Some(u), false) => format!("fill in the user name '{u}' and ask for your password"),
+            (None, _) => "no user name (you enter your user name and password)".to_string(),
+            (Some(u), false) => format!("the user name '{u}' (you enter the password)"),
             (Some(u), true) => format!(
-                "sign in as '{u}' with the password written in the code itself, so anyone who scans it knows that password"
+                "the user name '{u}' and the password written in the code itself, so anyone who scans it knows that password"
             ),
         };
         s.push(format!(
-            "The app will add {name} on {server}:{port} and {credentials}."
+            "Scanning it opens the app's Add Community panel filled in with {name}, server {server}, port {port} and {credentials}; you check the fields and save."
         ));
         if c.auth_proxy.enabled {
             let how = match (&c.auth_proxy.user, c.auth_proxy.user_source) {
@@ -464,7 +551,7 @@ impl Provisioning {
                 (None, _) => "asking for a proxy user name and password".to_string(),
             };
             s.push(format!(
-                "It will first sign in to an authenticating proxy, {how}{}.",
+                "The community signs in to an authenticating proxy first, {how}{}.",
                 if c.auth_proxy.enabled_implied {
                     " (switched on because the link supplies proxy credentials)"
                 } else {
@@ -473,34 +560,48 @@ impl Provisioning {
             ));
         }
         if c.save_password {
-            s.push("It will remember the passwords (Sametime and proxy) on the phone.".to_string());
+            s.push("It remembers the passwords (Sametime and proxy) on the phone.".to_string());
         }
         if c.allow_untrusted_ssl {
-            s.push("It will accept untrusted SSL certificates, so someone on the network could impersonate the server and read your messages and password.".to_string());
+            s.push("It accepts untrusted SSL certificates, so someone on the network could impersonate the server and read your messages and password.".to_string());
         }
+        for (switch, what) in [
+            ("allowUntrustedSSL", "accept untrusted SSL certificates"),
+            ("savePassword", "remember the passwords on the phone"),
+            (
+                "authProxyReuseCredentials",
+                "hand your Sametime credentials to the authenticating proxy",
+            ),
+        ] {
+            if self.risk(switch) == Level::Maybe
+                && let Some(r) = self.readings_of(switch).find(|r| r.possibly_true())
+            {
+                s.push(format!(
+                    "Depending on the phone and on how the app reads '{}', it may also {what}.",
+                    r.evidence()
+                ));
+            }
+        }
+        s.push("If you are signed in to Sametime, the app asks you to log out first and returns to your session; log out and scan again.".to_string());
         let who = c
             .user
             .as_deref()
-            .map_or("the same user".to_string(), |u| format!("user '{u}'"));
+            .map_or("no user name".to_string(), |u| format!("user '{u}'"));
         s.push(format!(
-            "If you already have a community for {server}:{} and {who}, the app will ask you to update it with these settings instead.",
+            "If you already have a community with the same server, port and user name ({server}:{}, {who}), the app asks you to confirm, then updates it with these settings.",
             self.port_text()
         ));
         s.join(" ")
     }
 
     /// The repaired reading as an editable URL (without the password): the starting point of
-    /// every suggested fix.
+    /// every suggested fix. Fail safe: a risky switch that some reader may take as true, but
+    /// that the app does not read as written (percent-encoded, with control characters, or
+    /// hidden behind a leaked separator), is dropped rather than written back in the documented
+    /// spelling, which would switch it on.
     pub fn rewrite(&self) -> Rewrite {
         let parts = &self.raw;
-        // Controls and bidi overrides never survive a rewrite: percent-encoded, an override still
-        // reorders the community name on the phone's screen.
-        let clean = |s: &str| {
-            s.chars()
-                .filter(|c| !crate::sanitize::is_dangerous(*c))
-                .collect::<String>()
-        };
-        let host = clean(parts.host_str());
+        let host = reading::clean(parts.host_str());
         let host = if host.contains('%') {
             let decoded = decode(&host);
             if decoded
@@ -514,35 +615,108 @@ impl Provisioning {
         } else {
             host
         };
-        // What the author meant the query to be: the naive reader's view (fragment included),
-        // with leaked XML/HTML escapes of '&' and '=' undone and '+' read as a space.
-        let mut query = parts.get(&parts.query).unwrap_or("").to_string();
-        if let Some(fragment) = parts.get(&parts.fragment) {
-            query.push('#');
-            query.push_str(fragment);
-        }
-        let query = raw::repair_separators(&clean(&query));
-        let params = query
-            .split('&')
-            .filter(|piece| !piece.is_empty())
-            .map(|piece| match piece.split_once('=') {
-                Some((n, v)) => (decode_query(n), Some(decode_query(v))),
-                None => (decode_query(piece), None),
+        let params = self
+            .readings
+            .iter()
+            .filter(|r| {
+                let becomes_live = RISKY_SWITCHES.contains(&r.name.as_str()) && !r.is_exact();
+                !(becomes_live && r.possibly_true())
             })
+            .map(|r| (r.name.clone(), r.value.clone()))
             .collect();
         Rewrite {
             scheme: self.scheme.clone(),
             user: parts
                 .get(&parts.user)
-                .map(|u| clean(&decode(u)))
+                .map(|u| reading::clean(&decode(u)))
                 .filter(|u| !u.is_empty()),
             host,
             port: parts.port_str().filter(|p| !p.is_empty()).map(|p| {
                 p.parse::<u16>()
-                    .map_or_else(|_| clean(p), |n| n.to_string())
+                    .map_or_else(|_| reading::clean(p), |n| n.to_string())
             }),
             params,
         }
+    }
+}
+
+/// Why the app will not add a community from a URL (see `Provisioning::action_problem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionProblem {
+    /// No parameter reads as `action` at all.
+    Missing,
+    /// `action` appears only behind a leaked escape (`communityName=X%26action=AddCommunity`).
+    HiddenName { escape: &'static str },
+    /// `action` spelled otherwise (`Action`, `acton`).
+    MisspeltName { written: String },
+    /// `action=AddCommunity%26communityName=…`: the value swallowed the parameters after it.
+    SwallowedValue { value: String, escape: &'static str },
+    /// `addcommunity`: the right word in the wrong case.
+    WrongCase { value: String },
+    /// Any other action.
+    Other { value: String },
+}
+
+impl ActionProblem {
+    /// What is wrong, as a clause: `'%26' stands where '&' belongs, so the app reads action
+    /// as 'AddCommunity&communityName=X'`.
+    pub fn reason(&self) -> String {
+        match self {
+            ActionProblem::Missing => "the code has no 'action=AddCommunity' parameter".to_string(),
+            ActionProblem::HiddenName { escape } => format!(
+                "its action parameter is hidden behind '{escape}' where '{}' belongs, so the app reads no action",
+                plain(escape)
+            ),
+            ActionProblem::MisspeltName { written } => format!(
+                "its action parameter is written '{written}', but the app looks for 'action' exactly"
+            ),
+            ActionProblem::SwallowedValue { value, escape } => format!(
+                "'{escape}' stands where '{}' belongs, so the app reads action as '{value}' instead of 'AddCommunity'",
+                plain(escape)
+            ),
+            ActionProblem::WrongCase { value } => {
+                format!("its action is '{value}', not 'AddCommunity' (the value is case-sensitive)")
+            }
+            ActionProblem::Other { value } => {
+                format!("its action is '{value}', not 'AddCommunity'")
+            }
+        }
+    }
+
+    /// The fix, naming the actual mistake.
+    pub fn fix(&self) -> String {
+        match self {
+            ActionProblem::Missing => "Add action=AddCommunity as the first parameter.".to_string(),
+            ActionProblem::HiddenName { escape } | ActionProblem::SwallowedValue { escape, .. } => {
+                match *escape {
+                    "&amp;" => "Write '&' instead of '&amp;' between the parameters: that escaping belongs in HTML and XML files only.".to_string(),
+                    "%3D" => "Write '=' instead of '%3D' between a parameter's name and its value.".to_string(),
+                    _ => "Write '&' instead of '%26' between the parameters: %26 belongs only in the copy of the URL in stproxyconfig.xml.".to_string(),
+                }
+            }
+            ActionProblem::MisspeltName { written } => {
+                format!("Rename '{written}' to 'action' (names are case-sensitive).")
+            }
+            ActionProblem::WrongCase { value } => {
+                format!("Write the value exactly 'AddCommunity', not '{value}'.")
+            }
+            ActionProblem::Other { .. } => {
+                "Set action=AddCommunity, the only action the app knows.".to_string()
+            }
+        }
+    }
+}
+
+/// The separator an escape stands for.
+fn plain(escape: &str) -> &'static str {
+    if escape == "%3D" { "=" } else { "&" }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

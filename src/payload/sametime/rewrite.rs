@@ -5,7 +5,8 @@
 //! newlines dropped, the user name decoded), applies the fix of one rule (drop a parameter,
 //! rename one, drop the user...) and writes it back with every component percent-encoded the
 //! same way (`@` in a user name becomes `%40`, a space `%20`). The password never survives a
-//! rewrite: a suggested URL is meant to be safe to publish.
+//! rewrite: a suggested URL is meant to be safe to publish. Whether a rewrite is offered at all is
+//! decided elsewhere, once, by re-auditing it (`audit::improvement`).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -108,6 +109,17 @@ impl Rewrite {
             } else {
                 true
             }
+        });
+        self
+    }
+
+    /// Removes every parameter that may stand for the documented `known` (any spelling
+    /// `spelling::classify` relates to it) and whose value some client reads as true.
+    pub fn remove_possibly_true(&mut self, known: &str) -> &mut Self {
+        self.params.retain(|(name, value)| {
+            let reads_as_known =
+                super::spelling::classify(name, false).is_some_and(|s| s.known == known);
+            !(reads_as_known && value.as_deref().is_some_and(super::truth::possibly_true))
         });
         self
     }

@@ -311,12 +311,11 @@ fn summary_and_description_read_well() {
         p.summary(),
         "Sametime 'Sales Team' @ stproxy.example.com:8443, user prompted"
     );
-    assert!(
-        p.describe().starts_with(
-            "The app will add community 'Sales Team' on stproxy.example.com:8443 and ask for your user name and password."
-        ),
-        "{}",
-        p.describe()
+    assert_eq!(
+        p.describe(),
+        "Scanning it opens the app's Add Community panel filled in with community name 'Sales Team', server stproxy.example.com, port 8443 and no user name (you enter your user name and password); you check the fields and save. \
+         If you are signed in to Sametime, the app asks you to log out first and returns to your session; log out and scan again. \
+         If you already have a community with the same server, port and user name (stproxy.example.com:8443, no user name), the app asks you to confirm, then updates it with these settings."
     );
     let risky = super::parse(
         "hclsametime://bob:x@h.example.com/?action=AddCommunity&savePassword=true&allowUntrustedSSL=true&authProxyEnabled=true",
@@ -324,10 +323,13 @@ fn summary_and_description_read_well() {
     .expect("parsed");
     let text = risky.describe();
     assert!(text.contains("password written in the code"), "{text}");
-    assert!(text.contains("remember the passwords"), "{text}");
+    assert!(text.contains("remembers the passwords"), "{text}");
     assert!(text.contains("untrusted SSL"), "{text}");
     assert!(text.contains("authenticating proxy"), "{text}");
-    assert!(text.contains("update it"), "{text}");
+    assert!(
+        text.contains("asks you to confirm, then updates it"),
+        "{text}"
+    );
     assert!(!risky.summary().contains(":x@"));
 }
 
@@ -368,4 +370,190 @@ fn raw_question_mark_in_password_is_read_as_meant_and_reported() {
         .expect("parsed");
     assert_eq!(q.community.server.as_deref(), Some("h.example.com"));
     assert_eq!(q.community.auth_proxy.user.as_deref(), Some("a:b@c"));
+}
+
+/// Every way a code fails to ask for AddCommunity is said once, naming the actual mistake, and
+/// the description then says nothing about a community the app will not add.
+#[test]
+fn a_code_without_a_usable_action_says_so_once_and_why() {
+    let base = "hclsametime://stproxy.example.com/?";
+    for (query, problem, reason) in [
+        (
+            "communityName=Sales",
+            ActionProblem::Missing,
+            "the code has no 'action=AddCommunity' parameter",
+        ),
+        (
+            "action=addcommunity",
+            ActionProblem::WrongCase {
+                value: "addcommunity".into(),
+            },
+            "its action is 'addcommunity', not 'AddCommunity' (the value is case-sensitive)",
+        ),
+        (
+            "action=AddCommunity%26communityName=Sales",
+            ActionProblem::SwallowedValue {
+                value: "AddCommunity&communityName=Sales".into(),
+                escape: "%26",
+            },
+            "'%26' stands where '&' belongs, so the app reads action as 'AddCommunity&communityName=Sales' instead of 'AddCommunity'",
+        ),
+        (
+            "communityName=Sales%26action=AddCommunity",
+            ActionProblem::HiddenName { escape: "%26" },
+            "its action parameter is hidden behind '%26' where '&' belongs, so the app reads no action",
+        ),
+        (
+            "Action=AddCommunity",
+            ActionProblem::MisspeltName {
+                written: "Action".into(),
+            },
+            "its action parameter is written 'Action', but the app looks for 'action' exactly",
+        ),
+        (
+            "action=RemoveCommunity",
+            ActionProblem::Other {
+                value: "RemoveCommunity".into(),
+            },
+            "its action is 'RemoveCommunity', not 'AddCommunity'",
+        ),
+    ] {
+        let p = p(&format!("{base}{query}"));
+        assert_eq!(p.action_problem(), Some(problem.clone()), "{query}");
+        assert_eq!(problem.reason(), reason);
+        let text = p.describe();
+        assert_eq!(
+            text.matches("will not add a community").count(),
+            1,
+            "{query}: {text}"
+        );
+        for contradiction in ["Add Community panel", "updates it", "log out"] {
+            assert!(!text.contains(contradiction), "{query}: {text}");
+        }
+    }
+    assert_eq!(
+        p(&format!("{base}action=AddCommunity")).action_problem(),
+        None
+    );
+}
+
+#[test]
+fn the_description_follows_the_seed() {
+    let text =
+        p("hclsametime://dmisawa@stproxyserver.example.com:9080/?action=AddCommunity").describe();
+    for seed_step in [
+        "opens the app's Add Community panel filled in with",
+        "user name 'dmisawa'",
+        "you check the fields and save",
+        "If you are signed in to Sametime, the app asks you to log out first",
+        "same server, port and user name (stproxyserver.example.com:9080, user 'dmisawa'), the app asks you to confirm, then updates it",
+    ] {
+        assert!(
+            text.contains(seed_step),
+            "{seed_step:?} missing from {text}"
+        );
+    }
+    // A switch the app may or may not honour is said as a possibility, not as a fact.
+    let maybe =
+        p("hclsametime://h.example.com/?action=AddCommunity&AllowUntrustedSSL=true").describe();
+    assert!(
+        maybe.contains("Depending on the phone and on how the app reads 'AllowUntrustedSSL=true', it may also accept untrusted SSL certificates."),
+        "{maybe}"
+    );
+    assert!(!maybe.contains("It accepts untrusted SSL"), "{maybe}");
+}
+
+/// The app compares names as written: an escaped or misspelt risky switch does not switch it
+/// on in the app's reading, but raises its level to Maybe; the documented spelling is On.
+#[test]
+fn risk_levels_of_the_switches() {
+    let level = |query: &str, switch: &str| {
+        p(&format!(
+            "hclsametime://h.example.com/?action=AddCommunity&{query}"
+        ))
+        .risk(switch)
+    };
+    assert_eq!(
+        level("allowUntrustedSSL=true", "allowUntrustedSSL"),
+        Level::On
+    );
+    assert_eq!(
+        level("allowUntrustedSSL=TRUE", "allowUntrustedSSL"),
+        Level::On
+    );
+    for maybe in [
+        "allowUntrustedSSL=1",
+        "allowUntrustedSSL=yes",
+        "allowUntrustedSsl=true",
+        "allow%55ntrustedSSL=true",
+        "allowUntrustedSSL%20=true",
+        "allowUntrustedSSL=false&allowUntrustedSSL=true",
+        "communityName=x%26allowUntrustedSSL=true",
+        "allowUntrustedSSL%3Dtrue",
+    ] {
+        assert_eq!(level(maybe, "allowUntrustedSSL"), Level::Maybe, "{maybe}");
+        assert!(
+            !p(&format!("hclsametime://h.example.com/?{maybe}"))
+                .community
+                .allow_untrusted_ssl
+        );
+    }
+    for off in [
+        "allowUntrustedSSL=false",
+        "allowUntrustedSsl=no",
+        "foo=true",
+    ] {
+        assert_eq!(level(off, "allowUntrustedSSL"), Level::Off, "{off}");
+    }
+    assert_eq!(level("savepassword=TRUE", "savePassword"), Level::Maybe);
+    assert_eq!(
+        level(
+            "authProxyReuseCredentials=true",
+            "authProxyReuseCredentials"
+        ),
+        Level::On
+    );
+    assert_eq!(
+        level(
+            "authProxyEnabled=false&authProxyReuseCredentials=true",
+            "authProxyReuseCredentials"
+        ),
+        Level::Maybe
+    );
+    assert_eq!(
+        level("authProxyReuseCredential=true", "authProxyReuseCredentials"),
+        Level::Maybe
+    );
+}
+
+#[test]
+fn the_rewrite_drops_risky_switches_it_would_otherwise_switch_on() {
+    let rewrite = |query: &str| {
+        p(&format!(
+            "hclsametime://h.example.com/?action=AddCommunity&{query}"
+        ))
+        .rewrite()
+        .to_url()
+    };
+    let bare = "hclsametime://h.example.com/?action=AddCommunity";
+    // Written so that a canonical rewrite would spell them as documented: dropped.
+    assert_eq!(rewrite("allow%55ntrustedSSL=true"), bare);
+    assert_eq!(
+        rewrite("communityName=x%26savePassword=1"),
+        format!("{bare}&communityName=x")
+    );
+    assert_eq!(rewrite("allowUntrustedSSL%3Dtrue"), bare);
+    // Kept as written when the rewrite does not change what they are.
+    assert_eq!(
+        rewrite("AllowUntrustedSSL=true"),
+        format!("{bare}&AllowUntrustedSSL=true")
+    );
+    assert_eq!(
+        rewrite("allow%55ntrustedSSL=false"),
+        format!("{bare}&allowUntrustedSSL=false")
+    );
+    assert_eq!(
+        rewrite("communityName=x%26authProxyUser=bob"),
+        format!("{bare}&communityName=x&authProxyUser=bob")
+    );
 }
