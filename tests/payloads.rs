@@ -108,7 +108,8 @@ fn cases() -> Vec<Case> {
             file: "mecard.png",
             text: r"MECARD:N:Doe,John;URL:https://john:C4rdP4ss@example.com/;EMAIL:john@example.com;;".into(),
             kind: "contact",
-            rules: &["embedded-password"],
+            // A user part in a link is reported on its own too (issue 14).
+            rules: &["embedded-password", "userinfo-in-link"],
             secrets: vec!["C4rdP4ss".into()],
         },
         Case {
