@@ -368,26 +368,32 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     encoder.finish().expect("compressing in memory")
 }
 
+/// An A5 page whose content is object `content` and whose only image, `/Im{image}`, is object
+/// `content + 1`.
+fn image_page(content: u32, image: u32) -> Vec<u8> {
+    format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents {content} 0 R \
+         /Resources << /XObject << /Im{image} {} 0 R >> >> >>",
+        content + 1
+    )
+    .into_bytes()
+}
+
+/// A content stream drawing image `name` 200 points wide in the middle of an A5 page.
+fn draw_image(name: &str) -> Vec<u8> {
+    stream(
+        "",
+        format!("BT ET q 200 0 0 200 110 300 cm /{name} Do Q").as_bytes(),
+    )
+}
+
 /// Two A5 pages, each drawing one raster code: page 1 a FlateDecode grey image at one pixel per
 /// module (as generators embed them), page 2 a DCTDecode JPEG.
 fn raster_pdf() -> Vec<u8> {
     let small = qr_image(PDF_FLATE, 1);
     let jpeg = encode(&qr_image(PDF_JPEG, 6), ImageFormat::Jpeg);
     let jpeg_side = qr_image(PDF_JPEG, 6).width();
-    let page = |content: u32, image: u32| {
-        format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents {content} 0 R \
-             /Resources << /XObject << /Im{image} {} 0 R >> >> >>",
-            content + 1
-        )
-        .into_bytes()
-    };
-    let draw = |name: &str| {
-        stream(
-            "",
-            format!("BT ET q 200 0 0 200 110 300 cm /{name} Do Q").as_bytes(),
-        )
-    };
+    let (page, draw) = (image_page, draw_image);
     pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>".to_vec(),
@@ -421,20 +427,7 @@ fn raster_pdf() -> Vec<u8> {
 fn hostile_colour_pdf() -> Vec<u8> {
     let small = qr_image(HOSTILE_SURVIVOR, 1);
     let data = deflate(small.as_raw());
-    let page = |content: u32, image: u32| {
-        format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents {content} 0 R \
-             /Resources << /XObject << /Im{image} {} 0 R >> >> >>",
-            content + 1
-        )
-        .into_bytes()
-    };
-    let draw = |name: &str| {
-        stream(
-            "",
-            format!("q 200 0 0 200 110 300 cm /{name} Do Q").as_bytes(),
-        )
-    };
+    let (page, draw) = (image_page, draw_image);
     let image = |colour_space: &str| {
         stream(
             &format!(

@@ -476,6 +476,22 @@ fn bad_baselines_and_shards_are_clear_errors() {
         .code(2);
 }
 
+/// The community-conflict finding of the first code of the input whose `key` is `value`.
+fn conflict_finding<'a>(report: &'a Value, key: &str, value: &str) -> &'a Value {
+    let input = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i[key] == value)
+        .unwrap_or_else(|| panic!("no input with {key} {value}"));
+    input["codes"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "community-conflict")
+        .unwrap_or_else(|| panic!("{value} carries no community-conflict"))
+}
+
 /// Runs `qraudit scan --shard I/N` for every I over the same arguments, then `qraudit merge`
 /// with `merge_args`; returns the merged report's bytes and exit code.
 fn sharded_then_merged(count: u32, scan_args: &[&str], merge_args: &[&str]) -> (Vec<u8>, i32) {
@@ -590,18 +606,7 @@ fn merge_applies_the_policy_to_recomputed_conflicts_and_stale_ignores() {
             );
             assert_eq!(Some(code), single.status.code());
         }
-        let conflict_b = whole["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["path"] == "testdata/sheets/conflict-b.png")
-            .unwrap();
-        let conflict = conflict_b["codes"][0]["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == "community-conflict")
-            .expect("conflict-b carries the conflict");
+        let conflict = conflict_finding(&whole, "path", "testdata/sheets/conflict-b.png");
         assert_eq!(conflict["severity"], "high");
     }
 }
@@ -657,18 +662,7 @@ fn a_file_that_sorts_first_moves_no_conflict_finding() {
             .any(|(p, _)| p == "sheets/0-first.png")
     );
     // The message counts the codes of each variant.
-    let a = after["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["relative_path"] == "sheets/conflict-a.png")
-        .unwrap();
-    let message = a["codes"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "community-conflict")
-        .unwrap()["message"]
+    let message = conflict_finding(&after, "relative_path", "sheets/conflict-a.png")["message"]
         .as_str()
         .unwrap()
         .to_string();

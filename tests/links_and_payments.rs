@@ -2,14 +2,10 @@
 //! `qraudit check` on texts, and `qraudit scan` on QR codes rendered into a temporary folder and
 //! read back by the real decoder.
 
-use std::path::Path;
-
-use image::{GrayImage, Luma};
-use qrcode::{Color, EcLevel, QrCode};
 use serde_json::Value;
 
 mod common;
-use common::qraudit;
+use common::{qraudit, render_qr as render};
 
 /// Runs `qraudit check --format json --fail-on never` on the texts (with extra flags first).
 fn check(extra: &[&str], texts: &[&str]) -> Value {
@@ -44,23 +40,6 @@ fn finding<'a>(code: &'a Value, rule: &str) -> &'a Value {
         .iter()
         .find(|f| f["rule"] == rule)
         .unwrap_or_else(|| panic!("no {rule} in {code}"))
-}
-
-/// Renders `text` as a QR code PNG at `path` (6-px modules, 4-module quiet zone).
-fn render(text: &str, path: &Path) {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .expect("payload fits a QR code");
-    let (width, colors) = (code.width() as u32, code.to_colors());
-    let (module, quiet) = (6u32, 4u32);
-    let side = (width + 2 * quiet) * module;
-    let img = GrayImage::from_fn(side, side, |x, y| {
-        let (mx, my) = (x / module, y / module);
-        let dark = (quiet..quiet + width).contains(&mx)
-            && (quiet..quiet + width).contains(&my)
-            && colors[((my - quiet) * width + (mx - quiet)) as usize] == Color::Dark;
-        Luma([if dark { 0 } else { 255 }])
-    });
-    img.save(path).expect("PNG written");
 }
 
 #[test]
