@@ -41,6 +41,8 @@ const BROKEN_GOOD: &str =
     "hclsametime://broken.example.com/?action=AddCommunity&communityName=Survivor";
 const DEEP_TOP: &str =
     "hclsametime://deep.example.com/?action=AddCommunity&communityName=Level%201";
+const HOSTILE_SURVIVOR: &str =
+    "hclsametime://pdf.example.com/?action=AddCommunity&communityName=After%20Hostile%20Colours";
 const DEEP_BOTTOM: &str =
     "hclsametime://deep.example.com/?action=AddCommunity&communityName=Level%2020";
 
@@ -64,11 +66,12 @@ fn main() {
         "broken/corrupt.pdf",
         b"%PDF-1.7\n1 0 obj\n<< /Type /Catal\x00\x00garbage where the page tree should be\n%%EOF\n",
     );
+    write(&root, "broken/hostile-colour.pdf", &hostile_colour_pdf());
     write(&root, "README.md", readme().as_bytes());
 }
 
 /// What each file is and what `qraudit scan` reports for it (locations after the file's path).
-const README_ROWS: [(&str, &str, &str); 13] = [
+const README_ROWS: [(&str, &str, &str); 14] = [
     (
         "mail/helpdesk.eml",
         "multipart/mixed: related (alternative text + HTML with `cid:` image, inline PNG), attached poster.png",
@@ -133,6 +136,11 @@ const README_ROWS: [(&str, &str, &str); 13] = [
         "broken/corrupt.pdf",
         "a PDF header and garbage",
         "error: corrupt PDF",
+    ),
+    (
+        "broken/hostile-colour.pdf",
+        "page 1: an image in ICCBased with /N 0; page 2: in DeviceN naming no colourants; page 3: a good code",
+        "errors at `!page-1!Im1` and `!page-2!Im2` (the rendered pages 1 and 2 still show the code, drawn in grey); `!page-3!Im3` read",
     ),
 ];
 
@@ -360,26 +368,32 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     encoder.finish().expect("compressing in memory")
 }
 
+/// An A5 page whose content is object `content` and whose only image, `/Im{image}`, is object
+/// `content + 1`.
+fn image_page(content: u32, image: u32) -> Vec<u8> {
+    format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents {content} 0 R \
+         /Resources << /XObject << /Im{image} {} 0 R >> >> >>",
+        content + 1
+    )
+    .into_bytes()
+}
+
+/// A content stream drawing image `name` 200 points wide in the middle of an A5 page.
+fn draw_image(name: &str) -> Vec<u8> {
+    stream(
+        "",
+        format!("BT ET q 200 0 0 200 110 300 cm /{name} Do Q").as_bytes(),
+    )
+}
+
 /// Two A5 pages, each drawing one raster code: page 1 a FlateDecode grey image at one pixel per
 /// module (as generators embed them), page 2 a DCTDecode JPEG.
 fn raster_pdf() -> Vec<u8> {
     let small = qr_image(PDF_FLATE, 1);
     let jpeg = encode(&qr_image(PDF_JPEG, 6), ImageFormat::Jpeg);
     let jpeg_side = qr_image(PDF_JPEG, 6).width();
-    let page = |content: u32, image: u32| {
-        format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents {content} 0 R \
-             /Resources << /XObject << /Im{image} {} 0 R >> >> >>",
-            content + 1
-        )
-        .into_bytes()
-    };
-    let draw = |name: &str| {
-        stream(
-            "",
-            format!("BT ET q 200 0 0 200 110 300 cm /{name} Do Q").as_bytes(),
-        )
-    };
+    let (page, draw) = (image_page, draw_image);
     pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>".to_vec(),
@@ -403,6 +417,41 @@ fn raster_pdf() -> Vec<u8> {
             ),
             &jpeg,
         ),
+    ])
+}
+
+/// Three pages, each drawing one FlateDecode image at one pixel per module: page 1's colour
+/// space is an ICC profile declaring `/N 0` components, page 2's a DeviceN naming no
+/// colourants (neither describes any sample), page 3's plain DeviceGray. A reader that indexes
+/// the components of the first two panics; qraudit reports them as errors and reads page 3.
+fn hostile_colour_pdf() -> Vec<u8> {
+    let small = qr_image(HOSTILE_SURVIVOR, 1);
+    let data = deflate(small.as_raw());
+    let (page, draw) = (image_page, draw_image);
+    let image = |colour_space: &str| {
+        stream(
+            &format!(
+                "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {colour_space} \
+                 /BitsPerComponent 8 /Filter /FlateDecode",
+                small.width(),
+                small.height()
+            ),
+            &data,
+        )
+    };
+    pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R 7 0 R 10 0 R] /Count 3 >>".to_vec(),
+        page(4, 1),
+        draw("Im1"),
+        image("[/ICCBased 6 0 R]"),
+        stream("/N 0", b"not a profile"),
+        page(8, 2),
+        draw("Im2"),
+        image("[/DeviceN [] /DeviceGray 6 0 R]"),
+        page(11, 3),
+        draw("Im3"),
+        image("/DeviceGray"),
     ])
 }
 

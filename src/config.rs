@@ -110,7 +110,13 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         return Err(ConfigError::BadTimeout(args.image_timeout));
     }
     let policy = resolve_policy(&args.policy)?;
-    let output = output_config(&args.output, &policy);
+    let mut output = output_config(&args.output, &policy);
+    // A shard's report is an intermediate for `qraudit merge`: it keeps the findings it
+    // suppressed (marked), so that the merge can tell which ignore entries some shard used and
+    // count suppressed findings as a single run does.
+    if args.shard.is_some() {
+        output.show_suppressed = true;
+    }
     let baseline = match &args.baseline {
         Some(path) => Some(Baseline::load(path).map_err(ConfigError::Baseline)?),
         None => None,

@@ -22,8 +22,9 @@ pub struct SametimeCode {
     pub masking: Redactor,
 }
 
-/// Adds the cross-code findings to the codes they are about, in the order of `codes` (which
-/// decides which of two conflicting codes is "the later one").
+/// Adds the cross-code findings to the codes they are about. Which codes carry a finding does
+/// not depend on the order of `codes`; the order only decides how the other codes are listed in
+/// messages, so callers pass them in walk order to match a single run.
 pub fn apply(inputs: &mut [InputReport], codes: &[SametimeCode], policy: &Policy) {
     // Findings name the other code by where a reader finds it.
     let labels: Vec<String> = codes

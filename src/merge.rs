@@ -1,11 +1,21 @@
 //! Reading qraudit's own JSON and JSON Lines reports back, and merging the reports of shards.
 //!
 //! `qraudit merge` combines the reports of `--shard I/N` runs into the report a single run over
-//! everything would have written: the inputs of all shards in walk order, the cross-code rules
-//! (community conflicts) re-run over all of them — a conflict between two shards is invisible to
-//! each shard — and the summary recounted. The shards' own cross-code findings are dropped and
-//! recomputed, from the texts in the reports: those are redacted, but a masked password still
-//! says that a password is present, which is all the conflict rule compares.
+//! everything would have written, byte for byte:
+//!
+//! - the inputs of all shards in the order of the single run's walk: each shard report records
+//!   every input's position in the whole walk (`walk_index`), which keeps the order of the PATH
+//!   arguments (`scan b a` lists `b` first); reports without it are ordered by path;
+//! - the cross-code rules (community conflicts) re-run over all of them — a conflict between two
+//!   shards is invisible to each shard — with the policy's severity overrides, and its
+//!   `[[ignore]]` entries applied to the new findings as in a single run. The shards' own
+//!   cross-code findings are dropped and recomputed, from the texts in the reports: those are
+//!   redacted, but a masked password still says that a password is present, which is all the
+//!   conflict rule compares;
+//! - suppressions and stale-ignore notes recomputed across all shards: a shard's report keeps
+//!   the findings it suppressed (marked, as with `--show-suppressed`), so an ignore entry that
+//!   matched a finding in any shard is not stale, and the count of suppressed findings adds up;
+//! - the summary recounted.
 
 use std::cmp::Ordering;
 
@@ -16,7 +26,7 @@ use crate::payload::sametime;
 use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::model::{InputReport, Report, SCHEMA_VERSION, Summary, Tool};
-use crate::suppress::Suppressor;
+use crate::suppress::{self, Suppressor};
 
 /// Rules whose findings depend on several codes, and are recomputed by a merge.
 const CROSS_CODE_RULES: [&str; 1] = ["community-conflict"];
@@ -88,22 +98,31 @@ fn walk_order(a: &str, b: &str) -> Ordering {
     a.split('/').cmp(b.split('/'))
 }
 
-/// Merges shard reports into one.
+/// Merges shard reports into one, with the policy the shards ran with.
 pub fn merge(reports: Vec<Report>, policy: &Policy) -> Report {
     let mut notes: Vec<String> = Vec::new();
     let mut inputs: Vec<InputReport> = Vec::new();
     for report in reports {
         for note in report.notes {
-            // Each shard says it is a shard; the merged report is not.
-            if !note.starts_with("shard ") && !notes.contains(&note) {
+            // Each shard says it is a shard; the merged report is not. Stale-ignore notes are
+            // recomputed below.
+            if !note.starts_with("shard ")
+                && !note.starts_with(suppress::STALE_NOTE_PREFIX)
+                && !notes.contains(&note)
+            {
                 notes.push(note);
             }
         }
         inputs.extend(report.inputs);
     }
-    inputs.sort_by(|a, b| walk_order(&a.path, &b.path));
+    if inputs.iter().all(|i| i.walk_index.is_some()) {
+        inputs.sort_by_key(|i| i.walk_index);
+    } else {
+        inputs.sort_by(|a, b| walk_order(&a.path, &b.path));
+    }
     let mut sametime_codes = Vec::new();
     for (input_index, input) in inputs.iter_mut().enumerate() {
+        input.walk_index = None;
         for (code_index, code) in input.codes.iter_mut().enumerate() {
             code.findings
                 .retain(|f| !CROSS_CODE_RULES.contains(&f.rule.as_str()));
@@ -127,7 +146,7 @@ pub fn merge(reports: Vec<Report>, policy: &Policy) -> Report {
         notes,
         inputs,
     };
-    crate::scan::finish(&mut merged, &Suppressor::default());
+    crate::scan::finish(&mut merged, &Suppressor::new(policy, None));
     merged
 }
 

@@ -10,6 +10,7 @@
 //! allowed_hosts = ["stproxy.example.com", "*.example.net"]
 //! allowed_ports = [443, 8443]
 //! guest_networks = ["Guest", "Visitors"]   # Wi-Fi SSIDs whose key is meant to be shared
+//! payment_accounts = ["CH44 3199 9123 0008 8901 2", "bc1q…"]   # where payment codes may pay
 //!
 //! [rules]
 //! personal-user-id = "off"               # off|info|low|medium|high|critical
@@ -89,6 +90,10 @@ pub struct Policy {
     /// Wi-Fi network names (SSIDs, exact and case-sensitive, as phones compare them) whose key
     /// is meant to be shared: `embedded-password` does not fire for their Wi-Fi codes.
     pub guest_networks: Vec<String>,
+    /// Accounts payment codes may pay (IBANs, addresses, Lightning nodes), normalised by
+    /// `payment::normalise_account`. Empty means payments are not checked (each is reported for
+    /// review instead).
+    pub payment_accounts: Vec<String>,
     pub rules: BTreeMap<String, RuleSetting>,
     /// `[[ignore]]` entries: findings they match are reported as suppressed.
     pub ignores: Vec<Ignore>,
@@ -155,6 +160,7 @@ struct PolicyFile {
     allowed_hosts: Option<Vec<Spanned<String>>>,
     allowed_ports: Option<Vec<Spanned<i64>>>,
     guest_networks: Option<Vec<Spanned<String>>>,
+    payment_accounts: Option<Vec<Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     ignore: Option<Vec<Spanned<IgnoreEntry>>>,
 }
@@ -264,7 +270,7 @@ impl Policy {
                 .map(|(k, _)| k.to_string());
             let message = match &key {
                 Some(k) => format!(
-                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, guest_networks, [rules], [[ignore]])"
+                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, guest_networks, payment_accounts, [rules], [[ignore]])"
                 ),
                 None => message,
             };
@@ -317,6 +323,27 @@ impl Policy {
             }
             if !policy.guest_networks.contains(name) {
                 policy.guest_networks.push(name.clone());
+            }
+        }
+        for account in file.payment_accounts.unwrap_or_default() {
+            let written = account.get_ref();
+            let fail = |message: String| {
+                invalid(
+                    Some(account.span()),
+                    Some("payment_accounts".into()),
+                    format!("payment_accounts: {message}"),
+                )
+            };
+            if written.trim().is_empty() {
+                return Err(fail("an empty account matches no payment".into()));
+            }
+            // An IBAN with wrong check digits can never match a valid code: a typo in the list.
+            if crate::payload::payment::looks_like_iban(written) {
+                crate::payload::payment::valid_iban(written).map_err(fail)?;
+            }
+            let normalised = crate::payload::payment::normalise_account(written);
+            if !policy.payment_accounts.contains(&normalised) {
+                policy.payment_accounts.push(normalised);
             }
         }
         for (id, setting) in file.rules.unwrap_or_default() {
@@ -460,6 +487,18 @@ impl Policy {
         self.guest_networks.iter().any(|g| g == ssid)
     }
 
+    /// True when the policy lists the accounts payment codes may pay.
+    pub fn payments_checked(&self) -> bool {
+        !self.payment_accounts.is_empty()
+    }
+
+    /// True when a payment to `account` (as written in a code) is allowed: the policy lists it,
+    /// compared without spaces and, except for case-sensitive Base58 addresses, ignoring case.
+    pub fn payment_account_allowed(&self, account: &str) -> bool {
+        let account = crate::payload::payment::normalise_account(account);
+        self.payment_accounts.contains(&account)
+    }
+
     /// True when `port` is allowed (always, when the policy lists no ports).
     pub fn port_allowed(&self, port: u16) -> bool {
         !self.ports_checked() || self.allowed_ports.contains(&port)
@@ -544,6 +583,42 @@ unreadable-code = "high"
         assert!(err.to_string().contains("qraudit.toml:1"), "{err}");
         let err = parse("guest_network = [\"Guest\"]").expect_err("typo");
         assert!(err.to_string().contains("guest_networks"), "{err}");
+    }
+
+    #[test]
+    fn payment_accounts_are_normalised_and_validated() {
+        let policy = parse(
+            "payment_accounts = [\"ch44 3199 9123 0008 8901 2\", \"BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4\", \"1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH\"]\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            policy.payment_accounts,
+            [
+                "CH4431999123000889012",
+                "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+                "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH"
+            ]
+        );
+        assert!(policy.payments_checked());
+        assert!(policy.payment_account_allowed("CH44 3199 9123 0008 8901 2"));
+        assert!(policy.payment_account_allowed("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
+        // Base58 is case-sensitive: another case is another address.
+        assert!(!policy.payment_account_allowed("1bggz9tcn4rm9kbzdn7kprqz87sz26samh"));
+        assert!(!policy.payment_account_allowed("DE33100205000001194700"));
+        assert!(!Policy::default().payments_checked());
+        // A typo in an IBAN is an error naming the key and the line.
+        let err =
+            parse("fail_on = \"high\"\npayment_accounts = [\"CH44 3199 9123 0008 8901 3\"]\n")
+                .expect_err("bad IBAN");
+        assert!(
+            err.to_string()
+                .starts_with("qraudit.toml:2: payment_accounts:"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("check digits"), "{err}");
+        assert!(parse("payment_accounts = [\" \"]").is_err());
+        let err = parse("payment_acounts = [\"x\"]").expect_err("typo");
+        assert!(err.to_string().contains("payment_accounts"), "{err}");
     }
 
     #[test]

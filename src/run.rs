@@ -272,6 +272,9 @@ fn run_explain(rule_id: &str) -> Result<ExitStatus, String> {
         "{} ({})\n{}\n\nWhy: {}\n\nFix: {}\n",
         rule.id, rule.severity, rule.title, rule.rationale, rule.fix
     );
+    if let Some(policy) = catalogue::example_policy(rule.id) {
+        text.push_str(&format!("\nExamples run with the policy:\n  {policy}\n"));
+    }
     if !rule.fires_on.is_empty() {
         text.push_str("\nFires on:\n");
         for example in rule.fires_on {

@@ -155,29 +155,34 @@ pub fn scan(
         scope.spawn(move || {
             pool.install(|| {
                 // Sharding filters the walk itself, so a shard never even reads the others' files.
-                walk.filter(|item| {
-                    let display = match item {
-                        Ok(input) => &input.display,
-                        Err(err) => &err.display,
-                    };
-                    config.shard.is_none_or(|shard| shard.includes(display))
-                })
-                .enumerate()
-                .par_bridge()
-                .for_each_with(sender, |sender, (position, item)| {
-                    let processed = match item {
-                        Ok(input) => process_input(&input, config),
-                        Err(err) => Processed {
-                            report: InputReport::failed(err.display, err.message),
-                            provisionings: Vec::new(),
-                        },
-                    };
-                    // The receiver lives until every sender is gone; a failed send cannot happen.
-                    let _ = sender.send((position, processed));
-                });
+                // Positions are counted before the filter: they are positions in the whole walk,
+                // which a merge of the shards orders by.
+                walk.enumerate()
+                    .filter(|(_, item)| {
+                        let display = match item {
+                            Ok(input) => &input.display,
+                            Err(err) => &err.display,
+                        };
+                        config.shard.is_none_or(|shard| shard.includes(display))
+                    })
+                    .par_bridge()
+                    .for_each_with(sender, |sender, (position, item)| {
+                        let processed = match item {
+                            Ok(input) => process_input(&input, config),
+                            Err(err) => Processed {
+                                report: InputReport::failed(err.display, err.message),
+                                provisionings: Vec::new(),
+                            },
+                        };
+                        // The receiver lives until every sender is gone; a failed send cannot happen.
+                        let _ = sender.send((position, processed));
+                    });
             });
         });
         for (position, mut processed) in receiver {
+            if config.shard.is_some() {
+                processed.report.walk_index = Some(position as u64);
+            }
             // Fingerprints and suppressions are known per input, so streamed lines carry them.
             crate::fingerprint::assign_input(&mut processed.report);
             config.suppress.apply_input(&mut processed.report);

@@ -106,13 +106,16 @@ impl Suppressor {
             });
             if !used {
                 report.notes.push(format!(
-                    "stale ignore at {} (reason: {}) matched no finding: remove it",
+                    "{STALE_NOTE_PREFIX}{} (reason: {}) matched no finding: remove it",
                     ignore.origin, ignore.reason
                 ));
             }
         }
     }
 }
+
+/// How every stale-ignore note starts (a merge recomputes them).
+pub const STALE_NOTE_PREFIX: &str = "stale ignore at ";
 
 /// The report without suppressed findings, as shown unless `--show-suppressed`.
 pub fn without_suppressed(report: &Report) -> Report {

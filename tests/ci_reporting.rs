@@ -475,3 +475,198 @@ fn bad_baselines_and_shards_are_clear_errors() {
         .assert()
         .code(2);
 }
+
+/// The community-conflict finding of the first code of the input whose `key` is `value`.
+fn conflict_finding<'a>(report: &'a Value, key: &str, value: &str) -> &'a Value {
+    let input = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i[key] == value)
+        .unwrap_or_else(|| panic!("no input with {key} {value}"));
+    input["codes"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "community-conflict")
+        .unwrap_or_else(|| panic!("{value} carries no community-conflict"))
+}
+
+/// Runs `qraudit scan --shard I/N` for every I over the same arguments, then `qraudit merge`
+/// with `merge_args`; returns the merged report's bytes and exit code.
+fn sharded_then_merged(count: u32, scan_args: &[&str], merge_args: &[&str]) -> (Vec<u8>, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard_files = Vec::new();
+    for i in 1..=count {
+        let format = if i % 2 == 0 { "jsonl" } else { "json" };
+        let path = dir.path().join(format!("shard{i}.{format}"));
+        let output = qraudit()
+            .args(["scan", "-q", "--fail-on", "never", "--format", format])
+            .args([
+                "--shard",
+                &format!("{i}/{count}"),
+                "-o",
+                path.to_str().unwrap(),
+            ])
+            .args(scan_args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.code().unwrap() != 2 || path.exists(),
+            "{output:?}"
+        );
+        shard_files.push(path);
+    }
+    let output = qraudit()
+        .args(["merge", "-q"])
+        .args(merge_args)
+        .args(&shard_files)
+        .output()
+        .unwrap();
+    (output.stdout, output.status.code().unwrap())
+}
+
+#[test]
+fn merged_shards_of_paths_out_of_order_equal_the_single_run_byte_for_byte() {
+    // `scan b a`: the single run lists b's inputs first, and so must the merge.
+    let paths = ["testdata/sheets", "testdata/risky", "testdata/posters"];
+    let single = qraudit()
+        .args(["scan", "-q", "--format", "json"])
+        .args(paths)
+        .output()
+        .unwrap();
+    let whole: Value = serde_json::from_slice(&single.stdout).unwrap();
+    assert!(
+        whole["inputs"][0]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("testdata/sheets/"),
+        "{whole}"
+    );
+    for count in [2, 3, 5] {
+        let (merged, code) = sharded_then_merged(count, &paths, &["--format", "json"]);
+        assert_eq!(
+            String::from_utf8_lossy(&merged),
+            String::from_utf8_lossy(&single.stdout),
+            "{count} shards"
+        );
+        assert_eq!(Some(code), single.status.code());
+    }
+}
+
+#[test]
+fn merge_applies_the_policy_to_recomputed_conflicts_and_stale_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[rules]\ncommunity-conflict = \"high\"\n\n\
+         [[ignore]]\npath = \"**/conflict-a.png\"\nrule = \"community-conflict\"\nreason = \"retired poster\"\n\n\
+         [[ignore]]\npath = \"**/encoding.png\"\nrule = \"malformed-encoding\"\nreason = \"reprint ordered\"\n\n\
+         [[ignore]]\npath = \"**/never-there.png\"\nrule = \"save-password\"\nreason = \"old poster\"\n",
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap();
+    let paths = ["testdata/sheets", "testdata/risky"];
+    for shown in [&[][..], &["--show-suppressed"][..]] {
+        let single = qraudit()
+            .args(["scan", "-q", "--format", "json", "--policy", policy])
+            .args(shown)
+            .args(paths)
+            .output()
+            .unwrap();
+        let whole: Value = serde_json::from_slice(&single.stdout).unwrap();
+        // One stale ignore, the conflict re-graded on conflict-b, suppressed on conflict-a.
+        let notes: Vec<&str> = whole["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            notes
+                .iter()
+                .filter(|n| n.starts_with("stale ignore"))
+                .count(),
+            1,
+            "{notes:?}"
+        );
+        assert!(
+            whole["summary"]["suppressed"].as_u64().unwrap() >= 2,
+            "{whole}"
+        );
+        let mut merge_args = vec!["--format", "json", "--policy", policy];
+        merge_args.extend_from_slice(shown);
+        for count in [2, 3, 4] {
+            let (merged, code) = sharded_then_merged(count, &paths, &merge_args);
+            assert_eq!(
+                String::from_utf8_lossy(&merged),
+                String::from_utf8_lossy(&single.stdout),
+                "{count} shards, {shown:?}"
+            );
+            assert_eq!(Some(code), single.status.code());
+        }
+        let conflict = conflict_finding(&whole, "path", "testdata/sheets/conflict-b.png");
+        assert_eq!(conflict["severity"], "high");
+    }
+}
+
+#[test]
+fn a_file_that_sorts_first_moves_no_conflict_finding() {
+    let (dir, base) = copy_tree(
+        &["sheets/conflict-a.png", "sheets/conflict-b.png"],
+        "assets",
+    );
+    let conflicts = |report: &Value| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = report["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| {
+                let path = i["relative_path"].as_str().unwrap().to_string();
+                i["codes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|c| c["findings"].as_array().unwrap().clone())
+                    .filter(|f| f["rule"] == "community-conflict")
+                    .map(move |f| (path.clone(), f["fingerprint"].as_str().unwrap().to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let (before, _) = json_of(&["scan", "--format", "json", base.to_str().unwrap()]);
+    let before = conflicts(&before);
+    // Both codes of the conflicting pair carry the finding, not only the later one.
+    let files: Vec<&str> = before.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(files, ["sheets/conflict-a.png", "sheets/conflict-b.png"]);
+    // A third variant of the same community, in a file that sorts before both.
+    std::fs::copy(
+        root().join("testdata/sheets/conflict-b.png"),
+        base.join("sheets/0-first.png"),
+    )
+    .unwrap();
+    let (after, _) = json_of(&["scan", "--format", "json", base.to_str().unwrap()]);
+    let after_conflicts = conflicts(&after);
+    for finding in &before {
+        assert!(
+            after_conflicts.contains(finding),
+            "{finding:?} moved: {after_conflicts:?}"
+        );
+    }
+    assert!(
+        after_conflicts
+            .iter()
+            .any(|(p, _)| p == "sheets/0-first.png")
+    );
+    // The message counts the codes of each variant.
+    let message = conflict_finding(&after, "relative_path", "sheets/conflict-a.png")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("2 codes ("), "{message}");
+    assert!(message.contains("0-first.png #1"), "{message}");
+    drop(dir);
+}

@@ -330,6 +330,39 @@ fn corrupt_pdf_is_an_error_and_the_run_goes_on() {
 }
 
 #[test]
+fn hostile_pdf_colour_spaces_are_errors_and_the_rest_is_scanned() {
+    let hostile = path("broken/hostile-colour.pdf");
+    let svg = path("svg/code.svg");
+    let (report, code) = scan(&[&hostile, &svg]);
+    assert_eq!(code, 2, "an error happened");
+    let input = &report["inputs"][0];
+    assert_eq!(input["status"], "error", "{input}");
+    let message = error(input);
+    assert!(
+        message.contains(&format!(
+            "{hostile}!page-1!Im1: image colour space ICCBased declares /N 0"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "{hostile}!page-2!Im2: image colour space DeviceN names no colourants"
+        )),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+    // The good image on page 3 is read, and so is the next input. The renderer draws the two
+    // hostile images as grey on their pages, where the same code is read again: read as grey,
+    // as the issue allows, with the embedded images still reported as errors.
+    let text = "hclsametime://pdf.example.com/?action=AddCommunity&communityName=After%20Hostile%20Colours";
+    assert_eq!(
+        codes(input),
+        pairs(&[("!page-1", text), ("!page-2", text), ("!page-3!Im3", text)])
+    );
+    assert_eq!(report["inputs"][1]["status"], "ok");
+}
+
+#[test]
 fn part_limit() {
     let (input, _) = scan_one("mbox/export.mbox", &["--max-parts", "2"]);
     assert_eq!(input["status"], "error");

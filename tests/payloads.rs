@@ -6,26 +6,10 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use image::{GrayImage, Luma};
-use qrcode::{Color, EcLevel, QrCode};
 use serde_json::Value;
 
-/// Renders `text` as a QR code PNG at `path`.
-fn render(text: &str, path: &Path) {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .expect("payload fits a QR code");
-    let (width, colors) = (code.width() as u32, code.to_colors());
-    let (module, quiet) = (6u32, 4u32);
-    let side = (width + 2 * quiet) * module;
-    let img = GrayImage::from_fn(side, side, |x, y| {
-        let (mx, my) = (x / module, y / module);
-        let dark = (quiet..quiet + width).contains(&mx)
-            && (quiet..quiet + width).contains(&my)
-            && colors[((my - quiet) * width + (mx - quiet)) as usize] == Color::Dark;
-        Luma([if dark { 0 } else { 255 }])
-    });
-    img.save(path).expect("PNG written");
-}
+mod common;
+use common::render_qr as render;
 
 struct Case {
     file: &'static str,
@@ -108,7 +92,8 @@ fn cases() -> Vec<Case> {
             file: "mecard.png",
             text: r"MECARD:N:Doe,John;URL:https://john:C4rdP4ss@example.com/;EMAIL:john@example.com;;".into(),
             kind: "contact",
-            rules: &["embedded-password"],
+            // A user part in a link is reported on its own too (issue 14).
+            rules: &["embedded-password", "userinfo-in-link"],
             secrets: vec!["C4rdP4ss".into()],
         },
         Case {

@@ -426,7 +426,10 @@ pub const COMMUNITY_CONFLICT: Rule = Rule {
     title: "Two codes define the same community differently",
     rationale: "The app identifies a community by server, port and user name; scanning a second code \
                 for the same triple updates the existing community (the documentation's \"update \
-                existing community\" path), silently replacing the first code's settings.",
+                existing community\" path), silently replacing the first code's settings. Every \
+                code of a group that defines one community in more than one way carries the \
+                finding, naming the other variants and how many codes carry each, whatever the \
+                order of the files.",
     fix: "Publish one code per community, or make the settings of both codes identical.",
     // Needs several codes: see the tests in audit::conflicts.
     fires_on: &[],
@@ -539,6 +542,97 @@ pub const SUSPICIOUS_REDIRECT: Rule = Rule {
         "https://example.com/page?return=/home",
     ],
 };
+
+// --- Links in every form and payment requests (issue 14) -------------------------------------
+
+pub const USERINFO_IN_LINK: Rule = Rule {
+    id: "userinfo-in-link",
+    severity: Severity::Low,
+    title: "Link with a user part",
+    rationale: "A link whose authority holds a user part (https://anything@host/) shows the reader \
+                text before the real host, carries a name or token that has no business in a \
+                printed code, and is what ZXing's readers flag as possibly malicious. Reported \
+                whenever the user part is present; deceptive-userinfo (high) adds to it when the \
+                user part looks like a host, embedded-password when it holds a password. Not for \
+                Sametime codes, whose user ID is part of the provisioning format.",
+    fix: "Remove the user part ('…@') from the link.",
+    fires_on: &[
+        "https://anything@example.com/",
+        "https://login.example.com@evil.example.net/",
+        "https://bob:hunter2@example.com/",
+        "ftp://guest@files.example.com/",
+        "MEBKM:TITLE:Menu;URL:https\\://staff@example.com/menu;;",
+    ],
+    passes: &[
+        "https://example.com/",
+        "https://example.com/@someone",
+        "https://example.com/?next=a@b",
+        "mailto:jane@example.com",
+        CLEAN,
+        SEED_2,
+    ],
+};
+
+/// Example payment codes: a BIP 21 request, an EPC/SEPA transfer and a Swiss QR-bill.
+const PAYMENT_BITCOIN: &str =
+    "bitcoin:1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH?amount=0.5&label=Food%20Bank";
+const PAYMENT_EPC: &str = "BCD\n002\n1\nSCT\nBFSWDE33BER\nWikimedia Foerdergesellschaft\nDE33100205000001194700\nEUR123.45\n\n\nSpende fuer Wikipedia";
+const PAYMENT_SWISS: &str = "SPC\n0200\n1\nCH4431999123000889012\nS\nRobert Schneider AG\nRue du Lac\n1268\n2501\nBiel\nCH\n\n\n\n\n\n\n\n1949.75\nCHF\nS\nPia-Maria Rutschmann-Schnyder\nGrosse Marktgasse\n28\n9400\nRorschach\nCH\nQRR\n210000000003139471430009017\nOrder of 15 June 2020\nEPD";
+
+pub const PAYMENT_REQUEST: Rule = Rule {
+    id: "payment-request",
+    severity: Severity::Info,
+    title: "Payment request: compare the account with the expected one",
+    rationale: "A payment code (bitcoin:, ethereum:, lightning:, an EPC/SEPA transfer or a Swiss \
+                QR-bill) is swapped by sticking another code over it on a donation poster, a \
+                parking meter or an invoice; nothing on the code says it was altered. The finding \
+                shows the account, amount, currency and recipient as written, for a reviewer to \
+                compare. Reported when the policy lists no payment_accounts; with the list, \
+                payment-account-not-allowed decides instead.",
+    fix: "Compare the account with the organisation's own; list your accounts in payment_accounts so that other accounts are reported as high.",
+    fires_on: &[
+        PAYMENT_BITCOIN,
+        "ethereum:0xfb6916095ca1df60bb79Ce92ce3ea74c37c5d359?value=2.014e18",
+        "lightning:tips@pay.example.com",
+        PAYMENT_EPC,
+        PAYMENT_SWISS,
+    ],
+    passes: &[
+        "https://example.com/donate",
+        "bitcoin is a currency",
+        "BCD",
+        CLEAN,
+    ],
+};
+
+pub const PAYMENT_ACCOUNT_NOT_ALLOWED: Rule = Rule {
+    id: "payment-account-not-allowed",
+    severity: Severity::High,
+    title: "Payment to an account the policy does not list",
+    rationale: "When the policy lists the accounts payment codes may pay (payment_accounts: IBANs, \
+                Bitcoin and Ethereum addresses, Lightning nodes, addresses and LNURL hosts), a code \
+                that pays any other account, or whose account cannot be read, is what an \
+                address-swap sticker looks like. Every account a code can pay counts (a Bitcoin \
+                request with a Lightning invoice has two).",
+    fix: "Replace the code with one that pays the organisation's own account, or add the account to payment_accounts if it is yours.",
+    fires_on: &[PAYMENT_EPC, PAYMENT_BITCOIN, "bitcoin:?amount=1"],
+    passes: &[PAYMENT_SWISS, "https://example.com/donate"],
+};
+
+/// Rules whose examples need a policy: the policy file text their examples run with (the
+/// catalogue test and `qraudit explain` use it). Other rules run with the default policy.
+pub const EXAMPLE_POLICIES: &[(&str, &str)] = &[(
+    "payment-account-not-allowed",
+    "payment_accounts = [\"CH44 3199 9123 0008 8901 2\"]",
+)];
+
+/// The policy text a rule's examples run with, when not the default.
+pub fn example_policy(id: &str) -> Option<&'static str> {
+    EXAMPLE_POLICIES
+        .iter()
+        .find(|(rule, _)| *rule == id)
+        .map(|(_, policy)| *policy)
+}
 
 pub const OPEN_WIFI: Rule = Rule {
     id: "open-wifi",
@@ -764,6 +858,10 @@ pub fn all() -> &'static [Rule] {
         IP_LITERAL_HOST,
         URL_SHORTENER,
         SUSPICIOUS_REDIRECT,
+        // Issue 14: links in every form, payment requests.
+        USERINFO_IN_LINK,
+        PAYMENT_REQUEST,
+        PAYMENT_ACCOUNT_NOT_ALLOWED,
         OPEN_WIFI,
         WEAK_WIFI,
         EMBEDDED_SECRET,

@@ -1,7 +1,8 @@
 //! Rules over contact cards: the card itself is harmless, but every link and e-mail address in
-//! it is something the phone offers to open. URLs get all the web rules (`audit::web`), with a
-//! message naming the card's property; a URL without a scheme is audited as the `http://` link
-//! phones turn it into. E-mail domains get the host rules.
+//! it is something the phone offers to open. Which properties those are is decided in one place
+//! for MECARD and vCard alike (`payload::contact`); here URLs get all the web rules
+//! (`audit::web`), with a message naming the card's property; a URL without a scheme is audited
+//! as the `http://` link phones turn it into. E-mail domains get the host rules.
 
 use super::Finding;
 use super::web;
@@ -80,6 +81,10 @@ mod tests {
             &policy,
         );
         let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
-        assert_eq!(rules, ["embedded-password", "host-not-allowed"], "{f:?}");
+        assert_eq!(
+            rules,
+            ["embedded-password", "userinfo-in-link", "host-not-allowed"],
+            "{f:?}"
+        );
     }
 }

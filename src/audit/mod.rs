@@ -152,7 +152,8 @@ pub(crate) fn findings_of(text: &str, payload: &Payload, policy: &Policy) -> Vec
         Payload::Sametime(provisioning) => {
             findings.extend(sametime::audit(provisioning, text, policy))
         }
-        Payload::Url(web) => findings.extend(web::audit(web, text, policy)),
+        Payload::Url(web) => findings.extend(web::audit(web, policy)),
+        Payload::Payment(p) => findings.extend(payment::audit(p, policy)),
         Payload::Wifi(w) => findings.extend(wifi::audit(w, policy)),
         Payload::Otpauth(o) => findings.extend(otp::audit(o)),
         Payload::OtpauthMigration(m) => findings.extend(otp::audit_migration(m)),
@@ -169,6 +170,7 @@ pub mod conflicts;
 mod contact;
 pub mod improvement;
 mod otp;
+mod payment;
 pub mod quality;
 pub mod sametime;
 mod secrets;
@@ -185,8 +187,12 @@ mod tests {
     /// Every rule fires on each of its `fires_on` examples and on none of its `passes` examples.
     #[test]
     fn every_rule_matches_its_examples() {
-        let policy = Policy::default();
         for rule in catalogue::all() {
+            let policy = match catalogue::example_policy(rule.id) {
+                Some(text) => Policy::from_toml_str(text, std::path::Path::new("example.toml"))
+                    .expect("example policies are valid"),
+                None => Policy::default(),
+            };
             for example in rule.fires_on {
                 let findings = audit_text(example, &Payload::classify(example), &policy);
                 assert!(

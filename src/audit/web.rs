@@ -20,15 +20,30 @@ use unicode_security::{GeneralSecurityProfile, MixedScript};
 
 use super::Finding;
 use super::catalogue;
+use crate::payload::link::LinkForm;
 use crate::payload::{WebUrl, parse_web_url};
 use crate::policy::Policy;
 
 /// Link shorteners and dynamic-QR redirectors: see the file for where the list comes from.
 const SHORTENERS: &str = include_str!("data/url-shorteners.txt");
 
-/// Every finding about a web URL that is the whole payload.
-pub fn audit(web: &WebUrl, text: &str, policy: &Policy) -> Vec<Finding> {
-    audit_parsed(web, text.trim(), "the link", policy)
+/// Every finding about a link that is the whole payload: judged as the URL the phone opens
+/// (`http://` added to a bare host, the URL of a bookmark), named as it was written.
+pub fn audit(web: &WebUrl, policy: &Policy) -> Vec<Finding> {
+    let unwritten = if web.scheme_inferred {
+        ", written without a scheme, so phones open it as http://"
+    } else {
+        ""
+    };
+    let place = match web.form {
+        Some(LinkForm::BareHost) => {
+            "the link (a host name without a scheme, which phones open as http://)".to_string()
+        }
+        Some(LinkForm::Bookmark) => format!("the bookmark's URL ('{}'{unwritten})", web.target),
+        Some(LinkForm::Urlto) => format!("the URLTO link ('{}'{unwritten})", web.target),
+        None => "the link".to_string(),
+    };
+    audit_parsed(web, &web.target, &place, policy)
 }
 
 /// Every finding about a URL found inside another payload; `place` names it in messages.
@@ -50,6 +65,7 @@ fn audit_parsed(web: &WebUrl, text: &str, place: &str, policy: &Policy) -> Vec<F
         return out;
     };
     embedded_password(web, &parsed, place, &mut out);
+    userinfo_in_link(&parsed, place, &mut out);
     out.extend(super::sametime::deceptive_web_userinfo(text));
     cleartext_http(&parsed, place, &mut out);
     let raw_host = raw_host(text);
@@ -60,12 +76,30 @@ fn audit_parsed(web: &WebUrl, text: &str, place: &str, policy: &Policy) -> Vec<F
         host_not_allowed(host, place, policy, &mut out);
     }
     suspicious_redirect(&parsed, place, &mut out);
-    if parsed.scheme() == "mailto" {
-        // mailto:a@x.example,b@y.example?subject=…: every recipient's domain.
-        let to = percent_encoding::percent_decode_str(parsed.path()).decode_utf8_lossy();
-        for address in to.split(',').filter(|a| !a.trim().is_empty()) {
+    match parsed.scheme() {
+        "mailto" => {
+            // mailto:a@x.example,b@y.example?subject=…: every recipient's domain.
+            let to = percent_encoding::percent_decode_str(parsed.path()).decode_utf8_lossy();
+            for address in to.split(',').filter(|a| !a.trim().is_empty()) {
+                out.extend(audit_email(address, place, policy));
+            }
+        }
+        // Chat and VoIP addresses without `//` (xmpp:jane@chat.example.com/phone,
+        // sip:jane@example.com;transport=tls) name their domain the way an e-mail address does.
+        "xmpp" | "sip" | "sips" | "im" if parsed.cannot_be_a_base() => {
+            let path = parsed.path();
+            let address = path.split(['/', ';', '?']).next().unwrap_or(path);
+            let address = percent_encoding::percent_decode_str(address).decode_utf8_lossy();
+            let address = address.rsplit_once(':').map_or(&*address, |(a, port)| {
+                if port.chars().all(|c| c.is_ascii_digit()) {
+                    a
+                } else {
+                    &*address
+                }
+            });
             out.extend(audit_email(address, place, policy));
         }
+        _ => {}
     }
     out
 }
@@ -134,6 +168,30 @@ fn embedded_password(web: &WebUrl, parsed: &url::Url, place: &str, out: &mut Vec
         .with_evidence(evidence)
         .with_suggested_url(without_credentials(parsed).to_string()),
     );
+}
+
+/// Any user part at all (`https://anything@host/`): what ZXing's readers flag as possibly
+/// malicious. The suggestion drops the whole userinfo.
+fn userinfo_in_link(parsed: &url::Url, place: &str, out: &mut Vec<Finding>) {
+    if parsed.username().is_empty() && parsed.password().is_none() {
+        return;
+    }
+    let host = parsed.host_str().unwrap_or("");
+    let user = percent_encoding::percent_decode_str(parsed.username()).decode_utf8_lossy();
+    let mut clean = parsed.clone();
+    let suggestion = (clean.set_username("").is_ok() && clean.set_password(None).is_ok())
+        .then(|| clean.to_string());
+    let mut finding = Finding::new(
+        &catalogue::USERINFO_IN_LINK,
+        format!(
+            "{place} has a user part ('{user}@' before {host}): readers see it before the host, and it has no business in a printed code"
+        ),
+    )
+    .with_evidence(format!("{}@{host}", parsed.username()));
+    if let Some(url) = suggestion {
+        finding = finding.with_suggested_url(url);
+    }
+    out.push(finding);
 }
 
 fn cleartext_http(parsed: &url::Url, place: &str, out: &mut Vec<Finding>) {

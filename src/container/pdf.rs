@@ -216,9 +216,10 @@ fn extract(stream: &Stream<'_>, max_pixels: u64) -> Result<Extracted, String> {
     let colour = if image_mask {
         Colour::Gray
     } else {
-        dict.get::<Object<'_>>(b"ColorSpace")
-            .map(|cs| colour_space(&cs, 0))
-            .unwrap_or(Colour::Gray)
+        match dict.get::<Object<'_>>(b"ColorSpace") {
+            Some(cs) => colour_space(&cs, 0)?,
+            None => Colour::Gray,
+        }
     };
     let mut bpc = if image_mask {
         1
@@ -328,11 +329,14 @@ impl Colour {
     }
 }
 
-fn colour_space(object: &Object<'_>, depth: u32) -> Colour {
+/// The colour space of an image, or why it cannot be read. A space with no colour components
+/// at all (an ICC profile stream with `/N 0`, a DeviceN naming no colourants) describes no
+/// samples: such an image is an error of its own, and the rest of the file is still scanned.
+fn colour_space(object: &Object<'_>, depth: u32) -> Result<Colour, String> {
     if depth > 4 {
-        return Colour::Gray;
+        return Ok(Colour::Gray);
     }
-    match object {
+    let colour = match object {
         Object::Name(name) => match name.as_str() {
             "DeviceRGB" | "RGB" | "CalRGB" => Colour::Rgb,
             "DeviceCMYK" | "CMYK" => Colour::Cmyk,
@@ -349,25 +353,31 @@ fn colour_space(object: &Object<'_>, depth: u32) -> Colour {
                 .unwrap_or_default();
             match family.as_str() {
                 "ICCBased" => {
+                    // /N is an integer; anything that is not a small count is as unusable as 0.
                     let n = match items.get(1) {
-                        Some(Object::Stream(s)) => s.dict().get::<u8>(b"N").unwrap_or(3),
+                        Some(Object::Stream(s)) => s.dict().get::<i64>(b"N").unwrap_or(3),
                         _ => 3,
                     };
                     match n {
                         1 => Colour::Gray,
                         3 => Colour::Rgb,
                         4 => Colour::Cmyk,
-                        n => Colour::Other(n),
+                        n @ 2..=32 => Colour::Other(n as u8),
+                        n => {
+                            return Err(format!(
+                                "image colour space ICCBased declares /N {n} colour components: no samples can be read"
+                            ));
+                        }
                     }
                 }
                 "CalRGB" => Colour::Rgb,
                 "CalGray" => Colour::Gray,
                 "Lab" => Colour::Other(3),
                 "Indexed" | "I" => {
-                    let base = items
-                        .get(1)
-                        .map(|b| colour_space(b, depth + 1))
-                        .unwrap_or(Colour::Rgb);
+                    let base = match items.get(1) {
+                        Some(b) => colour_space(b, depth + 1)?,
+                        None => Colour::Rgb,
+                    };
                     let lookup = match items.get(3) {
                         Some(Object::String(s)) => s.as_bytes().to_vec(),
                         Some(Object::Stream(s)) => {
@@ -382,22 +392,27 @@ fn colour_space(object: &Object<'_>, depth: u32) -> Colour {
                 }
                 "Separation" => Colour::Tint,
                 "DeviceN" => match items.get(1) {
-                    Some(Object::Array(names)) if names.iter::<Object<'_>>().count() == 1 => {
-                        Colour::Tint
-                    }
-                    Some(Object::Array(names)) => {
-                        Colour::Other(names.iter::<Object<'_>>().count().min(32) as u8)
-                    }
+                    Some(Object::Array(names)) => match names.iter::<Object<'_>>().count() {
+                        0 => {
+                            return Err(
+                                "image colour space DeviceN names no colourants: no samples can be read"
+                                    .to_string(),
+                            );
+                        }
+                        1 => Colour::Tint,
+                        n => Colour::Other(n.min(32) as u8),
+                    },
                     _ => Colour::Tint,
                 },
-                _ => items
-                    .first()
-                    .map(|o| colour_space(o, depth + 1))
-                    .unwrap_or(Colour::Gray),
+                _ => match items.first() {
+                    Some(o) => colour_space(o, depth + 1)?,
+                    None => Colour::Gray,
+                },
             }
         }
         _ => Colour::Gray,
-    }
+    };
+    Ok(colour)
 }
 
 /// Converts packed samples (`bpc` bits each, rows padded to whole bytes) to grey.
@@ -415,6 +430,15 @@ fn samples_to_gray(
         ));
     }
     let components = usize::from(colour.components());
+    let base_components = match colour {
+        Colour::Indexed { base, .. } => base.components(),
+        _ => colour.components(),
+    };
+    if components == 0 || base_components == 0 {
+        // `colour_space` refuses these; checked here too because every sample below is read
+        // by index, and an empty colour would read none.
+        return Err("image colour space has no colour components".to_string());
+    }
     let bits = u64::from(bpc);
     let row_bytes = (u64::from(width) * components as u64 * bits).div_ceil(8) as usize;
     let needed = row_bytes * height as usize;
@@ -683,6 +707,58 @@ mod tests {
         let cmyk = samples_to_gray(&[0, 0, 0, 255], 1, 1, 8, &Colour::Cmyk, false).unwrap();
         assert_eq!(cmyk.as_raw(), &vec![0]);
         assert!(samples_to_gray(&[0], 2, 2, 8, &Colour::Gray, false).is_err());
+    }
+
+    #[test]
+    fn colour_spaces_without_components_are_errors_and_the_rest_is_read() {
+        // Im1: ICCBased with /N 0; Im2: DeviceN naming no colourants; Im3: Indexed over an
+        // ICCBased /N 0 base; Im4: a good grey image. Each 2x2, 8-bit, unfiltered.
+        let image = |cs: &str| {
+            let mut object = format!(
+                "<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace {cs} /BitsPerComponent 8 /Length 4 >>\nstream\n"
+            )
+            .into_bytes();
+            object.extend_from_slice(b"\x00\xff\xff\x00\nendstream");
+            object
+        };
+        let profile = b"<< /N 0 /Length 4 >>\nstream\nnone\nendstream".to_vec();
+        let objects = [
+            image("[/ICCBased 9 0 R]"),
+            image("[/DeviceN [] /DeviceGray 9 0 R]"),
+            image("[/Indexed [/ICCBased 9 0 R] 1 <00ff>]"),
+            image("/DeviceGray"),
+            profile,
+        ];
+        let refs: Vec<&[u8]> = objects.iter().map(Vec::as_slice).collect();
+        let pdf = pdf_with_content(
+            b"q 10 0 0 10 0 0 cm /Im1 Do /Im2 Do /Im3 Do /Im4 Do Q",
+            &refs,
+            "<< /XObject << /Im1 5 0 R /Im2 6 0 R /Im3 7 0 R /Im4 8 0 R >> >>",
+        );
+        let expansion = expand("h.pdf", &pdf, &ContainerLimits::default()).unwrap();
+        let mut errors = expansion.errors.clone();
+        errors.sort();
+        assert_eq!(
+            errors,
+            [
+                "h.pdf!page-1!Im1: image colour space ICCBased declares /N 0 colour components: no samples can be read",
+                "h.pdf!page-1!Im2: image colour space DeviceN names no colourants: no samples can be read",
+                "h.pdf!page-1!Im3: image colour space ICCBased declares /N 0 colour components: no samples can be read",
+            ]
+        );
+        let locations: Vec<&str> = expansion
+            .parts
+            .iter()
+            .map(|p| p.location.as_str())
+            .collect();
+        assert_eq!(locations, ["h.pdf!page-1!Im4", "h.pdf!page-1"]);
+        // The colour conversion refuses an empty colour on its own too.
+        assert!(samples_to_gray(&[0; 4], 2, 2, 8, &Colour::Other(0), false).is_err());
+        let empty_base = Colour::Indexed {
+            base: Box::new(Colour::Other(0)),
+            lookup: vec![0; 4],
+        };
+        assert!(samples_to_gray(&[0; 4], 2, 2, 8, &empty_base, false).is_err());
     }
 
     #[test]

@@ -11,7 +11,9 @@ pub mod android_enrollment;
 pub mod contact;
 pub mod esim;
 pub(crate) mod fields;
+pub mod link;
 pub mod otpauth;
+pub mod payment;
 pub mod sametime;
 pub mod wifi;
 pub mod wireguard;
@@ -25,8 +27,12 @@ use serde::Serialize;
 pub enum Payload {
     /// An HCL Sametime mobile provisioning URL (`hclsametime://`, and related schemes).
     Sametime(sametime::Provisioning),
-    /// Any other URL with a scheme (`https://…`, `mailto:…`).
+    /// Any other link a phone opens: a URL with a scheme (`https://…`, `mailto:…`, `geo:…`), a
+    /// bare host name (`www.example.com/menu`), a `MEBKM:` bookmark or a `URLTO:` link.
     Url(WebUrl),
+    /// A payment request: `bitcoin:`, `ethereum:`, `lightning:`, EPC/SEPA (`BCD`) or Swiss
+    /// QR-bill (`SPC`).
+    Payment(payment::Payment),
     /// A Wi-Fi network (`WIFI:T:WPA;S:…;P:…;;`).
     Wifi(wifi::Wifi),
     /// A one-time-password seed (`otpauth://totp/…`).
@@ -45,19 +51,53 @@ pub enum Payload {
     Text,
 }
 
-/// A URL that is not a provisioning URL, with the parts the audit needs.
+/// A link that is not a provisioning URL, with the parts the audit needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct WebUrl {
     pub scheme: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+    /// The URL the phone opens, when the text is not just that URL (a bare host, a bookmark,
+    /// `URLTO:`), with a password masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// True when no scheme was written and the phone adds `http://` (as ZXing's readers do).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub scheme_inferred: bool,
+    /// How the link was written, when not as a plain URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<link::LinkForm>,
+    /// The title of a bookmark or `URLTO:` link, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parse_issues: Vec<String>,
+    /// The URL as phones open it (may hold a password): what the audit judges.
+    #[serde(skip)]
+    pub target: String,
     /// The password of the userinfo, percent-decoded, when there is one (a secret).
     #[serde(skip)]
     pub password: Option<String>,
-    /// The same password as spelled in the text (it may differ from the decoded form, and from
-    /// the `url` crate's normalised form): redaction must mask every spelling.
+    /// The same password as spelled in the text (it may differ from the decoded form, from the
+    /// `url` crate's normalised form, and from the URL once a bookmark's escapes are resolved):
+    /// redaction must mask every spelling.
     #[serde(skip)]
-    pub password_as_written: Option<String>,
+    pub password_as_written: Vec<String>,
+}
+
+impl WebUrl {
+    /// Every spelling of the link's password.
+    pub fn secret_spellings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .password
+            .iter()
+            .chain(&self.password_as_written)
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect();
+        out.dedup();
+        out
+    }
 }
 
 impl Payload {
@@ -87,7 +127,10 @@ impl Payload {
         if let Some(e) = android_enrollment::parse(text) {
             return Payload::AndroidEnrollment(e);
         }
-        if let Some(web) = parse_web_url(text) {
+        if let Some(p) = payment::parse(text) {
+            return Payload::Payment(p);
+        }
+        if let Some(web) = link::parse(text) {
             return Payload::Url(web);
         }
         Payload::Text
@@ -98,6 +141,7 @@ impl Payload {
         match self {
             Payload::Sametime(_) => "sametime",
             Payload::Url(_) => "url",
+            Payload::Payment(_) => "payment",
             Payload::Wifi(_) => "wifi",
             Payload::Otpauth(_) => "otpauth",
             Payload::OtpauthMigration(_) => "otpauth-migration",
@@ -113,12 +157,8 @@ impl Payload {
     pub fn secrets(&self) -> Vec<String> {
         match self {
             Payload::Sametime(p) => p.secrets(),
-            Payload::Url(web) => web
-                .password
-                .iter()
-                .chain(&web.password_as_written)
-                .cloned()
-                .collect(),
+            Payload::Url(web) => web.secret_spellings(),
+            Payload::Payment(_) => Vec::new(),
             Payload::Wifi(w) => w.secrets(),
             Payload::Otpauth(o) => o.secrets(),
             Payload::OtpauthMigration(m) => m.secrets(),
@@ -134,10 +174,8 @@ impl Payload {
     pub fn summary(&self) -> String {
         match self {
             Payload::Sametime(p) => p.summary(),
-            Payload::Url(web) => match &web.host {
-                Some(host) => format!("{} link to {host}", web.scheme),
-                None => format!("{} link", web.scheme),
-            },
+            Payload::Url(web) => web.summary(),
+            Payload::Payment(p) => p.summary(),
             Payload::Wifi(w) => w.summary(),
             Payload::Otpauth(o) => o.summary(),
             Payload::OtpauthMigration(m) => m.summary(),
@@ -154,6 +192,7 @@ impl Payload {
         Some(match self {
             Payload::Sametime(p) => p.describe(),
             Payload::Url(web) => web.describe(),
+            Payload::Payment(p) => p.describe(),
             Payload::Wifi(w) => w.describe(),
             Payload::Otpauth(o) => o.describe(),
             Payload::OtpauthMigration(m) => m.describe(),
@@ -167,12 +206,32 @@ impl Payload {
 }
 
 impl WebUrl {
+    /// A short description for one table cell.
+    pub fn summary(&self) -> String {
+        let link = match &self.host {
+            Some(host) => format!("{} link to {host}", self.scheme),
+            None => format!("{} link", self.scheme),
+        };
+        match self.form {
+            Some(link::LinkForm::BareHost) => format!("{link} (no scheme written)"),
+            Some(link::LinkForm::Bookmark) => format!("bookmark: {link}"),
+            Some(link::LinkForm::Urlto) => format!("URLTO: {link}"),
+            None => link,
+        }
+    }
+
     /// What opening the link does, in plain words.
     pub fn describe(&self) -> String {
-        match (self.scheme.as_str(), &self.host) {
+        let opens = match (self.scheme.as_str(), &self.host) {
             ("mailto", _) => "Opens a new e-mail in the mail app.".to_string(),
             ("tel", _) => "Offers to call a phone number.".to_string(),
-            ("sms", _) => "Opens a text message in the messaging app.".to_string(),
+            ("sms" | "smsto" | "mms" | "mmsto", _) => {
+                "Opens a text message in the messaging app.".to_string()
+            }
+            ("geo", _) => "Opens a place in the maps app.".to_string(),
+            ("javascript", _) => {
+                "Runs the script in the code in the browser, if the phone lets it.".to_string()
+            }
             ("http" | "https", Some(host)) => format!(
                 "Opens a web page on {host} in the browser{}.",
                 if self.scheme == "http" {
@@ -185,33 +244,36 @@ impl WebUrl {
                 format!("Opens a {scheme} link to {host} in whichever app handles {scheme}.")
             }
             (scheme, None) => format!("Opens a {scheme} link in whichever app handles {scheme}."),
-        }
+        };
+        let written = match (self.form, &self.title) {
+            (Some(link::LinkForm::BareHost), _) => {
+                " The code holds only the host name: phones add http:// to open it.".to_string()
+            }
+            (Some(link::LinkForm::Bookmark), Some(title)) => {
+                format!(" The code is a bookmark titled '{title}'.")
+            }
+            (Some(link::LinkForm::Bookmark), None) => " The code is a bookmark.".to_string(),
+            (Some(link::LinkForm::Urlto), Some(title)) => {
+                format!(" The code is a URLTO link titled '{title}'.")
+            }
+            _ => String::new(),
+        };
+        let inferred = if self.scheme_inferred && self.form != Some(link::LinkForm::BareHost) {
+            " No scheme is written: phones add http://."
+        } else {
+            ""
+        };
+        format!("{opens}{written}{inferred}")
     }
 }
 
-/// Parses a URL with a scheme (not free text); `None` for anything else. Also used for URLs
-/// inside other payloads.
+/// Parses a URL with a scheme, as written inside another payload (a contact's property, an
+/// enrolment's download location): any scheme with an authority, the schemes phones hand to
+/// apps without one. `None` for anything else, bare host names included.
 pub(crate) fn parse_web_url(text: &str) -> Option<WebUrl> {
     let trimmed = text.trim();
-    // A URL is one token: free text that merely starts with "note:" is not a URL.
-    if trimmed.contains(char::is_whitespace) {
-        return None;
-    }
-    let parsed = url::Url::parse(trimmed).ok()?;
-    if parsed.cannot_be_a_base() && !matches!(parsed.scheme(), "mailto" | "tel" | "sms") {
-        return None;
-    }
-    let password = parsed.password().map(|p| {
-        percent_encoding::percent_decode_str(p)
-            .decode_utf8_lossy()
-            .into_owned()
-    });
-    Some(WebUrl {
-        scheme: parsed.scheme().to_string(),
-        host: parsed.host_str().map(str::to_string),
-        password,
-        password_as_written: raw_password(trimmed),
-    })
+    let parsed = link::explicit_url(trimmed)?;
+    Some(link::web_url(&parsed, trimmed, trimmed, false, None, None))
 }
 
 /// The password of `scheme://user:password@host…` exactly as written: the authority ends at the
@@ -257,6 +319,23 @@ mod tests {
             ),
             ("{\"a\": 1}", "text"),
             ("hello", "text"),
+            ("www.example.com/menu", "url"),
+            ("MEBKM:TITLE:x;URL:example.com;;", "url"),
+            ("URLTO::https://example.com", "url"),
+            ("geo:47.37,8.54", "url"),
+            ("hello.world", "text"),
+            ("Re:meeting", "text"),
+            (
+                "bitcoin:bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+                "payment",
+            ),
+            (
+                "ethereum:0xfb6916095ca1df60bb79Ce92ce3ea74c37c5d359",
+                "payment",
+            ),
+            ("lightning:tips@pay.example.com", "payment"),
+            ("BCD\n002\n1\nSCT", "payment"),
+            ("SPC\n0200\n1", "payment"),
         ] {
             assert_eq!(Payload::classify(text).kind(), kind, "{text:?}");
             let json = serde_json::to_value(Payload::classify(text)).unwrap();
@@ -365,5 +444,14 @@ mod tests {
             payload.secrets(),
             vec!["s@cret".to_string(), "s%40cret".to_string()]
         );
+        // A bookmark's escapes are one more spelling.
+        let payload = Payload::classify(r"MEBKM:URL:https\://bob:p\;w@example.com/;;");
+        let secrets = payload.secrets();
+        for spelling in ["p;w", r"p\;w"] {
+            assert!(
+                secrets.contains(&spelling.to_string()),
+                "{spelling}: {secrets:?}"
+            );
+        }
     }
 }

@@ -144,6 +144,11 @@ pub struct InputReport {
     pub codes: Vec<CodeReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timing: Option<Timing>,
+    /// Only in the reports of `--shard` runs: the input's position in the walk of all shards
+    /// (0-based, in the order of the PATH arguments), which `qraudit merge` orders inputs by so
+    /// that the merged report lists them as a single run does. A merged report has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk_index: Option<u64>,
 }
 
 impl InputReport {
@@ -161,6 +166,7 @@ impl InputReport {
             warnings: Vec::new(),
             codes: Vec::new(),
             timing: None,
+            walk_index: None,
         }
     }
 

@@ -6,6 +6,9 @@
 
 use std::path::Path;
 
+use image::{GrayImage, Luma};
+use qrcode::{Color, EcLevel, QrCode};
+
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -41,4 +44,22 @@ pub fn unescape(s: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Renders `text` as a QR code PNG at `path`: black modules on white, 6-px modules, a 4-module
+/// quiet zone, as `examples/gen_testdata.rs` does.
+pub fn render_qr(text: &str, path: &Path) {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .expect("payload fits a QR code");
+    let (width, colors) = (code.width() as u32, code.to_colors());
+    let (module, quiet) = (6u32, 4u32);
+    let side = (width + 2 * quiet) * module;
+    let img = GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = (x / module, y / module);
+        let dark = (quiet..quiet + width).contains(&mx)
+            && (quiet..quiet + width).contains(&my)
+            && colors[((my - quiet) * width + (mx - quiet)) as usize] == Color::Dark;
+        Luma([if dark { 0 } else { 255 }])
+    });
+    img.save(path).expect("PNG written");
 }
