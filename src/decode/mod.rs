@@ -18,6 +18,7 @@ mod binarize;
 mod filters;
 #[cfg(feature = "rxing")]
 mod finders;
+mod geometry;
 #[cfg(feature = "rxing")]
 mod format_info;
 pub mod isolate;
@@ -35,6 +36,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use image::GrayImage;
 use serde::Serialize;
+
+use geometry::Quad;
 
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -93,17 +96,17 @@ impl Symbol {
     }
 
     pub fn center(&self) -> [f32; 2] {
-        let (sx, sy) = self
-            .corners
-            .iter()
-            .fold((0.0, 0.0), |(x, y), c| (x + c[0], y + c[1]));
-        [sx / 4.0, sy / 4.0]
+        self.quad().centre()
     }
 
     /// Length of the longer diagonal, a rough size for matching symbols across passes.
     pub fn extent(&self) -> f32 {
-        let d = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-        d(self.corners[0], self.corners[2]).max(d(self.corners[1], self.corners[3]))
+        self.quad().extent()
+    }
+
+    /// The outline, for the geometry the decoder does with it.
+    fn quad(&self) -> Quad {
+        Quad(self.corners)
     }
 }
 
@@ -113,9 +116,7 @@ fn module_px(corners: &[[f32; 2]; 4], modules: u32) -> f32 {
     if modules == 0 {
         return 0.0;
     }
-    let side = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-    let perimeter: f32 = (0..4).map(|i| side(corners[i], corners[(i + 1) % 4])).sum();
-    perimeter / 4.0 / modules as f32
+    Quad(*corners).perimeter() / 4.0 / modules as f32
 }
 
 /// What decoding one image produced.
@@ -256,7 +257,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                         .symbols
                         .into_iter()
                         .map(|mut s| {
-                            s.corners = s.corners.map(|c| [c[0] + x as f32, c[1] + y as f32]);
+                            s.corners = s.quad().translated(x as f32, y as f32).0;
                             s
                         })
                         .collect();
@@ -332,7 +333,7 @@ impl Run {
             .iter()
             .filter(|s| s.text.is_some() && s.module_px > 0.0)
             .map(|s| passes::Known {
-                corners: s.corners,
+                corners: s.quad(),
                 module_px: s.module_px,
             })
             .collect();
@@ -378,9 +379,8 @@ impl Run {
 fn merge(symbols: &mut Vec<Symbol>, found: Vec<Symbol>) {
     for candidate in found {
         let near = |s: &Symbol| {
-            let (a, b) = (s.center(), candidate.center());
-            let distance = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-            distance < 0.35 * s.extent().max(candidate.extent())
+            geometry::distance(s.center(), candidate.center())
+                < 0.35 * s.extent().max(candidate.extent())
         };
         match symbols.iter_mut().find(|s| near(s)) {
             Some(existing) if existing.text.is_none() && candidate.text.is_some() => {

@@ -33,6 +33,7 @@ use std::borrow::Cow;
 
 use image::GrayImage;
 
+use super::geometry::{Quad, distance};
 use super::isolate::isolated;
 use super::{DecodeOptions, Ecc, Symbol, filters};
 
@@ -311,7 +312,7 @@ fn factor_under(pixels: u64, limit: u64) -> u32 {
 #[derive(Debug, Default)]
 pub(super) struct Leftovers {
     /// Grids sampled from three finder patterns that did not decode (rxing), in image pixels.
-    pub undecoded_regions: Vec<[[f32; 2]; 4]>,
+    pub undecoded_regions: Vec<Quad>,
     /// Finder patterns (x, y, size) that no decoded symbol used (rxing), in image pixels.
     pub stray_finders: Vec<[f32; 3]>,
 }
@@ -324,8 +325,7 @@ impl Leftovers {
         let finders = self.open_finders(found_so_far);
         let paired = finders.iter().enumerate().any(|(i, a)| {
             finders[i + 1..].iter().any(|b| {
-                let distance = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-                distance < 25.0 * a[2].max(b[2])
+                distance([a[0], a[1]], [b[0], b[1]]) < 25.0 * a[2].max(b[2])
             })
         });
         paired
@@ -356,7 +356,7 @@ impl Leftovers {
             let seen = open
                 .iter()
                 .any(|o| (o[0] - f[0]).abs().max((o[1] - f[1]).abs()) < 0.5 * o[2].max(f[2]));
-            if !seen && !decoded.iter().any(|s| inside(&s.corners, [f[0], f[1]])) {
+            if !seen && !decoded.iter().any(|s| s.quad().contains([f[0], f[1]])) {
                 open.push(*f);
             }
         }
@@ -366,15 +366,15 @@ impl Leftovers {
     /// Undecoded grids that no decoded symbol explains: neither inside one nor around one (a
     /// triple of finder patterns taken from neighbouring codes on a sheet spans several of
     /// them, and is not a code of its own).
-    fn open_regions(&self, symbols: &[Symbol]) -> Vec<[[f32; 2]; 4]> {
+    fn open_regions(&self, symbols: &[Symbol]) -> Vec<Quad> {
         let decoded: Vec<&Symbol> = symbols.iter().filter(|s| s.text.is_some()).collect();
         self.undecoded_regions
             .iter()
             .filter(|r| {
                 !decoded.iter().any(|s| {
-                    inside(&s.corners, centroid(r))
-                        || inside(r, s.center())
-                        || s.corners.iter().any(|c| inside(r, *c))
+                    s.quad().contains(r.centre())
+                        || r.contains(s.center())
+                        || s.corners.iter().any(|c| r.contains(*c))
                 })
             })
             .copied()
@@ -397,19 +397,12 @@ impl Leftovers {
             symbols
                 .iter()
                 .filter(|s| s.text.is_none())
-                .map(|s| s.corners),
+                .map(Symbol::quad),
         );
         let mut boxes: Vec<[f32; 4]> = quads
             .iter()
             .map(|q| {
-                let (x0, x1) = (
-                    q.iter().map(|c| c[0]).fold(f32::MAX, f32::min),
-                    q.iter().map(|c| c[0]).fold(f32::MIN, f32::max),
-                );
-                let (y0, y1) = (
-                    q.iter().map(|c| c[1]).fold(f32::MAX, f32::min),
-                    q.iter().map(|c| c[1]).fold(f32::MIN, f32::max),
-                );
+                let [x0, y0, x1, y1] = q.bounds();
                 let grow = 0.5 * (x1 - x0).max(y1 - y0) + 16.0;
                 [
                     (x0 - grow).max(0.0),
@@ -471,34 +464,11 @@ impl Leftovers {
     }
 }
 
-fn centroid(quad: &[[f32; 2]; 4]) -> [f32; 2] {
-    let (sx, sy) = quad
-        .iter()
-        .fold((0.0, 0.0), |(x, y), c| (x + c[0], y + c[1]));
-    [sx / 4.0, sy / 4.0]
-}
-
-/// Whether `p` lies inside the convex quadrilateral `quad` (either winding).
-pub(super) fn inside(quad: &[[f32; 2]; 4], p: [f32; 2]) -> bool {
-    let mut sign = 0.0f32;
-    for i in 0..4 {
-        let (a, b) = (quad[i], quad[(i + 1) % 4]);
-        let cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
-        if cross != 0.0 {
-            if sign != 0.0 && cross.signum() != sign {
-                return false;
-            }
-            sign = cross.signum();
-        }
-    }
-    true
-}
-
 /// A code already read, in the pixels of the image a pass looks at (rxing's passes skip it).
 #[derive(Debug, Clone, Copy)]
 #[cfg_attr(not(feature = "rxing"), allow(dead_code))]
 pub(super) struct Known {
-    pub corners: [[f32; 2]; 4],
+    pub corners: Quad,
     pub module_px: f32,
 }
 
@@ -510,6 +480,7 @@ impl Known {
     pub(super) fn owns_pattern(&self, p: [f32; 2]) -> bool {
         let reach = 6.0 * self.module_px;
         self.corners
+            .0
             .iter()
             .any(|c| (c[0] - p[0]).hypot(c[1] - p[1]) < reach)
     }
@@ -519,7 +490,7 @@ impl Known {
 #[derive(Debug, Default)]
 pub(super) struct PassResult {
     pub symbols: Vec<Symbol>,
-    pub undecoded_regions: Vec<[[f32; 2]; 4]>,
+    pub undecoded_regions: Vec<Quad>,
     pub stray_finders: Vec<[f32; 3]>,
 }
 
@@ -654,7 +625,7 @@ fn tiled(image: &GrayImage, pass: &'static str) -> PassResult {
             let mut prepared = rqrr::PreparedImage::prepare(tile);
             let found = rqrr_symbols(prepared.detect_grids(), pass);
             let shifted = found.into_iter().map(|mut s| {
-                s.corners = s.corners.map(|c| [c[0] + x as f32, c[1] + y as f32]);
+                s.corners = s.quad().translated(x as f32, y as f32).0;
                 s
             });
             result.symbols.extend(shifted);
@@ -665,21 +636,12 @@ fn tiled(image: &GrayImage, pass: &'static str) -> PassResult {
 
 /// rqrr's bounds reach one module past the symbol (it maps grid coordinates 0 and size + 1):
 /// pull the far corners back to the symbol's own edge, bilinearly in the quadrilateral.
-fn symbol_corners(bounds: [[f32; 2]; 4], modules: u32) -> [[f32; 2]; 4] {
+fn symbol_corners(bounds: Quad, modules: u32) -> Quad {
     if modules == 0 {
         return bounds;
     }
     let f = modules as f32 / (modules as f32 + 1.0);
-    let [tl, tr, br, bl] = bounds;
-    let at = |u: f32, v: f32| {
-        let top = [tl[0] + (tr[0] - tl[0]) * u, tl[1] + (tr[1] - tl[1]) * u];
-        let bottom = [bl[0] + (br[0] - bl[0]) * u, bl[1] + (br[1] - bl[1]) * u];
-        [
-            top[0] + (bottom[0] - top[0]) * v,
-            top[1] + (bottom[1] - top[1]) * v,
-        ]
-    };
-    [tl, at(f, 0.0), at(f, f), at(0.0, f)]
+    Quad([bounds.0[0], bounds.at(f, 0.0), bounds.at(f, f), bounds.at(0.0, f)])
 }
 
 /// Decodes rqrr's grids into symbols (corners in the prepared image's pixels).
@@ -687,7 +649,7 @@ fn rqrr_symbols<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>, pass: &'static str)
     let mut symbols = Vec::with_capacity(grids.len());
     for grid in grids {
         let modules = rqrr::BitGrid::size(&grid.grid) as u32;
-        let corners = symbol_corners(grid.bounds.map(|p| [p.x as f32, p.y as f32]), modules);
+        let corners = symbol_corners(Quad(grid.bounds.map(|p| [p.x as f32, p.y as f32])), modules).0;
         let module_px = super::module_px(&corners, modules);
         let symbol = |meta: rqrr::MetaData, text, bytes, error| Symbol {
             text,
@@ -827,10 +789,4 @@ mod tests {
         assert!(leftovers.evidence(&symbols));
     }
 
-    #[test]
-    fn quad_inside_test() {
-        let quad = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]];
-        assert!(inside(&quad, [5.0, 5.0]));
-        assert!(!inside(&quad, [15.0, 5.0]));
-    }
 }

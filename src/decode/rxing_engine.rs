@@ -15,6 +15,7 @@ use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternS
 
 use image::GrayImage;
 
+use super::geometry::Quad;
 use super::{Ecc, Symbol};
 
 /// What one rxing run produced.
@@ -22,7 +23,7 @@ use super::{Ecc, Symbol};
 pub(super) struct RxingFound {
     pub symbols: Vec<Symbol>,
     /// Quadrilaterals sampled from a finder-pattern triple whose grid did not decode.
-    pub undecoded: Vec<[[f32; 2]; 4]>,
+    pub undecoded: Vec<Quad>,
     /// Finder patterns that no decoded symbol used, as (x, y, size in pixels): the part of a
     /// code the detector saw without finding the rest (two of three patterns, say).
     pub stray_finders: Vec<[f32; 3]>,
@@ -185,7 +186,7 @@ fn read_set(
         }
     }
     if report_undecoded {
-        found.undecoded.push(corners);
+        found.undecoded.push(Quad(corners));
     }
 }
 
@@ -464,7 +465,7 @@ mod tests {
         let known: Vec<super::super::passes::Known> = first.symbols[..2]
             .iter()
             .map(|s| super::super::passes::Known {
-                corners: s.corners,
+                corners: Quad(s.corners),
                 module_px: s.module_px,
             })
             .collect();
