@@ -19,6 +19,7 @@ mod filters;
 #[cfg(feature = "rxing")]
 mod finders;
 mod geometry;
+mod leftovers;
 #[cfg(feature = "rxing")]
 mod format_info;
 pub mod isolate;
@@ -284,7 +285,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
 #[derive(Default)]
 struct Run {
     outcome: DecodeOutcome,
-    leftovers: passes::Leftovers,
+    leftovers: leftovers::Leftovers,
     passes: usize,
     /// Box-downscaled copies of the image by factor, shared by the passes that use them.
     scaled: Vec<(u32, GrayImage)>,
@@ -327,12 +328,12 @@ impl Run {
         // Codes already read: rxing's later looks skip the finder-pattern triples inside them
         // instead of sampling and error-correcting them again (on a sheet of 60 codes the
         // full-resolution and global looks re-read all 60).
-        let known: Vec<passes::Known> = self
+        let known: Vec<leftovers::Known> = self
             .outcome
             .symbols
             .iter()
             .filter(|s| s.text.is_some() && s.module_px > 0.0)
-            .map(|s| passes::Known {
+            .map(|s| leftovers::Known {
                 corners: s.quad(),
                 module_px: s.module_px,
             })

@@ -48,7 +48,7 @@ pub(super) fn rxing_symbols(
     threshold: Threshold,
     also_inverted: bool,
     pass: &'static str,
-    known: &[super::passes::Known],
+    known: &[super::leftovers::Known],
 ) -> RxingFound {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let matrix = match threshold {
@@ -66,7 +66,7 @@ fn read_both_polarities(
     matrix: &mut BitMatrix,
     also_inverted: bool,
     pass: &'static str,
-    known: &[super::passes::Known],
+    known: &[super::leftovers::Known],
 ) -> RxingFound {
     let mut found = RxingFound::default();
     read_matrix(matrix, pass, known, &mut found);
@@ -84,7 +84,7 @@ fn read_both_polarities(
 fn read_matrix(
     matrix: &BitMatrix,
     pass: &'static str,
-    known: &[super::passes::Known],
+    known: &[super::leftovers::Known],
     found: &mut RxingFound,
 ) {
     let mut patterns = super::finders::finder_patterns(matrix);
@@ -462,9 +462,9 @@ mod tests {
             .to_luma8();
         let first = rxing_symbols(&image, Threshold::Hybrid, true, "test", &[]);
         assert_eq!(first.symbols.len(), 4);
-        let known: Vec<super::super::passes::Known> = first.symbols[..2]
+        let known: Vec<super::super::leftovers::Known> = first.symbols[..2]
             .iter()
-            .map(|s| super::super::passes::Known {
+            .map(|s| super::super::leftovers::Known {
                 corners: Quad(s.corners),
                 module_px: s.module_px,
             })
