@@ -13,24 +13,16 @@
 //! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
 //! image (`quiet_zone`). This module never classifies or judges what a code says.
 
-#[cfg(feature = "rxing")]
-mod binarize;
+mod engine;
 mod filters;
-#[cfg(feature = "rxing")]
-mod finders;
 mod geometry;
-mod leftovers;
-#[cfg(feature = "rxing")]
-mod format_info;
 pub mod isolate;
+mod leftovers;
 pub mod load;
-#[cfg(feature = "rxing")]
-mod model1;
+mod pass;
 mod passes;
 use passes::Gate;
 pub mod quiet_zone;
-#[cfg(feature = "rxing")]
-mod rxing_engine;
 mod text;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,19 +39,6 @@ pub enum Ecc {
     M,
     Q,
     H,
-}
-
-impl Ecc {
-    /// rqrr reports the raw two format bits: 0 = M, 1 = L, 2 = H, 3 = Q (ISO 18004 table 12).
-    pub fn from_rqrr(raw: u16) -> Option<Ecc> {
-        match raw {
-            0 => Some(Ecc::M),
-            1 => Some(Ecc::L),
-            2 => Some(Ecc::H),
-            3 => Some(Ecc::Q),
-            _ => None,
-        }
-    }
 }
 
 /// One QR symbol found in an image: decoded, or detected but unreadable (`text == None`).

@@ -29,41 +29,11 @@
 //!   only without rxing, which reads those codes in its own passes.
 //! - `enhanced` / `rxing-enhanced`: a contrast stretch with unsharp masking, for faint prints.
 
-use std::borrow::Cow;
-
 use image::GrayImage;
 
-use super::geometry::Quad;
-use super::isolate::isolated;
-use super::leftovers::Known;
-use super::{DecodeOptions, Ecc, Symbol, filters};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Engine {
-    Rqrr,
-    #[cfg(feature = "rxing")]
-    Rxing(super::rxing_engine::Threshold),
-}
-
-/// How the image is prepared for the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Prep {
-    /// As it is (box-downscaled by `factor`).
-    Plain,
-    /// The negative.
-    Inverted,
-    /// A Sauvola threshold.
-    Binarized,
-    /// Padded (see `Padded`), then a 2× upscale: bilinear when `smooth`, else pixel
-    /// replication.
-    Upscaled { smooth: bool },
-    /// Contrast stretch and unsharp mask.
-    Enhanced,
-    /// A light border added around the image (codes cropped without a quiet zone).
-    Padded,
-    /// Overlapping tiles of at most `TILE` pixels a side, each read on its own.
-    Tiled,
-}
+use super::DecodeOptions;
+use super::engine::Engine;
+use super::pass::Prep;
 
 /// What a pass needs, beyond something left over, to run (`only_passes` measurements run it
 /// regardless).
@@ -132,7 +102,7 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
     let rxing = false;
     #[cfg(feature = "rxing")]
     if rxing {
-        use super::rxing_engine::Threshold::{Global, Hybrid};
+        use super::engine::Threshold::{Global, Hybrid};
         // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
         // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution
         // look (which small codes on a crowded sheet need) follows only if something is left.
@@ -207,7 +177,7 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
     }
     #[cfg(feature = "rxing")]
     if rxing {
-        use super::rxing_engine::Threshold::Hybrid;
+        use super::engine::Threshold::Hybrid;
         // Padding supplies the quiet zone a cropped asset lacks; a phone pointed at the print
         // sees the surroundings, and `missing-quiet-zone` reports the defect: not heavy.
         passes.push(Pass::new(
@@ -251,7 +221,7 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
     };
     #[cfg(feature = "rxing")]
     if rxing {
-        use super::rxing_engine::Threshold::Hybrid;
+        use super::engine::Threshold::Hybrid;
         rescue(Pass::new(
             "rxing-binarized",
             Engine::Rxing(Hybrid),
@@ -307,204 +277,6 @@ fn factor_under(pixels: u64, limit: u64) -> u32 {
     } else {
         1
     }
-}
-
-/// What one pass produced.
-#[derive(Debug, Default)]
-pub(super) struct PassResult {
-    pub symbols: Vec<Symbol>,
-    pub undecoded_regions: Vec<Quad>,
-    pub stray_finders: Vec<[f32; 3]>,
-}
-
-impl Pass {
-    /// Runs the pass on `base`, the image already box-downscaled by `self.factor` (passes
-    /// share those copies, see `Run`); `known` are the codes already read, which rxing's passes
-    /// do not read again. `Err` carries the message of a decoder panic.
-    pub(super) fn run(self, base: &GrayImage, known: &[Known]) -> Result<PassResult, String> {
-        // Only rxing's passes use what is known (rqrr cannot be told to skip a code).
-        #[cfg(not(feature = "rxing"))]
-        let _ = known;
-        let name = self.name;
-        isolated(|| {
-            // Prepared-image pixel p maps back to image pixel (p / up - pad) * factor.
-            let (mut up, mut pad) = (1.0f32, 0.0f32);
-            let prepared: Cow<'_, GrayImage> = match self.prep {
-                Prep::Binarized if self.engine != Engine::Rqrr => {
-                    // rxing's own threshold keeps a clean black-and-white image as it is.
-                    let (w, h) = (base.width(), base.height());
-                    let radius = (w.min(h) / 16).clamp(8, 64);
-                    let dark = filters::sauvola(base, radius, 0.05);
-                    let pixels = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
-                    GrayImage::from_raw(w, h, pixels).map_or(Cow::Borrowed(base), Cow::Owned)
-                }
-                Prep::Plain | Prep::Binarized | Prep::Tiled => Cow::Borrowed(base),
-                Prep::Inverted => {
-                    let mut work = base.clone();
-                    image::imageops::invert(&mut work);
-                    Cow::Owned(work)
-                }
-                Prep::Upscaled { smooth } => {
-                    // Small images are often tight crops too: pad first.
-                    let (padded, border) = filters::pad(base);
-                    pad = border as f32;
-                    up = 2.0;
-                    Cow::Owned(filters::upscale2(&padded, smooth))
-                }
-                Prep::Padded => {
-                    let (padded, border) = filters::pad(base);
-                    pad = border as f32;
-                    Cow::Owned(padded)
-                }
-                Prep::Enhanced => Cow::Owned(filters::enhance(base)),
-            };
-            if self.prep == Prep::Tiled {
-                return tiled(&prepared, name);
-            }
-            let mut result = match self.engine {
-                Engine::Rqrr if self.prep == Prep::Binarized => {
-                    let (w, h) = (prepared.width() as usize, prepared.height() as usize);
-                    let radius = (w.min(h) as u32 / 16).clamp(8, 64);
-                    let dark = filters::sauvola(&prepared, radius, 0.05);
-                    let mut image =
-                        rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| dark[y * w + x]);
-                    PassResult {
-                        symbols: rqrr_symbols(image.detect_grids(), name),
-                        undecoded_regions: Vec::new(),
-                        stray_finders: Vec::new(),
-                    }
-                }
-                Engine::Rqrr => {
-                    let mut image = rqrr::PreparedImage::prepare(prepared.into_owned());
-                    PassResult {
-                        symbols: rqrr_symbols(image.detect_grids(), name),
-                        undecoded_regions: Vec::new(),
-                        stray_finders: Vec::new(),
-                    }
-                }
-                #[cfg(feature = "rxing")]
-                Engine::Rxing(threshold) => {
-                    // The inverse of `map` below: image pixels to prepared-image pixels.
-                    let factor = self.factor as f32;
-                    let known: Vec<Known> = known
-                        .iter()
-                        .map(|k| Known {
-                            corners: k
-                                .corners
-                                .map(|c| [(c[0] / factor + pad) * up, (c[1] / factor + pad) * up]),
-                            module_px: k.module_px / factor * up,
-                        })
-                        .collect();
-                    let found = super::rxing_engine::rxing_symbols(
-                        &prepared, threshold, true, name, &known,
-                    );
-                    PassResult {
-                        symbols: found.symbols,
-                        undecoded_regions: found.undecoded,
-                        stray_finders: found.stray_finders,
-                    }
-                }
-            };
-            let factor = self.factor as f32;
-            let map = |c: [f32; 2]| [(c[0] / up - pad) * factor, (c[1] / up - pad) * factor];
-            for symbol in &mut result.symbols {
-                symbol.corners = symbol.corners.map(map);
-                symbol.module_px *= factor / up;
-            }
-            for region in &mut result.undecoded_regions {
-                *region = region.map(map);
-            }
-            for finder in &mut result.stray_finders {
-                let [x, y] = map([finder[0], finder[1]]);
-                *finder = [x, y, finder[2] * factor / up];
-            }
-            result
-        })
-    }
-}
-
-/// Side of a tile of the `tiled` pass, and the overlap between neighbouring tiles.
-const TILE: u32 = 1024;
-const TILE_OVERLAP: u32 = 256;
-
-/// rqrr on overlapping tiles of `image`, corners shifted back to the image.
-fn tiled(image: &GrayImage, pass: &'static str) -> PassResult {
-    let mut result = PassResult::default();
-    let step = TILE - TILE_OVERLAP;
-    let starts = |len: u32| -> Vec<u32> {
-        let mut v: Vec<u32> = (0..len.saturating_sub(TILE_OVERLAP).max(1))
-            .step_by(step as usize)
-            .collect();
-        if let Some(last) = v.last_mut() {
-            *last = (*last).min(len.saturating_sub(TILE));
-        }
-        v.dedup();
-        v
-    };
-    for y in starts(image.height()) {
-        for x in starts(image.width()) {
-            let (w, h) = (TILE.min(image.width() - x), TILE.min(image.height() - y));
-            let tile = image::imageops::crop_imm(image, x, y, w, h).to_image();
-            let mut prepared = rqrr::PreparedImage::prepare(tile);
-            let found = rqrr_symbols(prepared.detect_grids(), pass);
-            let shifted = found.into_iter().map(|mut s| {
-                s.corners = s.quad().translated(x as f32, y as f32).0;
-                s
-            });
-            result.symbols.extend(shifted);
-        }
-    }
-    result
-}
-
-/// rqrr's bounds reach one module past the symbol (it maps grid coordinates 0 and size + 1):
-/// pull the far corners back to the symbol's own edge, bilinearly in the quadrilateral.
-fn symbol_corners(bounds: Quad, modules: u32) -> Quad {
-    if modules == 0 {
-        return bounds;
-    }
-    let f = modules as f32 / (modules as f32 + 1.0);
-    Quad([bounds.0[0], bounds.at(f, 0.0), bounds.at(f, f), bounds.at(0.0, f)])
-}
-
-/// Decodes rqrr's grids into symbols (corners in the prepared image's pixels).
-fn rqrr_symbols<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>, pass: &'static str) -> Vec<Symbol> {
-    let mut symbols = Vec::with_capacity(grids.len());
-    for grid in grids {
-        let modules = rqrr::BitGrid::size(&grid.grid) as u32;
-        let corners = symbol_corners(Quad(grid.bounds.map(|p| [p.x as f32, p.y as f32])), modules).0;
-        let module_px = super::module_px(&corners, modules);
-        let symbol = |meta: rqrr::MetaData, text, bytes, error| Symbol {
-            text,
-            bytes,
-            error,
-            version: Some(meta.version.0 as u32),
-            ecc: Ecc::from_rqrr(meta.ecc_level),
-            mask: Some(meta.mask as u8),
-            corners,
-            modules,
-            module_px,
-            pass,
-            fragile: false,
-            quiet_zone_modules: None,
-        };
-        let mut bytes = Vec::new();
-        match grid.decode_to(&mut bytes) {
-            Ok(meta) => {
-                let text = Some(super::text::decode_payload(&bytes));
-                symbols.push(symbol(meta, text, bytes, None));
-            }
-            Err(err) => {
-                // Only a grid whose format information checks out (BCH-protected) is reported as
-                // an unreadable QR symbol; anything else is a chance arrangement of dark squares
-                // in a photo, and reporting it would flood reviews with false alarms.
-                if let Ok((meta, _)) = grid.get_raw_data() {
-                    symbols.push(symbol(meta, None, Vec::new(), Some(err.to_string())));
-                }
-            }
-        }
-    }
-    symbols
 }
 
 #[cfg(test)]
