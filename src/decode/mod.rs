@@ -4,9 +4,9 @@
 //! on the image or on a box-downscaled copy when the image is large). Further passes run only
 //! when earlier ones left something: nothing decoded, a detected symbol that did not decode, a
 //! grid sampled from three finder patterns that did not decode, or a finder pattern no decoded
-//! code used (see `passes`); the heavy rescue passes run on photos only where part of a code
-//! was seen, and on crops around it once codes were read. Symbols found
-//! by several passes are merged by position and text; each records the pass that first read it,
+//! code used (see `plan` and `leftovers`); the heavy rescue passes run on photos only where
+//! part of a code was seen, and on crops around it once codes were read. Symbols found by
+//! several passes are merged by position and text; each records the pass that first read it,
 //! and whether only a heavy pass could (`fragile`). Every decoder call is isolated (`isolate`): a
 //! panic in one pass is recorded (`DecodeOutcome::panics`) and the other passes still run. Later
 //! rxing looks do not sample the codes already read again. The `cancel` flag
@@ -20,8 +20,8 @@ pub mod isolate;
 mod leftovers;
 pub mod load;
 mod pass;
-mod passes;
-use passes::Gate;
+mod plan;
+use plan::Gate;
 pub mod quiet_zone;
 mod text;
 
@@ -185,7 +185,7 @@ impl DecodeOptions {
 pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -> DecodeOutcome {
     let mut run = Run::default();
     let whole_pixels = u64::from(image.width()) * u64::from(image.height());
-    let plan: Vec<passes::Pass> = passes::plan(image, whole_pixels, options)
+    let plan: Vec<plan::Pass> = plan::plan(image, whole_pixels, options)
         .into_iter()
         .filter(|p| options.allows(p.name))
         .collect();
@@ -217,7 +217,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                 for (x, y, w, h) in crops {
                     let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
                     let mut local = Run::default();
-                    let crop_plan = passes::plan(&crop, whole_pixels, options);
+                    let crop_plan = plan::plan(&crop, whole_pixels, options);
                     for pass in crop_plan.into_iter().filter(|p| options.allows(p.name)) {
                         if cancel.load(Ordering::Relaxed) {
                             break;
@@ -284,7 +284,7 @@ impl Run {
         self.outcome.symbols.iter().any(|s| s.text.is_some())
     }
 
-    fn next(&self, pass: &passes::Pass, options: &DecodeOptions) -> Next {
+    fn next(&self, pass: &plan::Pass, options: &DecodeOptions) -> Next {
         let symbols = &self.outcome.symbols;
         if self.passes > 0 && !self.leftovers.any(symbols) {
             return Next::Stop;
@@ -301,7 +301,7 @@ impl Run {
         }
     }
 
-    fn run_pass(&mut self, pass: passes::Pass, image: &GrayImage) {
+    fn run_pass(&mut self, pass: plan::Pass, image: &GrayImage) {
         self.passes += 1;
         let started = std::time::Instant::now();
         // Codes already read: rxing's later looks skip the finder-pattern triples inside them

@@ -16,7 +16,7 @@ use super::engine::{Engine, Found, Prepared};
 use super::filters;
 use super::isolate::isolated;
 use super::leftovers::Known;
-use super::passes::Pass;
+use super::plan::Pass;
 
 /// How the image is prepared for the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,13 +29,11 @@ pub(super) enum Engine {
     Rqrr,
     /// rxing, with the threshold that turns the greyscale image into its bit matrix. Only
     /// planned when the `rxing` feature is built (see `plan.rs`).
-    #[cfg_attr(not(feature = "rxing"), allow(dead_code))]
     Rxing(Threshold),
 }
 
 /// How rxing turns the greyscale image into the bit matrix its detector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(not(feature = "rxing"), allow(dead_code))]
 pub(super) enum Threshold {
     /// zxing's local-block threshold: robust to uneven light, the default.
     Hybrid,
