@@ -16,13 +16,13 @@
 mod engine;
 mod filters;
 mod geometry;
-pub mod isolate;
+pub(crate) mod isolate;
 mod leftovers;
 pub mod load;
 mod pass;
 mod plan;
 use plan::Gate;
-pub mod quiet_zone;
+mod quiet_zone;
 mod text;
 
 use std::sync::atomic::{AtomicBool, Ordering};
