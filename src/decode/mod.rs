@@ -4,37 +4,33 @@
 //! on the image or on a box-downscaled copy when the image is large). Further passes run only
 //! when earlier ones left something: nothing decoded, a detected symbol that did not decode, a
 //! grid sampled from three finder patterns that did not decode, or a finder pattern no decoded
-//! code used (see `passes`); the heavy rescue passes run on photos only where part of a code
-//! was seen, and on crops around it once codes were read. Symbols found
-//! by several passes are merged by position and text; each records the pass that first read it,
+//! code used (see `plan` and `leftovers`); the heavy rescue passes run on photos only where
+//! part of a code was seen, and on crops around it once codes were read. Symbols found by
+//! several passes are merged by position and text; each records the pass that first read it,
 //! and whether only a heavy pass could (`fragile`). Every decoder call is isolated (`isolate`): a
 //! panic in one pass is recorded (`DecodeOutcome::panics`) and the other passes still run. Later
 //! rxing looks do not sample the codes already read again. The `cancel` flag
 //! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
 //! image (`quiet_zone`). This module never classifies or judges what a code says.
 
-#[cfg(feature = "rxing")]
-mod binarize;
+mod engine;
 mod filters;
-#[cfg(feature = "rxing")]
-mod finders;
-#[cfg(feature = "rxing")]
-mod format_info;
-pub mod isolate;
+mod geometry;
+pub(crate) mod isolate;
+mod leftovers;
 pub mod load;
-#[cfg(feature = "rxing")]
-mod model1;
-mod passes;
-use passes::Gate;
-pub mod quiet_zone;
-#[cfg(feature = "rxing")]
-mod rxing_engine;
+mod pass;
+mod plan;
+use plan::Gate;
+mod quiet_zone;
 mod text;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use image::GrayImage;
 use serde::Serialize;
+
+use geometry::Quad;
 
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,19 +39,6 @@ pub enum Ecc {
     M,
     Q,
     H,
-}
-
-impl Ecc {
-    /// rqrr reports the raw two format bits: 0 = M, 1 = L, 2 = H, 3 = Q (ISO 18004 table 12).
-    pub fn from_rqrr(raw: u16) -> Option<Ecc> {
-        match raw {
-            0 => Some(Ecc::M),
-            1 => Some(Ecc::L),
-            2 => Some(Ecc::H),
-            3 => Some(Ecc::Q),
-            _ => None,
-        }
-    }
 }
 
 /// One QR symbol found in an image: decoded, or detected but unreadable (`text == None`).
@@ -93,17 +76,17 @@ impl Symbol {
     }
 
     pub fn center(&self) -> [f32; 2] {
-        let (sx, sy) = self
-            .corners
-            .iter()
-            .fold((0.0, 0.0), |(x, y), c| (x + c[0], y + c[1]));
-        [sx / 4.0, sy / 4.0]
+        self.quad().centre()
     }
 
     /// Length of the longer diagonal, a rough size for matching symbols across passes.
     pub fn extent(&self) -> f32 {
-        let d = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-        d(self.corners[0], self.corners[2]).max(d(self.corners[1], self.corners[3]))
+        self.quad().extent()
+    }
+
+    /// The outline, for the geometry the decoder does with it.
+    fn quad(&self) -> Quad {
+        Quad(self.corners)
     }
 }
 
@@ -113,9 +96,7 @@ fn module_px(corners: &[[f32; 2]; 4], modules: u32) -> f32 {
     if modules == 0 {
         return 0.0;
     }
-    let side = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-    let perimeter: f32 = (0..4).map(|i| side(corners[i], corners[(i + 1) % 4])).sum();
-    perimeter / 4.0 / modules as f32
+    Quad(*corners).perimeter() / 4.0 / modules as f32
 }
 
 /// What decoding one image produced.
@@ -204,7 +185,7 @@ impl DecodeOptions {
 pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -> DecodeOutcome {
     let mut run = Run::default();
     let whole_pixels = u64::from(image.width()) * u64::from(image.height());
-    let plan: Vec<passes::Pass> = passes::plan(image, whole_pixels, options)
+    let plan: Vec<plan::Pass> = plan::plan(image, whole_pixels, options)
         .into_iter()
         .filter(|p| options.allows(p.name))
         .collect();
@@ -236,7 +217,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                 for (x, y, w, h) in crops {
                     let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
                     let mut local = Run::default();
-                    let crop_plan = passes::plan(&crop, whole_pixels, options);
+                    let crop_plan = plan::plan(&crop, whole_pixels, options);
                     for pass in crop_plan.into_iter().filter(|p| options.allows(p.name)) {
                         if cancel.load(Ordering::Relaxed) {
                             break;
@@ -256,7 +237,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                         .symbols
                         .into_iter()
                         .map(|mut s| {
-                            s.corners = s.corners.map(|c| [c[0] + x as f32, c[1] + y as f32]);
+                            s.corners = s.quad().translated(x as f32, y as f32).0;
                             s
                         })
                         .collect();
@@ -283,7 +264,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
 #[derive(Default)]
 struct Run {
     outcome: DecodeOutcome,
-    leftovers: passes::Leftovers,
+    leftovers: leftovers::Leftovers,
     passes: usize,
     /// Box-downscaled copies of the image by factor, shared by the passes that use them.
     scaled: Vec<(u32, GrayImage)>,
@@ -303,7 +284,7 @@ impl Run {
         self.outcome.symbols.iter().any(|s| s.text.is_some())
     }
 
-    fn next(&self, pass: &passes::Pass, options: &DecodeOptions) -> Next {
+    fn next(&self, pass: &plan::Pass, options: &DecodeOptions) -> Next {
         let symbols = &self.outcome.symbols;
         if self.passes > 0 && !self.leftovers.any(symbols) {
             return Next::Stop;
@@ -320,19 +301,19 @@ impl Run {
         }
     }
 
-    fn run_pass(&mut self, pass: passes::Pass, image: &GrayImage) {
+    fn run_pass(&mut self, pass: plan::Pass, image: &GrayImage) {
         self.passes += 1;
         let started = std::time::Instant::now();
         // Codes already read: rxing's later looks skip the finder-pattern triples inside them
         // instead of sampling and error-correcting them again (on a sheet of 60 codes the
         // full-resolution and global looks re-read all 60).
-        let known: Vec<passes::Known> = self
+        let known: Vec<leftovers::Known> = self
             .outcome
             .symbols
             .iter()
             .filter(|s| s.text.is_some() && s.module_px > 0.0)
-            .map(|s| passes::Known {
-                corners: s.corners,
+            .map(|s| leftovers::Known {
+                corners: s.quad(),
                 module_px: s.module_px,
             })
             .collect();
@@ -378,9 +359,8 @@ impl Run {
 fn merge(symbols: &mut Vec<Symbol>, found: Vec<Symbol>) {
     for candidate in found {
         let near = |s: &Symbol| {
-            let (a, b) = (s.center(), candidate.center());
-            let distance = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-            distance < 0.35 * s.extent().max(candidate.extent())
+            geometry::distance(s.center(), candidate.center())
+                < 0.35 * s.extent().max(candidate.extent())
         };
         match symbols.iter_mut().find(|s| near(s)) {
             Some(existing) if existing.text.is_none() && candidate.text.is_some() => {

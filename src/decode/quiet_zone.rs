@@ -12,6 +12,7 @@
 use image::GrayImage;
 
 use super::Symbol;
+use super::geometry::Quad;
 
 /// The widest quiet zone measured; anything wider is reported as this.
 pub const MAX_MEASURED: f32 = 10.0;
@@ -22,7 +23,6 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
     if symbol.modules < 11 || symbol.module_px <= 0.0 {
         return None;
     }
-    let [tl, tr, br, bl] = symbol.corners;
     let sample = |p: [f32; 2]| -> Option<u8> {
         // The pixel that contains the point (pixel i spans [i, i + 1)); rounding would put a
         // point half a pixel outside the symbol's edge onto the edge's dark module.
@@ -34,15 +34,8 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
         }
     };
     // A point at module coordinates (u, v) of the symbol (bilinear in the corners).
-    let at = |u: f32, v: f32| -> [f32; 2] {
-        let (s, t) = (u / n, v / n);
-        let top = [tl[0] + (tr[0] - tl[0]) * s, tl[1] + (tr[1] - tl[1]) * s];
-        let bottom = [bl[0] + (br[0] - bl[0]) * s, bl[1] + (br[1] - bl[1]) * s];
-        [
-            top[0] + (bottom[0] - top[0]) * t,
-            top[1] + (bottom[1] - top[1]) * t,
-        ]
-    };
+    let outline = Quad(symbol.corners);
+    let at = |u: f32, v: f32| -> [f32; 2] { outline.at(u / n, v / n) };
     // Threshold and polarity from the symbol's own modules.
     let mut inner: Vec<u8> = (0..symbol.modules)
         .flat_map(|v| (0..symbol.modules).map(move |u| (u, v)))

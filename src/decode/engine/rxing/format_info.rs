@@ -2,7 +2,7 @@
 //! and the closest valid word by rxing's own search (feature `rxing`).
 //!
 //! rxing decodes with the format information but does not report what it read, so it is read
-//! here again: for the data mask in the JSON report (`rxing_engine::read_mask`) and to tell a
+//! here again: for the data mask in the JSON report (`read_mask` in engine/rxing.rs) and to tell a
 //! Model 1 symbol from a Model 2 one (`model1`).
 
 use rxing::common::BitMatrix;

@@ -1,4 +1,5 @@
-//! The second engine: rxing's port of zxing-cpp's QR reader (feature `rxing`).
+//! The second engine: rxing's port of zxing-cpp's QR reader (feature `rxing`), through
+//! `Engine::read`'s shape.
 //!
 //! We call its pieces directly rather than through `MultiFormatReader`: QR only (no Micro QR or
 //! rMQR, whose 1-finder-pattern detection produces misreads on photographs), all symbols in the
@@ -6,6 +7,17 @@
 //! binarising twice. Doing so also gives what the reader keeps to itself: the number of modules
 //! of each symbol (for `module_px`) and the finder-pattern triples that were sampled as a grid but
 //! did not decode (the "leftovers" that make later passes worth running).
+//!
+//! This is the one place that reaches into rxing's internals (`cpp_port`, `cpp_essentials`,
+//! `BitMatrix`), together with its children: our faster versions of two of its stages
+//! (`binarize`, `finders`), the format-information reader (`format_info`) and the Model 1 repair
+//! (`model1`). Those internals change between rxing's patch releases, which is why Cargo.toml
+//! pins rxing to the exact version they were written and tested against.
+
+mod binarize;
+mod finders;
+mod format_info;
+mod model1;
 
 use rxing::common::cpp_essentials::ConcentricPattern;
 use rxing::common::{BitMatrix, DetectorRXingResult};
@@ -15,28 +27,35 @@ use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternS
 
 use image::GrayImage;
 
-use super::{Ecc, Symbol};
+use super::{Found, Prepared, Threshold};
+use crate::decode::geometry::Quad;
+use crate::decode::leftovers::Known;
+use crate::decode::{Ecc, Symbol, module_px};
 
-/// What one rxing run produced.
-#[derive(Debug, Default)]
-pub(super) struct RxingFound {
-    pub symbols: Vec<Symbol>,
-    /// Quadrilaterals sampled from a finder-pattern triple whose grid did not decode.
-    pub undecoded: Vec<[[f32; 2]; 4]>,
-    /// Finder patterns that no decoded symbol used, as (x, y, size in pixels): the part of a
-    /// code the detector saw without finding the rest (two of three patterns, say).
-    pub stray_finders: Vec<[f32; 3]>,
-}
-
-/// How the greyscale image becomes the bit matrix the detector reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Threshold {
-    /// zxing's local-block threshold: robust to uneven light, the default.
-    Hybrid,
-    /// One threshold from the histogram of the whole image: it keeps the module edges of two
-    /// neighbouring codes, or of a sharp screenshot, where the 8-pixel blocks of the hybrid
-    /// threshold smear them.
-    Global,
+/// Reads every symbol in `image`, both polarities; corners are in `image`'s pixels. A
+/// thresholded image is read as black and white (rxing's own threshold keeps a clean
+/// black-and-white image as it is).
+pub(super) fn read(
+    image: Prepared<'_>,
+    threshold: Threshold,
+    pass: &'static str,
+    known: &[Known],
+) -> Found {
+    match image {
+        Prepared::Grey(grey) => rxing_symbols(&grey, threshold, true, pass, known),
+        Prepared::Dark {
+            width,
+            height,
+            dark,
+        } => {
+            let pixels = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
+            match GrayImage::from_raw(width as u32, height as u32, pixels) {
+                Some(grey) => rxing_symbols(&grey, threshold, true, pass, known),
+                // One flag per pixel always fits; nothing to read otherwise.
+                None => Found::default(),
+            }
+        }
+    }
 }
 
 /// Runs rxing's QR reader on `image` (both polarities when `also_inverted`); corners are in
@@ -47,17 +66,17 @@ pub(super) fn rxing_symbols(
     threshold: Threshold,
     also_inverted: bool,
     pass: &'static str,
-    known: &[super::passes::Known],
-) -> RxingFound {
+    known: &[Known],
+) -> Found {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let matrix = match threshold {
-        Threshold::Hybrid => super::binarize::hybrid(image.as_raw(), w, h),
-        Threshold::Global => super::binarize::global(image.as_raw(), w, h),
+        Threshold::Hybrid => binarize::hybrid(image.as_raw(), w, h),
+        Threshold::Global => binarize::global(image.as_raw(), w, h),
     };
     match matrix {
         Some(mut matrix) => read_both_polarities(&mut matrix, also_inverted, pass, known),
         // Too little contrast for a threshold: zxing reads nothing there either.
-        None => RxingFound::default(),
+        None => Found::default(),
     }
 }
 
@@ -65,13 +84,13 @@ fn read_both_polarities(
     matrix: &mut BitMatrix,
     also_inverted: bool,
     pass: &'static str,
-    known: &[super::passes::Known],
-) -> RxingFound {
-    let mut found = RxingFound::default();
+    known: &[Known],
+) -> Found {
+    let mut found = Found::default();
     read_matrix(matrix, pass, known, &mut found);
     if also_inverted {
         matrix.flip_self();
-        let mut inverted = RxingFound::default();
+        let mut inverted = Found::default();
         read_matrix(matrix, pass, known, &mut inverted);
         // An inverted matrix turns the quiet zone around a normal code into a dark frame, so
         // its leftovers (regions, stray finder patterns) there are noise; keep only symbols.
@@ -80,13 +99,8 @@ fn read_both_polarities(
     found
 }
 
-fn read_matrix(
-    matrix: &BitMatrix,
-    pass: &'static str,
-    known: &[super::passes::Known],
-    found: &mut RxingFound,
-) {
-    let mut patterns = super::finders::finder_patterns(matrix);
+fn read_matrix(matrix: &BitMatrix, pass: &'static str, known: &[Known], found: &mut Found) {
+    let mut patterns = finders::finder_patterns(matrix);
     let all_patterns = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
@@ -141,7 +155,7 @@ fn read_set(
     set: &FinderPatternSet,
     pass: &'static str,
     report_undecoded: bool,
-    found: &mut RxingFound,
+    found: &mut Found,
     used: &mut Vec<ConcentricPattern>,
 ) {
     let Ok(detected) = SampleQR(matrix, set) else {
@@ -159,7 +173,7 @@ fn read_set(
         return;
     }
     // A Model 1 symbol of several blocks, which rxing de-interleaves as Model 2 (see model1.rs).
-    if let Some(reordered) = super::model1::reorder_blocks(bits)
+    if let Some(reordered) = model1::reorder_blocks(bits)
         && let Some(result) = Decode(&reordered).ok().filter(|r| r.isValid())
     {
         used.extend([set.bl, set.tl, set.tr]);
@@ -185,7 +199,7 @@ fn read_set(
         }
     }
     if report_undecoded {
-        found.undecoded.push(corners);
+        found.undecoded_regions.push(Quad(corners));
     }
 }
 
@@ -260,7 +274,7 @@ fn symbol(
         mask: read_mask(bits, result.isMirrored()),
         corners,
         modules,
-        module_px: super::module_px(&corners, modules),
+        module_px: module_px(&corners, modules),
         pass,
         fragile: false,
         quiet_zone_modules: None,
@@ -338,7 +352,7 @@ fn every_plausible_set(patterns: &[ConcentricPattern]) -> Vec<FinderPatternSet> 
 /// rxing decodes with it but does not report it. Both copies of the 15 format bits are compared
 /// with the 32 valid Model 2 words, and the closest within 3 bit errors wins.
 fn read_mask(bits: &BitMatrix, mirrored: bool) -> Option<u8> {
-    super::format_info::closest(bits, mirrored, &[FORMAT_INFO_MASK_QR]).map(|f| (f.data & 7) as u8)
+    format_info::closest(bits, mirrored, &[FORMAT_INFO_MASK_QR]).map(|f| (f.data & 7) as u8)
 }
 
 /// The detector's points in cyclic order (top-left, top-right, bottom-right, bottom-left):
@@ -461,19 +475,19 @@ mod tests {
             .to_luma8();
         let first = rxing_symbols(&image, Threshold::Hybrid, true, "test", &[]);
         assert_eq!(first.symbols.len(), 4);
-        let known: Vec<super::super::passes::Known> = first.symbols[..2]
+        let known: Vec<Known> = first.symbols[..2]
             .iter()
-            .map(|s| super::super::passes::Known {
-                corners: s.corners,
+            .map(|s| Known {
+                corners: Quad(s.corners),
                 module_px: s.module_px,
             })
             .collect();
         let again = rxing_symbols(&image, Threshold::Hybrid, true, "test", &known);
-        let texts = |found: &RxingFound| -> Vec<Option<String>> {
+        let texts = |found: &Found| -> Vec<Option<String>> {
             found.symbols.iter().map(|s| s.text.clone()).collect()
         };
         assert_eq!(texts(&again), texts(&first)[2..]);
-        assert!(again.undecoded.is_empty());
+        assert!(again.undecoded_regions.is_empty());
         assert_eq!(again.stray_finders.len(), first.stray_finders.len());
     }
 

@@ -1,0 +1,86 @@
+//! The decoder engines behind one shape: `Engine::read` takes a prepared copy of the image and
+//! returns what it `Found` there, in that copy's pixels.
+//!
+//! `rqrr` is always built; `rxing` (rxing's port of zxing-cpp's QR reader, with our faster
+//! threshold and finder-pattern stages, the Model 1 repair and the format-information reader
+//! under `rxing/`) only with the `rxing` cargo feature. What a pass gives an engine is a
+//! greyscale image or a thresholded bitmap (`Prepared`); what comes back is the decoded and the
+//! detected-but-unreadable symbols, and the leftovers that make later passes worth running:
+//! grids sampled from three finder patterns that did not decode, and finder patterns no decoded
+//! code used (rxing only; rqrr reports neither). Codes already read (`Known`) are not read again
+//! where the engine can skip them (rxing). Mapping back to the image's pixels is the pass's
+//! job (`pass.rs`), not the engine's.
+
+mod rqrr;
+#[cfg(feature = "rxing")]
+mod rxing;
+
+use std::borrow::Cow;
+
+use image::GrayImage;
+
+use super::Symbol;
+use super::geometry::Quad;
+use super::leftovers::Known;
+
+/// Which engine a pass uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Engine {
+    Rqrr,
+    /// rxing, with the threshold that turns the greyscale image into its bit matrix. Only
+    /// planned when the `rxing` feature is built (see `plan.rs`).
+    Rxing(Threshold),
+}
+
+/// How rxing turns the greyscale image into the bit matrix its detector reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Threshold {
+    /// zxing's local-block threshold: robust to uneven light, the default.
+    Hybrid,
+    /// One threshold from the histogram of the whole image: it keeps the module edges of two
+    /// neighbouring codes, or of a sharp screenshot, where the 8-pixel blocks of the hybrid
+    /// threshold smear them.
+    Global,
+}
+
+/// The copy of the image a pass hands to its engine.
+pub(super) enum Prepared<'a> {
+    /// A greyscale image, for the engine's own threshold.
+    Grey(Cow<'a, GrayImage>),
+    /// An image already thresholded: `dark[y * width + x]` is whether that pixel is dark.
+    Dark {
+        width: usize,
+        height: usize,
+        dark: Vec<bool>,
+    },
+}
+
+/// What one engine run found, in the pixels of the image it was given.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    pub symbols: Vec<Symbol>,
+    /// Quadrilaterals sampled from a finder-pattern triple whose grid did not decode.
+    pub undecoded_regions: Vec<Quad>,
+    /// Finder patterns that no decoded symbol used, as (x, y, size in pixels): the part of a
+    /// code the detector saw without finding the rest (two of three patterns, say).
+    pub stray_finders: Vec<[f32; 3]>,
+}
+
+impl Engine {
+    /// Reads every QR symbol in `image`. `known` are the codes already read, in `image`'s
+    /// pixels; an engine that can skips them (their leftovers do not come back either).
+    pub(super) fn read(self, image: Prepared<'_>, pass: &'static str, known: &[Known]) -> Found {
+        match self {
+            Engine::Rqrr => rqrr::read(image, pass),
+            #[cfg(feature = "rxing")]
+            Engine::Rxing(threshold) => rxing::read(image, threshold, pass, known),
+            // Never planned without the feature (`plan.rs` plans rxing's rows only when it is
+            // built): a build without rxing reads nothing with it.
+            #[cfg(not(feature = "rxing"))]
+            Engine::Rxing(_) => {
+                let _ = known;
+                Found::default()
+            }
+        }
+    }
+}

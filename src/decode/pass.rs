@@ -1,0 +1,172 @@
+//! Running one pass: preparing the copy of the image its engine looks at, reading it, and
+//! bringing what was found back to the image's pixels.
+//!
+//! A pass looks at the image box-downscaled by its `factor` (the copies are shared between
+//! passes, see `Run` in mod.rs), then prepared (`Prep`): as it is, its negative, a Sauvola
+//! threshold, a padded 2× upscale, a contrast stretch with unsharp masking, a light border, or
+//! overlapping tiles. Every point an engine reports is in the prepared copy's pixels; `Frame`
+//! maps it back (and maps the codes already read there, for the engine to skip). The whole pass
+//! runs isolated: a panic in an engine becomes an error of this pass only.
+
+use std::borrow::Cow;
+
+use image::GrayImage;
+
+use super::engine::{Engine, Found, Prepared};
+use super::filters;
+use super::isolate::isolated;
+use super::leftovers::Known;
+use super::plan::Pass;
+
+/// How the image is prepared for the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Prep {
+    /// As it is (box-downscaled by `factor`).
+    Plain,
+    /// The negative.
+    Inverted,
+    /// A Sauvola threshold.
+    Binarized,
+    /// Padded (see `Padded`), then a 2× upscale: bilinear when `smooth`, else pixel
+    /// replication.
+    Upscaled { smooth: bool },
+    /// Contrast stretch and unsharp mask.
+    Enhanced,
+    /// A light border added around the image (codes cropped without a quiet zone).
+    Padded,
+    /// Overlapping tiles of at most `TILE` pixels a side, each read on its own.
+    Tiled,
+}
+
+/// Where the prepared copy's pixels lie in the image: prepared-image pixel p is image pixel
+/// (p / up - pad) * factor.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    factor: f32,
+    pad: f32,
+    up: f32,
+}
+
+impl Frame {
+    /// A code already read, from the image's pixels to the prepared copy's.
+    fn known_to_prepared(&self, known: &Known) -> Known {
+        let Frame { factor, pad, up } = *self;
+        Known {
+            corners: known
+                .corners
+                .map(|c| [(c[0] / factor + pad) * up, (c[1] / factor + pad) * up]),
+            module_px: known.module_px / factor * up,
+        }
+    }
+
+    /// What the engine found, from the prepared copy's pixels to the image's.
+    fn found_to_image(&self, mut found: Found) -> Found {
+        let Frame { factor, pad, up } = *self;
+        let map = |c: [f32; 2]| [(c[0] / up - pad) * factor, (c[1] / up - pad) * factor];
+        for symbol in &mut found.symbols {
+            symbol.corners = symbol.corners.map(map);
+            symbol.module_px *= factor / up;
+        }
+        for region in &mut found.undecoded_regions {
+            *region = region.map(map);
+        }
+        for finder in &mut found.stray_finders {
+            let [x, y] = map([finder[0], finder[1]]);
+            *finder = [x, y, finder[2] * factor / up];
+        }
+        found
+    }
+}
+
+impl Pass {
+    /// Runs the pass on `base`, the image already box-downscaled by `self.factor`; `known` are
+    /// the codes already read (in `base`'s pixels scaled back by the factor, i.e. the image's),
+    /// which the engine need not read again. `Err` carries the message of a decoder panic.
+    pub(super) fn run(self, base: &GrayImage, known: &[Known]) -> Result<Found, String> {
+        let name = self.name;
+        isolated(|| {
+            if self.prep == Prep::Tiled {
+                return tiled(base, self.engine, name);
+            }
+            let (prepared, frame) = prepare(base, self.prep, self.factor);
+            let known: Vec<Known> = known.iter().map(|k| frame.known_to_prepared(k)).collect();
+            frame.found_to_image(self.engine.read(prepared, name, &known))
+        })
+    }
+}
+
+/// The copy of `base` that `prep` asks for, and where its pixels lie in the image.
+fn prepare(base: &GrayImage, prep: Prep, factor: u32) -> (Prepared<'_>, Frame) {
+    let mut frame = Frame {
+        factor: factor as f32,
+        pad: 0.0,
+        up: 1.0,
+    };
+    let prepared = match prep {
+        Prep::Plain | Prep::Tiled => Prepared::Grey(Cow::Borrowed(base)),
+        Prep::Inverted => {
+            let mut work = base.clone();
+            image::imageops::invert(&mut work);
+            Prepared::Grey(Cow::Owned(work))
+        }
+        Prep::Binarized => {
+            let (width, height) = (base.width() as usize, base.height() as usize);
+            let radius = (width.min(height) as u32 / 16).clamp(8, 64);
+            Prepared::Dark {
+                width,
+                height,
+                dark: filters::sauvola(base, radius, 0.05),
+            }
+        }
+        Prep::Upscaled { smooth } => {
+            // Small images are often tight crops too: pad first.
+            let (padded, border) = filters::pad(base);
+            frame.pad = border as f32;
+            frame.up = 2.0;
+            Prepared::Grey(Cow::Owned(filters::upscale2(&padded, smooth)))
+        }
+        Prep::Padded => {
+            let (padded, border) = filters::pad(base);
+            frame.pad = border as f32;
+            Prepared::Grey(Cow::Owned(padded))
+        }
+        Prep::Enhanced => Prepared::Grey(Cow::Owned(filters::enhance(base))),
+    };
+    (prepared, frame)
+}
+
+/// Side of a tile of the `tiled` pass, and the overlap between neighbouring tiles.
+const TILE: u32 = 1024;
+const TILE_OVERLAP: u32 = 256;
+
+/// The engine on overlapping tiles of `image`, symbols shifted back to the image. Only rqrr
+/// reads tiles (its grouping step copies the image for every candidate triple of finder
+/// patterns, so tiles bound that cost), and it neither skips known codes nor leaves anything
+/// but symbols: those are all that is kept.
+fn tiled(image: &GrayImage, engine: Engine, pass: &'static str) -> Found {
+    let mut result = Found::default();
+    let step = TILE - TILE_OVERLAP;
+    let starts = |len: u32| -> Vec<u32> {
+        let mut v: Vec<u32> = (0..len.saturating_sub(TILE_OVERLAP).max(1))
+            .step_by(step as usize)
+            .collect();
+        if let Some(last) = v.last_mut() {
+            *last = (*last).min(len.saturating_sub(TILE));
+        }
+        v.dedup();
+        v
+    };
+    for y in starts(image.height()) {
+        for x in starts(image.width()) {
+            let (w, h) = (TILE.min(image.width() - x), TILE.min(image.height() - y));
+            let tile = image::imageops::crop_imm(image, x, y, w, h).to_image();
+            let found = engine.read(Prepared::Grey(Cow::Owned(tile)), pass, &[]);
+            let shifted = found.symbols.into_iter().map(|mut s| {
+                s.corners = s.quad().translated(x as f32, y as f32).0;
+                s
+            });
+            result.symbols.extend(shifted);
+        }
+    }
+    result
+}

@@ -1,0 +1,422 @@
+//! The pass plan: which passes run on an image, in which order, and what each needs to run.
+//!
+//! A pass is an engine (rqrr, or rxing's port of zxing-cpp with the `rxing` feature) applied
+//! to a prepared copy of the image (`pass.rs`). The first pass is the cheapest one that reads
+//! most codes; every further pass runs only while something is left over (see
+//! `leftovers.rs`): nothing was read, a symbol was detected but did not decode, rxing sampled a
+//! grid from three finder patterns that did not decode, or rxing found a finder pattern no
+//! decoded code used. On photos (over `upscale_max_pixels`) the rescue passes need more:
+//! evidence that part of a code is there (`Leftovers::evidence`), because on photos where
+//! nothing looked like a code they cost ten rxing looks each and read nothing. Passes marked
+//! `heavy` are the ones a phone in the field would not do (re-binarising, rescaling,
+//! sharpening): a code that only they read is fragile.
+//!
+//! The plan is one table (`PLAN`), cheapest first, each row with the condition under which the
+//! pass is planned for this image; `plan` keeps the rows whose condition holds. Why each pass
+//! (measured on `../shared/corpus`; the table in docs/decoding.md has the rest):
+//! - `rxing`: zxing-cpp's detector (ported): finds light-on-dark codes (its matrix is inverted
+//!   in place), skewed and crowded sheets of codes, and is faster than rqrr.
+//! - `rxing-global`, `rxing-pyramid`: the same detector on a global threshold and at a third of
+//!   the size, the two other looks zxing-cpp takes.
+//! - `direct` / `downscaled`: rqrr, whose detector differs from zxing's and so reads some codes
+//!   zxing's misses (perspective, damage). On large images it runs on a box-downscaled copy: its
+//!   grouping step copies the whole image for every candidate triple of finder patterns, which
+//!   on a 12-megapixel photo of a screen took a minute; the box filter also smooths noise. With
+//!   rxing on, `downscaled` is left to `padded`, the same look with a border.
+//! - `inverted` (rxing off): rqrr on the negative (rqrr only finds dark-on-light codes).
+//! - `binarized`, `rxing-binarized`: a Sauvola threshold of the image: rqrr's own threshold is a
+//!   running row average that fails on gradients, glare and low contrast.
+//! - `rxing-downscaled`: rxing on a half-size copy, for noisy and blurred photos.
+//! - `upscaled` / `upscaled-smooth` / `rxing-upscaled`: a padded 2× copy of small images (pixel
+//!   replication for rqrr, then bilinear for both engines), for 1–2-pixel modules; rqrr's two
+//!   only without rxing, which reads those codes in its own passes.
+//! - `enhanced` / `rxing-enhanced`: a contrast stretch with unsharp masking, for faint prints.
+
+use image::GrayImage;
+
+use super::DecodeOptions;
+use super::engine::{Engine, Threshold};
+use super::pass::Prep;
+
+/// What a pass needs, beyond something left over, to run (`only_passes` measurements run it
+/// regardless).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Gate {
+    /// Nothing more.
+    Leftovers,
+    /// Evidence that part of a code is there (`Leftovers::evidence`): on a photo where nothing
+    /// looked like a code, the rescue passes cost much and found none (measured on the BoofCV
+    /// photographs). Such a pass runs on crops around the evidence where it can.
+    Evidence,
+    /// Codes already read: a sheet of them, some too small for the first look (rxing's
+    /// full-resolution look: only with rxing).
+    CodesRead,
+}
+
+/// One planned pass.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pass {
+    pub name: &'static str,
+    pub engine: Engine,
+    pub prep: Prep,
+    /// Box-downscale factor applied first (1 = full resolution).
+    pub factor: u32,
+    /// Whether this is a pass phones would not do (see the module comment).
+    pub heavy: bool,
+    /// Whether it always looks at the whole image, even when what is left is local (the
+    /// full-resolution look after a downscaled first pass finds codes the first did not see).
+    pub whole: bool,
+    /// What it needs beyond something left over (see `Gate`).
+    pub gate: Gate,
+    /// Whether its stray finder patterns count as leftovers. Not for the global threshold and
+    /// the coarse pyramid level, whose blobs of uneven light and merged modules look like
+    /// finder patterns all over a crowded sheet (each sent later passes to a crop for nothing).
+    pub keeps_stray_finders: bool,
+}
+
+/// What the plan's conditions look at: the image (or crop) and the options.
+struct Image {
+    /// rxing is built and asked for.
+    rxing: bool,
+    /// The whole image is small (at most `upscale_max_pixels`): a screenshot or an asset crop,
+    /// where every pass is cheap. A small crop of a large photo is not.
+    small: bool,
+    /// This image (or crop) has at most half of `upscale_max_pixels`.
+    tiny: bool,
+    pixels: u64,
+    /// The box-downscale factor that brings the image under `fast_pass_pixels` (rqrr's looks).
+    fast: u32,
+    /// The factor that brings it under `rxing_first_pixels` (rxing's first looks).
+    first: u32,
+    longest_side: u32,
+}
+
+/// The downscale factor of a row, resolved per image.
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    /// Full resolution.
+    Full,
+    /// `Image::fast`.
+    Fast,
+    /// `Image::first`.
+    First,
+    /// A third of `First`: the coarser pyramid level zxing-cpp looks at.
+    Pyramid,
+    /// Half size.
+    Half,
+}
+
+/// A row's gate before it is resolved per image: a rescue pass waits for evidence on photos
+/// with rxing on, and only for leftovers elsewhere (small images, where every pass is cheap; the
+/// build without rxing, whose only looks these are).
+#[derive(Debug, Clone, Copy)]
+enum RowGate {
+    Leftovers,
+    CodesRead,
+    Rescue,
+}
+
+/// A row of the plan.
+struct Row {
+    name: &'static str,
+    engine: Engine,
+    prep: Prep,
+    scale: Scale,
+    heavy: bool,
+    gate: RowGate,
+    whole: bool,
+    keeps_stray_finders: bool,
+    /// Whether the pass is planned for this image.
+    when: fn(&Image) -> bool,
+}
+
+const fn row(
+    name: &'static str,
+    engine: Engine,
+    prep: Prep,
+    scale: Scale,
+    heavy: bool,
+    gate: RowGate,
+    when: fn(&Image) -> bool,
+) -> Row {
+    Row {
+        name,
+        engine,
+        prep,
+        scale,
+        heavy,
+        gate,
+        whole: false,
+        keeps_stray_finders: true,
+        when,
+    }
+}
+
+impl Row {
+    /// Looks at the whole image even when what is left is local.
+    const fn whole(mut self) -> Row {
+        self.whole = true;
+        self
+    }
+
+    /// Its stray finder patterns are noise, not leftovers.
+    const fn without_stray_finders(mut self) -> Row {
+        self.keeps_stray_finders = false;
+        self
+    }
+}
+
+const RXING: Engine = Engine::Rxing(Threshold::Hybrid);
+const RXING_GLOBAL: Engine = Engine::Rxing(Threshold::Global);
+const RQRR: Engine = Engine::Rqrr;
+const LIGHT: bool = false;
+const HEAVY: bool = true;
+
+use Prep::{Binarized, Enhanced, Inverted, Padded, Plain, Tiled, Upscaled};
+use RowGate::{CodesRead, Leftovers, Rescue};
+use Scale::{Fast, First, Full, Half, Pyramid};
+
+/// Every pass, cheapest first, with the condition under which it is planned. The comment above
+/// each row says why it is there and why under that condition.
+#[rustfmt::skip]
+const PLAN: [Row; 18] = [
+    //  name                engine        prep       scale    heavy  gate       planned when
+    // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
+    // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
+    // (which small codes on a crowded sheet need) follows only if something is left.
+    row("rxing",            RXING,        Plain,     First,   LIGHT, Leftovers, |i| i.rxing),
+    // Only where the first look read codes: on the BoofCV photographs it read codes only on
+    // sheets of many small ones, and on a photo with part of a code the rescue passes look at
+    // full resolution on a crop around it.
+    row("rxing-full",       RXING,        Plain,     Full,    LIGHT, CodesRead, |i| i.rxing && i.first > 1).whole(),
+    // The same detector on a global threshold: it separates neighbouring codes and keeps thin
+    // modules that the hybrid threshold's 8-pixel blocks blur together. It always looks at the
+    // whole image: a crop changes the threshold, and one of two codes side by side was read
+    // only whole.
+    row("rxing-global",     RXING_GLOBAL, Plain,     First,   LIGHT, Leftovers, |i| i.rxing).whole().without_stray_finders(),
+    // A coarser level of the pyramid (zxing-cpp looks at a third of the size too): big modules
+    // in a noisy photo, and finder patterns that the full size breaks up. Not on the whole image
+    // once codes were read: on a sheet of 60 codes a third of the size puts 180 finder patterns
+    // close together, and pairing them took 140 ms.
+    row("rxing-pyramid",    RXING,        Plain,     Pyramid, LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 240).without_stray_finders(),
+    // rqrr's first look at a large image without rxing: a box-downscaled copy. With rxing on it
+    // is not planned: `padded` (the same look with a light border, a rescue pass) read every
+    // code it read on the corpus, and it cost 6% of the decoding time of the BoofCV photographs.
+    row("downscaled",       RQRR,         Plain,     Fast,    LIGHT, Leftovers, |i| !i.rxing && i.fast > 1),
+    // rqrr at full resolution, on overlapping tiles: its grouping step copies the image for
+    // every candidate triple of finder patterns, so tiles bound that cost (a photo of a screen
+    // once took a minute whole). With rxing on, rxing-full covers full resolution.
+    row("tiled",            RQRR,         Tiled,     Full,    LIGHT, Leftovers, |i| !i.rxing && i.fast > 1),
+    // Padding supplies the quiet zone a cropped asset lacks; a phone pointed at the print sees
+    // the surroundings, and `missing-quiet-zone` reports the defect: not heavy.
+    row("rxing-padded",     RXING,        Padded,    Fast,    LIGHT, Leftovers, |i| i.rxing),
+    row("rxing-downscaled", RXING,        Plain,     Half,    HEAVY, Leftovers, |i| i.rxing && i.pixels >= 400_000 && i.fast == 1),
+    row("rxing-upscaled",   RXING,        Upscaled { smooth: true }, Full, HEAVY, Leftovers, |i| i.rxing && i.small),
+    // rqrr's first look at an image under `fast_pass_pixels`. With rxing on it follows rxing's
+    // cheap looks, so that a rescue pass (which moves the work to crops) does not keep
+    // rxing-padded from the whole image.
+    row("direct",           RQRR,         Plain,     Full,    LIGHT, Leftovers, |i| i.fast == 1),
+    // rxing reads light-on-dark codes in its own passes; rqrr needs the negative.
+    row("inverted",         RQRR,         Inverted,  Fast,    LIGHT, Leftovers, |i| !i.rxing),
+    // The rescue passes (rqrr's cost ten rxing looks each on a photo), see `RowGate::Rescue`.
+    row("rxing-binarized",  RXING,        Binarized, Fast,    HEAVY, Rescue,    |i| i.rxing),
+    row("rxing-enhanced",   RXING,        Enhanced,  Fast,    HEAVY, Rescue,    |i| i.rxing),
+    row("padded",           RQRR,         Padded,    Fast,    LIGHT, Rescue,    |_| true),
+    row("binarized",        RQRR,         Binarized, Fast,    HEAVY, Rescue,    |_| true),
+    // rqrr on an upscaled noisy photo can spend a second grouping candidates: only small images
+    // (screenshots, icons) get its upscaled passes. Pixel replication keeps the 1-pixel modules
+    // of screenshots crisp; bilinear suits photos. Not with rxing on: rxing reads 1-pixel
+    // modules itself and rxing-upscaled the resampled ones, and these two passes read no code of
+    // the 1 034 of the corpus nor of the generated tests that another pass did not, at a fifth
+    // of the decoding time of the ZXing samples (two unreadable small images).
+    row("upscaled",         RQRR,         Upscaled { smooth: false }, Full, HEAVY, Rescue, |i| i.small && !i.rxing && i.tiny),
+    row("upscaled-smooth",  RQRR,         Upscaled { smooth: true },  Full, HEAVY, Rescue, |i| i.small && !i.rxing && i.tiny),
+    // rqrr's threshold after a contrast stretch: a faint print under a brightness gradient,
+    // which neither rxing's hybrid threshold nor the Sauvola one separate. With rxing on, only
+    // on small images: on the photographs it read nothing that another pass did not.
+    row("enhanced",         RQRR,         Enhanced,  Fast,    HEAVY, Rescue,    |i| !i.rxing || i.small),
+];
+
+/// The passes for this image, cheapest first. `whole_pixels` is the size of the whole image
+/// when `image` is a crop of it: the upscaled passes are for small images (tiny modules), not
+/// for small crops of a large photo.
+pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions) -> Vec<Pass> {
+    let pixels = u64::from(image.width()) * u64::from(image.height());
+    let look = Image {
+        rxing: cfg!(feature = "rxing") && options.rxing,
+        small: whole_pixels <= options.upscale_max_pixels,
+        tiny: pixels <= options.upscale_max_pixels / 2,
+        pixels,
+        fast: factor_under(pixels, options.fast_pass_pixels),
+        first: factor_under(pixels, options.rxing_first_pixels),
+        longest_side: image.width().max(image.height()),
+    };
+    PLAN.iter()
+        .filter(|row| (row.when)(&look))
+        .map(|row| Pass {
+            name: row.name,
+            engine: row.engine,
+            prep: row.prep,
+            factor: match row.scale {
+                Full => 1,
+                Fast => look.fast,
+                First => look.first,
+                Pyramid => look.first * 3,
+                Half => 2,
+            },
+            heavy: row.heavy,
+            whole: row.whole,
+            gate: match row.gate {
+                Leftovers => Gate::Leftovers,
+                CodesRead => Gate::CodesRead,
+                Rescue if look.rxing && !look.small => Gate::Evidence,
+                Rescue => Gate::Leftovers,
+            },
+            keeps_stray_finders: row.keeps_stray_finders,
+        })
+        .collect()
+}
+
+/// The smallest integer factor whose box-downscale brings `pixels` to at most `limit`.
+fn factor_under(pixels: u64, limit: u64) -> u32 {
+    if pixels > limit {
+        ((pixels as f64 / limit as f64).sqrt().ceil()) as u32
+    } else {
+        1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_images_start_downscaled_for_rqrr() {
+        let img = GrayImage::new(4000, 3000);
+        let options = DecodeOptions {
+            rxing: false,
+            ..DecodeOptions::default()
+        };
+        let plan = plan(&img, 12_000_000, &options);
+        let first_rqrr = plan.iter().find(|p| p.engine == Engine::Rqrr).unwrap();
+        assert_eq!(first_rqrr.name, "downscaled");
+        // The smallest factor that brings 12 megapixels under the limit.
+        let under = |f: u32| u64::from((4000 / f) * (3000 / f)) <= options.fast_pass_pixels;
+        assert!(under(first_rqrr.factor) && !under(first_rqrr.factor - 1));
+        assert!(plan.iter().all(|p| p.name != "upscaled"));
+    }
+
+    /// The plan, pass by pass, for a photo and a screenshot-sized image, with and without
+    /// rxing: the order of the table with each row's condition applied.
+    #[test]
+    fn plans_for_photos_and_small_images() {
+        let names = |width, height, rxing| -> Vec<&'static str> {
+            let options = DecodeOptions {
+                rxing,
+                ..DecodeOptions::default()
+            };
+            let image = GrayImage::new(width, height);
+            let whole = u64::from(width) * u64::from(height);
+            plan(&image, whole, &options)
+                .iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        #[cfg(feature = "rxing")]
+        {
+            assert_eq!(
+                names(4000, 3000, true),
+                [
+                    "rxing",
+                    "rxing-full",
+                    "rxing-global",
+                    "rxing-pyramid",
+                    "rxing-padded",
+                    "rxing-binarized",
+                    "rxing-enhanced",
+                    "padded",
+                    "binarized"
+                ]
+            );
+            assert_eq!(
+                names(300, 300, true),
+                [
+                    "rxing",
+                    "rxing-global",
+                    "rxing-pyramid",
+                    "rxing-padded",
+                    "rxing-upscaled",
+                    "direct",
+                    "rxing-binarized",
+                    "rxing-enhanced",
+                    "padded",
+                    "binarized",
+                    "enhanced"
+                ]
+            );
+        }
+        // Without the feature, asking for rxing plans rqrr alone.
+        for rxing in [false, !cfg!(feature = "rxing")] {
+            assert_eq!(
+                names(4000, 3000, rxing),
+                [
+                    "downscaled",
+                    "tiled",
+                    "inverted",
+                    "padded",
+                    "binarized",
+                    "enhanced"
+                ]
+            );
+            assert_eq!(
+                names(300, 300, rxing),
+                [
+                    "direct",
+                    "inverted",
+                    "padded",
+                    "binarized",
+                    "upscaled",
+                    "upscaled-smooth",
+                    "enhanced"
+                ]
+            );
+        }
+    }
+
+    /// On photos the rescue passes wait for evidence and the full-resolution look for codes
+    /// read; on a screenshot-sized image every pass only needs something left over.
+    #[cfg(feature = "rxing")]
+    #[test]
+    fn rescue_passes_are_gated_on_photos_only() {
+        let options = DecodeOptions::default();
+        let gate_of =
+            |plan: &[Pass], name: &str| plan.iter().find(|p| p.name == name).map(|p| p.gate);
+        let photo = plan(&GrayImage::new(4000, 3000), 12_000_000, &options);
+        assert_eq!(gate_of(&photo, "rxing"), Some(Gate::Leftovers));
+        assert_eq!(gate_of(&photo, "rxing-full"), Some(Gate::CodesRead));
+        // rqrr's look at a large image is `padded` alone (see `plan`).
+        assert!(photo.iter().all(|p| p.name != "downscaled"));
+        for rescue in ["padded", "binarized", "rxing-binarized", "rxing-enhanced"] {
+            assert_eq!(gate_of(&photo, rescue), Some(Gate::Evidence), "{rescue}");
+        }
+        let small = plan(&GrayImage::new(300, 300), 90_000, &options);
+        assert!(small.iter().all(|p| p.gate == Gate::Leftovers));
+        assert!(small.iter().any(|p| p.name == "rxing-upscaled"));
+        // rqrr's upscaled looks are for the build without rxing.
+        assert!(small.iter().all(|p| p.name != "upscaled"));
+        let without_rxing = DecodeOptions {
+            rxing: false,
+            ..DecodeOptions::default()
+        };
+        let small_rqrr = plan(&GrayImage::new(300, 300), 90_000, &without_rxing);
+        assert!(small_rqrr.iter().any(|p| p.name == "upscaled"));
+        // A small crop of a photo is no small image: no upscaled passes.
+        let crop = plan(&GrayImage::new(300, 300), 12_000_000, &options);
+        assert!(crop.iter().all(|p| !p.name.contains("upscaled")));
+        // rqrr's first look follows rxing's cheap ones, so that a rescue pass (which moves the
+        // work to crops) does not keep rxing-padded from the whole image.
+        let position = |plan: &[Pass], name: &str| plan.iter().position(|p| p.name == name);
+        assert!(position(&photo, "rxing-padded") < position(&photo, "padded"));
+        assert!(position(&small, "rxing-upscaled") < position(&small, "direct"));
+    }
+}
