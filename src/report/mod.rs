@@ -6,6 +6,7 @@
 //! characters for display, and JSON escapes the ones serde would write raw.
 
 pub mod json;
+pub mod layout;
 pub mod model;
 pub mod sarif;
 pub mod table;
