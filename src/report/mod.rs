@@ -5,6 +5,7 @@
 //! model is redacted when it is built). Decoded text is untrusted: the table escapes control
 //! characters for display, and JSON escapes the ones serde would write raw.
 
+pub mod distinct;
 pub mod json;
 pub mod layout;
 pub mod model;
