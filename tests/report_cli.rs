@@ -45,29 +45,18 @@ fn asset_folder() -> tempfile::TempDir {
     for name in ["canteen", "floor-2", "floor-3", "lobby", "parking"] {
         copy(RISKY_POSTER, &assets.join(format!("posters/{name}.jpg")));
     }
-    copy(
-        "posters/sales-team.png",
-        &assets.join("posters/sales-team.png"),
-    );
-    copy(
-        "posters/sales-team.png",
-        &assets.join("flyers/sales-team.png"),
-    );
-    copy(
-        "sheets/four-codes.png",
-        &assets.join("sheets/four-codes.png"),
-    );
-    copy("unreadable/damaged.png", &assets.join("photos/damaged.png"));
-    copy(
-        "risky/control-chars.png",
-        &assets.join("photos/control-chars.png"),
-    );
-    copy(
-        "no-code/landscape.png",
-        &assets.join("photos/landscape.png"),
-    );
-    copy("bad/empty.png", &assets.join("broken/empty.png"));
-    copy("not-images/notes.txt", &assets.join("notes.txt"));
+    for (from, to) in [
+        ("posters/sales-team.png", "posters/sales-team.png"),
+        ("posters/sales-team.png", "flyers/sales-team.png"),
+        ("sheets/four-codes.png", "sheets/four-codes.png"),
+        ("unreadable/damaged.png", "photos/damaged.png"),
+        ("risky/control-chars.png", "photos/control-chars.png"),
+        ("no-code/landscape.png", "photos/landscape.png"),
+        ("bad/empty.png", "broken/empty.png"),
+        ("not-images/notes.txt", "notes.txt"),
+    ] {
+        copy(from, &assets.join(to));
+    }
     dir
 }
 

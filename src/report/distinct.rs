@@ -172,8 +172,9 @@ pub fn group(report: &Report) -> Vec<DistinctCode<'_>> {
             .findings
             .sort_by_key(|f| (f.finding.suppressed.is_some(), Reverse(f.finding.severity)));
     }
-    // Stable as well, so that walk order decides among equals.
-    groups.sort_by_key(|g| {
+    // Stable as well, so that walk order decides among equals; the key counts inputs, so it is
+    // computed once per group.
+    groups.sort_by_cached_key(|g| {
         (
             Reverse(g.worst),
             Reverse(g.suppressed_worst),

@@ -26,9 +26,9 @@ pub struct JsonExporter<'a> {
     pub show_suppressed: bool,
 }
 
-/// The JSON document; its field order is the order in the file.
+/// What the JSON document and the closing JSONL line both begin with.
 #[derive(Serialize)]
-struct Document<'a> {
+struct RunHead<'a> {
     schema_version: u32,
     tool: &'a Tool,
     summary: &'a Summary,
@@ -36,11 +36,31 @@ struct Document<'a> {
     policy: Option<&'a AppliedPolicy>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
+}
+
+/// The JSON document; its field order is the order in the file.
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(flatten)]
+    head: RunHead<'a>,
     distinct_codes: Vec<DistinctCodeJson<'a>>,
     inputs: &'a [InputReport],
 }
 
 impl JsonExporter<'_> {
+    fn head<'r>(&self, report: &'r Report) -> RunHead<'r>
+    where
+        Self: 'r,
+    {
+        RunHead {
+            schema_version: report.schema_version,
+            tool: &report.tool,
+            summary: &report.summary,
+            policy: self.policy,
+            notes: &report.notes,
+        }
+    }
+
     /// The report as shown: without suppressed findings unless `show_suppressed`.
     fn shown<'r>(&self, report: &'r Report) -> Cow<'r, Report> {
         if self.show_suppressed {
@@ -56,11 +76,7 @@ impl Exporter for JsonExporter<'_> {
         let groups = distinct::group(report);
         let shown = self.shown(report);
         let document = Document {
-            schema_version: report.schema_version,
-            tool: &report.tool,
-            summary: &report.summary,
-            policy: self.policy,
-            notes: &report.notes,
+            head: self.head(report),
             distinct_codes: groups.iter().map(|g| g.to_json()).collect(),
             inputs: &shown.inputs,
         };
@@ -100,13 +116,8 @@ struct LateFinding<'a> {
 struct SummaryLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    schema_version: u32,
-    tool: &'a Tool,
-    summary: &'a Summary,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    policy: Option<&'a AppliedPolicy>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    notes: &'a [String],
+    #[serde(flatten)]
+    head: RunHead<'a>,
     late_findings: Vec<LateFinding<'a>>,
     distinct_codes: Vec<DistinctCodeJson<'a>>,
 }
@@ -148,11 +159,7 @@ impl JsonExporter<'_> {
         let groups = distinct::group(report);
         line(&SummaryLine {
             kind: "summary",
-            schema_version: report.schema_version,
-            tool: &report.tool,
-            summary: &report.summary,
-            policy: self.policy,
-            notes: &report.notes,
+            head: self.head(report),
             late_findings,
             distinct_codes: groups.iter().map(|g| g.to_json()).collect(),
         })

@@ -416,12 +416,13 @@ impl TableExporter<'_> {
         }
     }
 
+    /// One indented `what: why` line of the closing lists, wrapped with a hanging indent.
+    fn listed(&self, what: &str, why: &str) -> String {
+        hanging("  ", "      ", &format!("{what}: {why}"), self.width)
+    }
+
     fn unreadable_inputs(&self, report: &Report) -> String {
-        let failed: Vec<&InputReport> = report
-            .inputs
-            .iter()
-            .filter(|i| i.status == Status::Error)
-            .collect();
+        let failed = with_status(report, Status::Error);
         if failed.is_empty() {
             return String::new();
         }
@@ -436,25 +437,17 @@ impl TableExporter<'_> {
             )
         );
         for input in failed {
-            out.push_str(&hanging(
-                "  ",
-                "      ",
-                &format!(
-                    "{}: {}",
-                    escape_for_display(&input.path),
-                    escape_for_display(input.error.as_deref().unwrap_or("error"))
-                ),
-                self.width,
+            out.push_str(&self.listed(
+                &escape_for_display(&input.path),
+                &escape_for_display(input.error.as_deref().unwrap_or("error")),
             ));
         }
         out
     }
 
     fn inputs_without_codes(&self, report: &Report) -> String {
-        let empty: Vec<String> = report
-            .inputs
+        let empty: Vec<String> = with_status(report, Status::NoCode)
             .iter()
-            .filter(|i| i.status == Status::NoCode)
             .map(|i| escape_for_display(&i.path))
             .collect();
         if empty.is_empty() {
@@ -477,11 +470,7 @@ impl TableExporter<'_> {
 
     /// Skipped files: one by one when few, grouped by reason when many.
     fn skipped(&self, report: &Report) -> String {
-        let skipped: Vec<&InputReport> = report
-            .inputs
-            .iter()
-            .filter(|i| i.status == Status::Skipped)
-            .collect();
+        let skipped = with_status(report, Status::Skipped);
         if skipped.is_empty() {
             return String::new();
         }
@@ -490,12 +479,7 @@ impl TableExporter<'_> {
         if skipped.len() <= SKIPPED_ONE_BY_ONE {
             out.push_str(&format!("{} skipped (not scanned):\n", skipped.len()));
             for input in skipped {
-                out.push_str(&hanging(
-                    "  ",
-                    "      ",
-                    &format!("{}: {}", escape_for_display(&input.path), reason(input)),
-                    self.width,
-                ));
+                out.push_str(&self.listed(&escape_for_display(&input.path), &reason(input)));
             }
             return out;
         }
@@ -520,15 +504,19 @@ impl TableExporter<'_> {
             counts.join(", ")
         )));
         for (why, paths) in &groups {
-            out.push_str(&hanging(
-                "  ",
-                "      ",
-                &format!("{why}: {}", first_few(paths, ROW_LOCATIONS)),
-                self.width,
-            ));
+            out.push_str(&self.listed(why, &first_few(paths, ROW_LOCATIONS)));
         }
         out
     }
+}
+
+/// The inputs of one status, in walk order.
+fn with_status(report: &Report, status: Status) -> Vec<&InputReport> {
+    report
+        .inputs
+        .iter()
+        .filter(|i| i.status == status)
+        .collect()
 }
 
 /// `a, b, c +4 more`.
