@@ -88,10 +88,12 @@ impl Exporter for TableExporter<'_> {
         }
         out.push_str(&self.text(&self.totals(report, &groups)));
         if !groups.is_empty() {
-            out.push_str(&self.grid(report, &groups));
+            // Computed once: every row and every details block labels locations with it.
+            let several = locations_with_several_codes(report);
+            out.push_str(&self.grid(&groups, &several));
             for (number, group) in groups.iter().enumerate() {
                 out.push('\n');
-                out.push_str(&self.details(report, number + 1, group));
+                out.push_str(&self.details(number + 1, group, &several));
             }
         }
         out.push_str(&self.unreadable_inputs(report));
@@ -188,8 +190,7 @@ impl TableExporter<'_> {
     /// whole; all columns with paths broken between segments; without the rule ids (they are in
     /// the details) likewise; then breaking inside names; and below that, one paragraph per
     /// code.
-    fn grid(&self, report: &Report, groups: &[DistinctCode]) -> String {
-        let several = locations_with_several_codes(report);
+    fn grid(&self, groups: &[DistinctCode], several: &HashSet<&str>) -> String {
         let rows: Vec<Vec<Cell>> = groups
             .iter()
             .enumerate()
@@ -197,7 +198,7 @@ impl TableExporter<'_> {
                 let locations: Vec<String> = group
                     .occurrences
                     .iter()
-                    .map(|o| location_label(&o.code.location, o.code.index, &several))
+                    .map(|o| location_label(&o.code.location, o.code.index, several))
                     .collect();
                 vec![
                     Cell::new((i + 1).to_string()),
@@ -274,9 +275,8 @@ impl TableExporter<'_> {
             .collect()
     }
 
-    fn details(&self, report: &Report, number: usize, group: &DistinctCode) -> String {
+    fn details(&self, number: usize, group: &DistinctCode, several: &HashSet<&str>) -> String {
         let code = group.code();
-        let several = locations_with_several_codes(report);
         let width = self.width;
         let severity = Self::severity_cell(group);
         let mut out = String::new();
@@ -310,7 +310,7 @@ impl TableExporter<'_> {
         let locations: Vec<String> = group
             .occurrences
             .iter()
-            .map(|o| location_label(&o.code.location, o.code.index, &several))
+            .map(|o| location_label(&o.code.location, o.code.index, several))
             .collect();
         let mut found_in = first_few(&locations, DETAIL_LOCATIONS);
         if locations.len() > DETAIL_LOCATIONS {
