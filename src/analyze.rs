@@ -72,11 +72,9 @@ pub fn analyze_symbol(
             analyzed
         }
         None => {
-            let reason = symbol.error.as_deref().unwrap_or("unknown error");
-            let finding = Finding::new(
-                &catalogue::UNREADABLE_CODE,
-                format!("a QR symbol was found here but could not be decoded ({reason})"),
-            );
+            // Said for the person who has to act on it: the decoder's own reason (`Ecc(Too
+            // many errors to correct)`) stays in the symbol's `error` for those who want it.
+            let finding = Finding::new(&catalogue::UNREADABLE_CODE, UNREADABLE_MESSAGE);
             let findings = options.policy.apply_overrides(vec![finding]);
             let redactor = Redactor::default();
             AnalyzedCode {
@@ -103,6 +101,10 @@ pub fn analyze_symbol(
         }
     }
 }
+
+/// What the report says about a symbol that was seen but could not be decoded.
+pub const UNREADABLE_MESSAGE: &str =
+    "a code is visible but could not be read: ask for a sharper, straight-on photo";
 
 /// Analyses a text, as decoded from a code or given to `qraudit check`.
 pub fn analyze_text(

@@ -14,8 +14,12 @@ use crate::container::ContainerLimits;
     about = "Find, decode and audit QR codes (HCL Sametime provisioning URLs above all)",
     long_about = "Find every QR code in images, decode it, and audit what it carries (above all HCL \
                   Sametime mobile provisioning URLs) against a security policy.\n\n\
+                  `qraudit FILE...` is short for `qraudit scan FILE...` when the first argument is \
+                  an existing file or folder.\n\n\
                   Exit codes: 0 = nothing at or above --fail-on; 1 = findings at or above it; \
-                  2 = an input could not be read, or a usage error (2 outranks 1)."
+                  2 = an input could not be read, or a usage error (2 outranks 1). The last line \
+                  on stderr says which, and why.",
+    override_usage = "qraudit <COMMAND>\n       qraudit FILE...   (same as `qraudit scan FILE...`)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,8 +29,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find, decode and audit every QR code in files, folders or stdin.
+    #[command(before_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
     /// Audit provisioning URLs (or any code text) given as arguments, or one per line on stdin with `-`.
+    #[command(
+        before_help = CHECK_EXAMPLES,
+        after_help = "Quote each link in single quotes: in a shell an unquoted & ends the command, \
+                      and everything after it is lost (qraudit warns when a link looks cut)."
+    )]
     Check(CheckArgs),
     /// Print a correctly encoded provisioning URL, and optionally its QR code and stproxyconfig.xml snippet.
     Generate(GenerateArgs),
@@ -39,6 +49,46 @@ pub enum Command {
         /// The rule id, e.g. embedded-password.
         rule: String,
     },
+}
+
+/// The first lines of `qraudit scan --help`: the three ways it is used most.
+const SCAN_EXAMPLES: &str = "Examples:
+  qraudit scan screenshot.png          the full link, what it does, what is wrong with it
+  qraudit scan posters/ -o report.json   JSON for scripts (.jsonl and .sarif work the same way)
+  qraudit scan assets/ --baseline .qraudit-baseline.json   in CI: fail on new risky codes only";
+
+/// The first lines of `qraudit check --help`.
+const CHECK_EXAMPLES: &str = "Examples:
+  qraudit check 'hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales'
+  qraudit check -                      paste links, one per line, then Ctrl-D
+  qraudit check --format json 'WIFI:T:WPA;S:Guest;P:secret;;'   any code text, as JSON";
+
+/// The commands and flags that can come first; anything else that names an existing file or
+/// folder is taken as `scan`'s first PATH (`qraudit poster.png`).
+const FIRST_WORDS: [&str; 7] = [
+    "scan", "check", "generate", "merge", "rules", "explain", "help",
+];
+
+impl Cli {
+    /// Parses the process's arguments, reading `qraudit PATH...` as `qraudit scan PATH...`.
+    pub fn parse_with_implied_scan() -> Cli {
+        Cli::parse_from(implied_scan(std::env::args_os().collect()))
+    }
+}
+
+/// Inserts `scan` when the first argument is not a command or a flag but an existing path. A
+/// command always wins over a file of the same name.
+pub fn implied_scan(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(first) = args.get(1) else {
+        return args;
+    };
+    let is_word = first
+        .to_str()
+        .is_some_and(|s| FIRST_WORDS.contains(&s) || s.starts_with('-'));
+    if !is_word && std::path::Path::new(first).exists() {
+        args.insert(1, "scan".into());
+    }
+    args
 }
 
 #[derive(Debug, Args)]
@@ -194,12 +244,16 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Report format (default: table on a terminal, json otherwise or with --output).
+    /// Report format [default: table, or what the --output file's extension says:
+    /// .json, .jsonl, .sarif].
     #[arg(short, long, value_enum)]
     pub format: Option<Format>,
     /// Write the report to this file instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Colour in the table: auto = on a terminal, unless NO_COLOR is set.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Exit 1 when a finding is at or above this severity [default: medium, or the policy file's fail_on].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
@@ -210,6 +264,7 @@ pub struct OutputArgs {
     #[arg(long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
     /// Write the full JSON report, suppressed findings included, to use later as --baseline.
+    /// The run then exits 0 (accepting today's findings), or 2 if an input could not be read.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
     /// Include suppressed findings (baseline, ignore entries) in the report.
@@ -218,16 +273,28 @@ pub struct OutputArgs {
     /// Show passwords, Wi-Fi keys and OTP seeds instead of masking them.
     #[arg(long)]
     pub show_secrets: bool,
-    /// No progress bar and no summary line on stderr.
+    /// No progress bar and no summary line on stderr. Unreadable inputs and the reason for a
+    /// non-zero exit code are still printed there.
     #[arg(short, long)]
     pub quiet: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
-    /// Policy file (TOML); ./qraudit.toml is read when present and this is not given.
+    /// Policy file (TOML). Without it, the first qraudit.toml from the current folder up to
+    /// the repository root is used (only the current folder outside a repository).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Use no policy file, not even a qraudit.toml found by walking up.
+    #[arg(long, conflicts_with = "policy")]
+    pub no_policy: bool,
     /// Allowed host: exact name or `*.example.com`; repeatable. Hosts are checked only when set.
     #[arg(long, value_name = "PATTERN")]
     pub allow_host: Vec<String>,
@@ -238,10 +305,16 @@ pub struct PolicyArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Each distinct code once, worst first, then its full text and findings.
     Table,
+    /// One JSON document (docs/report-schema.json).
     Json,
+    /// One JSON object per input as it is done, then a summary line.
     Jsonl,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// Only the decoded texts, one per line, escaped (like `zbarimg --raw`).
+    Raw,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -264,6 +337,42 @@ impl FailOn {
             FailOn::High => Some(Severity::High),
             FailOn::Critical => Some(Severity::Critical),
             FailOn::Never => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn implied(args: &[&str]) -> Vec<String> {
+        implied_scan(args.iter().map(Into::into).collect())
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn an_existing_path_first_means_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("poster.png");
+        std::fs::write(&file, b"").unwrap();
+        let file = file.to_str().unwrap();
+        assert_eq!(
+            implied(&["qraudit", file, "-q"]),
+            ["qraudit", "scan", file, "-q"]
+        );
+        let folder = dir.path().to_str().unwrap();
+        assert_eq!(implied(&["qraudit", folder]), ["qraudit", "scan", folder]);
+        // Commands, flags and paths that do not exist are left to clap.
+        for args in [
+            vec!["qraudit", "check", "x"],
+            vec!["qraudit", "--version"],
+            vec!["qraudit", "-"],
+            vec!["qraudit", "/no/such/poster.png"],
+            vec!["qraudit"],
+        ] {
+            assert_eq!(implied(&args), args);
         }
     }
 }

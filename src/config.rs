@@ -1,5 +1,18 @@
 //! Resolving command-line arguments and the policy file into the fully specified configuration
 //! the library runs on. Every default is decided here, once.
+//!
+//! Policy discovery works like git's own configuration: without `--policy`, qraudit looks for
+//! `qraudit.toml` in the current folder, then in each parent folder up to the root of the git
+//! repository it is in (the first folder holding `.git`), and uses the first one found. Outside
+//! a repository only the current folder is looked at, so that a stray file high up in the file
+//! system never applies unnoticed. `--no-policy` turns discovery off. Whichever applies is
+//! recorded in every report (`AppliedPolicy`).
+//!
+//! Output: the table is the default format whether or not stdout is a terminal (a report saved
+//! with `> ticket.txt` reads like the one on screen); `--format`, or the extension of the
+//! `--output` file (`.json`, `.jsonl`, `.sarif`), picks the others. The table is as wide as the
+//! terminal, or `COLUMNS` when stdout is a pipe or file, or 80; it is coloured only on a
+//! terminal, and never when `NO_COLOR` is set (<https://no-color.org>) unless `--color always`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -9,9 +22,10 @@ use thiserror::Error;
 
 use crate::analyze::AnalysisOptions;
 use crate::audit::Severity;
-use crate::cli::{FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
+use crate::cli::{ColorChoice, FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::container::ContainerLimits;
-use crate::policy::{FailOn, Policy, PolicyError};
+use crate::policy::{DEFAULT_FILE, FailOn, Policy, PolicyError};
+use crate::report::model::AppliedPolicy;
 use crate::scan::ScanConfig;
 use crate::source::WalkOptions;
 use crate::suppress::{Baseline, Suppressor};
@@ -42,15 +56,42 @@ pub struct OutputConfig {
     /// Where to write the full JSON report for use as a baseline.
     pub write_baseline: Option<PathBuf>,
     pub show_suppressed: bool,
+    /// The policy as the report records it.
+    pub applied_policy: AppliedPolicy,
+    /// Colour in the table.
+    pub colour: bool,
+    /// Columns the table may use.
+    pub width: usize,
 }
 
-pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
+/// A policy and where it came from.
+#[derive(Debug, Clone)]
+pub struct ResolvedPolicy {
+    pub policy: Policy,
+    pub origin: PolicyOrigin,
+}
+
+/// Where the policy of a run came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyOrigin {
+    /// `--policy FILE`.
+    Flag { path: String, sha256: String },
+    /// A `qraudit.toml` found by walking up; `path` is relative to the working folder.
+    Discovered { path: String, sha256: String },
+    /// No file given and none found.
+    None,
+    /// `--no-policy`.
+    Disabled,
+}
+
+pub fn output_config(args: &OutputArgs, resolved: &ResolvedPolicy) -> OutputConfig {
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args
         .format
         .unwrap_or_else(|| default_format(args.output.as_deref()));
     let fail_on = match args.fail_on {
         Some(level) => level.threshold(),
-        None => match policy.fail_on_or(FailOn::At(Severity::Medium)) {
+        None => match resolved.policy.fail_on_or(FailOn::At(Severity::Medium)) {
             FailOn::Never => None,
             FailOn::At(severity) => Some(severity),
         },
@@ -67,33 +108,136 @@ pub fn output_config(args: &OutputArgs, policy: &Policy) -> OutputConfig {
             .collect(),
         write_baseline: args.write_baseline.clone(),
         show_suppressed: args.show_suppressed,
+        applied_policy: applied_policy(resolved, fail_on),
+        colour: use_colour(args.color, to_terminal, no_color_set()),
+        width: report_width(to_terminal, std::env::var("COLUMNS").ok().as_deref()),
     }
 }
 
-/// Table for a person at a terminal; JSON for pipes and files (`.jsonl` files get JSON Lines).
+/// The table, unless the output file's extension names a machine format.
 fn default_format(output: Option<&Path>) -> Format {
-    match output {
-        Some(path) if path.extension().is_some_and(|e| e == "jsonl") => Format::Jsonl,
-        Some(path) if path.extension().is_some_and(|e| e == "sarif") => Format::Sarif,
-        Some(_) => Format::Json,
-        None if std::io::stdout().is_terminal() => Format::Table,
-        None => Format::Json,
+    let extension = output
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("json") => Format::Json,
+        Some("jsonl" | "ndjson") => Format::Jsonl,
+        Some("sarif") => Format::Sarif,
+        _ => Format::Table,
     }
 }
 
-/// The policy from `--policy`, or `./qraudit.toml` when present, with the flags added to it.
-pub fn resolve_policy(args: &PolicyArgs) -> Result<Policy, ConfigError> {
+/// `NO_COLOR` set to anything but the empty string (the convention's wording).
+fn no_color_set() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn use_colour(choice: ColorChoice, to_terminal: bool, no_color: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The narrowest and widest tables drawn: narrower, nothing fits; wider, lines stop being read.
+const MIN_WIDTH: usize = 40;
+const MAX_WIDTH: usize = 400;
+/// Without a terminal or `COLUMNS`.
+const DEFAULT_WIDTH: usize = 80;
+
+/// The terminal's width on a terminal; otherwise `COLUMNS`, or 80.
+fn report_width(to_terminal: bool, columns: Option<&str>) -> usize {
+    let terminal = to_terminal
+        .then(|| console::Term::stdout().size_checked())
+        .flatten()
+        .map(|(_, cols)| usize::from(cols));
+    let from_env = columns.and_then(|c| c.trim().parse::<usize>().ok());
+    terminal
+        .or(from_env)
+        .filter(|&w| w > 0)
+        .unwrap_or(DEFAULT_WIDTH)
+        .clamp(MIN_WIDTH, MAX_WIDTH)
+}
+
+fn applied_policy(resolved: &ResolvedPolicy, fail_on: Option<Severity>) -> AppliedPolicy {
+    let (source, path, sha256) = match &resolved.origin {
+        PolicyOrigin::Flag { path, sha256 } => ("file", Some(path.clone()), Some(sha256.clone())),
+        PolicyOrigin::Discovered { path, sha256 } => {
+            ("discovered", Some(path.clone()), Some(sha256.clone()))
+        }
+        PolicyOrigin::None => ("none", None, None),
+        PolicyOrigin::Disabled => ("disabled", None, None),
+    };
+    AppliedPolicy {
+        source: source.to_string(),
+        path,
+        sha256,
+        fail_on: fail_on.map_or("never", Severity::as_str).to_string(),
+        allowed_hosts: resolved.policy.allowed_hosts.len(),
+        allowed_ports: resolved.policy.allowed_ports.len(),
+    }
+}
+
+/// The policy from `--policy`, or the one discovery finds (see the module comment), with the
+/// flags added to it.
+pub fn resolve_policy(args: &PolicyArgs) -> Result<ResolvedPolicy, ConfigError> {
     let policy_error = |e: PolicyError| ConfigError::Policy(e.to_string());
-    let mut policy = match &args.policy {
-        Some(path) => Policy::load(path).map_err(policy_error)?,
-        None => Policy::load_default_in(Path::new("."))
-            .map_err(policy_error)?
-            .unwrap_or_default(),
+    let (mut policy, origin) = match (&args.policy, args.no_policy) {
+        (Some(path), _) => {
+            let (policy, sha256) = load_policy_file(path).map_err(policy_error)?;
+            let path = path.display().to_string();
+            (policy, PolicyOrigin::Flag { path, sha256 })
+        }
+        (None, true) => (Policy::default(), PolicyOrigin::Disabled),
+        (None, false) => match std::env::current_dir().ok().and_then(|d| discover(&d)) {
+            Some((file, path)) => {
+                let (policy, sha256) = load_policy_file(&file).map_err(policy_error)?;
+                (policy, PolicyOrigin::Discovered { path, sha256 })
+            }
+            None => (Policy::default(), PolicyOrigin::None),
+        },
     };
     policy
         .merge_flags(&args.allow_host, &args.allow_port)
         .map_err(policy_error)?;
-    Ok(policy)
+    Ok(ResolvedPolicy { policy, origin })
+}
+
+/// Reads and parses a policy file; also returns the SHA-256 of its bytes.
+fn load_policy_file(path: &Path) -> Result<(Policy, String), PolicyError> {
+    let io_error = |source| PolicyError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        io_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8: {e}"),
+        ))
+    })?;
+    let policy = Policy::from_toml_str(&text, path)?;
+    Ok((policy, crate::fingerprint::sha256_hex(&bytes)))
+}
+
+/// The first `qraudit.toml` from `start` up to the repository root (only `start` itself outside
+/// a repository): the file, and its path relative to `start` for reports.
+pub fn discover(start: &Path) -> Option<(PathBuf, String)> {
+    let in_repository = start.ancestors().any(|d| d.join(".git").exists());
+    for (depth, dir) in start.ancestors().enumerate() {
+        let candidate = dir.join(DEFAULT_FILE);
+        if candidate.is_file() {
+            return Some((candidate, format!("{}{DEFAULT_FILE}", "../".repeat(depth))));
+        }
+        if !in_repository || dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
 }
 
 pub fn analysis_options(policy: Policy, output: &OutputArgs, fix: &FixArgs) -> AnalysisOptions {
@@ -109,14 +253,15 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
     if !(args.image_timeout.is_finite() && args.image_timeout > 0.0) {
         return Err(ConfigError::BadTimeout(args.image_timeout));
     }
-    let policy = resolve_policy(&args.policy)?;
-    let mut output = output_config(&args.output, &policy);
+    let resolved = resolve_policy(&args.policy)?;
+    let mut output = output_config(&args.output, &resolved);
     // A shard's report is an intermediate for `qraudit merge`: it keeps the findings it
     // suppressed (marked), so that the merge can tell which ignore entries some shard used and
     // count suppressed findings as a single run does.
     if args.shard.is_some() {
         output.show_suppressed = true;
     }
+    let policy = resolved.policy;
     let baseline = match &args.baseline {
         Some(path) => Some(Baseline::load(path).map_err(ConfigError::Baseline)?),
         None => None,
@@ -146,4 +291,63 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
     };
     config.analysis.quality.min_module_px = args.min_module_px;
     Ok((config, output))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_the_default_and_extensions_pick_machine_formats() {
+        assert_eq!(default_format(None), Format::Table);
+        assert_eq!(default_format(Some(Path::new("ticket.txt"))), Format::Table);
+        assert_eq!(default_format(Some(Path::new("r.JSON"))), Format::Json);
+        assert_eq!(default_format(Some(Path::new("r.jsonl"))), Format::Jsonl);
+        assert_eq!(default_format(Some(Path::new("r.sarif"))), Format::Sarif);
+        assert_eq!(default_format(Some(Path::new("/dev/null"))), Format::Table);
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_against_no_color() {
+        assert!(!use_colour(ColorChoice::Auto, false, false));
+        assert!(!use_colour(ColorChoice::Auto, true, true));
+        assert!(use_colour(ColorChoice::Always, false, true));
+        assert!(!use_colour(ColorChoice::Never, true, false));
+    }
+
+    #[test]
+    fn width_from_columns_when_piped() {
+        assert_eq!(report_width(false, Some("120")), 120);
+        assert_eq!(report_width(false, None), 80);
+        assert_eq!(report_width(false, Some("wide")), 80);
+        assert_eq!(report_width(false, Some("10")), MIN_WIDTH);
+    }
+
+    #[test]
+    fn discovery_walks_up_to_the_repository_root_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        let deep = repo.join("assets/posters");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir(repo.join(".git")).unwrap();
+        // A file above the repository never applies.
+        std::fs::write(dir.path().join(DEFAULT_FILE), "fail_on = \"never\"\n").unwrap();
+        assert_eq!(discover(&deep), None);
+        std::fs::write(repo.join(DEFAULT_FILE), "").unwrap();
+        let (file, shown) = discover(&deep).unwrap();
+        assert_eq!(file, repo.join(DEFAULT_FILE));
+        assert_eq!(shown, "../../qraudit.toml");
+        // The nearest one wins.
+        std::fs::write(repo.join("assets").join(DEFAULT_FILE), "").unwrap();
+        assert_eq!(discover(&deep).unwrap().1, "../qraudit.toml");
+        // Outside a repository: the current folder only.
+        let loose = dir.path().join("loose/inner");
+        std::fs::create_dir_all(&loose).unwrap();
+        std::fs::write(dir.path().join("loose").join(DEFAULT_FILE), "").unwrap();
+        assert_eq!(discover(&loose), None);
+        assert_eq!(
+            discover(&dir.path().join("loose")).unwrap().1,
+            "qraudit.toml"
+        );
+    }
 }

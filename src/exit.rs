@@ -7,6 +7,9 @@
 //! | 2 | an input could not be read, or a usage or set-up error |
 //!
 //! 2 outranks 1: a run that could not look at everything cannot vouch for what it missed.
+//! `--write-baseline` accepts today's findings, so such a run exits 0 unless an input could not
+//! be read. The last line a run writes to stderr says which code it exits with, and why
+//! (`ExitStatus::reason`).
 
 use crate::audit::Severity;
 use crate::report::model::Report;
@@ -40,8 +43,73 @@ impl ExitStatus {
         errors.merge(findings)
     }
 
+    /// The status of a run that writes a baseline: its findings are being accepted, so only an
+    /// unreadable input fails it.
+    pub fn for_baseline(report: &Report) -> ExitStatus {
+        if report.summary.errors > 0 {
+            ExitStatus::Error
+        } else {
+            ExitStatus::Clean
+        }
+    }
+
     pub fn code(self) -> u8 {
         self as u8
+    }
+
+    /// One line saying why a run that earned this status exits with it: `exit 1: 3 findings at
+    /// or above medium`. `baseline` is the file a baseline was written to, if any.
+    pub fn reason(
+        self,
+        report: &Report,
+        fail_on: Option<Severity>,
+        baseline: Option<&str>,
+    ) -> String {
+        let s = &report.summary;
+        let count =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let findings = |n: u64| count(n, "finding", "findings");
+        let total = s.findings.total();
+        let failing = fail_on.map_or(0, |t| s.findings.at_or_above(t));
+        let threshold = fail_on.map_or("never", Severity::as_str);
+        let suppressed = if s.suppressed > 0 {
+            format!(" ({} suppressed)", s.suppressed)
+        } else {
+            String::new()
+        };
+        let why = match self {
+            ExitStatus::Error => {
+                let mut why = format!("{} could not be read", count(s.errors, "input", "inputs"));
+                if failing > 0 && baseline.is_none() {
+                    why.push_str(&format!(
+                        "; also {} at or above {threshold}",
+                        findings(failing)
+                    ));
+                }
+                why
+            }
+            ExitStatus::Findings => {
+                format!("{} at or above {threshold}{suppressed}", findings(failing))
+            }
+            ExitStatus::Clean => match (baseline, fail_on) {
+                (Some(path), _) => format!(
+                    "baseline written to {path}, accepting {}",
+                    findings(total + s.suppressed)
+                ),
+                (None, None) => {
+                    format!(
+                        "findings never fail this run (fail on never); {}{suppressed}",
+                        findings(total)
+                    )
+                }
+                (None, Some(_)) if total == 0 => format!("no findings{suppressed}"),
+                (None, Some(_)) => format!(
+                    "no findings at or above {threshold} ({} below it){suppressed}",
+                    total
+                ),
+            },
+        };
+        format!("exit {}: {why}", self.code())
     }
 }
 
@@ -79,6 +147,41 @@ mod tests {
         assert_eq!(
             ExitStatus::Clean.merge(ExitStatus::Findings),
             ExitStatus::Findings
+        );
+    }
+
+    #[test]
+    fn the_reason_names_the_exit_code_and_the_counts() {
+        let medium = Some(Severity::Medium);
+        let failing = report(0, 3, 1);
+        assert_eq!(
+            ExitStatus::for_report(&failing, medium).reason(&failing, medium, None),
+            "exit 1: 3 findings at or above medium"
+        );
+        let broken = report(2, 3, 0);
+        assert_eq!(
+            ExitStatus::for_report(&broken, medium).reason(&broken, medium, None),
+            "exit 2: 2 inputs could not be read; also 3 findings at or above medium"
+        );
+        let low_only = report(0, 0, 2);
+        assert_eq!(
+            ExitStatus::Clean.reason(&low_only, medium, None),
+            "exit 0: no findings at or above medium (2 below it)"
+        );
+        assert_eq!(
+            ExitStatus::Clean.reason(&failing, None, None),
+            "exit 0: findings never fail this run (fail on never); 4 findings"
+        );
+        // A baseline accepts the findings: 0 unless an input could not be read.
+        assert_eq!(ExitStatus::for_baseline(&failing), ExitStatus::Clean);
+        assert_eq!(ExitStatus::for_baseline(&broken), ExitStatus::Error);
+        assert_eq!(
+            ExitStatus::Clean.reason(&failing, medium, Some("b.json")),
+            "exit 0: baseline written to b.json, accepting 4 findings"
+        );
+        assert_eq!(
+            ExitStatus::Error.reason(&report(1, 0, 0), medium, Some("b.json")),
+            "exit 2: 1 input could not be read"
         );
     }
 

@@ -5,7 +5,7 @@
 //! `source` enumerates inputs, `container` opens the mails, mboxes, PDFs, SVGs and zips that
 //! codes arrive in (giving each image inside a location), `decode` turns bytes into decoded
 //! codes, `payload` classifies the decoded text, `audit` turns payloads into findings, and
-//! `report` turns the whole run into bytes (table, JSON, JSONL). `scan` drives the pipeline;
+//! `report` turns the whole run into bytes (table, JSON, JSONL, SARIF, raw). `scan` drives the pipeline;
 //! the binary only parses arguments and maps the outcome to an exit code.
 
 pub mod analyze;
@@ -20,6 +20,7 @@ pub mod exit;
 pub mod fingerprint;
 pub mod generate;
 pub mod merge;
+pub mod pasted;
 pub mod payload;
 pub mod policy;
 pub mod redact;

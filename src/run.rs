@@ -1,8 +1,15 @@
 //! Running a parsed command line: resolve the configuration, run the library, write the report,
 //! and decide the exit status. Kept out of `main.rs` so that it is testable as a library.
+//!
+//! stderr carries, in this order: the progress bar (inputs done of the total, and the current
+//! file; on a terminal only), then one `path: reason` line per input that could not be read, the
+//! summary line, and last the exit code with its reason (`qraudit: exit 1: 3 findings at or
+//! above medium`). `--quiet` drops the progress bar and the summary line; the unreadable inputs
+//! are always named, and the exit line is printed whenever the exit code is not 0.
 
 use std::fs::File;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,11 +20,14 @@ use crate::config::{self, OutputConfig};
 use crate::exit::ExitStatus;
 use crate::generate::{self, CommunitySpec, RenderOptions};
 use crate::merge;
+use crate::pasted::{self, CheckedText};
 use crate::report::json::{self, JsonExporter, StreamedCounts};
-use crate::report::model::{InputReport, Report};
+use crate::report::model::{InputReport, Report, Status};
+use crate::report::raw::RawExporter;
 use crate::report::sarif::SarifExporter;
-use crate::report::table::TableExporter;
+use crate::report::table::{self, TableExporter};
 use crate::report::{Exporter, summary_line};
+use crate::sanitize::escape_for_display;
 use crate::scan;
 use crate::suppress::{self, Suppressor};
 
@@ -46,15 +56,18 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
         Format::Jsonl => Some(open_output(&output)?),
         _ => None,
     };
+    let json = json_exporter(&output);
     let mut streamed = StreamedCounts::new();
     let mut write_failed: Option<String> = None;
     let mut stop_writing = false;
-    let mut done = 0u64;
-    let mut on_input = |input: &InputReport| {
-        done += 1;
+    let on_start = |display: &str| {
         if let Some(bar) = &progress {
-            bar.set_message(format!("{done} inputs scanned"));
-            bar.tick();
+            bar.set_message(escape_for_display(display));
+        }
+    };
+    let mut on_input = |input: &InputReport| {
+        if let Some(bar) = &progress {
+            bar.inc(1);
         }
         if let Some(writer) = stream.as_mut() {
             let mut shown = input.clone();
@@ -75,15 +88,22 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
             }
         }
     };
-    let report = scan::scan(&config, &mut on_input).map_err(|e| e.to_string())?;
+    let counting_done = AtomicBool::new(false);
+    let report = std::thread::scope(|scope| {
+        // The total grows while a second, read-nothing walk counts the inputs.
+        if let Some(bar) = &progress {
+            scope.spawn(|| scan::count_inputs(&config, &counting_done, &mut || bar.inc_length(1)));
+        }
+        let result = scan::scan_observed(&config, &on_start, &mut on_input);
+        counting_done.store(true, Ordering::Relaxed);
+        result
+    })
+    .map_err(|e| e.to_string())?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
     if let Some(writer) = stream.as_mut() {
-        finish_stream(
-            writer,
-            &json::summary_line(&shown(&report, &output), &streamed),
-        )?;
+        finish_stream(writer, &json.summary_line(&report, &streamed))?;
         if let Some(err) = write_failed {
             return Err(format!("cannot write the report: {err}"));
         }
@@ -172,23 +192,32 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, String> {
 
 fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
     let started = Instant::now();
-    let policy = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
-    let output = config::output_config(&args.output, &policy);
-    let mut texts = Vec::new();
+    let resolved = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
+    let output = config::output_config(&args.output, &resolved);
+    let mut texts: Vec<CheckedText> = Vec::new();
     for text in &args.texts {
         if text == "-" {
-            for line in io::stdin().lock().lines() {
+            let stdin = io::stdin();
+            if stdin.is_terminal() {
+                // Someone is typing: say what is expected and how to end it.
+                eprintln!("qraudit: {}", pasted::PROMPT);
+            }
+            for line in stdin.lock().lines() {
                 let line = line.map_err(|e| format!("cannot read stdin: {e}"))?;
                 if !line.trim().is_empty() {
-                    texts.push(line.trim_end_matches('\r').to_string());
+                    texts.push(CheckedText::from_stdin(line.trim_end_matches('\r')));
                 }
             }
         } else {
-            texts.push(text.clone());
+            texts.push(CheckedText::from_argument(text));
         }
     }
-    let suppressor = Suppressor::new(&policy, None);
-    let analysis = config::analysis_options(policy, &args.output, &args.fix);
+    for warning in pasted::warnings(&texts, pasted::running_in_background()) {
+        eprintln!("qraudit: warning: {warning}");
+    }
+    let texts: Vec<String> = texts.into_iter().map(|t| t.text).collect();
+    let suppressor = Suppressor::new(&resolved.policy, None);
+    let analysis = config::analysis_options(resolved.policy, &args.output, &args.fix);
     let report = scan::check_texts(&texts, &analysis, &suppressor);
     write_fixed_images(&report, args.fix.fix_dir.as_deref())?;
     conclude(&report, &output, true, started)
@@ -196,43 +225,111 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
 
 fn run_merge(args: &MergeArgs) -> Result<ExitStatus, String> {
     let started = Instant::now();
-    let policy = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
-    let output = config::output_config(&args.output, &policy);
+    let resolved = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
+    let output = config::output_config(&args.output, &resolved);
     let mut reports = Vec::new();
     for path in &args.reports {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         reports.push(merge::parse_report(&text).map_err(|e| format!("{}: {e}", path.display()))?);
     }
-    let report = merge::merge(reports, &policy);
+    let report = merge::merge(reports, &resolved.policy);
     conclude(&report, &output, true, started)
 }
 
-/// Writes the main report (unless it was streamed), the extra reports and the baseline, prints
-/// the summary line, and decides the exit status.
+/// Writes the main report (unless it was streamed), the extra reports and the baseline, names
+/// the unreadable inputs, prints the summary line, and decides (and explains) the exit status.
 fn conclude(
     report: &Report,
     output: &OutputConfig,
     write_main: bool,
     started: Instant,
 ) -> Result<ExitStatus, String> {
-    let shown = shown(report, output);
     if write_main {
         let mut writer = open_output(output)?;
-        finish_stream(&mut writer, &render(output.format, &shown))?;
+        finish_stream(&mut writer, &render(output.format, report, output, true))?;
     }
     for (format, path) in &output.extra {
-        std::fs::write(path, render(*format, &shown))
+        std::fs::write(path, render(*format, report, output, false))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     if let Some(path) = &output.write_baseline {
-        std::fs::write(path, JsonExporter.serialize(report))
+        let everything = JsonExporter {
+            policy: Some(&output.applied_policy),
+            show_suppressed: true,
+        };
+        std::fs::write(path, everything.serialize(report))
             .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
     }
-    if output.summary {
-        eprintln!("{}", summary_line(report, started.elapsed()));
+    for input in report.inputs.iter().filter(|i| i.status == Status::Error) {
+        eprintln!(
+            "{}: {}",
+            escape_for_display(&input.path),
+            escape_for_display(input.error.as_deref().unwrap_or("error"))
+        );
     }
-    Ok(ExitStatus::for_report(report, output.fail_on))
+    if output.summary {
+        eprintln!(
+            "{}",
+            summary_line(
+                report,
+                table::action_threshold(output.fail_on),
+                started.elapsed()
+            )
+        );
+    }
+    let baseline = output
+        .write_baseline
+        .as_ref()
+        .map(|p| p.display().to_string());
+    let status = match &baseline {
+        Some(_) => ExitStatus::for_baseline(report),
+        None => ExitStatus::for_report(report, output.fail_on),
+    };
+    if output.summary || status != ExitStatus::Clean {
+        eprintln!(
+            "qraudit: {}",
+            status.reason(report, output.fail_on, baseline.as_deref())
+        );
+    }
+    Ok(status)
+}
+
+/// The JSON exporter of a run: its policy, suppressed findings as asked.
+fn json_exporter(output: &OutputConfig) -> JsonExporter<'_> {
+    JsonExporter {
+        policy: Some(&output.applied_policy),
+        show_suppressed: output.show_suppressed,
+    }
+}
+
+/// A whole report in one format; `main` is the report on stdout or `--output` (the only one
+/// that may be coloured).
+fn render(format: Format, report: &Report, output: &OutputConfig, main: bool) -> Vec<u8> {
+    match format {
+        Format::Json => json_exporter(output).serialize(report),
+        Format::Sarif => SarifExporter.serialize(&shown(report, output)),
+        Format::Table => TableExporter {
+            width: output.width,
+            colour: main && output.colour,
+            show_suppressed: output.show_suppressed,
+            policy: Some(&output.applied_policy),
+            fail_on: output.fail_on,
+        }
+        .serialize(report),
+        Format::Raw => RawExporter.serialize(report),
+        Format::Jsonl => {
+            let shown = shown(report, output);
+            let mut streamed = StreamedCounts::new();
+            let mut bytes = Vec::new();
+            for input in &shown.inputs {
+                bytes.extend(json::input_line(input));
+                json::record_streamed(&mut streamed, input);
+            }
+            bytes.extend(json_exporter(output).summary_line(report, &streamed));
+            bytes
+        }
+    }
 }
 
 /// The report as shown: without suppressed findings unless `--show-suppressed`.
@@ -241,25 +338,6 @@ fn shown(report: &Report, output: &OutputConfig) -> Report {
         report.clone()
     } else {
         suppress::without_suppressed(report)
-    }
-}
-
-/// A whole report in one format.
-fn render(format: Format, report: &Report) -> Vec<u8> {
-    match format {
-        Format::Json => JsonExporter.serialize(report),
-        Format::Sarif => SarifExporter.serialize(report),
-        Format::Table => TableExporter.serialize(report),
-        Format::Jsonl => {
-            let mut streamed = StreamedCounts::new();
-            let mut bytes = Vec::new();
-            for input in &report.inputs {
-                bytes.extend(json::input_line(input));
-                json::record_streamed(&mut streamed, input);
-            }
-            bytes.extend(json::summary_line(report, &streamed));
-            bytes
-        }
     }
 }
 
@@ -309,11 +387,14 @@ fn rules_text() -> String {
 }
 
 fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::new_spinner();
+    let bar = ProgressBar::new(0);
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {pos}/{len} inputs [{elapsed}] {wide_msg}")
+    {
         bar.set_style(style);
     }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }
 

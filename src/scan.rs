@@ -140,6 +140,16 @@ pub fn scan(
     config: &ScanConfig,
     on_input: &mut dyn FnMut(&InputReport),
 ) -> Result<Report, ScanError> {
+    scan_observed(config, &|_| {}, on_input)
+}
+
+/// `scan`, also telling `on_start` (from the worker threads) the display path of each input as
+/// its work begins: what a progress bar shows as the current file.
+pub fn scan_observed(
+    config: &ScanConfig,
+    on_start: &(dyn Fn(&str) + Sync),
+    on_input: &mut dyn FnMut(&InputReport),
+) -> Result<Report, ScanError> {
     let walk = source::walk(&config.paths, &config.walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
@@ -168,7 +178,10 @@ pub fn scan(
                     .par_bridge()
                     .for_each_with(sender, |sender, (position, item)| {
                         let processed = match item {
-                            Ok(input) => process_input(&input, config),
+                            Ok(input) => {
+                                on_start(&input.display);
+                                process_input(&input, config)
+                            }
                             Err(err) => Processed {
                                 report: InputReport::failed(err.display, err.message),
                                 provisionings: Vec::new(),
@@ -197,6 +210,27 @@ pub fn scan(
         &config.suppress,
         config.shard,
     ))
+}
+
+/// Counts the inputs a scan with `config` will look at, walking the same tree with the same
+/// excludes and shard, calling `on_input` for each, until `stop` is set: the total a progress
+/// bar counts towards. Only directories are listed; no file is read.
+pub fn count_inputs(config: &ScanConfig, stop: &AtomicBool, on_input: &mut dyn FnMut()) {
+    let Ok(walk) = source::walk(&config.paths, &config.walk) else {
+        return;
+    };
+    for item in walk {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let display = match &item {
+            Ok(input) => &input.display,
+            Err(err) => &err.display,
+        };
+        if config.shard.is_none_or(|shard| shard.includes(display)) {
+            on_input();
+        }
+    }
 }
 
 /// Audits texts given directly (`qraudit check`); each text is one input named `text:N`.

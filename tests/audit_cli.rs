@@ -158,6 +158,8 @@ fn single_image_table_explains_what_the_app_will_do() {
             "table",
             "testdata/posters/sales-team.png",
         ])
+        // Wide enough that the sentence is on one line.
+        .env("COLUMNS", "250")
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();

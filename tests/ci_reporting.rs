@@ -225,7 +225,8 @@ fn baseline_round_trip() {
         .arg(&assets)
         .output()
         .unwrap();
-    assert_eq!(first.status.code(), Some(1));
+    // Writing a baseline accepts today's findings: the run passes under `set -e`.
+    assert_eq!(first.status.code(), Some(0));
     // Second run: everything is known, so nothing fails the build.
     let (report, code) = json_of(&[
         "scan",

@@ -419,6 +419,7 @@ fn table_shows_the_location() {
         .unwrap()
         .args(["scan", "--format", "table", "--fail-on", "never", "--quiet"])
         .arg(path("zip/assets.zip"))
+        .env("COLUMNS", "250")
         .output()
         .unwrap();
     let table = String::from_utf8_lossy(&output.stdout);

@@ -2,11 +2,16 @@
 //!
 //! One file per format behind the small `Exporter` trait, as in hyperfine: exporters return
 //! bytes and never do I/O, never decide a severity, and never see an unredacted secret (the
-//! model is redacted when it is built). Decoded text is untrusted: the table escapes control
-//! characters for display, and JSON escapes the ones serde would write raw.
+//! model is redacted when it is built). Decoded text is untrusted: the table and raw formats
+//! escape control characters for display, and JSON escapes the ones serde would write raw.
+//! `distinct` groups a run's codes by payload, for the table and JSON's `distinct_codes`;
+//! `layout` wraps text and draws grids for the table.
 
+pub mod distinct;
 pub mod json;
+pub mod layout;
 pub mod model;
+pub mod raw;
 pub mod sarif;
 pub mod table;
 
@@ -17,17 +22,27 @@ pub trait Exporter {
     fn serialize(&self, report: &Report) -> Vec<u8>;
 }
 
-/// The one-line summary written to stderr at the end of a run.
-pub fn summary_line(report: &Report, elapsed: std::time::Duration) -> String {
+/// The one-line summary written to stderr at the end of a run. `action_threshold` is the
+/// severity at which an input "needs action" (see `table::action_threshold`).
+pub fn summary_line(
+    report: &Report,
+    action_threshold: crate::audit::Severity,
+    elapsed: std::time::Duration,
+) -> String {
     let s = &report.summary;
     let f = &s.findings;
     format!(
-        "qraudit: {} inputs, {} images, {} codes, {} skipped, {} errors; findings: {} critical, {} high, {} medium, {} low, {} info{}; {:.2} s",
+        "qraudit: {} inputs, {} images, {} codes ({} distinct), {} skipped, {} errors; {}; findings: {} critical, {} high, {} medium, {} low, {} info{}; {:.2} s",
         s.inputs,
         s.images,
         s.codes,
+        distinct::group(report).len(),
         s.skipped,
         s.errors,
+        match distinct::inputs_needing_action(report, action_threshold) {
+            1 => "1 input needs action".to_string(),
+            n => format!("{n} inputs need action"),
+        },
         f.critical,
         f.high,
         f.medium,

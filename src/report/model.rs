@@ -38,6 +38,27 @@ impl Tool {
     }
 }
 
+/// The policy a run applied, as reports record it (`policy` in JSON, the table's first line),
+/// so that a reader can tell a clean report from one made without the CI job's policy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AppliedPolicy {
+    /// Where it came from: `file` (`--policy`), `discovered` (a `qraudit.toml` found from the
+    /// working folder up to the repository root), `none` (no file found) or `disabled`
+    /// (`--no-policy`).
+    pub source: String,
+    /// The policy file, as given or relative to the working folder; `null` without one.
+    pub path: Option<String>,
+    /// SHA-256 (hex) of the policy file's bytes; `null` without one.
+    pub sha256: Option<String>,
+    /// The threshold the exit code was decided on (`--fail-on`, else the file's `fail_on`, else
+    /// `medium`): a severity or `never`.
+    pub fail_on: String,
+    /// How many allowed host patterns (file and `--allow-host` together); 0: hosts not checked.
+    pub allowed_hosts: usize,
+    /// How many allowed ports; 0: ports not checked.
+    pub allowed_ports: usize,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     /// Inputs looked at: files, stdin, texts given to `check`.

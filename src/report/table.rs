@@ -1,133 +1,704 @@
-//! The human-readable report: a table of codes, then the details of every finding.
+//! The human-readable report: what a reviewer with 500 assets and a helpdesk person with one
+//! screenshot read.
 //!
-//! One row per code (location, code number, kind, the text shortened and escaped, worst
-//! severity, rule ids) and one per input that could not be read. Inputs without codes and
-//! skipped files are only counted in the summary, as ripgrep does not list files without
-//! matches. Below the table each finding is spelled out with its fix, and each Sametime code
-//! with the community the app will create: that is what a helpdesk reads to a user.
+//! Layout, top to bottom:
+//! 1. the policy applied (file and SHA-256 prefix, or none; fail-on; allowed hosts and ports),
+//!    and one line of totals: codes, distinct codes, inputs needing action;
+//! 2. a grid with each distinct code once (see `distinct`), worst first: severity (or
+//!    `suppressed (was high)` when a baseline or ignore entry accepts every finding), kind and
+//!    host rather than a prefix of the URL, rule ids (when the width allows), how many inputs
+//!    carry it and the first few locations;
+//! 3. per distinct code, its full decoded text (escaped, redacted, wrapped and never cut), what
+//!    it does, every location, then each finding once with evidence, fix and suggested URL;
+//! 4. every input that could not be read, inputs without a code, skipped files (grouped by
+//!    reason when there are many), and the run's notes.
+//!
+//! The width is given (the terminal's, `COLUMNS`, or 80); the layout never breaks a word
+//! between two letters (see `layout`). Colour, when on, marks severities only.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use std::collections::HashSet;
+
+use serde_json::Value;
 
 use super::Exporter;
-use super::model::{Report, Status};
+use super::distinct::{self, DistinctCode};
+use super::layout::{Breaking, Cell, Column, Grid, Style, display_width, hanging};
+use super::model::{AppliedPolicy, InputReport, Report, Status};
+use crate::audit::Severity;
 use crate::sanitize::{escape_for_display, shorten_for_display};
 
-/// comfy-table fits the table to the terminal itself; written to a file or pipe it is not wrapped.
-pub struct TableExporter;
+/// Locations listed in a grid row before "+N more".
+const ROW_LOCATIONS: usize = 3;
+/// Locations listed in a code's details before "+N more".
+const DETAIL_LOCATIONS: usize = 10;
+/// Skipped files are listed one by one up to this many, and grouped by reason beyond.
+const SKIPPED_ONE_BY_ONE: usize = 5;
 
-impl Exporter for TableExporter {
+pub struct TableExporter<'a> {
+    /// Columns available.
+    pub width: usize,
+    /// Colour severities (terminal escape sequences).
+    pub colour: bool,
+    /// List suppressed findings in the details (they are counted either way).
+    pub show_suppressed: bool,
+    /// The policy the run applied, for the first line.
+    pub policy: Option<&'a AppliedPolicy>,
+    /// The run's fail-on threshold (`None`: never): what "needs action" is counted against.
+    pub fail_on: Option<Severity>,
+}
+
+impl Default for TableExporter<'_> {
+    fn default() -> Self {
+        TableExporter {
+            width: 80,
+            colour: false,
+            show_suppressed: false,
+            policy: None,
+            fail_on: Some(Severity::Medium),
+        }
+    }
+}
+
+/// The threshold inputs "need action" at: the fail-on level, or medium when findings never
+/// fail the run (the run still has inputs someone should look at).
+pub fn action_threshold(fail_on: Option<Severity>) -> Severity {
+    fail_on.unwrap_or(Severity::Medium)
+}
+
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Critical => Style::BoldRed,
+        Severity::High => Style::Red,
+        Severity::Medium => Style::Yellow,
+        Severity::Low => Style::Cyan,
+        Severity::Info => Style::Dim,
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Exporter for TableExporter<'_> {
     fn serialize(&self, report: &Report) -> Vec<u8> {
+        let groups = distinct::group(report);
         let mut out = String::new();
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(["Location", "#", "Kind", "Content", "Worst", "Findings"]);
-        let mut rows = 0;
-        for input in &report.inputs {
-            if input.status == Status::Error {
-                let error = input.error.as_deref().unwrap_or("error");
-                table.add_row([
-                    escape_for_display(&input.path),
-                    String::new(),
-                    "error".to_string(),
-                    escape_for_display(error),
-                    String::new(),
-                    String::new(),
-                ]);
-                rows += 1;
-            }
-            for code in &input.codes {
-                let kind = code
-                    .payload
-                    .get("kind")
-                    .and_then(|k| k.as_str())
-                    .unwrap_or("?");
-                let content = match &code.text {
-                    Some(text) => shorten_for_display(text, 60),
-                    None => "(unreadable)".to_string(),
-                };
-                let mut rules: Vec<&str> = code.findings.iter().map(|f| f.rule.as_str()).collect();
-                rules.dedup();
-                table.add_row([
-                    escape_for_display(&code.location),
-                    code.index.to_string(),
-                    kind.to_string(),
-                    content,
-                    code.worst()
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| "-".to_string()),
-                    rules.join(", "),
-                ]);
-                rows += 1;
+        if let Some(policy) = self.policy {
+            out.push_str(&self.text(&policy_line(policy)));
+        }
+        out.push_str(&self.text(&self.totals(report, &groups)));
+        if !groups.is_empty() {
+            // Computed once: every row and every details block labels locations with it.
+            let several = locations_with_several_codes(report);
+            out.push_str(&self.grid(&groups, &several));
+            for (number, group) in groups.iter().enumerate() {
+                out.push('\n');
+                out.push_str(&self.details(number + 1, group, &several));
             }
         }
-        if rows == 0 {
-            out.push_str("No QR codes found.\n");
-        } else {
-            out.push_str(&table.to_string());
-            out.push('\n');
-        }
-        for input in &report.inputs {
-            for code in &input.codes {
-                if code.description.is_none()
-                    && code.findings.is_empty()
-                    && code.fixed_url.is_none()
-                {
-                    continue;
-                }
-                out.push_str(&format!(
-                    "\n{} #{}: {}\n",
-                    escape_for_display(&code.location),
-                    code.index,
-                    escape_for_display(&code.summary)
-                ));
-                if let Some(description) = &code.description {
-                    out.push_str(&format!("  {}\n", escape_for_display(description)));
-                }
-                for finding in &code.findings {
-                    let suppressed = finding
-                        .suppressed
-                        .as_ref()
-                        .map(|s| {
-                            format!(
-                                ", suppressed by {}: {}",
-                                s.by,
-                                escape_for_display(&s.reason)
-                            )
-                        })
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "  [{}{suppressed}] {}: {}\n",
-                        finding.severity,
-                        finding.rule,
-                        escape_for_display(&finding.message)
-                    ));
-                    if let Some(evidence) = &finding.evidence {
-                        out.push_str(&format!(
-                            "      evidence: {}\n",
-                            escape_for_display(evidence)
-                        ));
-                    }
-                    if let Some(fix) = &finding.fix {
-                        out.push_str(&format!("      fix: {}\n", escape_for_display(fix)));
-                    }
-                    if let Some(url) = &finding.suggested_url {
-                        out.push_str(&format!("      suggested: {}\n", escape_for_display(url)));
-                    }
-                }
-                if let Some(url) = &code.fixed_url {
-                    out.push_str(&format!(
-                        "  fixed (every safe fix): {}\n",
-                        escape_for_display(url)
-                    ));
-                }
-            }
-        }
+        out.push_str(&self.unreadable_inputs(report));
+        out.push_str(&self.inputs_without_codes(report));
+        out.push_str(&self.skipped(report));
         for note in &report.notes {
-            out.push_str(&format!("\nnote: {note}\n"));
+            out.push('\n');
+            out.push_str(&hanging(
+                "note: ",
+                "      ",
+                &escape_for_display(note),
+                self.width,
+            ));
         }
         out.into_bytes()
+    }
+}
+
+/// `Policy: qraudit.toml (sha256 0123456789ab) · fail on high · 2 allowed hosts · any port`.
+fn policy_line(policy: &AppliedPolicy) -> String {
+    let file = match (policy.source.as_str(), &policy.path, &policy.sha256) {
+        (source, Some(path), Some(sha)) => format!(
+            "{}{} (sha256 {})",
+            escape_for_display(path),
+            if source == "discovered" {
+                ", found walking up"
+            } else {
+                ""
+            },
+            &sha[..sha.len().min(12)]
+        ),
+        ("disabled", _, _) => "none (--no-policy)".to_string(),
+        _ => "none (no qraudit.toml up to the repository root)".to_string(),
+    };
+    let hosts = match policy.allowed_hosts {
+        0 => "hosts not checked".to_string(),
+        n => plural(n, "allowed host", "allowed hosts"),
+    };
+    let ports = match policy.allowed_ports {
+        0 => "any port".to_string(),
+        n => plural(n, "allowed port", "allowed ports"),
+    };
+    format!(
+        "Policy: {file} · fail on {} · {hosts} · {ports}",
+        policy.fail_on
+    )
+}
+
+impl TableExporter<'_> {
+    /// A paragraph wrapped to the width.
+    fn text(&self, text: &str) -> String {
+        hanging("", "  ", text, self.width)
+    }
+
+    fn paint(&self, text: &str, style: Style) -> String {
+        style.paint(text, self.colour)
+    }
+
+    fn totals(&self, report: &Report, groups: &[DistinctCode]) -> String {
+        let s = &report.summary;
+        if s.codes == 0 {
+            return format!(
+                "No QR codes found in {}.",
+                plural(s.inputs as usize, "input", "inputs")
+            );
+        }
+        let threshold = action_threshold(self.fail_on);
+        let action = distinct::inputs_needing_action(report, threshold);
+        format!(
+            "{} ({} distinct) in {} · {} at or above {threshold}",
+            plural(s.codes as usize, "code", "codes"),
+            groups.len(),
+            plural(s.inputs as usize, "input", "inputs"),
+            match action {
+                1 => "1 input needs action: a finding".to_string(),
+                n => format!("{n} inputs need action: findings"),
+            }
+        )
+    }
+
+    /// The severity cell of a distinct code. A suppressed code says what it was on two lines,
+    /// so that the column stays narrow (the details' heading has it on one).
+    fn severity_cell(group: &DistinctCode) -> Cell {
+        match (group.worst, group.suppressed_worst) {
+            (Some(worst), _) => Cell::styled(worst.as_str(), severity_style(worst)),
+            // A no-break space keeps "(was high)" on one line.
+            (None, Some(was)) => Cell::styled(format!("suppressed\n(was\u{a0}{was})"), Style::Dim),
+            (None, None) if group.code().text.is_none() => Cell::new("unreadable"),
+            (None, None) => Cell::styled("ok", Style::Green),
+        }
+    }
+
+    /// The grid of distinct codes. The widest layout that fits is used: all columns with words
+    /// whole; all columns with paths broken between segments; without the rule ids (they are in
+    /// the details) likewise; then breaking inside names; and below that, one paragraph per
+    /// code.
+    fn grid(&self, groups: &[DistinctCode], several: &HashSet<&str>) -> String {
+        let rows: Vec<Vec<Cell>> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, group)| {
+                let locations: Vec<String> = group
+                    .occurrences
+                    .iter()
+                    .map(|o| location_label(&o.code.location, o.code.index, several))
+                    .collect();
+                vec![
+                    Cell::new((i + 1).to_string()),
+                    Self::severity_cell(group),
+                    Cell::new(code_label(group)),
+                    Cell::new(group.rules().join(", ")),
+                    Cell::new(format!(
+                        "{}: {}",
+                        plural(group.inputs(), "input", "inputs"),
+                        first_few(&locations, ROW_LOCATIONS)
+                    )),
+                ]
+            })
+            .collect();
+        let headers = [
+            ("#", false),
+            ("Severity", false),
+            ("Code", true),
+            ("Rules", false),
+            ("Found in", true),
+        ];
+        let grid_of = |keep: &dyn Fn(usize) -> bool| Grid {
+            columns: headers
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| keep(*c))
+                .map(|(_, (header, breakable))| Column {
+                    header: header.to_string(),
+                    breakable: *breakable,
+                })
+                .collect(),
+            rows: rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .enumerate()
+                        .filter(|(c, _)| keep(*c))
+                        .map(|(_, cell)| cell.clone())
+                        .collect()
+                })
+                .collect(),
+        };
+        let full = grid_of(&|_| true);
+        let without_rules = grid_of(&|c| c != 3);
+        // No code has a counting finding: an empty Rules column would only take room.
+        let any_rules = rows.iter().any(|row| !row[3].text.is_empty());
+        let full = if any_rules {
+            full
+        } else {
+            without_rules.clone()
+        };
+        let attempts = [
+            (&full, Breaking::Never),
+            (&full, Breaking::Segments),
+            (&without_rules, Breaking::Never),
+            (&without_rules, Breaking::Segments),
+            (&without_rules, Breaking::Anywhere),
+        ];
+        for (grid, breaking) in attempts {
+            if let Some(widths) = grid.widths(self.width, breaking) {
+                return grid.render(&widths, self.colour);
+            }
+        }
+        // Narrower still: one paragraph per code.
+        without_rules
+            .rows
+            .iter()
+            .map(|row| {
+                self.text(&format!(
+                    "[{}] {} · {} · {}",
+                    row[0].text, row[1].text, row[2].text, row[3].text
+                ))
+            })
+            .collect()
+    }
+
+    fn details(&self, number: usize, group: &DistinctCode, several: &HashSet<&str>) -> String {
+        let code = group.code();
+        let width = self.width;
+        let severity = Self::severity_cell(group);
+        let mut out = String::new();
+        let severity = Cell {
+            text: severity.text.replace(['\n', '\u{a0}'], " "),
+            ..severity
+        };
+        let heading = format!(
+            "[{number}] {} · {} · {}",
+            severity.text,
+            code_label(group),
+            plural(group.inputs(), "input", "inputs")
+        );
+        out.push_str(&self.paint_first(&hanging("", "    ", &heading, width), &severity));
+        let field = |out: &mut String, label: &str, text: &str| {
+            let indent = " ".repeat(4 + display_width(label) + 2);
+            out.push_str(&hanging(&format!("    {label}: "), &indent, text, width));
+        };
+        match &code.text {
+            Some(text) => field(&mut out, "text", &escape_for_display(text)),
+            None => field(
+                &mut out,
+                "text",
+                "(none: a code is visible but could not be read)",
+            ),
+        }
+        field(&mut out, "payload", &escape_for_display(&code.summary));
+        if let Some(description) = &code.description {
+            field(&mut out, "what it does", &escape_for_display(description));
+        }
+        let locations: Vec<String> = group
+            .occurrences
+            .iter()
+            .map(|o| location_label(&o.code.location, o.code.index, several))
+            .collect();
+        let mut found_in = first_few(&locations, DETAIL_LOCATIONS);
+        if locations.len() > DETAIL_LOCATIONS {
+            found_in.push_str(" (all of them: --format json, distinct_codes[].locations)");
+        }
+        field(&mut out, "found in", &found_in);
+        for distinct_finding in &group.findings {
+            let finding = distinct_finding.finding;
+            if finding.suppressed.is_some() && !self.show_suppressed {
+                continue;
+            }
+            let suppressed = finding
+                .suppressed
+                .as_ref()
+                .map(|s| {
+                    format!(
+                        ", suppressed by {}: {}",
+                        s.by,
+                        escape_for_display(&s.reason)
+                    )
+                })
+                .unwrap_or_default();
+            let tag = format!("[{}{suppressed}]", finding.severity);
+            let line = hanging(
+                "    ",
+                "      ",
+                &format!(
+                    "{tag} {}: {}",
+                    finding.rule,
+                    escape_for_display(&finding.message)
+                ),
+                width,
+            );
+            out.push_str(&line.replacen(
+                &tag,
+                &self.paint(&tag, severity_style(finding.severity)),
+                1,
+            ));
+            let sub = |out: &mut String, label: &str, text: &str| {
+                let indent = " ".repeat(8 + display_width(label) + 2);
+                out.push_str(&hanging(
+                    &format!("        {label}: "),
+                    &indent,
+                    text,
+                    width,
+                ));
+            };
+            if distinct_finding.occurrences.len() < group.occurrences.len() {
+                let only: Vec<String> = distinct_finding
+                    .occurrences
+                    .iter()
+                    .map(|&i| locations[i].clone())
+                    .collect();
+                sub(
+                    &mut out,
+                    "only at",
+                    &format!(
+                        "{} ({} of {})",
+                        first_few(&only, DETAIL_LOCATIONS),
+                        only.len(),
+                        group.occurrences.len()
+                    ),
+                );
+            }
+            if let Some(evidence) = &finding.evidence {
+                sub(&mut out, "evidence", &escape_for_display(evidence));
+            }
+            if let Some(fix) = &finding.fix {
+                sub(&mut out, "fix", &escape_for_display(fix));
+            }
+            if let Some(url) = &finding.suggested_url {
+                sub(&mut out, "suggested", &escape_for_display(url));
+            }
+        }
+        let suppressed = group.suppressed_count();
+        if suppressed > 0 && !self.show_suppressed {
+            out.push_str(&hanging(
+                "    ",
+                "    ",
+                &format!(
+                    "{} suppressed (baseline or ignore entry); --show-suppressed lists them",
+                    plural(suppressed, "finding", "findings")
+                ),
+                width,
+            ));
+        }
+        if let Some(url) = &code.fixed_url {
+            field(&mut out, "fixed (every safe fix)", &escape_for_display(url));
+        }
+        out
+    }
+
+    /// Colours the first word of a heading like its severity cell.
+    fn paint_first(&self, text: &str, cell: &Cell) -> String {
+        match text.find(&cell.text) {
+            Some(at) if self.colour => format!(
+                "{}{}{}",
+                &text[..at],
+                cell.style.paint(&cell.text, true),
+                &text[at + cell.text.len()..]
+            ),
+            _ => text.to_string(),
+        }
+    }
+
+    /// One indented `what: why` line of the closing lists, wrapped with a hanging indent.
+    fn listed(&self, what: &str, why: &str) -> String {
+        hanging("  ", "      ", &format!("{what}: {why}"), self.width)
+    }
+
+    fn unreadable_inputs(&self, report: &Report) -> String {
+        let failed = with_status(report, Status::Error);
+        if failed.is_empty() {
+            return String::new();
+        }
+        let mut out = format!(
+            "\n{}:\n",
+            self.paint(
+                &format!(
+                    "{} could not be read",
+                    plural(failed.len(), "input", "inputs")
+                ),
+                Style::Bold
+            )
+        );
+        for input in failed {
+            out.push_str(&self.listed(
+                &escape_for_display(&input.path),
+                &escape_for_display(input.error.as_deref().unwrap_or("error")),
+            ));
+        }
+        out
+    }
+
+    fn inputs_without_codes(&self, report: &Report) -> String {
+        let empty: Vec<String> = with_status(report, Status::NoCode)
+            .iter()
+            .map(|i| escape_for_display(&i.path))
+            .collect();
+        if empty.is_empty() {
+            return String::new();
+        }
+        format!(
+            "\n{}",
+            hanging(
+                "",
+                "  ",
+                &format!(
+                    "{} without a code: {}",
+                    plural(empty.len(), "input", "inputs"),
+                    first_few(&empty, DETAIL_LOCATIONS)
+                ),
+                self.width
+            )
+        )
+    }
+
+    /// Skipped files: one by one when few, grouped by reason when many.
+    fn skipped(&self, report: &Report) -> String {
+        let skipped = with_status(report, Status::Skipped);
+        if skipped.is_empty() {
+            return String::new();
+        }
+        let reason = |i: &InputReport| escape_for_display(i.reason.as_deref().unwrap_or("skipped"));
+        let mut out = String::from("\n");
+        if skipped.len() <= SKIPPED_ONE_BY_ONE {
+            out.push_str(&format!("{} skipped (not scanned):\n", skipped.len()));
+            for input in skipped {
+                out.push_str(&self.listed(&escape_for_display(&input.path), &reason(input)));
+            }
+            return out;
+        }
+        // Groups in order of size, then of first appearance.
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for input in &skipped {
+            let why = reason(input);
+            let path = escape_for_display(&input.path);
+            match groups.iter_mut().find(|(r, _)| *r == why) {
+                Some((_, paths)) => paths.push(path),
+                None => groups.push((why, vec![path])),
+            }
+        }
+        groups.sort_by_key(|(_, paths)| std::cmp::Reverse(paths.len()));
+        let counts: Vec<String> = groups
+            .iter()
+            .map(|(why, paths)| format!("{} {why}", paths.len()))
+            .collect();
+        out.push_str(&self.text(&format!(
+            "{} skipped (not scanned): {}",
+            skipped.len(),
+            counts.join(", ")
+        )));
+        for (why, paths) in &groups {
+            out.push_str(&self.listed(why, &first_few(paths, ROW_LOCATIONS)));
+        }
+        out
+    }
+}
+
+/// The inputs of one status, in walk order.
+fn with_status(report: &Report, status: Status) -> Vec<&InputReport> {
+    report
+        .inputs
+        .iter()
+        .filter(|i| i.status == status)
+        .collect()
+}
+
+/// `a, b, c +4 more`.
+fn first_few(items: &[String], shown: usize) -> String {
+    let mut text = items
+        .iter()
+        .take(shown)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(" +{} more", items.len() - shown));
+    }
+    text
+}
+
+/// Locations that hold more than one code (a sheet, a mail body with several links): their
+/// codes are told apart by number.
+fn locations_with_several_codes(report: &Report) -> HashSet<&str> {
+    report
+        .inputs
+        .iter()
+        .flat_map(|i| &i.codes)
+        .filter(|c| c.index > 1)
+        .map(|c| c.location.as_str())
+        .collect()
+}
+
+fn location_label(location: &str, index: u32, several: &HashSet<&str>) -> String {
+    let shown = escape_for_display(location);
+    if several.contains(location) {
+        // A no-break space: the number stays with its location when a line wraps.
+        format!("{shown}\u{a0}#{index}")
+    } else {
+        shown
+    }
+}
+
+/// What a code is, in a few words: its kind and the host (or network, issuer, name) it points
+/// at. Never a prefix of the text: the details show the whole text.
+fn code_label(group: &DistinctCode) -> String {
+    let kind = group.kind();
+    let code = group.code();
+    match subject(&code.payload) {
+        Some(subject) => format!("{kind} {}", escape_for_display(&subject)),
+        None if kind == "text" => match &code.text {
+            Some(text) => format!("text \"{}\"", shorten_for_display(text, 24)),
+            None => kind.to_string(),
+        },
+        None => kind.to_string(),
+    }
+}
+
+/// The host, network or name a payload is about, from its JSON fields.
+fn subject(payload: &Value) -> Option<String> {
+    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    if let Some(community) = payload.get("community") {
+        let server = community.get("server").and_then(text)?;
+        let defaulted = community
+            .get("port_defaulted")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        return Some(match community.get("port").and_then(Value::as_u64) {
+            Some(port) if !defaulted => format!("{server}:{port}"),
+            _ => server,
+        });
+    }
+    ["host", "ssid", "issuer", "name", "account"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{AnalysisOptions, analyze_text};
+    use crate::report::model::{Suppression, Tool};
+
+    fn report(inputs: &[(&str, &[&str])]) -> Report {
+        let mut report = Report {
+            schema_version: 1,
+            tool: Tool::this(),
+            summary: Default::default(),
+            notes: Vec::new(),
+            inputs: inputs
+                .iter()
+                .map(|(path, texts)| {
+                    let mut input = InputReport::new(*path, Status::Ok);
+                    for (i, text) in texts.iter().enumerate() {
+                        let options = AnalysisOptions::default();
+                        input
+                            .codes
+                            .push(analyze_text(path, i as u32 + 1, text, &options).report);
+                    }
+                    input
+                })
+                .collect(),
+        };
+        report.recount();
+        report
+    }
+
+    fn render(report: &Report, width: usize) -> String {
+        let exporter = TableExporter {
+            width,
+            ..TableExporter::default()
+        };
+        String::from_utf8(exporter.serialize(report)).unwrap()
+    }
+
+    const LONG: &str = "hclsametime://jdoe:hunter2@stproxy.example.com:8443/?action=AddCommunity&communityName=Sales%20Team%20Europe%20North&allowUntrustedSSL=true";
+
+    #[test]
+    fn the_full_text_is_shown_redacted_and_never_cut() {
+        let r = report(&[("a.png", &[LONG]), ("b.png", &[LONG])]);
+        let out = render(&r, 80);
+        assert!(!out.contains("hunter2"), "{out}");
+        let masked = LONG.replace("hunter2", "********");
+        // The text's lines, joined back, are the whole (masked) text.
+        let text_lines: Vec<&str> = out
+            .lines()
+            .skip_while(|l| !l.starts_with("    text: "))
+            .take_while(|l| !l.starts_with("    payload: "))
+            .map(|l| l.trim_start().trim_start_matches("text: "))
+            .collect();
+        assert_eq!(text_lines.concat(), masked, "{out}");
+        for line in out.lines() {
+            assert!(display_width(line) <= 80, "{line}");
+        }
+        // One distinct code: one row, found in two inputs.
+        assert!(out.contains("2 codes (1 distinct) in 2 inputs"), "{out}");
+    }
+
+    #[test]
+    fn rows_show_kind_and_host_not_a_url_prefix() {
+        let r = report(&[("a.png", &[LONG, "WIFI:T:WPA;S:Guest;P:pw;;", "hello there"])]);
+        let out = render(&r, 120);
+        assert!(out.contains("sametime stproxy.example.com:8443"), "{out}");
+        assert!(out.contains("wifi Guest"), "{out}");
+        assert!(out.contains("text \"hello there\""), "{out}");
+        assert!(!out.contains("┆ hclsametime://"), "{out}");
+    }
+
+    #[test]
+    fn suppressed_codes_say_what_they_were() {
+        let mut r = report(&[("a.png", &[LONG])]);
+        for f in &mut r.inputs[0].codes[0].findings {
+            f.suppressed = Some(Suppression {
+                by: "baseline".into(),
+                reason: "old.json".into(),
+            });
+        }
+        r.recount();
+        let out = render(&r, 100);
+        assert!(out.contains("suppressed (was critical)"), "{out}");
+        assert!(out.contains("--show-suppressed lists them"), "{out}");
+        assert!(!out.contains("untrusted-ssl:"), "{out}");
+    }
+
+    #[test]
+    fn many_skipped_files_are_grouped_by_reason() {
+        let mut r = report(&[]);
+        for (path, why) in [
+            ("a.txt", "not an image (text)"),
+            ("b.css", "not an image (text)"),
+            ("c.txt", "not an image (text)"),
+            ("d.docx", "Office document"),
+            ("e.docx", "Office document"),
+            ("f.bin", "unknown binary data"),
+        ] {
+            let mut input = InputReport::new(path, Status::Skipped);
+            input.reason = Some(why.to_string());
+            r.inputs.push(input);
+        }
+        r.recount();
+        let out = render(&r, 100);
+        assert!(
+            out.contains(
+                "6 skipped (not scanned): 3 not an image (text), 2 Office document, 1 unknown binary data"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("  Office document: d.docx, e.docx\n"), "{out}");
     }
 }
