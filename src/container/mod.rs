@@ -224,7 +224,8 @@ impl Walker {
     }
 
     /// Handles bytes found inside a container (an attachment, a zip member): an image becomes a
-    /// part, a container is opened one level deeper, anything else is passed over.
+    /// part, a container is opened one level deeper, an image format this build cannot decode
+    /// is an error (a code may be in it), anything else is passed over.
     /// `declared_image` says the container called it an image (`Content-Type: image/…`), so
     /// that bytes which turn out to be no supported image are worth a note.
     fn item(&mut self, location: String, bytes: Vec<u8>, depth: u32, declared_image: bool) {
@@ -232,6 +233,8 @@ impl Walker {
             self.push(location, Content::Image(bytes));
         } else if let Some(kind) = sniff(&bytes) {
             self.open(kind, &location, &bytes, depth + 1);
+        } else if let Some(unsupported) = crate::formats::unsupported_image(&bytes) {
+            self.error(&location, unsupported);
         } else if declared_image {
             self.note(&location, "not a supported image format; not scanned");
         }
