@@ -22,7 +22,7 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use image::{GrayImage, ImageFormat, Luma, Rgba, RgbaImage};
+use image::{DynamicImage, GrayImage, ImageFormat, Luma, Rgba, RgbaImage};
 use qrcode::QrCode;
 
 const HEIC: &str =
@@ -129,12 +129,12 @@ fn main() {
     write(
         &root,
         "code.qoi",
-        &encode_rgba(&to_rgba(&qr_image(QOI, 6)), ImageFormat::Qoi),
+        &encode(to_rgba(&qr_image(QOI, 6)), ImageFormat::Qoi),
     );
     write(
         &root,
         "code.pgm",
-        &encode_gray(&qr_image(PGM, 3), ImageFormat::Pnm),
+        &encode(qr_image(PGM, 3), ImageFormat::Pnm),
     );
 
     let heic_source = png_file(&scratch, "heic.png", &to_rgba(&qr_image(HEIC, 8)));
@@ -327,17 +327,10 @@ fn transparent(gray: &GrayImage) -> RgbaImage {
     })
 }
 
-fn encode_gray(image: &GrayImage, format: ImageFormat) -> Vec<u8> {
+fn encode(image: impl Into<DynamicImage>, format: ImageFormat) -> Vec<u8> {
     let mut out = Vec::new();
     image
-        .write_to(&mut Cursor::new(&mut out), format)
-        .expect("encoding an image in memory");
-    out
-}
-
-fn encode_rgba(image: &RgbaImage, format: ImageFormat) -> Vec<u8> {
-    let mut out = Vec::new();
-    image
+        .into()
         .write_to(&mut Cursor::new(&mut out), format)
         .expect("encoding an image in memory");
     out
@@ -351,7 +344,7 @@ fn icon(text: &str, kind: u16) -> Vec<u8> {
     let side = |n: u32| u8::try_from(n).expect("an icon of at most 255 pixels");
     let (width, height) = (side(image.width()), side(image.height()));
     // The icon decoder wants RGBA entries, as Windows writes them.
-    let png = encode_rgba(&to_rgba(&image), ImageFormat::Png);
+    let png = encode(to_rgba(&image), ImageFormat::Png);
     let mut out = Vec::new();
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&kind.to_le_bytes());

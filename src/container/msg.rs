@@ -621,7 +621,7 @@ mod tests {
         // Cut short: what was decompressed so far, never a panic.
         assert_eq!(
             decompress_rtf(&simple[..30]).unwrap(),
-            b"{\\rtf1\\ansi\\ansicpg125".to_vec()
+            b"{\\rtf1\\ansi\\ansicpg1252".to_vec()
         );
         assert!(decompress_rtf(b"short").is_err());
         assert!(decompress_rtf(b"\x10\x00\x00\x00\x04\x00\x00\x00XXXX\x00\x00\x00\x00").is_err());

@@ -116,18 +116,24 @@ fn not_built(format: Format) -> LoadError {
     }
 }
 
-#[cfg(feature = "avif")]
-fn load_avif(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, LoadError> {
-    use crate::formats::avif::{AvifError, decode_gray};
-    decode_gray(bytes, max_pixels).map_err(|err| match err {
-        AvifError::TooLarge { width, height, .. } => {
+/// The `LoadError` of an AVIF or HEIF decoder's error.
+#[cfg(any(feature = "avif", feature = "heif"))]
+fn from_decoder(format: Format, err: crate::formats::DecodeError, max_pixels: u64) -> LoadError {
+    match err {
+        crate::formats::DecodeError::TooLarge { width, height } => {
             LoadError::too_large(width, height, max_pixels)
         }
-        other => LoadError::Corrupt {
-            format: "AVIF",
-            reason: other.to_string(),
+        crate::formats::DecodeError::Corrupt(reason) => LoadError::Corrupt {
+            format: format.name(),
+            reason,
         },
-    })
+    }
+}
+
+#[cfg(feature = "avif")]
+fn load_avif(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, LoadError> {
+    crate::formats::avif::decode_gray(bytes, max_pixels)
+        .map_err(|err| from_decoder(Format::Avif, err, max_pixels))
 }
 
 #[cfg(not(feature = "avif"))]
@@ -137,16 +143,8 @@ fn load_avif(_: &[u8], _: u64) -> Result<GrayImage, LoadError> {
 
 #[cfg(feature = "heif")]
 fn load_heif(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, LoadError> {
-    use crate::formats::heif::{HeifError, decode_gray};
-    decode_gray(bytes, max_pixels).map_err(|err| match err {
-        HeifError::TooLarge { width, height, .. } => {
-            LoadError::too_large(width, height, max_pixels)
-        }
-        other => LoadError::Corrupt {
-            format: "HEIF",
-            reason: other.to_string(),
-        },
-    })
+    crate::formats::heif::decode_gray(bytes, max_pixels)
+        .map_err(|err| from_decoder(Format::Heif, err, max_pixels))
 }
 
 #[cfg(not(feature = "heif"))]

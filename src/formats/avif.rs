@@ -17,40 +17,23 @@
 use image::GrayImage;
 use re_rav1d::dav1d::{Decoder, PlanarImageComponent, Settings};
 use re_rav1d::dav1d::{Error as Av1Error, Picture, pixel::YUVRange};
-use thiserror::Error;
 
-#[derive(Debug, Error)]
-pub enum AvifError {
-    #[error("image is {width}×{height}, above the limit of {max_pixels} pixels")]
-    TooLarge {
-        width: u32,
-        height: u32,
-        max_pixels: u64,
-    },
-    #[error("{0}")]
-    Container(String),
-    #[error("AV1 data does not decode: {0}")]
-    Av1(String),
-}
+use super::DecodeError;
 
-fn parse(bytes: &[u8]) -> Result<avif_parse::AvifData, AvifError> {
+fn parse(bytes: &[u8]) -> Result<avif_parse::AvifData, DecodeError> {
     let mut reader = bytes;
-    avif_parse::read_avif(&mut reader).map_err(|err| AvifError::Container(err.to_string()))
+    avif_parse::read_avif(&mut reader).map_err(|err| DecodeError::Corrupt(err.to_string()))
 }
 
 /// Decodes the primary image to greyscale, refusing images above `max_pixels`.
-pub fn decode_gray(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, AvifError> {
+pub fn decode_gray(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, DecodeError> {
     let avif = parse(bytes)?;
     let meta = avif
         .primary_item_metadata()
-        .map_err(|err| AvifError::Container(format!("AV1 sequence header: {err}")))?;
+        .map_err(|err| DecodeError::Corrupt(format!("AV1 sequence header: {err}")))?;
     let (width, height) = (meta.max_frame_width.get(), meta.max_frame_height.get());
     if u64::from(width) * u64::from(height) > max_pixels {
-        return Err(AvifError::TooLarge {
-            width,
-            height,
-            max_pixels,
-        });
+        return Err(DecodeError::TooLarge { width, height });
     }
     let colour = decode_av1(avif.primary_item.to_vec(), max_pixels)?;
     let mut gray = luma(&colour);
@@ -65,8 +48,8 @@ pub fn decode_gray(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, AvifError
 }
 
 /// Decodes one AV1 still image (a temporal unit); for a layered image, the last layer.
-fn decode_av1(data: Vec<u8>, max_pixels: u64) -> Result<Picture, AvifError> {
-    let av1 = |err: Av1Error| AvifError::Av1(err.to_string());
+fn decode_av1(data: Vec<u8>, max_pixels: u64) -> Result<Picture, DecodeError> {
+    let av1 = |err: Av1Error| DecodeError::Corrupt(format!("AV1 data does not decode: {err}"));
     let mut settings = Settings::new();
     settings.set_n_threads(1);
     settings.set_max_frame_delay(1);
@@ -95,7 +78,7 @@ fn decode_av1(data: Vec<u8>, max_pixels: u64) -> Result<Picture, AvifError> {
             Err(err) => return Err(av1(err)),
         }
     }
-    picture.ok_or_else(|| AvifError::Av1("no picture in the AV1 data".to_string()))
+    picture.ok_or_else(|| DecodeError::Corrupt("no picture in the AV1 data".to_string()))
 }
 
 /// The Y plane as 8-bit full-range grey.
@@ -156,6 +139,6 @@ mod tests {
     fn garbage_is_a_container_error_not_a_panic() {
         let err =
             decode_gray(b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif", 1 << 20).unwrap_err();
-        assert!(matches!(err, AvifError::Container(_)), "{err}");
+        assert!(matches!(err, DecodeError::Corrupt(_)), "{err}");
     }
 }

@@ -10,37 +10,22 @@
 
 use image::GrayImage;
 use libheif_rs::{ColorSpace, HeifContext, LibHeif, RgbChroma};
-use thiserror::Error;
 
-#[derive(Debug, Error)]
-pub enum HeifError {
-    #[error("image is {width}×{height}, above the limit of {max_pixels} pixels")]
-    TooLarge {
-        width: u32,
-        height: u32,
-        max_pixels: u64,
-    },
-    #[error("libheif: {0}")]
-    Libheif(String),
-}
+use super::DecodeError;
 
-fn libheif(err: libheif_rs::HeifError) -> HeifError {
-    HeifError::Libheif(err.message.clone())
+fn libheif(err: libheif_rs::HeifError) -> DecodeError {
+    DecodeError::Corrupt(format!("libheif: {}", err.message))
 }
 
 /// Decodes the primary image to greyscale (on white where it is transparent), refusing
 /// images above `max_pixels`.
-pub fn decode_gray(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, HeifError> {
+pub fn decode_gray(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, DecodeError> {
     let lib = LibHeif::new();
     let context = HeifContext::read_from_bytes(bytes).map_err(libheif)?;
     let handle = context.primary_image_handle().map_err(libheif)?;
     let (width, height) = (handle.width(), handle.height());
     if u64::from(width) * u64::from(height) > max_pixels {
-        return Err(HeifError::TooLarge {
-            width,
-            height,
-            max_pixels,
-        });
+        return Err(DecodeError::TooLarge { width, height });
     }
     let image = lib
         .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgba), None)
@@ -48,7 +33,7 @@ pub fn decode_gray(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, HeifError
     let planes = image.planes();
     let plane = planes
         .interleaved
-        .ok_or_else(|| HeifError::Libheif("no interleaved RGBA plane decoded".to_string()))?;
+        .ok_or_else(|| DecodeError::Corrupt("libheif: no interleaved RGBA plane".to_string()))?;
     let mut gray = GrayImage::new(plane.width, plane.height);
     for (y, row) in gray.rows_mut().enumerate() {
         let start = y * plane.stride;

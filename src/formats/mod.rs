@@ -18,6 +18,17 @@ pub mod heif;
 
 use image::ImageFormat;
 
+/// Why an AVIF or HEIF decoder (`avif`, `heif`) returned no image.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The stated size is above `--max-pixels`; nothing was decoded.
+    #[error("image is {width}×{height}, above the pixel limit")]
+    TooLarge { width: u32, height: u32 },
+    /// The file or its coded data is broken or unsupported.
+    #[error("{0}")]
+    Corrupt(String),
+}
+
 /// An image format qraudit decodes (when its feature is on: see `decodable`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
