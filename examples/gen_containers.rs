@@ -71,7 +71,7 @@ fn main() {
 }
 
 /// What each file is and what `qraudit scan` reports for it (locations after the file's path).
-const README_ROWS: [(&str, &str, &str); 14] = [
+const README_ROWS: [(&str, &str, &str); 21] = [
     (
         "mail/helpdesk.eml",
         "multipart/mixed: related (alternative text + HTML with `cid:` image, inline PNG), attached poster.png",
@@ -86,6 +86,41 @@ const README_ROWS: [(&str, &str, &str); 14] = [
         "mail/newsletter-qp.eml",
         "quoted-printable HTML: a provisioning link (`&amp;` in it) and a `data:` URI PNG",
         "`!1` the link; `!1!data-1` the image",
+    ),
+    (
+        "msg/helpdesk.msg",
+        "helpdesk.eml converted to Outlook .msg (examples/gen_msg.py); the inline image as an attachment with a Content-ID",
+        "`!1` URL (text and HTML body, once); `!2/poster.png`; `!3/image001.png`",
+    ),
+    (
+        "msg/forwarded.msg",
+        "forwarded.eml converted: helpdesk's message attached as an Outlook item (embedded message)",
+        "the three codes of helpdesk.msg under `!2/original.eml`",
+    ),
+    (
+        "msg/newsletter.msg",
+        "newsletter-qp.eml converted: HTML body only (link with `&amp;`, `data:` URI PNG)",
+        "`!1` the link; `!1!data-1` the image",
+    ),
+    (
+        "msg/rtf-body.msg",
+        "plain body without a link, compressed RTF body with a `HYPERLINK` field",
+        "`!1` the RTF link",
+    ),
+    (
+        "msg/msg-in-mail.eml",
+        "a mail carrying helpdesk.msg as an application/vnd.ms-outlook attachment",
+        "the three codes of helpdesk.msg under `!2/helpdesk.msg`",
+    ),
+    (
+        "broken/damaged-attachment.msg",
+        "helpdesk.msg whose poster.png stream starts past the end of the file",
+        "error at `!2/poster.png`; `!1` URL and `!3/image001.png` read",
+    ),
+    (
+        "broken/truncated.msg",
+        "helpdesk.msg cut to a third",
+        "error: its Compound File Binary structure cannot be read",
     ),
     (
         "mbox/export.mbox",
@@ -151,6 +186,10 @@ fn readme() -> String {
          re-run): `cargo run --example gen_containers`. This README is written by it too.\n\
          `tests/containers.rs` checks what `qraudit scan` reports for each; the location syntax and\n\
          the limits are described in `docs/containers.md`.\n\n\
+         The Outlook `.msg` files (and `msg/msg-in-mail.eml`) are written by a real MSG writer\n\
+         instead, from the mails here: `pip install aspose-email-foss==26.3 compressed-rtf==1.0.7`\n\
+         then `python3 examples/gen_msg.py` (after this generator); `tests/outlook_msg.rs` checks\n\
+         them.\n\n\
          | file | what it is | reported |\n|---|---|---|\n",
     );
     for (file, what, reported) in README_ROWS {

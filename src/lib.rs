@@ -3,7 +3,8 @@
 //!
 //! The library is a pipeline of small modules, each owning one step of the data flow:
 //! `source` enumerates inputs, `container` opens the mails, mboxes, PDFs, SVGs and zips that
-//! codes arrive in (giving each image inside a location), `decode` turns bytes into decoded
+//! codes arrive in (giving each image inside a location), `formats` tells image formats apart
+//! by their signatures (and decodes AVIF and HEIF), `decode` turns bytes into decoded
 //! codes, `payload` classifies the decoded text, `audit` turns payloads into findings, and
 //! `report` turns the whole run into bytes (table, JSON, JSONL, SARIF, raw). `scan` drives the pipeline;
 //! the binary only parses arguments and maps the outcome to an exit code.
@@ -18,6 +19,7 @@ pub mod crosscode;
 pub mod decode;
 pub mod exit;
 pub mod fingerprint;
+pub mod formats;
 pub mod generate;
 pub mod merge;
 pub mod pasted;

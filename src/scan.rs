@@ -350,7 +350,7 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
         };
     };
     let mut report = InputReport::new(&input.display, Status::NoCode);
-    report.media_type = Some(format.to_mime_type().to_string());
+    report.media_type = Some(format.media_type().to_string());
     let (outcome, timing) = match decode_with_budget(Pixels::Encoded(bytes, format), config) {
         Ok(done) => done,
         Err(message) => {
@@ -557,7 +557,7 @@ fn round_ms(duration: Duration) -> f64 {
 /// Where the pixels of one decode come from.
 enum Pixels {
     /// The bytes of an image file, already sniffed.
-    Encoded(Vec<u8>, image::ImageFormat),
+    Encoded(Vec<u8>, load::Format),
     /// A drawing from a container (an SVG, a PDF page), rasterised on the decode thread so that
     /// rendering counts against the same time budget.
     Render(container::Render),
@@ -643,16 +643,42 @@ fn format_seconds(duration: Duration) -> String {
     }
 }
 
-/// The report for bytes that are no image: skipped, unless the name promises an image (then the
-/// file is a broken asset, and that is an error a CI run must see).
+/// The report for bytes that are no image qraudit decodes: an error when they are a known image
+/// format that this build cannot decode (a code may be in it: never a silent skip), else
+/// skipped, unless the name promises an image or a mail (then the file is a broken asset, and
+/// that is an error a CI run must see).
 fn not_an_image(display: &str, bytes: &[u8]) -> InputReport {
+    if let Some(unsupported) = crate::formats::unsupported_image(bytes) {
+        let mut report = InputReport::failed(display, unsupported.to_string());
+        report.media_type = Some(unsupported.media_type.to_string());
+        return report;
+    }
     let extension = std::path::Path::new(display)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let claims_image = matches!(
         extension.as_deref(),
-        Some("png" | "jpg" | "jpeg" | "gif" | "bmp" | "webp" | "tif" | "tiff")
+        Some(
+            "png"
+                | "jpg"
+                | "jpeg"
+                | "gif"
+                | "bmp"
+                | "webp"
+                | "tif"
+                | "tiff"
+                | "ico"
+                | "cur"
+                | "qoi"
+                | "pbm"
+                | "pgm"
+                | "ppm"
+                | "pnm"
+                | "avif"
+                | "heic"
+                | "heif"
+        )
     );
     let what = if bytes.is_empty() {
         "empty file".to_string()
@@ -663,6 +689,21 @@ fn not_an_image(display: &str, bytes: &[u8]) -> InputReport {
         Some(ext) if claims_image => {
             InputReport::failed(display, format!("named .{ext} but {what}"))
         }
+        // An Outlook message whose compound-file structure is damaged is no message to the
+        // container sniffer; the name says what it was meant to be.
+        Some(ext) if ext == "msg" && !bytes.is_empty() => InputReport::failed(
+            display,
+            if bytes.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+                "named .msg but its Compound File Binary structure cannot be read (a damaged or \
+                 truncated Outlook message)"
+                    .to_string()
+            } else {
+                format!(
+                    "named .msg but not an Outlook message ({})",
+                    describe_bytes(bytes)
+                )
+            },
+        ),
         _ => {
             let mut report = InputReport::new(display, Status::Skipped);
             report.reason = Some(what);
@@ -680,6 +721,8 @@ fn describe_bytes(bytes: &[u8]) -> String {
             .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
     {
         "text".to_string()
+    } else if let Some(what) = crate::formats::describe_other(bytes) {
+        what.to_string()
     } else {
         let magic: String = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
         format!("unknown binary data starting with {magic}")

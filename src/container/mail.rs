@@ -222,7 +222,7 @@ pub(super) fn provisioning_urls(text: &str) -> Vec<String> {
 }
 
 /// Replaces the character references that appear in URLs in HTML (`&amp;` above all).
-fn decode_entities(html: &str) -> String {
+pub(super) fn decode_entities(html: &str) -> String {
     if !html.contains('&') {
         return html.to_string();
     }
@@ -266,7 +266,7 @@ fn decode_entities(html: &str) -> String {
 }
 
 /// Scans the images written into an HTML body as `data:image/…` URIs, as `LOCATION!data-N`.
-fn data_uris(walker: &mut Walker, location: &str, html: &str, depth: u32) {
+pub(super) fn data_uris(walker: &mut Walker, location: &str, html: &str, depth: u32) {
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
     let mut n = 0;

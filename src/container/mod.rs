@@ -37,6 +37,7 @@
 mod limits;
 mod mail;
 mod mbox;
+mod msg;
 mod pdf;
 mod svg;
 mod zip;
@@ -54,6 +55,7 @@ use limits::{Budget, LimitHit};
 pub enum Kind {
     Mail,
     Mbox,
+    Msg,
     Pdf,
     Svg,
     Zip,
@@ -65,6 +67,7 @@ impl Kind {
         match self {
             Kind::Mail => "message/rfc822",
             Kind::Mbox => "application/mbox",
+            Kind::Msg => "application/vnd.ms-outlook",
             Kind::Pdf => "application/pdf",
             Kind::Svg => "image/svg+xml",
             Kind::Zip => "application/zip",
@@ -75,6 +78,7 @@ impl Kind {
         match self {
             Kind::Mail => "mail",
             Kind::Mbox => "mbox",
+            Kind::Msg => "Outlook message",
             Kind::Pdf => "PDF",
             Kind::Svg => "SVG",
             Kind::Zip => "zip",
@@ -86,6 +90,8 @@ impl Kind {
 pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     if zip::sniff(bytes) {
         Some(Kind::Zip)
+    } else if msg::sniff(bytes) {
+        Some(Kind::Msg)
     } else if pdf::sniff(bytes) {
         Some(Kind::Pdf)
     } else if mbox::sniff(bytes) {
@@ -195,22 +201,13 @@ pub(crate) struct Walker {
 impl Walker {
     /// Opens a container of a known kind at nesting level `depth` (the input is level 1).
     fn open(&mut self, kind: Kind, location: &str, bytes: &[u8], depth: u32) {
-        // An SVG is a leaf (its references are never followed), so it adds no nesting level
-        // worth refusing: a code drawn in an SVG inside a zip is as readable as a PNG there.
-        if depth > self.budget.limits.max_depth && kind != Kind::Svg {
-            self.error(
-                location,
-                format!(
-                    "{} not opened: containers nested more than {} deep (--max-depth)",
-                    kind.name(),
-                    self.budget.limits.max_depth
-                ),
-            );
+        if self.too_deep(kind, location, depth) {
             return;
         }
         let result = isolate::isolated(|| match kind {
             Kind::Mail => mail::open(self, location, bytes, depth),
             Kind::Mbox => mbox::open(self, location, bytes, depth),
+            Kind::Msg => msg::open(self, location, bytes, depth),
             Kind::Pdf => pdf::open(self, location, bytes, depth),
             Kind::Svg => svg::open(self, location, bytes),
             Kind::Zip => zip::open(self, location, bytes, depth),
@@ -223,8 +220,28 @@ impl Walker {
         }
     }
 
+    /// True (and the error recorded) when a container of `kind` at nesting level `depth` is
+    /// past `--max-depth` and must not be opened.
+    fn too_deep(&mut self, kind: Kind, location: &str, depth: u32) -> bool {
+        // An SVG is a leaf (its references are never followed), so it adds no nesting level
+        // worth refusing: a code drawn in an SVG inside a zip is as readable as a PNG there.
+        if depth <= self.budget.limits.max_depth || kind == Kind::Svg {
+            return false;
+        }
+        self.error(
+            location,
+            format!(
+                "{} not opened: containers nested more than {} deep (--max-depth)",
+                kind.name(),
+                self.budget.limits.max_depth
+            ),
+        );
+        true
+    }
+
     /// Handles bytes found inside a container (an attachment, a zip member): an image becomes a
-    /// part, a container is opened one level deeper, anything else is passed over.
+    /// part, a container is opened one level deeper, an image format this build cannot decode
+    /// is an error (a code may be in it), anything else is passed over.
     /// `declared_image` says the container called it an image (`Content-Type: image/…`), so
     /// that bytes which turn out to be no supported image are worth a note.
     fn item(&mut self, location: String, bytes: Vec<u8>, depth: u32, declared_image: bool) {
@@ -232,6 +249,8 @@ impl Walker {
             self.push(location, Content::Image(bytes));
         } else if let Some(kind) = sniff(&bytes) {
             self.open(kind, &location, &bytes, depth + 1);
+        } else if let Some(unsupported) = crate::formats::unsupported_image(&bytes) {
+            self.error(&location, unsupported);
         } else if declared_image {
             self.note(&location, "not a supported image format; not scanned");
         }

@@ -3,22 +3,29 @@
 //! The format is taken from the bytes, never from the file name. Before any pixel is decoded the
 //! header's dimensions are checked against `max_pixels`, so a decompression bomb (a tiny PNG
 //! whose header claims 200000 × 200000 pixels) is refused in microseconds, and `image::Limits`
-//! caps what a decoder may allocate as a second line of defence.
+//! caps what a decoder may allocate as a second line of defence. AVIF and HEIC/HEIF are
+//! decoded by `crate::formats` when the `avif` and `heif` features are on; formats that are
+//! recognised but not decoded are named there too (`formats::unsupported_image`).
 
 use std::io::Cursor;
 
 use image::{GrayImage, ImageFormat, ImageReader, Limits};
 use thiserror::Error;
 
-/// The image formats qraudit decodes (the `image` features enabled in Cargo.toml).
-pub const SUPPORTED_FORMATS: [ImageFormat; 6] = [
+/// The formats the `image` crate decodes here (its features enabled in Cargo.toml).
+pub const SUPPORTED_FORMATS: [ImageFormat; 9] = [
     ImageFormat::Png,
     ImageFormat::Jpeg,
     ImageFormat::Gif,
     ImageFormat::Bmp,
     ImageFormat::WebP,
     ImageFormat::Tiff,
+    ImageFormat::Ico,
+    ImageFormat::Qoi,
+    ImageFormat::Pnm,
 ];
+
+pub use crate::formats::Format;
 
 #[derive(Debug, Error)]
 pub enum LoadError {
@@ -38,10 +45,41 @@ pub enum LoadError {
     },
 }
 
+impl LoadError {
+    fn too_large(width: u32, height: u32, max_pixels: u64) -> Self {
+        let pixels = u64::from(width) * u64::from(height);
+        LoadError::TooLarge {
+            width,
+            height,
+            megapixels: pixels as f64 / 1e6,
+            limit_mp: max_pixels as f64 / 1e6,
+        }
+    }
+}
+
 /// The format of these bytes, if they are an image qraudit decodes.
-pub fn sniff_image(bytes: &[u8]) -> Option<ImageFormat> {
+pub fn sniff_image(bytes: &[u8]) -> Option<Format> {
+    if let Some(format) = raster_format(bytes) {
+        return Some(Format::Raster(format));
+    }
+    Format::of_bmff(bytes)
+}
+
+/// One of `SUPPORTED_FORMATS`, by `image`'s signatures plus two of our own: a Windows cursor
+/// (`.cur`, an icon with a hotspot, which the icon decoder reads) and, for icons and PNM, a
+/// check beyond the first bytes, since `\0\0\1\0` and `P1`…`P7` also start other files.
+fn raster_format(bytes: &[u8]) -> Option<ImageFormat> {
+    let icon_directory = |bytes: &[u8]| bytes.len() >= 22 && bytes[4..6] != [0, 0] && bytes[9] == 0;
+    if bytes.starts_with(&[0, 0, 2, 0]) && icon_directory(bytes) {
+        return Some(ImageFormat::Ico);
+    }
     let format = image::guess_format(bytes).ok()?;
-    SUPPORTED_FORMATS.contains(&format).then_some(format)
+    let plausible = match format {
+        ImageFormat::Ico => icon_directory(bytes),
+        ImageFormat::Pnm => bytes.get(2).is_some_and(u8::is_ascii_whitespace),
+        _ => true,
+    };
+    (plausible && SUPPORTED_FORMATS.contains(&format)).then_some(format)
 }
 
 pub fn format_name(format: ImageFormat) -> &'static str {
@@ -52,17 +90,69 @@ pub fn format_name(format: ImageFormat) -> &'static str {
         ImageFormat::Bmp => "BMP",
         ImageFormat::WebP => "WebP",
         ImageFormat::Tiff => "TIFF",
+        ImageFormat::Ico => "ICO",
+        ImageFormat::Qoi => "QOI",
+        ImageFormat::Pnm => "PNM",
         _ => "image",
     }
 }
 
 /// Decodes `bytes` (already sniffed as `format`) to 8-bit greyscale, refusing images above
 /// `max_pixels`.
-pub fn load_gray(
-    bytes: &[u8],
-    format: ImageFormat,
-    max_pixels: u64,
-) -> Result<GrayImage, LoadError> {
+pub fn load_gray(bytes: &[u8], format: Format, max_pixels: u64) -> Result<GrayImage, LoadError> {
+    match format {
+        Format::Raster(format) => load_raster(bytes, format, max_pixels),
+        Format::Avif => load_avif(bytes, max_pixels),
+        Format::Heif => load_heif(bytes, max_pixels),
+    }
+}
+
+/// The error for a format whose decoder is not in this build (never sniffed as decodable).
+#[cfg(not(all(feature = "avif", feature = "heif")))]
+fn not_built(format: Format) -> LoadError {
+    LoadError::Corrupt {
+        format: format.name(),
+        reason: "no decoder in this build".to_string(),
+    }
+}
+
+/// The `LoadError` of an AVIF or HEIF decoder's error.
+#[cfg(any(feature = "avif", feature = "heif"))]
+fn from_decoder(format: Format, err: crate::formats::DecodeError, max_pixels: u64) -> LoadError {
+    match err {
+        crate::formats::DecodeError::TooLarge { width, height } => {
+            LoadError::too_large(width, height, max_pixels)
+        }
+        crate::formats::DecodeError::Corrupt(reason) => LoadError::Corrupt {
+            format: format.name(),
+            reason,
+        },
+    }
+}
+
+#[cfg(feature = "avif")]
+fn load_avif(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, LoadError> {
+    crate::formats::avif::decode_gray(bytes, max_pixels)
+        .map_err(|err| from_decoder(Format::Avif, err, max_pixels))
+}
+
+#[cfg(not(feature = "avif"))]
+fn load_avif(_: &[u8], _: u64) -> Result<GrayImage, LoadError> {
+    Err(not_built(Format::Avif))
+}
+
+#[cfg(feature = "heif")]
+fn load_heif(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, LoadError> {
+    crate::formats::heif::decode_gray(bytes, max_pixels)
+        .map_err(|err| from_decoder(Format::Heif, err, max_pixels))
+}
+
+#[cfg(not(feature = "heif"))]
+fn load_heif(_: &[u8], _: u64) -> Result<GrayImage, LoadError> {
+    Err(not_built(Format::Heif))
+}
+
+fn load_raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<GrayImage, LoadError> {
     let corrupt = |err: image::ImageError| LoadError::Corrupt {
         format: format_name(format),
         reason: err.to_string().trim().to_string(),
@@ -71,12 +161,7 @@ pub fn load_gray(
     let (width, height) = reader().into_dimensions().map_err(corrupt)?;
     let pixels = u64::from(width) * u64::from(height);
     if pixels > max_pixels {
-        return Err(LoadError::TooLarge {
-            width,
-            height,
-            megapixels: pixels as f64 / 1e6,
-            limit_mp: max_pixels as f64 / 1e6,
-        });
+        return Err(LoadError::too_large(width, height, max_pixels));
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(width);
@@ -151,17 +236,22 @@ mod tests {
 
     #[test]
     fn sniffs_by_content_not_name() {
-        assert_eq!(sniff_image(&png_bytes(4, 4)), Some(ImageFormat::Png));
+        assert_eq!(
+            sniff_image(&png_bytes(4, 4)),
+            Some(Format::Raster(ImageFormat::Png))
+        );
         assert_eq!(sniff_image(b"just some text"), None);
     }
 
     #[test]
     fn refuses_images_above_the_pixel_limit_from_the_header() {
         let bytes = png_bytes(100, 100);
-        let err = load_gray(&bytes, ImageFormat::Png, 9_999).unwrap_err();
+        let err = load_gray(&bytes, Format::Raster(ImageFormat::Png), 9_999).unwrap_err();
         assert!(err.to_string().contains("100×100"), "{err}");
         assert_eq!(
-            load_gray(&bytes, ImageFormat::Png, 10_000).unwrap().width(),
+            load_gray(&bytes, Format::Raster(ImageFormat::Png), 10_000)
+                .unwrap()
+                .width(),
             100
         );
     }
@@ -169,7 +259,12 @@ mod tests {
     #[test]
     fn truncated_image_is_an_error() {
         let bytes = png_bytes(64, 64);
-        let err = load_gray(&bytes[..bytes.len() / 2], ImageFormat::Png, 1 << 30).unwrap_err();
+        let err = load_gray(
+            &bytes[..bytes.len() / 2],
+            Format::Raster(ImageFormat::Png),
+            1 << 30,
+        )
+        .unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("PNG image could not be decoded"),
