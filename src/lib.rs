@@ -10,24 +10,19 @@
 //! the binary only parses arguments and maps the outcome to an exit code.
 
 pub mod analyze;
+pub mod app;
 pub mod audit;
-pub mod cli;
-pub mod config;
 pub mod config_xml;
 pub mod container;
 pub mod crosscode;
 pub mod decode;
-pub mod exit;
 pub mod fingerprint;
 pub mod formats;
-pub mod generate;
 pub mod merge;
-pub mod pasted;
 pub mod payload;
 pub mod policy;
 pub mod redact;
 pub mod report;
-pub mod run;
 pub mod sanitize;
 pub mod scan;
 pub mod source;

@@ -14,13 +14,13 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::app::cli::{CheckArgs, Cli, Command, EccArg, Format, GenerateArgs, MergeArgs, ScanArgs};
+use crate::app::config::{self, OutputConfig};
+use crate::app::exit::ExitStatus;
+use crate::app::generate::{self, CommunitySpec, RenderOptions};
+use crate::app::pasted::{self, CheckedText};
 use crate::audit::catalogue;
-use crate::cli::{CheckArgs, Cli, Command, EccArg, Format, GenerateArgs, MergeArgs, ScanArgs};
-use crate::config::{self, OutputConfig};
-use crate::exit::ExitStatus;
-use crate::generate::{self, CommunitySpec, RenderOptions};
 use crate::merge;
-use crate::pasted::{self, CheckedText};
 use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{InputReport, Report, Status};
 use crate::report::raw::RawExporter;

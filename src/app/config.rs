@@ -21,8 +21,8 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::analyze::AnalysisOptions;
+use crate::app::cli::{ColorChoice, FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::audit::Severity;
-use crate::cli::{ColorChoice, FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::container::ContainerLimits;
 use crate::policy::{DEFAULT_FILE, FailOn, Policy, PolicyError};
 use crate::report::model::AppliedPolicy;
