@@ -122,7 +122,7 @@ pub fn analyze_text(
     // Digest of the masked text even with --show-secrets, so that fingerprints never depend on
     // (and can never be used to guess) a secret.
     let masking = Redactor::new(payload.secrets(), false);
-    let payload_digest = crate::fingerprint::sha256_hex(masking.apply(text).as_bytes());
+    let payload_digest = crate::finish::fingerprint::sha256_hex(masking.apply(text).as_bytes());
     let description = payload.describe().map(|d| redactor.apply(&d));
     // Only codes with something to fix get a fixed URL: a rewrite of a clean code would only
     // change its spelling.

@@ -1,29 +1,28 @@
 //! qraudit: find every QR code in images, mails and documents, decode it, and audit what it
 //! carries (above all HCL Sametime mobile provisioning URLs) against a security policy.
 //!
-//! The library is a pipeline of small modules, each owning one step of the data flow:
-//! `source` enumerates inputs, `container` opens the mails, mboxes, PDFs, SVGs and zips that
-//! codes arrive in (giving each image inside a location), `formats` tells image formats apart
-//! by their signatures (and decodes AVIF and HEIF), `decode` turns bytes into decoded
-//! codes, `payload` classifies the decoded text, `audit` turns payloads into findings, and
-//! `report` turns the whole run into bytes (table, JSON, JSONL, SARIF, raw). `scan` drives the pipeline;
-//! the binary only parses arguments and maps the outcome to an exit code.
+//! The library is a pipeline of small modules, each owning one step of the data flow (drawn in
+//! docs/architecture.md): `source` enumerates inputs, `container` opens the mails, mboxes,
+//! PDFs, SVGs and zips that codes arrive in (giving each image inside a location), `formats`
+//! tells image formats apart by their signatures (and decodes AVIF and HEIF), `decode` turns
+//! pixels into decoded codes, `payload` classifies the decoded text, `audit` turns payloads into
+//! findings, `analyze` makes one code's redacted report entry, `scan` drives all of these over
+//! the inputs, `finish` finishes the run's report (cross-code rules, fingerprints,
+//! suppressions, notes) for `scan` and `merge` alike, and `report` turns it into bytes (table,
+//! JSON, JSONL, SARIF, raw). `app` is the command line on top; the binary only parses arguments
+//! and maps the outcome to an exit code.
 
-pub mod analyze;
+mod analyze;
 pub mod app;
 pub mod audit;
-pub mod config_xml;
-pub mod container;
-pub mod crosscode;
+mod container;
 pub mod decode;
-pub mod fingerprint;
-pub mod formats;
-pub mod merge;
+pub mod finish;
+mod formats;
 pub mod payload;
-pub mod policy;
-pub mod redact;
+mod policy;
+mod redact;
 pub mod report;
-pub mod sanitize;
-pub mod scan;
-pub mod source;
-pub mod suppress;
+mod sanitize;
+mod scan;
+mod source;

@@ -465,7 +465,7 @@ fn repository_with_policy() -> (tempfile::TempDir, PathBuf, String) {
         &repo.join("assets/sales-team.png"),
     );
     copy("risky/evil-host.png", &repo.join("assets/evil-host.png"));
-    let sha = qraudit::fingerprint::sha256_hex(policy.as_bytes());
+    let sha = qraudit::finish::fingerprint::sha256_hex(policy.as_bytes());
     (dir, repo, sha)
 }
 

@@ -135,7 +135,7 @@ pub struct ScanArgs {
     pub timings: bool,
     /// Scan only shard I of N (by a hash of each path), e.g. 2/8; `qraudit merge` joins the shards.
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::scan::Shard>,
+    pub shard: Option<crate::source::Shard>,
     /// An earlier JSON report: findings whose fingerprints are in it are suppressed.
     #[arg(long, value_name = "REPORT")]
     pub baseline: Option<PathBuf>,

@@ -24,20 +24,20 @@ use crate::analyze::AnalysisOptions;
 use crate::app::cli::{ColorChoice, FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::audit::Severity;
 use crate::container::ContainerLimits;
+use crate::finish::suppress::{Baseline, BaselineError, Suppressor};
 use crate::policy::{DEFAULT_FILE, FailOn, Policy, PolicyError};
 use crate::report::model::AppliedPolicy;
 use crate::scan::ScanConfig;
 use crate::source::WalkOptions;
-use crate::suppress::{Baseline, Suppressor};
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("--image-timeout must be a positive number of seconds, not {0}")]
     BadTimeout(f64),
-    #[error("{0}")]
-    Policy(String),
-    #[error("{0}")]
-    Baseline(String),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
 }
 
 /// How and where the report is written.
@@ -185,25 +185,22 @@ fn applied_policy(resolved: &ResolvedPolicy, fail_on: Option<Severity>) -> Appli
 /// The policy from `--policy`, or the one discovery finds (see the module comment), with the
 /// flags added to it.
 pub fn resolve_policy(args: &PolicyArgs) -> Result<ResolvedPolicy, ConfigError> {
-    let policy_error = |e: PolicyError| ConfigError::Policy(e.to_string());
     let (mut policy, origin) = match (&args.policy, args.no_policy) {
         (Some(path), _) => {
-            let (policy, sha256) = load_policy_file(path).map_err(policy_error)?;
+            let (policy, sha256) = load_policy_file(path)?;
             let path = path.display().to_string();
             (policy, PolicyOrigin::Flag { path, sha256 })
         }
         (None, true) => (Policy::default(), PolicyOrigin::Disabled),
         (None, false) => match std::env::current_dir().ok().and_then(|d| discover(&d)) {
             Some((file, path)) => {
-                let (policy, sha256) = load_policy_file(&file).map_err(policy_error)?;
+                let (policy, sha256) = load_policy_file(&file)?;
                 (policy, PolicyOrigin::Discovered { path, sha256 })
             }
             None => (Policy::default(), PolicyOrigin::None),
         },
     };
-    policy
-        .merge_flags(&args.allow_host, &args.allow_port)
-        .map_err(policy_error)?;
+    policy.merge_flags(&args.allow_host, &args.allow_port)?;
     Ok(ResolvedPolicy { policy, origin })
 }
 
@@ -221,7 +218,7 @@ fn load_policy_file(path: &Path) -> Result<(Policy, String), PolicyError> {
         ))
     })?;
     let policy = Policy::from_toml_str(&text, path)?;
-    Ok((policy, crate::fingerprint::sha256_hex(&bytes)))
+    Ok((policy, crate::finish::fingerprint::sha256_hex(&bytes)))
 }
 
 /// The first `qraudit.toml` from `start` up to the repository root (only `start` itself outside
@@ -263,7 +260,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
     }
     let policy = resolved.policy;
     let baseline = match &args.baseline {
-        Some(path) => Some(Baseline::load(path).map_err(ConfigError::Baseline)?),
+        Some(path) => Some(Baseline::load(path)?),
         None => None,
     };
     let suppress = Suppressor::new(&policy, baseline);

@@ -9,27 +9,61 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use thiserror::Error;
 
 use crate::app::cli::{CheckArgs, Cli, Command, EccArg, Format, GenerateArgs, MergeArgs, ScanArgs};
-use crate::app::config::{self, OutputConfig};
+use crate::app::config::{self, ConfigError, OutputConfig};
 use crate::app::exit::ExitStatus;
-use crate::app::generate::{self, CommunitySpec, RenderOptions};
+use crate::app::generate::{self, CommunitySpec, GenerateError, RenderOptions};
 use crate::app::pasted::{self, CheckedText};
 use crate::audit::catalogue;
-use crate::merge;
+use crate::finish::merge;
+use crate::finish::read::{ReadError, read_report};
+use crate::finish::suppress::Suppressor;
 use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{InputReport, Report, Status};
 use crate::report::raw::RawExporter;
 use crate::report::sarif::SarifExporter;
 use crate::report::table::{self, TableExporter};
-use crate::report::{Exporter, summary_line};
+use crate::report::{self, Exporter, summary_line};
 use crate::sanitize::escape_for_display;
-use crate::scan;
-use crate::suppress::{self, Suppressor};
+use crate::scan::{self, ScanError};
+
+/// Why a command could not do its job. Printed once, as `qraudit: error: …`, by `run`.
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    /// Writing the report to stdout or `--output`.
+    #[error("cannot write the report: {0}")]
+    WriteReport(io::Error),
+    #[error("cannot create {}: {source}", .path.display())]
+    Create { path: PathBuf, source: io::Error },
+    #[error("cannot write {}: {source}", .path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot write baseline {}: {source}", .path.display())]
+    WriteBaseline { path: PathBuf, source: io::Error },
+    #[error("cannot read stdin: {0}")]
+    ReadStdin(io::Error),
+    #[error("cannot read {}: {source}", .path.display())]
+    ReadReport { path: PathBuf, source: io::Error },
+    #[error("{}: {source}", .path.display())]
+    NotAReport { path: PathBuf, source: ReadError },
+    #[error("no rule named {rule:?}; rules are: {}", .known.join(", "))]
+    UnknownRule {
+        rule: String,
+        known: Vec<&'static str>,
+    },
+}
 
 /// Runs the command and returns the exit status; errors are printed to stderr here.
 pub fn run(cli: Cli) -> ExitStatus {
@@ -41,15 +75,15 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Rules => write_stdout(rules_text().as_bytes()).map(|_| ExitStatus::Clean),
         Command::Explain { rule } => run_explain(&rule),
     };
-    result.unwrap_or_else(|message| {
-        eprintln!("qraudit: error: {message}");
+    result.unwrap_or_else(|error| {
+        eprintln!("qraudit: error: {error}");
         ExitStatus::Error
     })
 }
 
-fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
+fn run_scan(args: &ScanArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
-    let (config, output) = config::scan_config(args).map_err(|e| e.to_string())?;
+    let (config, output) = config::scan_config(args)?;
     let progress = output.progress.then(progress_bar);
     // JSON Lines are written as each input finishes, so the writer is opened before the scan.
     let mut stream = match output.format {
@@ -58,7 +92,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
     };
     let json = json_exporter(&output);
     let mut streamed = StreamedCounts::new();
-    let mut write_failed: Option<String> = None;
+    let mut write_failed: Option<io::Error> = None;
     let mut stop_writing = false;
     let on_start = |display: &str| {
         if let Some(bar) = &progress {
@@ -72,7 +106,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
         if let Some(writer) = stream.as_mut() {
             let mut shown = input.clone();
             if !output.show_suppressed {
-                suppress::strip_input(&mut shown);
+                report::strip_suppressed(&mut shown);
             }
             json::record_streamed(&mut streamed, &shown);
             if !stop_writing
@@ -83,7 +117,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
                 // A reader that went away (`| head`) is not an error; stop writing either way.
                 stop_writing = true;
                 if err.kind() != io::ErrorKind::BrokenPipe {
-                    write_failed = Some(err.to_string());
+                    write_failed = Some(err);
                 }
             }
         }
@@ -94,18 +128,17 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
         if let Some(bar) = &progress {
             scope.spawn(|| scan::count_inputs(&config, &counting_done, &mut || bar.inc_length(1)));
         }
-        let result = scan::scan_observed(&config, &on_start, &mut on_input);
+        let result = scan::scan(&config, &on_start, &mut on_input);
         counting_done.store(true, Ordering::Relaxed);
         result
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
     if let Some(writer) = stream.as_mut() {
         finish_stream(writer, &json.summary_line(&report, &streamed))?;
         if let Some(err) = write_failed {
-            return Err(format!("cannot write the report: {err}"));
+            return Err(RunError::WriteReport(err));
         }
     }
     write_fixed_images(&report, args.fix.fix_dir.as_deref())?;
@@ -113,9 +146,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, String> {
 }
 
 /// `--fix-dir`: a regenerated QR image of every corrected URL, named after the code's location.
-fn write_fixed_images(report: &Report, dir: Option<&std::path::Path>) -> Result<(), String> {
+fn write_fixed_images(report: &Report, dir: Option<&Path>) -> Result<(), RunError> {
     let Some(dir) = dir else { return Ok(()) };
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|source| RunError::Create {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for code in report.inputs.iter().flat_map(|i| &i.codes) {
         let Some(url) = &code.fixed_url else { continue };
         let name: String = code
@@ -134,13 +170,13 @@ fn write_fixed_images(report: &Report, dir: Option<&std::path::Path>) -> Result<
             name.trim_start_matches(['_', '.']),
             code.index
         ));
-        let png = generate::png(url, &RenderOptions::default()).map_err(|e| e.to_string())?;
-        std::fs::write(&path, png).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let png = generate::png(url, &RenderOptions::default())?;
+        write_file(&path, png)?;
     }
     Ok(())
 }
 
-fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, String> {
+fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, RunError> {
     let spec = CommunitySpec {
         host: args.host.clone(),
         port: args.port,
@@ -152,7 +188,7 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, String> {
         auth_proxy_reuse_credentials: args.auth_proxy_reuse_credentials,
         allow_untrusted_ssl: args.allow_untrusted_ssl,
     };
-    let url = generate::provisioning_url(&spec).map_err(|e| e.to_string())?;
+    let url = generate::provisioning_url(&spec)?;
     let render = RenderOptions {
         ecc: match args.ecc {
             EccArg::L => qrcode::EcLevel::L,
@@ -164,12 +200,10 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, String> {
         quiet_zone: args.quiet_zone,
     };
     if let Some(path) = &args.png {
-        let png = generate::png(&url, &render).map_err(|e| e.to_string())?;
-        std::fs::write(path, png).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_file(path, generate::png(&url, &render)?)?;
     }
     if let Some(path) = &args.svg {
-        let svg = generate::svg(&url, &render).map_err(|e| e.to_string())?;
-        std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_file(path, generate::svg(&url, &render)?)?;
     }
     let mut out = format!("{url}\n");
     if args.config_snippet {
@@ -190,9 +224,9 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, String> {
     Ok(ExitStatus::Clean)
 }
 
-fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
+fn run_check(args: &CheckArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
-    let resolved = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
+    let resolved = config::resolve_policy(&args.policy)?;
     let output = config::output_config(&args.output, &resolved);
     let mut texts: Vec<CheckedText> = Vec::new();
     for text in &args.texts {
@@ -203,7 +237,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
                 eprintln!("qraudit: {}", pasted::PROMPT);
             }
             for line in stdin.lock().lines() {
-                let line = line.map_err(|e| format!("cannot read stdin: {e}"))?;
+                let line = line.map_err(RunError::ReadStdin)?;
                 if !line.trim().is_empty() {
                     texts.push(CheckedText::from_stdin(line.trim_end_matches('\r')));
                 }
@@ -223,15 +257,20 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, String> {
     conclude(&report, &output, true, started)
 }
 
-fn run_merge(args: &MergeArgs) -> Result<ExitStatus, String> {
+fn run_merge(args: &MergeArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
-    let resolved = config::resolve_policy(&args.policy).map_err(|e| e.to_string())?;
+    let resolved = config::resolve_policy(&args.policy)?;
     let output = config::output_config(&args.output, &resolved);
     let mut reports = Vec::new();
     for path in &args.reports {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        reports.push(merge::parse_report(&text).map_err(|e| format!("{}: {e}", path.display()))?);
+        let text = std::fs::read_to_string(path).map_err(|source| RunError::ReadReport {
+            path: path.clone(),
+            source,
+        })?;
+        reports.push(read_report(&text).map_err(|source| RunError::NotAReport {
+            path: path.clone(),
+            source,
+        })?);
     }
     let report = merge::merge(reports, &resolved.policy);
     conclude(&report, &output, true, started)
@@ -244,22 +283,25 @@ fn conclude(
     output: &OutputConfig,
     write_main: bool,
     started: Instant,
-) -> Result<ExitStatus, String> {
+) -> Result<ExitStatus, RunError> {
     if write_main {
         let mut writer = open_output(output)?;
         finish_stream(&mut writer, &render(output.format, report, output, true))?;
     }
     for (format, path) in &output.extra {
-        std::fs::write(path, render(*format, report, output, false))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_file(path, render(*format, report, output, false))?;
     }
     if let Some(path) = &output.write_baseline {
         let everything = JsonExporter {
             policy: Some(&output.applied_policy),
             show_suppressed: true,
         };
-        std::fs::write(path, everything.serialize(report))
-            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
+        std::fs::write(path, everything.serialize(report)).map_err(|source| {
+            RunError::WriteBaseline {
+                path: path.clone(),
+                source,
+            }
+        })?;
     }
     for input in report.inputs.iter().filter(|i| i.status == Status::Error) {
         eprintln!(
@@ -337,14 +379,14 @@ fn shown(report: &Report, output: &OutputConfig) -> Report {
     if output.show_suppressed {
         report.clone()
     } else {
-        suppress::without_suppressed(report)
+        report::without_suppressed(report)
     }
 }
 
-fn run_explain(rule_id: &str) -> Result<ExitStatus, String> {
-    let rule = catalogue::find(rule_id).ok_or_else(|| {
-        let known: Vec<&str> = catalogue::all().iter().map(|r| r.id).collect();
-        format!("no rule named {rule_id:?}; rules are: {}", known.join(", "))
+fn run_explain(rule_id: &str) -> Result<ExitStatus, RunError> {
+    let rule = catalogue::find(rule_id).ok_or_else(|| RunError::UnknownRule {
+        rule: rule_id.to_string(),
+        known: catalogue::all().iter().map(|r| r.id).collect(),
     })?;
     let mut text = format!(
         "{} ({})\n{}\n\nWhy: {}\n\nFix: {}\n",
@@ -398,26 +440,34 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn open_output(output: &OutputConfig) -> Result<Box<dyn Write>, String> {
+fn open_output(output: &OutputConfig) -> Result<Box<dyn Write>, RunError> {
     match &output.output {
         Some(path) => File::create(path)
             .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
-            .map_err(|e| format!("cannot create {}: {e}", path.display())),
+            .map_err(|source| RunError::Create {
+                path: path.clone(),
+                source,
+            }),
         None => Ok(Box::new(io::BufWriter::new(io::stdout()))),
     }
 }
 
 /// Writes the last bytes and flushes. A reader that went away (`| head`) is not an error.
-fn finish_stream(writer: &mut Box<dyn Write>, bytes: &[u8]) -> Result<(), String> {
+fn finish_stream(writer: &mut Box<dyn Write>, bytes: &[u8]) -> Result<(), RunError> {
     match writer.write_all(bytes).and_then(|_| writer.flush()) {
-        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write the report: {err}"))
-        }
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(RunError::WriteReport(err)),
         _ => Ok(()),
     }
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+fn write_stdout(bytes: &[u8]) -> Result<(), RunError> {
     let mut writer: Box<dyn Write> = Box::new(io::stdout());
     finish_stream(&mut writer, bytes)
+}
+
+fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), RunError> {
+    std::fs::write(path, bytes).map_err(|source| RunError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }

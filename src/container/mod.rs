@@ -145,7 +145,9 @@ pub struct Render {
 }
 
 impl Render {
-    /// A drawing that `job` rasterises; `optional` as the field says.
+    /// A drawing that `job` rasterises; `optional` as the field says. (The readers build theirs
+    /// in place; tests of the scan driver build them here.)
+    #[cfg(test)]
     pub fn new(
         job: impl FnOnce() -> Result<GrayImage, String> + Send + 'static,
         optional: bool,

@@ -19,6 +19,7 @@ pub mod heif;
 use image::ImageFormat;
 
 /// Why an AVIF or HEIF decoder (`avif`, `heif`) returned no image.
+#[cfg(any(feature = "avif", feature = "heif"))]
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     /// The stated size is above `--max-pixels`; nothing was decoded.

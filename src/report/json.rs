@@ -66,7 +66,7 @@ impl JsonExporter<'_> {
         if self.show_suppressed {
             Cow::Borrowed(report)
         } else {
-            Cow::Owned(crate::suppress::without_suppressed(report))
+            Cow::Owned(super::without_suppressed(report))
         }
     }
 }

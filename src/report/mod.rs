@@ -56,3 +56,19 @@ pub fn summary_line(
         elapsed.as_secs_f64()
     )
 }
+
+/// The report without suppressed findings, as shown unless `--show-suppressed`.
+pub fn without_suppressed(report: &Report) -> Report {
+    let mut shown = report.clone();
+    for input in &mut shown.inputs {
+        strip_suppressed(input);
+    }
+    shown
+}
+
+/// One input without its suppressed findings.
+pub fn strip_suppressed(input: &mut model::InputReport) {
+    for code in &mut input.codes {
+        code.findings.retain(|f| f.suppressed.is_none());
+    }
+}

@@ -7,6 +7,12 @@
 //! ripgrep. This module only enumerates and reads; what the bytes are is decided later, from the
 //! bytes themselves.
 
+mod provenance;
+mod shard;
+
+pub use provenance::Provenance;
+pub use shard::Shard;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

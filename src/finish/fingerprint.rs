@@ -9,7 +9,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::report::model::{InputReport, Report};
+use crate::report::model::InputReport;
+use crate::source::Provenance;
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -37,18 +38,13 @@ pub fn fingerprint(
     hex
 }
 
-/// Fills in the fingerprint of every finding of the report that has none yet.
-pub fn assign(report: &mut Report) {
-    report.inputs.iter_mut().for_each(assign_input);
-}
-
 /// Fills in the fingerprint of every finding of one input that has none yet.
 pub fn assign_input(input: &mut InputReport) {
     for code in &mut input.codes {
         // The location relative to the scan root: the input's relative path, plus the part
         // inside a container (`!page-2`) when there is one.
-        let inner = code.location.strip_prefix(&input.path).unwrap_or("");
-        let relative_location = format!("{}{inner}", input.relative_path);
+        let relative_location =
+            Provenance::read(&input.path, &code.location).with_input(&input.relative_path);
         let mut seen: Vec<String> = Vec::new();
         for finding in code.findings.iter_mut() {
             let evidence = finding

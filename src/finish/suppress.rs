@@ -7,10 +7,14 @@
 //! entry that matched nothing is reported, because stale ignores rot into blind spots.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::policy::Ignore;
-use crate::report::model::{InputReport, Report, Suppression};
+use thiserror::Error;
+
+use super::Note;
+use super::read::{ReadError, read_report};
+use crate::policy::{Ignore, Policy};
+use crate::report::model::{InputReport, Suppression};
 
 /// The fingerprints of an earlier report.
 #[derive(Debug, Clone, Default)]
@@ -21,14 +25,14 @@ pub struct Baseline {
 
 impl Baseline {
     /// Reads a JSON report (or JSON Lines report) written by qraudit.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let report = crate::merge::parse_report(&text).map_err(|e| {
-            format!(
-                "baseline {} is not a qraudit JSON report: {e}",
-                path.display()
-            )
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let report = read_report(&text).map_err(|source| BaselineError::NotAReport {
+            path: path.to_path_buf(),
+            source,
         })?;
         let fingerprints = report
             .inputs
@@ -45,6 +49,23 @@ impl Baseline {
     }
 }
 
+/// Why `--baseline FILE` cannot be used.
+#[derive(Debug, Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("baseline {} is not a qraudit JSON report: {source}", .path.display())]
+    NotAReport {
+        path: PathBuf,
+        #[source]
+        source: ReadError,
+    },
+}
+
 /// Everything that can suppress a finding in one run.
 #[derive(Debug, Clone, Default)]
 pub struct Suppressor {
@@ -54,7 +75,7 @@ pub struct Suppressor {
 
 impl Suppressor {
     /// The policy's `[[ignore]]` entries, plus a baseline when one was given.
-    pub fn new(policy: &crate::policy::Policy, baseline: Option<Baseline>) -> Self {
+    pub fn new(policy: &Policy, baseline: Option<Baseline>) -> Self {
         Suppressor {
             ignores: policy.ignores.clone(),
             baseline,
@@ -93,42 +114,21 @@ impl Suppressor {
         }
     }
 
-    /// Marks every input, then notes each ignore entry that matched no finding.
-    pub fn apply(&self, report: &mut Report) {
-        for input in &mut report.inputs {
-            self.apply_input(input);
-        }
-        for ignore in &self.ignores {
-            let used = report.inputs.iter().any(|input| {
-                input.codes.iter().flat_map(|c| &c.findings).any(|f| {
-                    ignore.matches(&f.fingerprint, &f.rule, &input.path, &input.relative_path)
+    /// The ignore entries that matched no finding of `inputs`, as notes.
+    pub fn stale(&self, inputs: &[InputReport]) -> Vec<Note> {
+        self.ignores
+            .iter()
+            .filter(|ignore| {
+                !inputs.iter().any(|input| {
+                    input.codes.iter().flat_map(|c| &c.findings).any(|f| {
+                        ignore.matches(&f.fingerprint, &f.rule, &input.path, &input.relative_path)
+                    })
                 })
-            });
-            if !used {
-                report.notes.push(format!(
-                    "{STALE_NOTE_PREFIX}{} (reason: {}) matched no finding: remove it",
-                    ignore.origin, ignore.reason
-                ));
-            }
-        }
-    }
-}
-
-/// How every stale-ignore note starts (a merge recomputes them).
-pub const STALE_NOTE_PREFIX: &str = "stale ignore at ";
-
-/// The report without suppressed findings, as shown unless `--show-suppressed`.
-pub fn without_suppressed(report: &Report) -> Report {
-    let mut shown = report.clone();
-    for input in &mut shown.inputs {
-        strip_input(input);
-    }
-    shown
-}
-
-/// One input without its suppressed findings.
-pub fn strip_input(input: &mut InputReport) {
-    for code in &mut input.codes {
-        code.findings.retain(|f| f.suppressed.is_none());
+            })
+            .map(|ignore| Note::StaleIgnore {
+                origin: ignore.origin.clone(),
+                reason: ignore.reason.clone(),
+            })
+            .collect()
     }
 }

@@ -14,12 +14,18 @@
 //! that core; it costs a process per batch and serialising images across a pipe, and has not
 //! been needed so far.)
 
+mod budget;
+mod config_xml;
+
+use budget::{Pixels, decode_with_budget, round_ms};
+use config_xml::ConfigUrl;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use thiserror::Error;
@@ -27,16 +33,16 @@ use thiserror::Error;
 use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
 use crate::audit::improvement::{self, Audited};
 use crate::audit::{Finding, catalogue};
-use crate::config_xml::{self, ConfigUrl};
+
 use crate::container::{self, ContainerLimits, Content, Expansion};
-use crate::crosscode::{self, SametimeCode};
 use crate::decode::load;
-use crate::decode::{self, DecodeOptions, DecodeOutcome};
+use crate::decode::{self, DecodeOptions};
+use crate::finish::crosscode::SametimeCode;
+use crate::finish::suppress::Suppressor;
+use crate::finish::{self, Note, Unfinished};
 use crate::policy::Policy;
-use crate::report::model::{InputReport, Report, Status, Summary, Timing, Tool};
-use crate::source::{self, Input, SourceError, WalkOptions};
-use crate::suppress::Suppressor;
-use sha2::Digest;
+use crate::report::model::{InputReport, Report, Status, Timing};
+use crate::source::{self, Input, Provenance, Shard, SourceError, WalkOptions};
 
 /// Everything a scan needs, fully resolved from flags and the policy file.
 #[derive(Debug, Clone)]
@@ -58,45 +64,6 @@ pub struct ScanConfig {
     pub shard: Option<Shard>,
     /// Baseline and ignore entries.
     pub suppress: Suppressor,
-}
-
-/// `--shard I/N`: the inputs whose path hashes to I (1-based) modulo N. The hash is SHA-256 of
-/// the path as displayed, so every machine running the same command on the same checkout
-/// agrees on the split, and the N shards are disjoint and cover everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    pub index: u64,
-    pub count: u64,
-}
-
-impl Shard {
-    pub fn includes(self, path: &str) -> bool {
-        let digest = sha2::Sha256::digest(path.as_bytes());
-        let mut head = [0u8; 8];
-        head.copy_from_slice(&digest[..8]);
-        u64::from_be_bytes(head) % self.count == self.index - 1
-    }
-}
-
-impl std::fmt::Display for Shard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
-
-impl std::str::FromStr for Shard {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let usage = || format!("'{s}' is not I/N with 1 <= I <= N (e.g. 2/8)");
-        let (index, count) = s.split_once('/').ok_or_else(usage)?;
-        let index: u64 = index.trim().parse().map_err(|_| usage())?;
-        let count: u64 = count.trim().parse().map_err(|_| usage())?;
-        if count == 0 || index == 0 || index > count {
-            return Err(usage());
-        }
-        Ok(Shard { index, count })
-    }
 }
 
 impl Default for ScanConfig {
@@ -134,18 +101,11 @@ struct Processed {
     provisionings: Vec<SametimeCode>,
 }
 
-/// Scans every input under `config.paths`. `on_input` sees each input's report as soon as it is
-/// done (in completion order); the returned report lists inputs in walk order.
+/// Scans every input under `config.paths`. `on_start` is told (from the worker threads) the
+/// display path of each input as its work begins: what a progress bar shows as the current
+/// file. `on_input` sees each input's report as soon as it is done (in completion order); the
+/// returned report lists inputs in walk order.
 pub fn scan(
-    config: &ScanConfig,
-    on_input: &mut dyn FnMut(&InputReport),
-) -> Result<Report, ScanError> {
-    scan_observed(config, &|_| {}, on_input)
-}
-
-/// `scan`, also telling `on_start` (from the worker threads) the display path of each input as
-/// its work begins: what a progress bar shows as the current file.
-pub fn scan_observed(
     config: &ScanConfig,
     on_start: &(dyn Fn(&str) + Sync),
     on_input: &mut dyn FnMut(&InputReport),
@@ -197,8 +157,7 @@ pub fn scan_observed(
                 processed.report.walk_index = Some(position as u64);
             }
             // Fingerprints and suppressions are known per input, so streamed lines carry them.
-            crate::fingerprint::assign_input(&mut processed.report);
-            config.suppress.apply_input(&mut processed.report);
+            finish::finish_input(&mut processed.report, &config.suppress);
             on_input(&processed.report);
             finished.push((position, processed));
         }
@@ -253,50 +212,27 @@ pub fn check_texts(texts: &[String], analysis: &AnalysisOptions, suppress: &Supp
     assemble(processed, analysis, suppress, None)
 }
 
-/// Applies the cross-code rules, then builds the report and its summary.
+/// Hands the inputs, their Sametime codes and the run's notes to `finish`.
 fn assemble(
     processed: Vec<Processed>,
     analysis: &AnalysisOptions,
     suppress: &Suppressor,
     shard: Option<Shard>,
 ) -> Report {
-    let mut inputs: Vec<InputReport> = Vec::with_capacity(processed.len());
-    let mut sametime_codes = Vec::new();
+    let mut unfinished = Unfinished::default();
     for (input, p) in processed.into_iter().enumerate() {
         for code in p.provisionings {
-            sametime_codes.push(SametimeCode { input, ..code });
+            unfinished.sametime.push(SametimeCode { input, ..code });
         }
-        inputs.push(p.report);
+        unfinished.inputs.push(p.report);
     }
-    crosscode::apply(&mut inputs, &sametime_codes, &analysis.policy);
-    let mut notes = Vec::new();
     if !analysis.policy.hosts_checked() {
-        notes.push(HOSTS_NOT_CHECKED.to_string());
+        unfinished.notes.push(Note::HostsNotChecked);
     }
     if let Some(shard) = shard {
-        notes.push(format!(
-            "shard {shard}: only this shard's inputs were scanned; `qraudit merge` combines the shards' reports"
-        ));
+        unfinished.notes.push(Note::Shard(shard));
     }
-    let mut report = Report {
-        schema_version: crate::report::model::SCHEMA_VERSION,
-        tool: Tool::this(),
-        summary: Summary::default(),
-        notes,
-        inputs,
-    };
-    finish(&mut report, suppress);
-    report
-}
-
-/// The note of a run whose policy lists no allowed hosts.
-pub const HOSTS_NOT_CHECKED: &str = "hosts were not checked: no allowed hosts are configured (--allow-host or allowed_hosts in the policy file)";
-
-/// Fingerprints, suppressions and the summary: the last steps of every report.
-pub fn finish(report: &mut Report, suppressor: &Suppressor) {
-    crate::fingerprint::assign(report);
-    suppressor.apply(report);
-    report.recount();
+    finish::finish(unfinished, &analysis.policy, suppress)
 }
 
 /// Moves the analysed codes into the input's report, keeping their provisioning URLs aside.
@@ -353,9 +289,9 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
     report.media_type = Some(format.media_type().to_string());
     let (outcome, timing) = match decode_with_budget(Pixels::Encoded(bytes, format), config) {
         Ok(done) => done,
-        Err(message) => {
+        Err(error) => {
             report.status = Status::Error;
-            report.error = Some(message);
+            report.error = Some(error.to_string());
             return no_codes(report);
         }
     };
@@ -456,15 +392,16 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
     let mut images: u64 = 0;
     let mut load_time = Duration::ZERO;
     let mut decode_time = Duration::ZERO;
-    // (location, raw text) of every code read from an image, for the duplicate check below.
-    let mut read: Vec<(String, String)> = Vec::new();
+    // (where, raw text) of every code read from an image, for the duplicate check below.
+    let mut read: Vec<(Provenance, String)> = Vec::new();
     // Codes are numbered per location: the symbols of one image, the URLs of one body.
-    let mut next_index: HashMap<String, u32> = HashMap::new();
+    let mut next_index: HashMap<Provenance, u32> = HashMap::new();
     for part in expansion.parts {
+        let provenance = Provenance::read(display, &part.location);
         let location = part.location;
         let (pixels, optional) = match part.content {
             Content::Text(text) => {
-                let index = next_index.entry(location.clone()).or_insert(0);
+                let index = next_index.entry(provenance).or_insert(0);
                 *index += 1;
                 analyzed.push(analyze_text(&location, *index, &text, &config.analysis));
                 continue;
@@ -483,14 +420,14 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
         };
         let (outcome, timing) = match decode_with_budget(pixels, config) {
             Ok(done) => done,
-            Err(message) if optional => {
+            Err(error) if optional => {
                 report
                     .warnings
-                    .push(format!("{location}: was not rendered: {message}"));
+                    .push(format!("{location}: was not rendered: {error}"));
                 continue;
             }
-            Err(message) => {
-                errors.push(format!("{location}: {message}"));
+            Err(error) => {
+                errors.push(format!("{location}: {error}"));
                 continue;
             }
         };
@@ -502,23 +439,22 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
         }
         // A drawing's codes that were already read from an image inside it (a PDF page and its
         // embedded raster code) are not reported twice.
-        let inner = format!("{location}!");
         let fresh: Vec<&decode::Symbol> = outcome
             .symbols
             .iter()
             .filter(|symbol| match &symbol.text {
                 Some(text) => !read
                     .iter()
-                    .any(|(at, seen)| at.starts_with(&inner) && seen == text),
+                    .any(|(at, seen)| at.is_inside(&provenance) && seen == text),
                 None => true,
             })
             .collect();
         for symbol in fresh {
-            let index = next_index.entry(location.clone()).or_insert(0);
+            let index = next_index.entry(provenance.clone()).or_insert(0);
             *index += 1;
             analyzed.push(analyze_symbol(&location, *index, symbol, &config.analysis));
             if let Some(text) = &symbol.text {
-                read.push((location.clone(), text.clone()));
+                read.push((provenance.clone(), text.clone()));
             }
         }
     }
@@ -540,106 +476,6 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
     Processed {
         report,
         provisionings,
-    }
-}
-
-/// How long loading and decoding took, and the image size.
-struct DecodeTiming {
-    load: Duration,
-    decode: Duration,
-    dimensions: [u32; 2],
-}
-
-fn round_ms(duration: Duration) -> f64 {
-    (duration.as_secs_f64() * 1e5).round() / 100.0
-}
-
-/// Where the pixels of one decode come from.
-enum Pixels {
-    /// The bytes of an image file, already sniffed.
-    Encoded(Vec<u8>, load::Format),
-    /// A drawing from a container (an SVG, a PDF page), rasterised on the decode thread so that
-    /// rendering counts against the same time budget.
-    Render(container::Render),
-}
-
-/// Loads (or renders) and decodes on a thread of its own, waiting at most `config.image_timeout`.
-fn decode_with_budget(
-    pixels: Pixels,
-    config: &ScanConfig,
-) -> Result<(DecodeOutcome, DecodeTiming), String> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    let (sender, receiver) = mpsc::sync_channel(1);
-    let max_pixels = config.max_pixels;
-    let options = config.decode.clone();
-    let thread_cancel = Arc::clone(&cancel);
-    let budget_started = Instant::now();
-    let spawned = std::thread::Builder::new()
-        .name("qraudit-decode".to_string())
-        .spawn(move || {
-            let load_started = Instant::now();
-            let result = crate::decode::isolate::isolated(|| match pixels {
-                Pixels::Encoded(bytes, format) => {
-                    load::load_gray(&bytes, format, max_pixels).map_err(|err| err.to_string())
-                }
-                Pixels::Render(job) => job.run(),
-            });
-            let load = load_started.elapsed();
-            let outcome = match result {
-                Ok(Ok(image)) => {
-                    let decode_started = Instant::now();
-                    let outcome = decode::decode(&image, &options, &thread_cancel);
-                    Ok((
-                        outcome,
-                        DecodeTiming {
-                            load,
-                            decode: decode_started.elapsed(),
-                            dimensions: [image.width(), image.height()],
-                        },
-                    ))
-                }
-                Ok(Err(err)) => Err(err),
-                Err(panic) => Err(format!("image decoder panicked: {panic}")),
-            };
-            let _ = sender.send(outcome);
-        });
-    if let Err(err) = spawned {
-        return Err(format!("cannot start a decode thread: {err}"));
-    }
-    match receiver.recv_timeout(
-        config
-            .image_timeout
-            .saturating_sub(budget_started.elapsed()),
-    ) {
-        // A result that arrived after the budget still overran it: whether the thread finished
-        // just before or just after the wait began is scheduling luck, not a property of the image.
-        Ok(_) if budget_started.elapsed() > config.image_timeout => {
-            Err(timed_out(config.image_timeout))
-        }
-        Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            cancel.store(true, Ordering::Relaxed);
-            Err(timed_out(config.image_timeout))
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err("decode thread ended without a result".to_string())
-        }
-    }
-}
-
-fn timed_out(budget: Duration) -> String {
-    format!(
-        "decode timed out after {} s (--image-timeout)",
-        format_seconds(budget)
-    )
-}
-
-fn format_seconds(duration: Duration) -> String {
-    let secs = duration.as_secs_f64();
-    if secs.fract() == 0.0 {
-        format!("{secs:.0}")
-    } else {
-        format!("{secs}")
     }
 }
 

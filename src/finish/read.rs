@@ -1,0 +1,107 @@
+//! Reading qraudit's own reports back: a JSON document, or JSON Lines (one line per input and a
+//! closing summary line). Only `merge` (the shards' reports) and `--baseline` (an earlier run's
+//! fingerprints) read reports; everything else works on what the run itself found.
+
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::report::model::{Report, SCHEMA_VERSION, Summary, Tool};
+
+/// Why some text is not a report this qraudit reads.
+#[derive(Debug, Error)]
+pub enum ReadError {
+    /// A line of JSON Lines that is not JSON, or not the JSON of an input.
+    #[error("line {line}: {source}")]
+    Json {
+        line: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("line {line}: neither a JSON report nor a qraudit JSONL line")]
+    NotALine { line: usize },
+    #[error("empty report")]
+    Empty,
+    #[error("schema_version {found} is not supported (this qraudit reads {SCHEMA_VERSION})")]
+    Version { found: u32 },
+}
+
+/// Parses a JSON report, or a JSON Lines report (input lines plus a closing summary line).
+pub fn read_report(text: &str) -> Result<Report, ReadError> {
+    let trimmed = text.trim_start();
+    if let Ok(report) = serde_json::from_str::<Report>(trimmed) {
+        return check_version(report);
+    }
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::this(),
+        summary: Summary::default(),
+        notes: Vec::new(),
+        inputs: Vec::new(),
+    };
+    let mut saw_line = false;
+    for (number, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let json_error = |source| ReadError::Json {
+            line: number + 1,
+            source,
+        };
+        let value: Value = serde_json::from_str(line).map_err(json_error)?;
+        saw_line = true;
+        match value.get("type").and_then(Value::as_str) {
+            Some("input") => report
+                .inputs
+                .push(serde_json::from_value(value).map_err(json_error)?),
+            Some("summary") => {
+                if let Some(version) = value.get("schema_version").and_then(Value::as_u64) {
+                    report.schema_version = version as u32;
+                }
+                if let Some(notes) = value.get("notes").and_then(Value::as_array) {
+                    report.notes = notes
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect();
+                }
+            }
+            _ => return Err(ReadError::NotALine { line: number + 1 }),
+        }
+    }
+    if !saw_line {
+        return Err(ReadError::Empty);
+    }
+    check_version(report)
+}
+
+fn check_version(report: Report) -> Result<Report, ReadError> {
+    if report.schema_version == SCHEMA_VERSION {
+        Ok(report)
+    } else {
+        Err(ReadError::Version {
+            found: report.schema_version,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_what_is_not_a_report() {
+        assert!(matches!(read_report(""), Err(ReadError::Empty)));
+        assert!(matches!(
+            read_report("{\"hello\": 1}"),
+            Err(ReadError::NotALine { line: 1 })
+        ));
+        assert!(matches!(
+            read_report("not json"),
+            Err(ReadError::Json { line: 1, .. })
+        ));
+        assert!(matches!(
+            read_report("{\"type\":\"summary\",\"schema_version\":7}"),
+            Err(ReadError::Version { found: 7 })
+        ));
+    }
+}
