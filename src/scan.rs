@@ -528,7 +528,15 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
     }
     if !errors.is_empty() {
         report.status = Status::Error;
-        report.error = Some(errors.join("; "));
+        // The input's own path is already the report's `path` (and the head of the stderr line):
+        // a problem with the container itself is named by its reason alone, a problem inside it
+        // keeps the part's location.
+        let own = format!("{display}: ");
+        let reasons: Vec<&str> = errors
+            .iter()
+            .map(|error| error.strip_prefix(&own).unwrap_or(error))
+            .collect();
+        report.error = Some(reasons.join("; "));
     }
     let provisionings = collect_provisionings(&mut report, analyzed);
     if config.timings {

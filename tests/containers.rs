@@ -240,14 +240,51 @@ fn truncated_zip_reports_the_error_and_the_member_that_survived() {
         error.contains("truncated.zip!lost.png: cannot read member"),
         "{error}"
     );
-    assert!(
-        error.contains("truncated.zip: truncated or corrupt zip"),
-        "{error}"
-    );
+    // The zip's own problem is named by its reason alone: the input's path is already the
+    // report's `path` and the head of the stderr line.
+    assert!(error.contains("; truncated or corrupt zip"), "{error}");
+    assert!(!error.contains("truncated.zip: truncated"), "{error}");
     assert!(
         error.ends_with("1 member read from local headers"),
         "{error}"
     );
+}
+
+/// The stderr line of a broken container names its path once, then the reasons, for every kind
+/// of container (a zip, a PDF, an Outlook message, a mail), so that `grep path:` and a human both read it plainly.
+#[test]
+fn stderr_names_a_broken_container_once() {
+    for name in [
+        "broken/truncated.zip",
+        "broken/corrupt.pdf",
+        "broken/truncated.msg",
+        "broken/nested-forever.eml",
+    ] {
+        let path = path(name);
+        if !std::path::Path::new(&path).exists() {
+            panic!("fixture {path} is missing: run `cargo run --example gen_containers`");
+        }
+        let output = Command::cargo_bin("qraudit")
+            .expect("the qraudit binary")
+            .args([
+                "scan",
+                "--format",
+                "json",
+                "--no-policy",
+                "--fail-on",
+                "never",
+            ])
+            .arg(&path)
+            .output()
+            .expect("running qraudit");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let line = stderr
+            .lines()
+            .find(|line| line.starts_with(&format!("{path}: ")))
+            .unwrap_or_else(|| panic!("no `{path}: reason` line on stderr: {stderr}"));
+        assert_eq!(line.matches(&format!("{path}:")).count(), 1, "{line}");
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+    }
 }
 
 #[test]
@@ -321,7 +358,7 @@ fn corrupt_pdf_is_an_error_and_the_run_goes_on() {
     let corrupt_input = &report["inputs"][0];
     assert_eq!(corrupt_input["status"], "error");
     assert!(
-        error(corrupt_input).starts_with(&format!("{corrupt}: corrupt PDF")),
+        error(corrupt_input).starts_with("corrupt PDF: "),
         "{corrupt_input}"
     );
     assert_eq!(report["inputs"][1]["status"], "ok");
