@@ -7,67 +7,16 @@ use serde_json::Value;
 
 const DIR: &str = "testdata/containers";
 
-/// Runs `qraudit scan --format json` on the given arguments; returns the report and exit code.
-fn scan(args: &[&str]) -> (Value, i32) {
-    let output = Command::cargo_bin("qraudit")
-        .expect("the qraudit binary")
-        .args(["scan", "--format", "json", "--fail-on", "never", "--quiet"])
-        .args(args)
-        .output()
-        .expect("running qraudit");
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "no JSON report ({err}); stderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (report, output.status.code().expect("an exit code"))
-}
+mod common;
+use common::{codes_by_location as codes, input_error as error, pairs, scan_json as scan};
 
 fn path(name: &str) -> String {
     format!("{DIR}/{name}")
 }
 
-/// Scans one file and returns its input report.
+/// Scans one file of testdata/containers; its input report and the exit code.
 fn scan_one(name: &str, extra: &[&str]) -> (Value, i32) {
-    let path = path(name);
-    let mut args: Vec<&str> = extra.to_vec();
-    args.push(&path);
-    let (report, code) = scan(&args);
-    let input = report["inputs"][0].clone();
-    assert_eq!(input["path"], path.as_str());
-    (input, code)
-}
-
-/// (location relative to the input path, decoded text) for every code of an input.
-fn codes(input: &Value) -> Vec<(String, String)> {
-    let path = input["path"].as_str().expect("a path");
-    input["codes"]
-        .as_array()
-        .expect("codes")
-        .iter()
-        .map(|code| {
-            let location = code["location"].as_str().expect("a location");
-            let relative = location
-                .strip_prefix(path)
-                .unwrap_or_else(|| panic!("{location} does not start with {path}"));
-            (
-                relative.to_string(),
-                code["text"].as_str().unwrap_or("(unreadable)").to_string(),
-            )
-        })
-        .collect()
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(l, t)| (l.to_string(), t.to_string()))
-        .collect()
-}
-
-fn error(input: &Value) -> &str {
-    input["error"].as_str().unwrap_or("")
+    common::scan_input(&path(name), extra)
 }
 
 const HELPDESK_TEXT: &str =
