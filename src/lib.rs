@@ -18,6 +18,7 @@ pub mod crosscode;
 pub mod decode;
 pub mod exit;
 pub mod fingerprint;
+pub mod fuzz_entry;
 pub mod generate;
 pub mod merge;
 pub mod pasted;
