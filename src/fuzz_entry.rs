@@ -245,7 +245,16 @@ impl Outputs {
     }
 }
 
-/// Renders `report` in every format, with the exporters `qraudit` writes with.
+/// The JSON exporter as `qraudit --format json` runs it by default (suppressed findings hidden).
+fn json_exporter() -> JsonExporter<'static> {
+    JsonExporter {
+        policy: None,
+        show_suppressed: false,
+    }
+}
+
+/// Renders `report` in every format, with the exporters `qraudit` writes with (their default
+/// settings; the table without colour, as written to a file or pipe).
 pub fn render(report: &Report) -> Outputs {
     let mut streamed = StreamedCounts::new();
     let mut jsonl = Vec::new();
@@ -253,12 +262,12 @@ pub fn render(report: &Report) -> Outputs {
         jsonl.extend(json::input_line(input));
         json::record_streamed(&mut streamed, input);
     }
-    jsonl.extend(json::summary_line(report, &streamed));
+    jsonl.extend(json_exporter().summary_line(report, &streamed));
     Outputs {
-        json: JsonExporter.serialize(report),
+        json: json_exporter().serialize(report),
         jsonl,
         sarif: SarifExporter.serialize(report),
-        table: TableExporter.serialize(report),
+        table: TableExporter::default().serialize(report),
     }
 }
 
@@ -298,7 +307,9 @@ pub fn check_report(report: &Report) -> Result<Outputs, String> {
             }
             if let Some(hex) = &code.bytes_hex
                 && (hex.len() % 2 != 0
-                    || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+                    || !hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
             {
                 return Err(format!("{path}: bytes_hex {hex:?} is not lower-case hex"));
             }
@@ -322,7 +333,11 @@ pub fn check_report(report: &Report) -> Result<Outputs, String> {
     let json = std::str::from_utf8(&outputs.json).unwrap_or_default();
     let read_back = crate::merge::parse_report(json)
         .map_err(|e| format!("the JSON report does not read back: {e}"))?;
-    same_bytes("JSON", &outputs.json, &JsonExporter.serialize(&read_back))?;
+    same_bytes(
+        "JSON",
+        &outputs.json,
+        &json_exporter().serialize(&read_back),
+    )?;
     let jsonl = std::str::from_utf8(&outputs.jsonl).unwrap_or_default();
     let lines = jsonl.lines().count();
     if lines != report.inputs.len() + 1 {
@@ -440,7 +455,11 @@ mod tests {
     fn a_report_that_does_not_add_up_is_refused() {
         let mut report = check_text("https://example.com/");
         report.summary.codes += 1;
-        assert!(check_report(&report).unwrap_err().contains("does not add up"));
+        assert!(
+            check_report(&report)
+                .unwrap_err()
+                .contains("does not add up")
+        );
     }
 
     #[test]
