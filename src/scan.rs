@@ -309,7 +309,10 @@ fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> 
     let mut provisionings = Vec::new();
     for code in codes {
         if let Some(panic) = &code.panic {
-            let message = format!("{} code {}: {panic}", code.report.location, code.report.index);
+            let message = format!(
+                "{} code {}: {panic}",
+                code.report.location, code.report.index
+            );
             report.status = Status::Error;
             report.error = Some(match report.error.take() {
                 Some(earlier) => format!("{earlier}; {message}"),
@@ -367,13 +370,12 @@ pub fn scan_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Report 
 /// Decodes and analyses a grey raster as if an image file had decoded to it (the decoder
 /// passes, then the same analysis): the entry point of `fuzz_entry` for the decoder alone.
 pub fn scan_gray(display: &str, image: image::GrayImage, config: &ScanConfig) -> Report {
-    let processed = isolate::isolated(|| {
-        image_input(display, "image/x-raw-gray", Pixels::Gray(image), config)
-    })
-    .unwrap_or_else(|panic| Processed {
-        report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
-        provisionings: Vec::new(),
-    });
+    let processed =
+        isolate::isolated(|| image_input(display, "image/x-raw-gray", Pixels::Gray(image), config))
+            .unwrap_or_else(|panic| Processed {
+                report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
+                provisionings: Vec::new(),
+            });
     finish_alone(processed, config)
 }
 
@@ -413,9 +415,7 @@ fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processe
     }
     let Some(format) = load::sniff_image(&bytes) else {
         return match open_container(display, bytes, config, started) {
-            Opened::Container(expansion) => {
-                process_container(display, expansion, config, started)
-            }
+            Opened::Container(expansion) => process_container(display, expansion, config, started),
             Opened::NotAContainer(bytes) => no_codes(not_an_image(display, &bytes)),
             Opened::Failed(message) => no_codes(InputReport::failed(display, message)),
         };
@@ -486,12 +486,7 @@ fn open_container(
 const OPEN_GRACE: Duration = Duration::from_millis(250);
 
 /// Decodes one image (file bytes, or a raster) and analyses its codes.
-fn image_input(
-    display: &str,
-    media_type: &str,
-    pixels: Pixels,
-    config: &ScanConfig,
-) -> Processed {
+fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanConfig) -> Processed {
     let no_codes = |report| Processed {
         report,
         provisionings: Vec::new(),
@@ -794,7 +789,13 @@ fn decode_with_budget(
                     let decode_started = Instant::now();
                     // Each pass is isolated inside `decode`; this catches what runs between
                     // them (merging, crops, the quiet-zone measure).
-                    isolate::isolated(|| decode::decode(&image, &options, &thread_cancel))
+                    isolate::isolated(|| {
+                        if is_uniform(&image) {
+                            DecodeOutcome::default()
+                        } else {
+                            decode::decode(&image, &options, &thread_cancel)
+                        }
+                    })
                     .map(|outcome| {
                         (
                             outcome,
@@ -828,6 +829,15 @@ fn decode_with_budget(
             Err("decode thread ended without a result".to_string())
         }
     }
+}
+
+/// True when every pixel of `image` has the same grey: such a raster (a blank PDF page, an
+/// empty SVG) holds no code, and the decoder passes would spend milliseconds each proving it,
+/// which a PDF of 10 000 blank pages multiplies into minutes.
+fn is_uniform(image: &image::GrayImage) -> bool {
+    let raw = image.as_raw();
+    raw.first()
+        .is_none_or(|&first| raw.iter().all(|&p| p == first))
 }
 
 fn format_seconds(duration: Duration) -> String {
@@ -905,6 +915,19 @@ mod tests {
     }
 
     #[test]
+    fn only_a_raster_of_one_grey_is_uniform() {
+        assert!(is_uniform(&image::GrayImage::from_pixel(
+            9,
+            4,
+            image::Luma([255])
+        )));
+        assert!(is_uniform(&image::GrayImage::new(0, 0)));
+        let mut dot = image::GrayImage::from_pixel(9, 4, image::Luma([255]));
+        dot.put_pixel(8, 3, image::Luma([254]));
+        assert!(!is_uniform(&dot));
+    }
+
+    #[test]
     fn container_parts_keep_codes_beside_failures_and_skip_repeats() {
         let mut png = Vec::new();
         code_image()
@@ -929,7 +952,8 @@ mod tests {
             errors: vec!["f.pdf!page-4: something broke".to_string()],
             notes: Vec::new(),
         };
-        let processed = process_container("f.pdf", expansion, &ScanConfig::default(), Instant::now());
+        let processed =
+            process_container("f.pdf", expansion, &ScanConfig::default(), Instant::now());
         let report = processed.report;
         let found: Vec<(&str, u32)> = report
             .codes
