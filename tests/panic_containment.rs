@@ -20,7 +20,7 @@ const POSTER_CODE: &str =
 fn scan_injected(stage: &str, dir: &Path) -> (Value, i32) {
     let output = common::qraudit()
         .env("QRAUDIT_INJECT_PANIC", stage)
-        .args(["scan", "--format", "json", "--quiet"])
+        .args(["scan", "--format", "json", "--quiet", "--no-policy"])
         .arg(dir)
         .output()
         .expect("qraudit runs");
@@ -62,7 +62,10 @@ fn assert_contained(stage: &str, name: &str, bytes: &[u8], what: &str) {
     let error = entry["error"].as_str().unwrap_or_default();
     assert_eq!(entry["status"], "error", "{stage}: {entry:#}");
     let expected = format!("{what} panicked (stage {stage}): panic injected for a test");
-    assert!(error.contains(&expected), "{stage}: {error:?} lacks {expected:?}");
+    assert!(
+        error.contains(&expected),
+        "{stage}: {error:?} lacks {expected:?}"
+    );
     let poster = input(&report, &dir.path().join("poster.png"));
     assert_eq!(poster["codes"][0]["text"], POSTER_CODE, "{stage}");
     assert_eq!(code, 2, "{stage}");
@@ -91,8 +94,8 @@ fn mail(body: &str) -> Vec<u8> {
 
 fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, data) in members {
         writer.start_file(*name, options).expect("a member");
         writer.write_all(data).expect("writing to memory");
@@ -108,7 +111,11 @@ fn a_panic_in_each_container_reader_costs_only_that_input() {
         &mail(&format!("hello {MARKER}")),
         "mail reader",
     );
-    let mbox = [b"From a@example.com Thu Jan  1 00:00:00 2026\n".to_vec(), mail(MARKER)].concat();
+    let mbox = [
+        b"From a@example.com Thu Jan  1 00:00:00 2026\n".to_vec(),
+        mail(MARKER),
+    ]
+    .concat();
     assert_contained("mbox", "a.mbox", &mbox, "mbox reader");
     assert_contained(
         "zip",
@@ -132,8 +139,8 @@ fn a_panic_in_each_container_reader_costs_only_that_input() {
 
 #[test]
 fn a_panic_in_a_nested_container_keeps_its_siblings() {
-    let poster = std::fs::read(common::root().join("testdata/posters/sales-team.png"))
-        .expect("the poster");
+    let poster =
+        std::fs::read(common::root().join("testdata/posters/sales-team.png")).expect("the poster");
     let zip = zip_of(&[
         ("inner.eml", &mail(MARKER)),
         ("qr.png", &code_png("https://example.com/sibling")),
@@ -190,7 +197,8 @@ fn a_panic_in_the_image_decoder_and_the_config_reader_is_contained() {
 fn a_panic_in_a_payload_parser_withholds_that_code_only() {
     // The code's text carries the marker: its analysis panics; the image's other code and the
     // other input are still analysed, and the text that could not be redacted is not shown.
-    let marked = format!("hclsametime://jdoe:Secret123@h.example.com/?action=AddCommunity&x={MARKER}");
+    let marked =
+        format!("hclsametime://jdoe:Secret123@h.example.com/?action=AddCommunity&x={MARKER}");
     let dir = folder_with("marked.png", &code_png(&marked));
     let (report, code) = scan_injected("payload", dir.path());
     let entry = input(&report, &dir.path().join("marked.png"));
@@ -212,7 +220,15 @@ fn a_panic_in_a_payload_parser_withholds_that_code_only() {
     // The same through `qraudit check`: text:1 is the error, text:2 is audited.
     let output = common::qraudit()
         .env("QRAUDIT_INJECT_PANIC", "payload")
-        .args(["check", "--format", "json", "--quiet", &marked, "https://example.com/"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--quiet",
+            "--no-policy",
+            &marked,
+            "https://example.com/",
+        ])
         .output()
         .expect("qraudit runs");
     let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
@@ -226,10 +242,13 @@ fn a_panic_in_a_payload_parser_withholds_that_code_only() {
 fn without_the_marker_or_the_variable_nothing_is_injected() {
     let dir = folder_with("plain.eml", &mail("hello"));
     let (report, code) = scan_injected("mail", dir.path());
-    assert_eq!(input(&report, &dir.path().join("plain.eml"))["status"], "no-code");
+    assert_eq!(
+        input(&report, &dir.path().join("plain.eml"))["status"],
+        "no-code"
+    );
     assert_eq!(code, 0);
     let output = common::qraudit()
-        .args(["scan", "--format", "json", "--quiet"])
+        .args(["scan", "--format", "json", "--quiet", "--no-policy"])
         .arg(folder_with("marked.eml", &mail(MARKER)).path())
         .output()
         .expect("qraudit runs");
