@@ -21,10 +21,7 @@ fn main() {
     let seeds = root.join("fuzz/seeds");
     let testdata = root.join("testdata");
     let _ = std::fs::remove_dir_all(&seeds);
-    let mut writer = Writer {
-        seeds,
-        written: 0,
-    };
+    let mut writer = Writer { seeds, written: 0 };
 
     // Images: one small code in every format, plus the small broken and tricky test images.
     let code = draw(URL, 2, 2);
@@ -39,9 +36,9 @@ fn main() {
         let mut bytes = Vec::new();
         // GIF and WebP have no grey layout: those are written in RGBA.
         let image = match format {
-            ImageFormat::Gif | ImageFormat::WebP => {
-                image::DynamicImage::ImageRgba8(image::DynamicImage::ImageLuma8(code.clone()).to_rgba8())
-            }
+            ImageFormat::Gif | ImageFormat::WebP => image::DynamicImage::ImageRgba8(
+                image::DynamicImage::ImageLuma8(code.clone()).to_rgba8(),
+            ),
             _ => image::DynamicImage::ImageLuma8(code.clone()),
         };
         image
@@ -91,14 +88,14 @@ fn main() {
     }
     writer.put("mail", "rfc2231.eml", &rfc2231_mail(&png(&draw("x", 2, 2))));
     writer.copy("mbox", &containers.join("mbox/export.mbox"));
-    for rel in [
-        "zip/assets.zip",
-        "broken/truncated.zip",
-        "broken/bomb.zip",
-    ] {
+    for rel in ["zip/assets.zip", "broken/truncated.zip", "broken/bomb.zip"] {
         writer.copy("zip", &containers.join(rel));
     }
-    for rel in ["pdf/flyer-raster.pdf", "pdf/flyer-vector.pdf", "broken/corrupt.pdf"] {
+    for rel in [
+        "pdf/flyer-raster.pdf",
+        "pdf/flyer-vector.pdf",
+        "broken/corrupt.pdf",
+    ] {
         writer.copy("pdf", &containers.join(rel));
     }
     writer.put("pdf", "colour-spaces.pdf", &colour_space_pdf());
@@ -201,9 +198,8 @@ impl Writer {
             )
         });
         // `folder-file`, so that copies never overwrite the seeds drawn here.
-        let part = |p: Option<&std::ffi::OsStr>| {
-            p.and_then(|n| n.to_str()).unwrap_or("seed").to_string()
-        };
+        let part =
+            |p: Option<&std::ffi::OsStr>| p.and_then(|n| n.to_str()).unwrap_or("seed").to_string();
         let folder = part(from.parent().and_then(Path::file_name));
         let name = format!("{folder}-{}", part(from.file_name()));
         self.put(target, &name, &bytes);

@@ -155,7 +155,11 @@ impl Stage {
 
     /// The error for a panic `message` caught in this stage.
     pub fn panicked(self, message: &str) -> String {
-        format!("{} panicked (stage {}): {message}", self.what(), self.name())
+        format!(
+            "{} panicked (stage {}): {message}",
+            self.what(),
+            self.name()
+        )
     }
 }
 
