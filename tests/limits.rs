@@ -337,17 +337,22 @@ fn maximal_png_header_is_refused_before_allocation() {
     );
 }
 
-#[test]
-fn an_image_that_decodes_slowly_is_cut_at_the_image_timeout() {
-    // 1200 × 1200 tiled with finder patterns (7 × 7 modules of 4 px, a module apart): every
-    // one of the 22 500 is a candidate corner, and no three make a symbol. Random noise no
-    // longer serves: the decoder rejects it in a fraction of a second.
-    let tiles = image::GrayImage::from_fn(1200, 1200, |x, y| {
+/// `side` × `side` tiled with finder patterns (7 × 7 modules of 4 px, a module apart): every
+/// one is a candidate corner and no three make a symbol, which keeps every decoder pass busy
+/// (at 1200 px, 22 500 patterns, past 30 s). Random noise no longer serves: the decoder
+/// rejects it in a fraction of a second.
+fn finder_tiles(side: u32) -> image::GrayImage {
+    image::GrayImage::from_fn(side, side, |x, y| {
         let (i, j) = ((y / 4 % 8) as i32, (x / 4 % 8) as i32);
         let ring = (i - 3).abs().max((j - 3).abs());
         let dark = i < 7 && j < 7 && matches!(ring, 0 | 1 | 3);
         image::Luma([if dark { 0 } else { 255 }])
-    });
+    })
+}
+
+#[test]
+fn an_image_that_decodes_slowly_is_cut_at_the_image_timeout() {
+    let tiles = finder_tiles(1200);
     let mut png = Vec::new();
     tiles
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
@@ -749,15 +754,9 @@ fn opening_a_container_is_bounded_by_the_image_timeout() {
 
 #[test]
 fn a_container_of_many_slow_parts_is_bounded_by_the_input_timeout() {
-    // Forty noise images in one zip, each cut at 1 s: without the input's own budget the zip
+    // Forty slow images in one zip, each cut at 1 s: without the input's own budget the zip
     // would cost forty seconds.
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let noise = image::GrayImage::from_fn(1500, 1500, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        image::Luma([if state & 1 == 0 { 0 } else { 255 }])
-    });
+    let noise = finder_tiles(600);
     let mut png = Vec::new();
     noise
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
