@@ -7,7 +7,7 @@
 
 use crate::audit::quality::{self, QualityOptions};
 use crate::audit::{self, Finding, catalogue, improvement};
-use crate::decode::Symbol;
+use crate::decode::{Symbol, isolate};
 use crate::payload::Payload;
 use crate::payload::sametime::Provisioning;
 use crate::policy::Policy;
@@ -34,6 +34,10 @@ pub struct AnalyzedCode {
     pub redactor: Redactor,
     /// Masks the code's secrets even under `--show-secrets` (for fingerprints).
     pub masking: Redactor,
+    /// Set when a payload parser or audit rule panicked on this code's text: the input is
+    /// then an error, and the code is reported without its text (what could not be parsed
+    /// could not be redacted either).
+    pub panic: Option<String>,
 }
 
 /// Analyses a decoded (or unreadable) symbol.
@@ -97,6 +101,7 @@ pub fn analyze_symbol(
                 provisioning: None,
                 masking: redactor.clone(),
                 redactor,
+                panic: None,
             }
         }
     }
@@ -106,8 +111,43 @@ pub fn analyze_symbol(
 pub const UNREADABLE_MESSAGE: &str =
     "a code is visible but could not be read: ask for a sharper, straight-on photo";
 
-/// Analyses a text, as decoded from a code or given to `qraudit check`.
+/// Analyses a text, as decoded from a code or given to `qraudit check`. A panic in a payload
+/// parser or an audit rule is contained here (`AnalyzedCode::panic`).
 pub fn analyze_text(
+    location: &str,
+    index: u32,
+    text: &str,
+    options: &AnalysisOptions,
+) -> AnalyzedCode {
+    let analyzed = isolate::isolated(|| {
+        isolate::inject_panic_if_asked(isolate::Stage::Payload, text.as_bytes());
+        analyze_text_unguarded(location, index, text, options)
+    });
+    analyzed.unwrap_or_else(|panic| {
+        let redactor = Redactor::default();
+        AnalyzedCode {
+            report: CodeReport {
+                location: location.to_string(),
+                index,
+                text: None,
+                bytes_hex: None,
+                symbol: None,
+                payload: serde_json::json!({ "kind": "unanalyzed" }),
+                summary: "not analysed: the payload parser panicked".to_string(),
+                payload_digest: "unanalyzed".to_string(),
+                description: None,
+                findings: Vec::new(),
+                fixed_url: None,
+            },
+            provisioning: None,
+            masking: redactor.clone(),
+            redactor,
+            panic: Some(isolate::Stage::Payload.panicked(&panic)),
+        }
+    })
+}
+
+fn analyze_text_unguarded(
     location: &str,
     index: u32,
     text: &str,
@@ -160,6 +200,7 @@ pub fn analyze_text(
         provisioning,
         redactor,
         masking,
+        panic: None,
     }
 }
 

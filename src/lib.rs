@@ -20,6 +20,7 @@ pub mod decode;
 pub mod exit;
 pub mod fingerprint;
 pub mod formats;
+pub mod fuzz_entry;
 pub mod generate;
 pub mod merge;
 pub mod pasted;

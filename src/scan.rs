@@ -30,8 +30,8 @@ use crate::audit::{Finding, catalogue};
 use crate::config_xml::{self, ConfigUrl};
 use crate::container::{self, ContainerLimits, Content, Expansion};
 use crate::crosscode::{self, SametimeCode};
-use crate::decode::load;
 use crate::decode::{self, DecodeOptions, DecodeOutcome};
+use crate::decode::{isolate, load};
 use crate::policy::Policy;
 use crate::report::model::{InputReport, Report, Status, Summary, Timing, Tool};
 use crate::source::{self, Input, SourceError, WalkOptions};
@@ -45,7 +45,10 @@ pub struct ScanConfig {
     pub walk: WalkOptions,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
+    /// Time budget of one image decode, and of opening one container.
     pub image_timeout: Duration,
+    /// Time budget of one input as a whole: a container with everything inside it.
+    pub input_timeout: Duration,
     pub max_pixels: u64,
     pub max_file_size: u64,
     pub decode: DecodeOptions,
@@ -106,6 +109,7 @@ impl Default for ScanConfig {
             walk: WalkOptions::default(),
             jobs: 0,
             image_timeout: Duration::from_secs(10),
+            input_timeout: Duration::from_secs(300),
             max_pixels: 100_000_000,
             max_file_size: 256 << 20,
             decode: DecodeOptions::default(),
@@ -299,10 +303,22 @@ pub fn finish(report: &mut Report, suppressor: &Suppressor) {
     report.recount();
 }
 
-/// Moves the analysed codes into the input's report, keeping their provisioning URLs aside.
+/// Moves the analysed codes into the input's report, keeping their provisioning URLs aside. A
+/// code whose analysis panicked makes the input an error.
 fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> Vec<SametimeCode> {
     let mut provisionings = Vec::new();
     for code in codes {
+        if let Some(panic) = &code.panic {
+            let message = format!(
+                "{} code {}: {panic}",
+                code.report.location, code.report.index
+            );
+            report.status = Status::Error;
+            report.error = Some(match report.error.take() {
+                Some(earlier) => format!("{earlier}; {message}"),
+                None => message,
+            });
+        }
         if let Some(provisioning) = code.provisioning {
             provisionings.push(SametimeCode {
                 input: 0,
@@ -319,39 +335,165 @@ fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> 
 
 /// Reads, sniffs, decodes and analyses one input. Never fails: problems become the report's error.
 fn process_input(input: &Input, config: &ScanConfig) -> Processed {
-    let mut processed = examine_input(input, config);
+    let mut processed = match source::read_input(input, config.max_file_size) {
+        Ok(bytes) => examine_guarded(&input.display, bytes, config),
+        Err(err) => Processed {
+            report: InputReport::failed(&input.display, err.to_string()),
+            provisionings: Vec::new(),
+        },
+    };
     processed.report.relative_path = input.relative.clone();
     processed
 }
 
-fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
+/// `examine_bytes` with a last line of defence: every reader, decoder and parser is isolated
+/// where it runs (so that what was read before a panic is kept), and this catches a panic
+/// anywhere else in the handling of one input, so that it costs that input and never the run.
+fn examine_guarded(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processed {
+    isolate::isolated(|| {
+        isolate::inject_panic_if_asked(isolate::Stage::Scan, &bytes);
+        examine_bytes(display, bytes, config)
+    })
+    .unwrap_or_else(|panic| Processed {
+        report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
+        provisionings: Vec::new(),
+    })
+}
+
+/// Scans one input given as bytes, as `scan` scans a file holding them, and returns the
+/// report of a run over that one input. The entry point of `fuzz_entry`.
+pub fn scan_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Report {
+    let processed = examine_guarded(display, bytes, config);
+    finish_alone(processed, config)
+}
+
+/// Decodes and analyses a grey raster as if an image file had decoded to it (the decoder
+/// passes, then the same analysis): the entry point of `fuzz_entry` for the decoder alone.
+pub fn scan_gray(display: &str, image: image::GrayImage, config: &ScanConfig) -> Report {
+    let processed =
+        isolate::isolated(|| image_input(display, "image/x-raw-gray", Pixels::Gray(image), config))
+            .unwrap_or_else(|panic| Processed {
+                report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
+                provisionings: Vec::new(),
+            });
+    finish_alone(processed, config)
+}
+
+/// The report of a run over the one input `processed`: fingerprints, suppressions, cross-code
+/// rules and summary, as `scan` applies them.
+fn finish_alone(mut processed: Processed, config: &ScanConfig) -> Report {
+    crate::fingerprint::assign_input(&mut processed.report);
+    config.suppress.apply_input(&mut processed.report);
+    assemble(
+        vec![processed],
+        &config.analysis,
+        &config.suppress,
+        config.shard,
+    )
+}
+
+/// Sniffs, decodes and analyses the bytes of one input.
+fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processed {
+    let started = Instant::now();
     let no_codes = |report| Processed {
         report,
         provisionings: Vec::new(),
     };
-    let bytes = match source::read_input(input, config.max_file_size) {
-        Ok(bytes) => bytes,
-        Err(err) => return no_codes(InputReport::failed(&input.display, err.to_string())),
-    };
-    if let Some(config_url) = config_xml::extract(&bytes) {
-        return config_file(&input.display, &config_url, &config.analysis);
+    let config_url = isolate::isolated(|| {
+        isolate::inject_panic_if_asked(isolate::Stage::ConfigXml, &bytes);
+        config_xml::extract(&bytes)
+    });
+    match config_url {
+        Ok(Some(config_url)) => return config_file(display, &config_url, &config.analysis),
+        Ok(None) => {}
+        Err(panic) => {
+            return no_codes(InputReport::failed(
+                display,
+                isolate::Stage::ConfigXml.panicked(&panic),
+            ));
+        }
     }
     let Some(format) = load::sniff_image(&bytes) else {
-        let expansion = crate::decode::isolate::isolated(|| {
-            container::expand(&input.display, &bytes, &config.containers)
-        });
-        return match expansion {
-            Ok(Some(expansion)) => process_container(&input.display, expansion, config),
-            Ok(None) => no_codes(not_an_image(&input.display, &bytes)),
-            Err(panic) => no_codes(InputReport::failed(
-                &input.display,
-                format!("container reader panicked: {panic}"),
-            )),
+        return match open_container(display, bytes, config, started) {
+            Opened::Container(expansion) => process_container(display, expansion, config, started),
+            Opened::NotAContainer(bytes) => no_codes(not_an_image(display, &bytes)),
+            Opened::Failed(message) => no_codes(InputReport::failed(display, message)),
         };
     };
-    let mut report = InputReport::new(&input.display, Status::NoCode);
-    report.media_type = Some(format.media_type().to_string());
-    let (outcome, timing) = match decode_with_budget(Pixels::Encoded(bytes, format), config) {
+    image_input(
+        display,
+        format.media_type(),
+        Pixels::Encoded(bytes, format),
+        config,
+    )
+}
+
+/// What opening an input as a container gave.
+enum Opened {
+    Container(Expansion),
+    /// The bytes are no container (handed back for the report on them).
+    NotAContainer(Vec<u8>),
+    /// Opening failed as a whole: it overran its time budget, or the reader panicked.
+    Failed(String),
+}
+
+/// Opens a container on a thread of its own, within `--image-timeout` (and what is left of
+/// `--input-timeout`). The readers stop at that deadline by themselves and return what they
+/// found; a reader stuck inside one long call (a parser that cannot be interrupted) is given
+/// up on a moment later and left to finish on its own, as a decoder that overruns is.
+fn open_container(
+    display: &str,
+    bytes: Vec<u8>,
+    config: &ScanConfig,
+    input_started: Instant,
+) -> Opened {
+    let Some(kind) = container::sniff(&bytes) else {
+        return Opened::NotAContainer(bytes);
+    };
+    let budget = config
+        .image_timeout
+        .min(config.input_timeout.saturating_sub(input_started.elapsed()));
+    let deadline = Instant::now() + budget;
+    let (sender, receiver) = mpsc::sync_channel(1);
+    let location = display.to_string();
+    let limits = config.containers;
+    let spawned = std::thread::Builder::new()
+        .name("qraudit-open".to_string())
+        .spawn(move || {
+            let expansion = isolate::isolated(|| {
+                container::expand_kind(kind, &location, &bytes, &limits, Some(deadline))
+            });
+            let _ = sender.send(expansion);
+        });
+    if let Err(err) = spawned {
+        return Opened::Failed(format!("cannot start a thread to open the {kind:?}: {err}"));
+    }
+    match receiver.recv_timeout(budget + OPEN_GRACE) {
+        Ok(Ok(expansion)) => Opened::Container(expansion),
+        Ok(Err(panic)) => Opened::Failed(isolate::Stage::Container.panicked(&panic)),
+        Err(mpsc::RecvTimeoutError::Timeout) => Opened::Failed(format!(
+            "opening the {} took longer than {} s (--image-timeout); nothing inside it was scanned",
+            kind.media_type(),
+            format_seconds(budget)
+        )),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Opened::Failed("the container reader ended without a result".to_string())
+        }
+    }
+}
+
+/// How long a container reader that hit its deadline gets to hand over what it found.
+const OPEN_GRACE: Duration = Duration::from_millis(250);
+
+/// Decodes one image (file bytes, or a raster) and analyses its codes.
+fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanConfig) -> Processed {
+    let no_codes = |report| Processed {
+        report,
+        provisionings: Vec::new(),
+    };
+    let mut report = InputReport::new(display, Status::NoCode);
+    report.media_type = Some(media_type.to_string());
+    let (outcome, timing) = match decode_with_budget(pixels, config, Budget::image(config)) {
         Ok(done) => done,
         Err(message) => {
             report.status = Status::Error;
@@ -364,7 +506,7 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
         .symbols
         .iter()
         .enumerate()
-        .map(|(i, symbol)| analyze_symbol(&input.display, i as u32 + 1, symbol, &config.analysis))
+        .map(|(i, symbol)| analyze_symbol(display, i as u32 + 1, symbol, &config.analysis))
         .collect();
     if !analyzed.is_empty() {
         report.status = Status::Ok;
@@ -447,7 +589,12 @@ fn element_improves(config_url: &ConfigUrl, element: &str, policy: &Policy) -> b
 /// Scans what a container holds: decodes each image and drawing under the time budget, audits
 /// each text, and gives every code its part's location. Problems with the container or a part
 /// become the input's error; codes found before or beside them are still reported.
-fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -> Processed {
+fn process_container(
+    display: &str,
+    expansion: Expansion,
+    config: &ScanConfig,
+    started: Instant,
+) -> Processed {
     let mut report = InputReport::new(display, Status::NoCode);
     report.media_type = Some(expansion.kind.media_type().to_string());
     let mut errors = expansion.errors;
@@ -460,7 +607,27 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
     let mut read: Vec<(String, String)> = Vec::new();
     // Codes are numbered per location: the symbols of one image, the URLs of one body.
     let mut next_index: HashMap<String, u32> = HashMap::new();
-    for part in expansion.parts {
+    let total_parts = expansion.parts.len();
+    for (done, part) in expansion.parts.into_iter().enumerate() {
+        // The input's own budget: a container of many slow images ends here, with the parts
+        // already read reported, instead of costing each part's full --image-timeout.
+        let left = config.input_timeout.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            errors.push(format!(
+                "{display}: scanning stopped after {} s (--input-timeout); {} of {total_parts} parts were not scanned",
+                format_seconds(config.input_timeout),
+                total_parts - done
+            ));
+            break;
+        }
+        let budget = if left < config.image_timeout {
+            Budget {
+                time: left,
+                flag: "--input-timeout",
+            }
+        } else {
+            Budget::image(config)
+        };
         let location = part.location;
         let (pixels, optional) = match part.content {
             Content::Text(text) => {
@@ -481,7 +648,7 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
                 (Pixels::Render(job), optional)
             }
         };
-        let (outcome, timing) = match decode_with_budget(pixels, config) {
+        let (outcome, timing) = match decode_with_budget(pixels, config, budget) {
             Ok(done) => done,
             Err(message) if optional => {
                 report
@@ -569,12 +736,39 @@ enum Pixels {
     /// A drawing from a container (an SVG, a PDF page), rasterised on the decode thread so that
     /// rendering counts against the same time budget.
     Render(container::Render),
+    /// A raster already in memory (`scan_gray`).
+    Gray(image::GrayImage),
 }
 
-/// Loads (or renders) and decodes on a thread of its own, waiting at most `config.image_timeout`.
+/// How long one decode may take, and the flag that set it (named in the timeout error).
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    time: Duration,
+    flag: &'static str,
+}
+
+impl Budget {
+    fn image(config: &ScanConfig) -> Budget {
+        Budget {
+            time: config.image_timeout,
+            flag: "--image-timeout",
+        }
+    }
+
+    fn timed_out(self) -> String {
+        format!(
+            "decode timed out after {} s ({})",
+            format_seconds(self.time),
+            self.flag
+        )
+    }
+}
+
+/// Loads (or renders) and decodes on a thread of its own, waiting at most `budget`.
 fn decode_with_budget(
     pixels: Pixels,
     config: &ScanConfig,
+    budget: Budget,
 ) -> Result<(DecodeOutcome, DecodeTiming), String> {
     let cancel = Arc::new(AtomicBool::new(false));
     let (sender, receiver) = mpsc::sync_channel(1);
@@ -586,48 +780,58 @@ fn decode_with_budget(
         .name("qraudit-decode".to_string())
         .spawn(move || {
             let load_started = Instant::now();
-            let result = crate::decode::isolate::isolated(|| match pixels {
-                Pixels::Encoded(bytes, format) => {
-                    load::load_gray(&bytes, format, max_pixels).map_err(|err| err.to_string())
-                }
-                Pixels::Render(job) => job.run(),
-            });
+            let (stage, result) = match pixels {
+                Pixels::Encoded(bytes, format) => (
+                    isolate::Stage::ImageLoad,
+                    isolate::isolated(|| {
+                        isolate::inject_panic_if_asked(isolate::Stage::ImageLoad, &bytes);
+                        load::load_gray(&bytes, format, max_pixels).map_err(|err| err.to_string())
+                    }),
+                ),
+                Pixels::Render(job) => (isolate::Stage::Render, isolate::isolated(|| job.run())),
+                Pixels::Gray(image) => (isolate::Stage::ImageLoad, Ok(Ok(image))),
+            };
             let load = load_started.elapsed();
             let outcome = match result {
                 Ok(Ok(image)) => {
                     let decode_started = Instant::now();
-                    let outcome = decode::decode(&image, &options, &thread_cancel);
-                    Ok((
-                        outcome,
-                        DecodeTiming {
-                            load,
-                            decode: decode_started.elapsed(),
-                            dimensions: [image.width(), image.height()],
-                        },
-                    ))
+                    // Each pass is isolated inside `decode`; this catches what runs between
+                    // them (merging, crops, the quiet-zone measure).
+                    isolate::isolated(|| {
+                        if is_uniform(&image) {
+                            DecodeOutcome::default()
+                        } else {
+                            decode::decode(&image, &options, &thread_cancel)
+                        }
+                    })
+                    .map(|outcome| {
+                        (
+                            outcome,
+                            DecodeTiming {
+                                load,
+                                decode: decode_started.elapsed(),
+                                dimensions: [image.width(), image.height()],
+                            },
+                        )
+                    })
+                    .map_err(|panic| isolate::Stage::Decode.panicked(&panic))
                 }
                 Ok(Err(err)) => Err(err),
-                Err(panic) => Err(format!("image decoder panicked: {panic}")),
+                Err(panic) => Err(stage.panicked(&panic)),
             };
             let _ = sender.send(outcome);
         });
     if let Err(err) = spawned {
         return Err(format!("cannot start a decode thread: {err}"));
     }
-    match receiver.recv_timeout(
-        config
-            .image_timeout
-            .saturating_sub(budget_started.elapsed()),
-    ) {
+    match receiver.recv_timeout(budget.time.saturating_sub(budget_started.elapsed())) {
         // A result that arrived after the budget still overran it: whether the thread finished
         // just before or just after the wait began is scheduling luck, not a property of the image.
-        Ok(_) if budget_started.elapsed() > config.image_timeout => {
-            Err(timed_out(config.image_timeout))
-        }
+        Ok(_) if budget_started.elapsed() > budget.time => Err(budget.timed_out()),
         Ok(result) => result,
         Err(mpsc::RecvTimeoutError::Timeout) => {
             cancel.store(true, Ordering::Relaxed);
-            Err(timed_out(config.image_timeout))
+            Err(budget.timed_out())
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             Err("decode thread ended without a result".to_string())
@@ -635,11 +839,13 @@ fn decode_with_budget(
     }
 }
 
-fn timed_out(budget: Duration) -> String {
-    format!(
-        "decode timed out after {} s (--image-timeout)",
-        format_seconds(budget)
-    )
+/// True when every pixel of `image` has the same grey: such a raster (a blank PDF page, an
+/// empty SVG) holds no code, and the decoder passes would spend milliseconds each proving it,
+/// which a PDF of 10 000 blank pages multiplies into minutes.
+fn is_uniform(image: &image::GrayImage) -> bool {
+    let raw = image.as_raw();
+    raw.first()
+        .is_none_or(|&first| raw.iter().all(|&p| p == first))
 }
 
 fn format_seconds(duration: Duration) -> String {
@@ -760,6 +966,19 @@ mod tests {
     }
 
     #[test]
+    fn only_a_raster_of_one_grey_is_uniform() {
+        assert!(is_uniform(&image::GrayImage::from_pixel(
+            9,
+            4,
+            image::Luma([255])
+        )));
+        assert!(is_uniform(&image::GrayImage::new(0, 0)));
+        let mut dot = image::GrayImage::from_pixel(9, 4, image::Luma([255]));
+        dot.put_pixel(8, 3, image::Luma([254]));
+        assert!(!is_uniform(&dot));
+    }
+
+    #[test]
     fn container_parts_keep_codes_beside_failures_and_skip_repeats() {
         let mut png = Vec::new();
         code_image()
@@ -784,7 +1003,8 @@ mod tests {
             errors: vec!["f.pdf!page-4: something broke".to_string()],
             notes: Vec::new(),
         };
-        let processed = process_container("f.pdf", expansion, &ScanConfig::default());
+        let processed =
+            process_container("f.pdf", expansion, &ScanConfig::default(), Instant::now());
         let report = processed.report;
         let found: Vec<(&str, u32)> = report
             .codes

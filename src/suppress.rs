@@ -24,12 +24,13 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let report = crate::merge::parse_report(&text).map_err(|e| {
-            format!(
-                "baseline {} is not a qraudit JSON report: {e}",
-                path.display()
-            )
-        })?;
+        Baseline::from_text(&path.display().to_string(), &text)
+    }
+
+    /// The fingerprints of the report `text`; `origin` names it in messages and suppressions.
+    pub fn from_text(origin: &str, text: &str) -> Result<Baseline, String> {
+        let report = crate::merge::parse_report(text)
+            .map_err(|e| format!("baseline {origin} is not a qraudit JSON report: {e}"))?;
         let fingerprints = report
             .inputs
             .iter()
@@ -39,7 +40,7 @@ impl Baseline {
             .map(|f| f.fingerprint.clone())
             .collect();
         Ok(Baseline {
-            origin: path.display().to_string(),
+            origin: origin.to_string(),
             fingerprints,
         })
     }
