@@ -291,14 +291,14 @@ fn colour_space_pdf() -> Vec<u8> {
     let mut offsets = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         offsets.push(out.len());
-        write!(out, "{} 0 obj\n", i + 1).expect("writing to memory");
+        writeln!(out, "{} 0 obj", i + 1).expect("writing to memory");
         out.extend_from_slice(object);
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).expect("writing to memory");
     for offset in offsets {
-        write!(out, "{offset:010} 00000 n \n").expect("writing to memory");
+        writeln!(out, "{offset:010} 00000 n ").expect("writing to memory");
     }
     write!(
         out,
