@@ -271,6 +271,14 @@ fn risky_switch(
         _ if parse_bool(value) == Some(true) && p.risk(switch) == Level::On => {
             format!("{switch}={value}: the app will {consequence}")
         }
+        // `allowUntrustedSSL=tr<TAB>ue`: the reading drops the control characters.
+        _ if parse_bool(value) == Some(true)
+            && p.text().chars().any(|c| matches!(c, '\t' | '\n' | '\r')) =>
+        {
+            format!(
+                "{evidence}: the value holds a tab, line break or other control character, which the WHATWG URL parser removes (tabs and newlines) and other readers drop, leaving 'true'; then the app will {consequence}"
+            )
+        }
         _ if parse_bool(value) == Some(true) => format!(
             "{switch}={value}: Android reads an earlier occurrence, but clients that read the last one take this, and then the app will {consequence}"
         ),

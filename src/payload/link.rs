@@ -335,14 +335,21 @@ fn secret_parameters(parsed: &url::Url) -> Vec<super::SecretParameter> {
         .filter_map(|piece| {
             let (name, raw_value) = piece.split_once('=')?;
             let decoded_name = decode_form(name);
+            // `savePassword=true` in a link (an intent, a forwarded provisioning URL) is the
+            // switch, in any spelling, not a secret.
+            if !super::sametime::is_secret_name(&decoded_name) {
+                return None;
+            }
             let kind = super::secret_name::classify(&decoded_name)?;
             let value = decode_form(raw_value);
-            (!value.trim().is_empty()).then(|| super::SecretParameter {
+            (!value.trim().is_empty() && !super::secret_name::is_switch_value(&value)).then(|| {
+                super::SecretParameter {
                 name: decoded_name,
                 written: piece.to_string(),
                 raw_value: raw_value.to_string(),
-                value,
-                kind,
+                    value,
+                    kind,
+                }
             })
         })
         .collect()

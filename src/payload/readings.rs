@@ -233,7 +233,8 @@ fn nested_links(text: &str) -> Vec<(String, String)> {
     match Payload::classify(text) {
         Payload::Contact(contact) => {
             for url in &contact.urls {
-                let link = url.effective();
+                // The value as written: a provisioning URL is never given `http://`.
+                let link = url.value.trim().to_string();
                 if is_app_link(&link) {
                     out.push((
                         link,

@@ -207,7 +207,10 @@ pub fn parse(text: &str) -> Option<Provisioning> {
         .map(|p| {
             let name = decode_query(&p.name);
             let decoded = p.value.as_deref().map(decode_query);
-            let secret = is_secret_name(&name);
+            let secret = is_secret_name(&name)
+                && !decoded
+                    .as_deref()
+                    .is_some_and(super::secret_name::is_switch_value);
             Parameter {
                 known: KNOWN_PARAMETERS.contains(&p.name.as_str()),
                 written: (p.name != name).then(|| p.name.clone()),

@@ -82,6 +82,16 @@ pub fn classify(name: &str) -> Option<SecretName> {
     None
 }
 
+/// A value that is a switch's, not a credential's (`true`, `no`, `1`): a name like
+/// `rememberPassword=true` announces a setting. Masking such a value would mask every `true` of
+/// the report.
+pub fn is_switch_value(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1" | "y" | "n"
+    )
+}
+
 /// The name without a leaked `amp;` in front.
 pub fn strip_entity(name: &str) -> &str {
     match name.get(..4) {
