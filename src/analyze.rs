@@ -8,8 +8,8 @@
 use crate::audit::quality::{self, QualityOptions};
 use crate::audit::{self, Finding, catalogue, improvement};
 use crate::decode::{Symbol, isolate};
-use crate::payload::Payload;
 use crate::payload::sametime::Provisioning;
+use crate::payload::{Payload, readings};
 use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::model::{CodeReport, FindingReport, SymbolReport};
@@ -155,29 +155,38 @@ fn analyze_text_unguarded(
 ) -> AnalyzedCode {
     let payload = Payload::classify(text);
     let findings = audit::audit_text(text, &payload, &options.policy);
-    let redactor = Redactor::new(payload.secrets(), options.show_secrets);
+    // The secrets of every reading: a password that only a nested link or a cleaned-up reading
+    // reveals is masked like one written plainly.
+    let secrets = readings::secrets_of_text(text, &payload);
+    let redactor = Redactor::new(secrets.clone(), options.show_secrets);
     let mut payload_json = serde_json::to_value(&payload).unwrap_or(serde_json::Value::Null);
     redactor.apply_json(&mut payload_json);
     let summary = redactor.apply(&payload.summary());
     // Digest of the masked text even with --show-secrets, so that fingerprints never depend on
     // (and can never be used to guess) a secret.
-    let masking = Redactor::new(payload.secrets(), false);
+    let masking = Redactor::new(secrets, false);
     let payload_digest = crate::fingerprint::sha256_hex(masking.apply(text).as_bytes());
     let description = payload.describe().map(|d| redactor.apply(&d));
     // Only codes with something to fix get a fixed URL: a rewrite of a clean code would only
     // change its spelling.
-    let fixed_url = match &payload {
-        Payload::Sametime(p)
-            if options.fix && findings.iter().any(|f| f.suggested_url.is_some()) =>
-        {
+    // The provisioning URL the phone acts on: as written, or the first reading that is one (a
+    // wrapper stripped, an intent followed, a contact's link tapped).
+    let provisioning = match &payload {
+        Payload::Sametime(p) => Some(p.clone()),
+        _ => readings::alternatives(text).into_iter().find_map(|r| {
+            match Payload::classify(&r.text) {
+                Payload::Sametime(p) => Some(p),
+                _ => None,
+            }
+        }),
+    };
+    let fixed_url = match &provisioning {
+        Some(p) if options.fix && findings.iter().any(|f| f.suggested_url.is_some()) => {
             crate::audit::sametime::fully_fixed_url(p)
                 .and_then(|url| improvement::vet_fixed(text, url, &options.policy))
+                .filter(|url| !masks_a_secret(&masking, url))
                 .map(|url| redactor.apply(&url))
         }
-        _ => None,
-    };
-    let provisioning = match payload {
-        Payload::Sametime(p) => Some(p),
         _ => None,
     };
     AnalyzedCode {
@@ -204,16 +213,27 @@ fn analyze_text_unguarded(
     }
 }
 
+/// True when masking changes `url`: a rewrite that still holds a secret is no fix, and a
+/// suggested URL must never end in a literal `********` that someone would print.
+fn masks_a_secret(masking: &Redactor, url: &str) -> bool {
+    masking.apply(url) != url
+}
+
 /// The report form of a finding, redacted by `redactor` (which `--show-secrets` disables) and,
-/// for its fingerprint, by `masking` (which it never does).
+/// for its fingerprint, by `masking` (which it never does). A suggested URL that would hold a
+/// secret is dropped rather than shown masked or in clear.
 pub fn finding_report(finding: &Finding, redactor: &Redactor, masking: &Redactor) -> FindingReport {
+    let suggested_url = finding
+        .suggested_url
+        .as_deref()
+        .filter(|url| !masks_a_secret(masking, url));
     FindingReport {
         rule: finding.rule.clone(),
         severity: finding.severity,
         message: redactor.apply(&finding.message),
         evidence: redactor.apply_opt(finding.evidence.as_deref()),
         fix: redactor.apply_opt(finding.fix.as_deref()),
-        suggested_url: redactor.apply_opt(finding.suggested_url.as_deref()),
+        suggested_url: redactor.apply_opt(suggested_url),
         // Assigned when the report is assembled, once the code's location is final.
         fingerprint: String::new(),
         masked_evidence: masking.apply_opt(finding.evidence.as_deref()),

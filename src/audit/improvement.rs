@@ -49,7 +49,7 @@ impl Audited {
         let payload = Payload::classify(text);
         Audited::new(
             &super::findings_of(text, &payload, policy),
-            risks_of(&payload),
+            risks_of_text(text, &payload),
         )
     }
 
@@ -90,6 +90,22 @@ pub fn risks_of(payload: &Payload) -> Vec<(&'static str, Level)> {
         Payload::Sametime(p) => RISKY_SWITCHES.iter().map(|s| (*s, p.risk(s))).collect(),
         _ => Vec::new(),
     }
+}
+
+/// The level of every risky switch over every reading of `text` (`payload` is its
+/// classification as written): the highest any reader sees. A rewrite judged against this can
+/// never leave a risky reading behind.
+pub fn risks_of_text(text: &str, payload: &Payload) -> Vec<(&'static str, Level)> {
+    let mut risks = risks_of(payload);
+    for reading in crate::payload::readings::alternatives(text) {
+        for (switch, level) in risks_of(&Payload::classify(&reading.text)) {
+            match risks.iter_mut().find(|(s, _)| *s == switch) {
+                Some(entry) => entry.1 = entry.1.max(level),
+                None => risks.push((switch, level)),
+            }
+        }
+    }
+    risks
 }
 
 /// Why a candidate is not a strict improvement.
