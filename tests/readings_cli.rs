@@ -561,7 +561,11 @@ fn generated(rng: &mut Rng) -> (String, &'static str) {
     // line break would end the property, so only a tab there.
     if rng.below(3) == 0 {
         let at = 1 + rng.below(param.len() - 1);
-        let c = if wrapping == 3 { '\t' } else { ['\t', '\n', '\r'][rng.below(3)] };
+        let c = if wrapping == 3 {
+            '\t'
+        } else {
+            ['\t', '\n', '\r'][rng.below(3)]
+        };
         param.insert(at, c);
     }
     let separator = rng.pick(&["&", "&", "&amp;", "&#38;"]);

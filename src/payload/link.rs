@@ -344,9 +344,9 @@ fn secret_parameters(parsed: &url::Url) -> Vec<super::SecretParameter> {
             let value = decode_form(raw_value);
             (!value.trim().is_empty() && !super::secret_name::is_switch_value(&value)).then(|| {
                 super::SecretParameter {
-                name: decoded_name,
-                written: piece.to_string(),
-                raw_value: raw_value.to_string(),
+                    name: decoded_name,
+                    written: piece.to_string(),
+                    raw_value: raw_value.to_string(),
                     value,
                     kind,
                 }
