@@ -128,7 +128,8 @@ use crate::policy::Policy;
 /// improvement; then the policy's per-rule overrides are applied.
 pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
     let mut findings = findings_of(text, payload, policy);
-    let before = improvement::Audited::new(&findings, improvement::risks_of_text(text, payload));
+    let before = improvement::Audited::new(&findings, improvement::risks_of(payload))
+        .with_reading_risks(improvement::risks_of_text(text, payload));
     improvement::vet_suggestions(&mut findings, &before, policy);
     policy.apply_overrides(findings)
 }
