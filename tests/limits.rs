@@ -526,9 +526,8 @@ fn pdf_of(objects: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
     out
 }
 
-#[test]
-fn a_pdf_of_100000_pages_stops_at_the_part_limit() {
-    let pages = 100_000;
+/// A PDF whose page tree holds `pages` blank 1-inch pages.
+fn blank_pages_pdf(pages: usize) -> Vec<u8> {
     let kids: String = (0..pages).map(|i| format!("{} 0 R ", i + 3)).collect();
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
@@ -537,7 +536,13 @@ fn a_pdf_of_100000_pages_stops_at_the_part_limit() {
     for _ in 0..pages {
         objects.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>".to_vec());
     }
-    let pdf = pdf_of(&objects, "");
+    pdf_of(&objects, "")
+}
+
+#[test]
+fn a_pdf_of_100000_pages_stops_at_the_part_limit() {
+    let pages = 100_000;
+    let pdf = blank_pages_pdf(pages);
     let (dir, path) = folder_with("pages.pdf", &pdf);
     let run = scan(&[&dir_arg(&dir)], None);
     assert_contained(
@@ -723,15 +728,7 @@ fn opening_a_container_is_bounded_by_the_image_timeout() {
     // 100 000 pages open slowly enough to pass a 0.2 s budget; the pages read by then are
     // still scanned, and the error names the budget.
     let pages = 100_000;
-    let kids: String = (0..pages).map(|i| format!("{} 0 R ", i + 3)).collect();
-    let mut objects = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        format!("<< /Type /Pages /Kids [{kids}] /Count {pages} >>").into_bytes(),
-    ];
-    for _ in 0..pages {
-        objects.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>".to_vec());
-    }
-    let (dir, path) = folder_with("slow-open.pdf", &pdf_of(&objects, ""));
+    let (dir, path) = folder_with("slow-open.pdf", &blank_pages_pdf(pages));
     let run = scan(
         &[
             "--image-timeout",
