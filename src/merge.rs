@@ -84,6 +84,7 @@ pub fn parse_report(text: &str) -> Result<Report, String> {
 
 fn check_version(report: Report) -> Result<Report, String> {
     if report.schema_version == SCHEMA_VERSION {
+        check_codes_inside_inputs(&report)?;
         Ok(report)
     } else {
         Err(format!(
@@ -91,6 +92,26 @@ fn check_version(report: Report) -> Result<Report, String> {
             report.schema_version
         ))
     }
+}
+
+/// Every code qraudit reports lies inside its input: its location is the input's path or
+/// starts with it, and codes are numbered from 1. A report where one does not was edited or
+/// corrupted, and merging it (or suppressing with it) would attach codes, fingerprints and
+/// suppressions to the wrong file, so it is refused (found by the `report` fuzz target).
+fn check_codes_inside_inputs(report: &Report) -> Result<(), String> {
+    for input in &report.inputs {
+        let stray = input
+            .codes
+            .iter()
+            .find(|code| !code.location.starts_with(input.path.as_str()) || code.index == 0);
+        if let Some(code) = stray {
+            return Err(format!(
+                "input {:?} lists code {} at {:?}, which is not inside it: not a report qraudit wrote",
+                input.path, code.index, code.location
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Orders paths as a walk does: component by component, so `a/b` sorts with `a`'s contents.
@@ -166,5 +187,24 @@ mod tests {
         assert!(parse_report("").is_err());
         assert!(parse_report("{\"hello\": 1}").is_err());
         assert!(parse_report("not json").is_err());
+    }
+
+    #[test]
+    fn refuses_a_report_whose_code_lies_outside_its_input() {
+        let texts = ["https://example.com/".to_string()];
+        let options = crate::analyze::AnalysisOptions::default();
+        let suppressor = suppress::Suppressor::new(&options.policy, None);
+        let report = crate::scan::check_texts(&texts, &options, &suppressor);
+        let written = serde_json::to_string(&report).expect("a report serialises");
+        assert!(parse_report(&written).is_ok());
+        let mut moved = report.clone();
+        moved.inputs[0].codes[0].location = "text:0".to_string();
+        let written = serde_json::to_string(&moved).expect("a report serialises");
+        let error = parse_report(&written).unwrap_err();
+        assert!(error.contains("not inside it"), "{error}");
+        let mut unnumbered = report;
+        unnumbered.inputs[0].codes[0].index = 0;
+        let written = serde_json::to_string(&unnumbered).expect("a report serialises");
+        assert!(parse_report(&written).is_err());
     }
 }
