@@ -228,36 +228,34 @@ fn readme(versions: &str) -> String {
     out
 }
 
-/// The first line each encoder prints about its version.
+/// Each encoder's Debian package and version. The tools' own version flags disagree (heif-enc
+/// has none, opj_compress prints only its help), so the package manager is the one honest source.
 fn tool_versions() -> String {
     let mut out = String::new();
-    for (tool, args) in [
-        ("heif-enc", &["--version"][..]),
-        ("avifenc", &["--version"][..]),
-        ("cjxl", &["--version"][..]),
-        ("opj_compress", &["-h"][..]),
-        ("/usr/bin/convert", &["-version"][..]),
+    for (tool, package) in [
+        ("heif-enc", "libheif-examples"),
+        ("avifenc", "libavif-bin"),
+        ("cjxl", "libjxl-tools"),
+        ("opj_compress", "libopenjp2-tools"),
+        ("convert", "imagemagick-6.q16"),
     ] {
-        let output = Command::new(tool)
-            .args(args)
+        let output = Command::new("dpkg-query")
+            .args(["-W", "-f", "${Version}", package])
             .output()
             .unwrap_or_else(|err| {
-                panic!(
-                    "{tool} is needed ({err}): apt-get install libheif-examples libavif-bin \
-                 libjxl-tools libopenjp2-tools imagemagick"
-                )
+                panic!("dpkg-query is needed to record {tool}'s version ({err})")
             });
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        assert!(
+            output.status.success(),
+            "{tool} is needed: apt-get install libheif-examples libavif-bin libjxl-tools \
+             libopenjp2-tools imagemagick"
         );
-        let line = text
-            .lines()
-            .map(str::trim)
-            .find(|l| l.contains("version") || l.contains("Version") || l.starts_with("cjxl v"))
-            .unwrap_or("(version not printed)");
-        let _ = writeln!(out, "- `{tool}`: {line}");
+        let version = String::from_utf8_lossy(&output.stdout);
+        let _ = writeln!(
+            out,
+            "- `{tool}`: Debian package {package} {}",
+            version.trim()
+        );
     }
     out
 }

@@ -7,9 +7,9 @@
 
 use crate::audit::quality::{self, QualityOptions};
 use crate::audit::{self, Finding, catalogue, improvement};
-use crate::decode::Symbol;
-use crate::payload::Payload;
+use crate::decode::{Symbol, isolate};
 use crate::payload::sametime::Provisioning;
+use crate::payload::{Payload, readings};
 use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::model::{CodeReport, FindingReport, SymbolReport};
@@ -34,6 +34,10 @@ pub struct AnalyzedCode {
     pub redactor: Redactor,
     /// Masks the code's secrets even under `--show-secrets` (for fingerprints).
     pub masking: Redactor,
+    /// Set when a payload parser or audit rule panicked on this code's text: the input is
+    /// then an error, and the code is reported without its text (what could not be parsed
+    /// could not be redacted either).
+    pub panic: Option<String>,
 }
 
 /// Analyses a decoded (or unreadable) symbol.
@@ -97,6 +101,7 @@ pub fn analyze_symbol(
                 provisioning: None,
                 masking: redactor.clone(),
                 redactor,
+                panic: None,
             }
         }
     }
@@ -106,8 +111,43 @@ pub fn analyze_symbol(
 pub const UNREADABLE_MESSAGE: &str =
     "a code is visible but could not be read: ask for a sharper, straight-on photo";
 
-/// Analyses a text, as decoded from a code or given to `qraudit check`.
+/// Analyses a text, as decoded from a code or given to `qraudit check`. A panic in a payload
+/// parser or an audit rule is contained here (`AnalyzedCode::panic`).
 pub fn analyze_text(
+    location: &str,
+    index: u32,
+    text: &str,
+    options: &AnalysisOptions,
+) -> AnalyzedCode {
+    let analyzed = isolate::isolated(|| {
+        isolate::inject_panic_if_asked(isolate::Stage::Payload, text.as_bytes());
+        analyze_text_unguarded(location, index, text, options)
+    });
+    analyzed.unwrap_or_else(|panic| {
+        let redactor = Redactor::default();
+        AnalyzedCode {
+            report: CodeReport {
+                location: location.to_string(),
+                index,
+                text: None,
+                bytes_hex: None,
+                symbol: None,
+                payload: serde_json::json!({ "kind": "unanalyzed" }),
+                summary: "not analysed: the payload parser panicked".to_string(),
+                payload_digest: "unanalyzed".to_string(),
+                description: None,
+                findings: Vec::new(),
+                fixed_url: None,
+            },
+            provisioning: None,
+            masking: redactor.clone(),
+            redactor,
+            panic: Some(isolate::Stage::Payload.panicked(&panic)),
+        }
+    })
+}
+
+fn analyze_text_unguarded(
     location: &str,
     index: u32,
     text: &str,
@@ -115,29 +155,38 @@ pub fn analyze_text(
 ) -> AnalyzedCode {
     let payload = Payload::classify(text);
     let findings = audit::audit_text(text, &payload, &options.policy);
-    let redactor = Redactor::new(payload.secrets(), options.show_secrets);
+    // The secrets of every reading: a password that only a nested link or a cleaned-up reading
+    // reveals is masked like one written plainly.
+    let secrets = readings::secrets_of_text(text, &payload);
+    let redactor = Redactor::new(secrets.clone(), options.show_secrets);
     let mut payload_json = serde_json::to_value(&payload).unwrap_or(serde_json::Value::Null);
     redactor.apply_json(&mut payload_json);
     let summary = redactor.apply(&payload.summary());
     // Digest of the masked text even with --show-secrets, so that fingerprints never depend on
     // (and can never be used to guess) a secret.
-    let masking = Redactor::new(payload.secrets(), false);
+    let masking = Redactor::new(secrets, false);
     let payload_digest = crate::finish::fingerprint::sha256_hex(masking.apply(text).as_bytes());
     let description = payload.describe().map(|d| redactor.apply(&d));
     // Only codes with something to fix get a fixed URL: a rewrite of a clean code would only
     // change its spelling.
-    let fixed_url = match &payload {
-        Payload::Sametime(p)
-            if options.fix && findings.iter().any(|f| f.suggested_url.is_some()) =>
-        {
+    // The provisioning URL the phone acts on: as written, or the first reading that is one (a
+    // wrapper stripped, an intent followed, a contact's link tapped).
+    let provisioning = match &payload {
+        Payload::Sametime(p) => Some(p.clone()),
+        _ => readings::alternatives(text).into_iter().find_map(|r| {
+            match Payload::classify(&r.text) {
+                Payload::Sametime(p) => Some(p),
+                _ => None,
+            }
+        }),
+    };
+    let fixed_url = match &provisioning {
+        Some(p) if options.fix && findings.iter().any(|f| f.suggested_url.is_some()) => {
             crate::audit::sametime::fully_fixed_url(p)
                 .and_then(|url| improvement::vet_fixed(text, url, &options.policy))
+                .filter(|url| !masks_a_secret(&masking, url))
                 .map(|url| redactor.apply(&url))
         }
-        _ => None,
-    };
-    let provisioning = match payload {
-        Payload::Sametime(p) => Some(p),
         _ => None,
     };
     AnalyzedCode {
@@ -160,19 +209,31 @@ pub fn analyze_text(
         provisioning,
         redactor,
         masking,
+        panic: None,
     }
 }
 
+/// True when masking changes `url`: a rewrite that still holds a secret is no fix, and a
+/// suggested URL must never end in a literal `********` that someone would print.
+fn masks_a_secret(masking: &Redactor, url: &str) -> bool {
+    masking.apply(url) != url
+}
+
 /// The report form of a finding, redacted by `redactor` (which `--show-secrets` disables) and,
-/// for its fingerprint, by `masking` (which it never does).
+/// for its fingerprint, by `masking` (which it never does). A suggested URL that would hold a
+/// secret is dropped rather than shown masked or in clear.
 pub fn finding_report(finding: &Finding, redactor: &Redactor, masking: &Redactor) -> FindingReport {
+    let suggested_url = finding
+        .suggested_url
+        .as_deref()
+        .filter(|url| !masks_a_secret(masking, url));
     FindingReport {
         rule: finding.rule.clone(),
         severity: finding.severity,
         message: redactor.apply(&finding.message),
         evidence: redactor.apply_opt(finding.evidence.as_deref()),
         fix: redactor.apply_opt(finding.fix.as_deref()),
-        suggested_url: redactor.apply_opt(finding.suggested_url.as_deref()),
+        suggested_url: redactor.apply_opt(suggested_url),
         // Assigned when the report is assembled, once the code's location is final.
         fingerprint: String::new(),
         masked_evidence: masking.apply_opt(finding.evidence.as_deref()),

@@ -19,6 +19,7 @@ mod container;
 pub mod decode;
 pub mod finish;
 mod formats;
+pub mod fuzz_entry;
 pub mod payload;
 mod policy;
 mod redact;

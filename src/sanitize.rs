@@ -22,6 +22,63 @@ pub fn is_bidi_control(c: char) -> bool {
     )
 }
 
+/// Characters that display as nothing (zero-width spaces and joiners, the word joiner, soft
+/// hyphen, Hangul fillers, tag characters, a byte-order mark inside text): a name that holds one
+/// looks like another name on the phone's screen.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// The characters that percent escapes in `text` decode to and that hide something from the
+/// person reading the decoded value: controls (line breaks and tabs included: a value holds
+/// them only through an escape), bidi controls and invisible characters. Each decoded run of
+/// escapes is judged on its own, so ordinary text around it never counts.
+pub fn hidden_in_escapes(text: &str) -> Vec<char> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let mut run = Vec::new();
+        while bytes.get(i) == Some(&b'%')
+            && let (Some(high), Some(low)) =
+                (hex_value(bytes.get(i + 1)), hex_value(bytes.get(i + 2)))
+        {
+            run.push(high * 16 + low);
+            i += 3;
+        }
+        if run.is_empty() {
+            i = start + 1;
+            continue;
+        }
+        for c in String::from_utf8_lossy(&run).chars() {
+            if (is_dangerous(c) || is_invisible(c)) && !found.contains(&c) {
+                found.push(c);
+            }
+        }
+    }
+    found
+}
+
+fn hex_value(byte: Option<&u8>) -> Option<u8> {
+    (*byte? as char).to_digit(16).map(|d| d as u8)
+}
+
 /// True when the text holds a character that `is_dangerous`, other than the plain line breaks
 /// and tabs that ordinary multi-line payloads (vCards, Wi-Fi notes) carry.
 pub fn has_suspicious_controls(text: &str) -> bool {

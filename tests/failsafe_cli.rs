@@ -172,37 +172,37 @@ fn truthy_values_fire_invalid_value_and_the_risky_rule() {
         (
             "allowUntrustedSSL=TRUE",
             "untrusted-ssl",
-            "Android reads it as true, iOS as true",
+            "Android (Boolean.parseBoolean) reads it as true, Android (Uri.getBooleanQueryParameter) as true, iOS (NSString.boolValue) as true",
         ),
         (
             "allowUntrustedSSL=True",
             "untrusted-ssl",
-            "Android reads it as true, iOS as true",
+            "Android (Boolean.parseBoolean) reads it as true, Android (Uri.getBooleanQueryParameter) as true, iOS (NSString.boolValue) as true",
         ),
         (
             "allowUntrustedSSL=1",
             "untrusted-ssl",
-            "Android reads it as false, iOS as true",
+            "Android (Boolean.parseBoolean) reads it as false, Android (Uri.getBooleanQueryParameter) as true, iOS (NSString.boolValue) as true",
         ),
         (
             "allowUntrustedSSL=yes",
             "untrusted-ssl",
-            "Android reads it as false, iOS as true",
+            "Android (Boolean.parseBoolean) reads it as false, Android (Uri.getBooleanQueryParameter) as true, iOS (NSString.boolValue) as true",
         ),
         (
             "savePassword=%2B1",
             "save-password",
-            "Android reads it as false, iOS as true",
+            "Android (Boolean.parseBoolean) reads it as false, Android (Uri.getBooleanQueryParameter) as true, iOS (NSString.boolValue) as true",
         ),
         (
             "savePassword=0001",
             "save-password",
-            "Android reads it as false, iOS as true",
+            "Android (Boolean.parseBoolean) reads it as false, Android (Uri.getBooleanQueryParameter) as true, iOS (NSString.boolValue) as true",
         ),
         (
             "authProxyReuseCredentials=yes",
             "conflicting-parameters",
-            "Android reads it as false, iOS as true",
+            "Android (Boolean.parseBoolean) reads it as false, Android (Uri.getBooleanQueryParameter) as true, iOS (NSString.boolValue) as true",
         ),
     ];
     let texts: Vec<String> = cases
@@ -228,8 +228,9 @@ fn truthy_values_fire_invalid_value_and_the_risky_rule() {
             "{c}"
         );
     }
-    // Values no client reads as true are not risky.
-    let (report, _) = check(&[&format!("{BASE}&allowUntrustedSSL=no")]);
+    // Values no platform reads as true are not risky ('no' is: Uri.getBooleanQueryParameter
+    // takes everything but 'false' and '0' as true).
+    let (report, _) = check(&[&format!("{BASE}&allowUntrustedSSL=FALSE")]);
     let rules: Vec<String> = findings(code(&report, 0))
         .into_iter()
         .map(|(r, _, _)| r)

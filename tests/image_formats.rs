@@ -4,33 +4,16 @@
 //! "no code", never "unknown binary data". The files are written by
 //! `cargo run --example gen_image_formats` with the real encoders (see its README).
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::scan_json as scan;
 
 const DIR: &str = "testdata/image-formats";
 
-fn scan(paths: &[String]) -> (Value, i32) {
-    let output = Command::cargo_bin("qraudit")
-        .expect("the qraudit binary")
-        .args(["scan", "--format", "json", "--fail-on", "never", "--quiet"])
-        .args(paths)
-        .output()
-        .expect("running qraudit");
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "no JSON report ({err}); stderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (report, output.status.code().expect("an exit code"))
-}
-
+/// Scans one file of testdata/image-formats; its input report and the exit code.
 fn scan_one(name: &str) -> (Value, i32) {
-    let path = format!("{DIR}/{name}");
-    let (report, code) = scan(std::slice::from_ref(&path));
-    let input = report["inputs"][0].clone();
-    assert_eq!(input["path"], path.as_str());
-    (input, code)
+    common::scan_input(&format!("{DIR}/{name}"), &[])
 }
 
 fn texts(input: &Value) -> Vec<&str> {

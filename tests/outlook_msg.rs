@@ -3,8 +3,10 @@
 //! by a real MSG writer (`python3 examples/gen_msg.py`, aspose-email-foss) from the mails of
 //! `cargo run --example gen_containers`, so they carry the same codes as those `.eml` files.
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::{codes_by_location as codes, input_error as error, pairs, scan_json as scan};
 
 const DIR: &str = "testdata/containers";
 
@@ -15,62 +17,9 @@ const HELPDESK_INLINE: &str =
 const HELPDESK_POSTER: &str =
     "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Poster";
 
-fn scan(args: &[&str]) -> (Value, i32) {
-    let output = Command::cargo_bin("qraudit")
-        .expect("the qraudit binary")
-        .args(["scan", "--format", "json", "--fail-on", "never", "--quiet"])
-        .args(args)
-        .output()
-        .expect("running qraudit");
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "no JSON report ({err}); stderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (report, output.status.code().expect("an exit code"))
-}
-
 /// Scans one file of testdata/containers; its input report and the exit code.
 fn scan_one(name: &str, extra: &[&str]) -> (Value, i32) {
-    let path = format!("{DIR}/{name}");
-    let mut args = extra.to_vec();
-    args.push(&path);
-    let (report, code) = scan(&args);
-    let input = report["inputs"][0].clone();
-    assert_eq!(input["path"], path.as_str());
-    (input, code)
-}
-
-/// (location after the input's path, decoded text) of every code.
-fn codes(input: &Value) -> Vec<(String, String)> {
-    let path = input["path"].as_str().expect("a path");
-    input["codes"]
-        .as_array()
-        .expect("codes")
-        .iter()
-        .map(|code| {
-            let location = code["location"].as_str().expect("a location");
-            (
-                location
-                    .strip_prefix(path)
-                    .expect("under the path")
-                    .to_string(),
-                code["text"].as_str().unwrap_or("(unreadable)").to_string(),
-            )
-        })
-        .collect()
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(l, t)| (l.to_string(), t.to_string()))
-        .collect()
-}
-
-fn error(input: &Value) -> &str {
-    input["error"].as_str().unwrap_or("")
+    common::scan_input(&format!("{DIR}/{name}"), extra)
 }
 
 #[test]

@@ -109,6 +109,10 @@ pub struct ScanArgs {
     /// Time budget for loading and decoding one image, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub image_timeout: f64,
+    /// Time budget for one input as a whole, in seconds: a mail, PDF or zip with everything
+    /// inside it. What is left unscanned when it runs out is the input's error.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    pub input_timeout: f64,
     /// Refuse images with more pixels than this (decompression bombs).
     #[arg(long, value_name = "N", default_value_t = 100_000_000)]
     pub max_pixels: u64,

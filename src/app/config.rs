@@ -32,7 +32,7 @@ use crate::source::WalkOptions;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    #[error("--image-timeout must be a positive number of seconds, not {0}")]
+    #[error("--image-timeout and --input-timeout must be positive numbers of seconds, not {0}")]
     BadTimeout(f64),
     #[error(transparent)]
     Policy(#[from] PolicyError),
@@ -247,8 +247,10 @@ pub fn analysis_options(policy: Policy, output: &OutputArgs, fix: &FixArgs) -> A
 }
 
 pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), ConfigError> {
-    if !(args.image_timeout.is_finite() && args.image_timeout > 0.0) {
-        return Err(ConfigError::BadTimeout(args.image_timeout));
+    for timeout in [args.image_timeout, args.input_timeout] {
+        if !(timeout.is_finite() && timeout > 0.0) {
+            return Err(ConfigError::BadTimeout(timeout));
+        }
     }
     let resolved = resolve_policy(&args.policy)?;
     let mut output = output_config(&args.output, &resolved);
@@ -272,6 +274,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         },
         jobs: args.jobs.unwrap_or(0),
         image_timeout: Duration::from_secs_f64(args.image_timeout),
+        input_timeout: Duration::from_secs_f64(args.input_timeout),
         max_pixels: args.max_pixels,
         max_file_size: args.max_file_size,
         containers: ContainerLimits {

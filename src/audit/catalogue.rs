@@ -33,8 +33,17 @@ pub const CONTROL_CHARACTERS: Rule = Rule {
         "https://example.com/\u{1b}[2J",
         "hello\u{202e}txt.exe",
         "a\u{0}b",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales%E2%80%AE",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sa%E2%80%8Bles",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales%0AIT",
+        "hclsametime://dm%E2%81%A6isawa@stproxy.example.com/?action=AddCommunity",
     ],
-    passes: &["https://example.com/", "line one\r\nline two\ttab"],
+    passes: &[
+        "https://example.com/",
+        "line one\r\nline two\ttab",
+        "mailto:help@example.com?body=Line%20one%0ALine%20two",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales%20Team",
+    ],
 };
 
 pub const UNREADABLE_CODE: Rule = Rule {
@@ -75,6 +84,9 @@ pub const EMBEDDED_PASSWORD: Rule = Rule {
         "hclsametime://dmisawa:Secret123@stproxy.example.com/?action=AddCommunity",
         "https://bob:hunter2@example.com/",
         "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyPassword=Secret123",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyPass=hunter2",
+        "hclsametime://dmisawa%3AHunter2@stproxy.example.com/?action=AddCommunity",
+        "https://portal.example.com/?user=bob&pwd=hunter2",
         "WIFI:T:WPA;S:Office;P:correct horse battery staple;;",
         "WIFI:S:Office;P:pa\\;ss;T:WPA;H:true;;",
         "WIFI:T:WPA2-EAP;S:Corp;E:PEAP;PH2:MSCHAPV2;I:jdoe;P:Winter2026;;",
@@ -92,6 +104,32 @@ pub const EMBEDDED_PASSWORD: Rule = Rule {
     ],
 };
 
+pub const SECRET_PARAMETER: Rule = Rule {
+    id: "secret-parameter",
+    severity: Severity::High,
+    title: "Credential in a parameter",
+    rationale: "A parameter named like a credential (token, secret, key, credential; any case, with \
+                any prefix: sessionToken, api_key, X-Client-Secret) carries one whether or not the \
+                app reads it: printed on a code, everyone who sees it holds it. Names are matched \
+                by segment, so keyboard, monkey and tokenized are not credentials. Parameters named \
+                like a password are reported as embedded-password. The value is masked in every \
+                output.",
+    fix: "Remove the parameter from the code and rotate the exposed credential.",
+    fires_on: &[
+        "hclsametime://stproxy.example.com/?action=AddCommunity&authProxyToken=abc123",
+        "https://portal.example.com/?api_key=abc123",
+        "https://portal.example.com/?sessionToken=abc123",
+        "https://portal.example.com/?X-Client-Secret=abc123",
+    ],
+    passes: &[
+        CLEAN,
+        "https://portal.example.com/?keyboard=de",
+        "https://portal.example.com/?monkey=1",
+        "https://portal.example.com/?tokenized=1",
+        "https://portal.example.com/?token=",
+    ],
+};
+
 pub const UNTRUSTED_SSL: Rule = Rule {
     id: "untrusted-ssl",
     severity: Severity::High,
@@ -99,9 +137,13 @@ pub const UNTRUSTED_SSL: Rule = Rule {
     rationale: "With allowUntrustedSSL=true the app accepts any certificate for the community, so \
                 anyone on the network path can impersonate the Sametime proxy and read messages and \
                 passwords. The documentation's default and recommended value is false. Fail safe: \
-                a value some client reads as true (TRUE, 1, yes) and a spelling the app may or may \
-                not honour (another case, an edit or two, blanks, percent escapes, or hidden behind \
-                a leaked %26) are reported here too, at this severity; the message says which.",
+                a value some platform reads as true (TRUE, 1, yes, +1 to iOS's NSString.boolValue; \
+                anything but false and 0, an empty value included, to Android's \
+                Uri.getBooleanQueryParameter), a spelling the app may or may not honour (another \
+                case, an edit or two, blanks, percent escapes, or hidden behind a leaked %26), and \
+                the setting in any reading of the code (a scanner's URI: wrapper stripped, a tab a \
+                browser removes, an intent or a contact's link followed) are reported here too, at \
+                this severity; the message says which.",
     fix: "Remove allowUntrustedSSL (false is the default) and give the proxy a trusted certificate.",
     fires_on: &[
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=true",
@@ -112,12 +154,19 @@ pub const UNTRUSTED_SSL: Rule = Rule {
         "hclsametime://stproxy.example.com/?action=AddCommunity&allow%55ntrustedSSL=true",
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSL=%2B1",
         "hclsametime://stproxy.example.com/?action=AddCommunity%26allowUntrustedSSL=true",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=no",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=+1",
+        "URI:hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=true",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allow\tUntrustedSSL=true",
+        "intent://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=true#Intent;scheme=hclsametime;end",
     ],
     passes: &[
         CLEAN,
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=false",
         "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSsl=false",
-        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=no",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=FALSE",
+        "hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=0",
     ],
 };
 
@@ -829,6 +878,7 @@ pub const MISSING_QUIET_ZONE: Rule = Rule {
 pub fn all() -> &'static [Rule] {
     &[
         EMBEDDED_PASSWORD,
+        SECRET_PARAMETER,
         UNTRUSTED_SSL,
         HOST_NOT_ALLOWED,
         DECEPTIVE_USERINFO,

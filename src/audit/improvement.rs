@@ -31,6 +31,9 @@ use crate::policy::Policy;
 pub struct Audited {
     findings: Vec<(String, Severity)>,
     risks: Vec<(&'static str, Level)>,
+    /// The highest level of each risky switch over every reading of the text (a scanner's
+    /// wrapper stripped, an entity read as `&`…): a rewrite may raise neither this nor `risks`.
+    reading_risks: Vec<(&'static str, Level)>,
 }
 
 impl Audited {
@@ -40,8 +43,15 @@ impl Audited {
                 .iter()
                 .map(|f| (f.rule.clone(), f.severity))
                 .collect(),
+            reading_risks: risks.clone(),
             risks,
         }
+    }
+
+    /// The same, with the levels of the switches over every reading of the text.
+    pub fn with_reading_risks(mut self, reading_risks: Vec<(&'static str, Level)>) -> Self {
+        self.reading_risks = reading_risks;
+        self
     }
 
     /// A whole decoded text, classified and audited as a scanned code would be.
@@ -51,6 +61,7 @@ impl Audited {
             &super::findings_of(text, &payload, policy),
             risks_of(&payload),
         )
+        .with_reading_risks(risks_of_text(text, &payload))
     }
 
     /// A link inside another payload, audited as the web rules audit such a link.
@@ -77,11 +88,19 @@ impl Audited {
     }
 
     fn risk(&self, switch: &str) -> Level {
-        self.risks
-            .iter()
-            .find(|(name, _)| *name == switch)
-            .map_or(Level::Off, |(_, level)| *level)
+        level_in(&self.risks, switch)
     }
+
+    fn reading_risk(&self, switch: &str) -> Level {
+        level_in(&self.reading_risks, switch)
+    }
+}
+
+fn level_in(risks: &[(&'static str, Level)], switch: &str) -> Level {
+    risks
+        .iter()
+        .find(|(name, _)| *name == switch)
+        .map_or(Level::Off, |(_, level)| *level)
 }
 
 /// The level of every risky switch of a payload (only provisioning URLs have any).
@@ -90,6 +109,22 @@ pub fn risks_of(payload: &Payload) -> Vec<(&'static str, Level)> {
         Payload::Sametime(p) => RISKY_SWITCHES.iter().map(|s| (*s, p.risk(s))).collect(),
         _ => Vec::new(),
     }
+}
+
+/// The level of every risky switch over every reading of `text` (`payload` is its
+/// classification as written): the highest any reader sees. A rewrite judged against this can
+/// never leave a risky reading behind.
+pub fn risks_of_text(text: &str, payload: &Payload) -> Vec<(&'static str, Level)> {
+    let mut risks = risks_of(payload);
+    for reading in crate::payload::readings::alternatives(text) {
+        for (switch, level) in risks_of(&Payload::classify(&reading.text)) {
+            match risks.iter_mut().find(|(s, _)| *s == switch) {
+                Some(entry) => entry.1 = entry.1.max(level),
+                None => risks.push((switch, level)),
+            }
+        }
+    }
+    risks
 }
 
 /// Why a candidate is not a strict improvement.
@@ -126,7 +161,11 @@ pub fn judge(before: &Audited, after: &Audited, target: Option<&str>) -> Result<
         }
     }
     for switch in RISKY_SWITCHES {
-        if after.risk(switch) > before.risk(switch) {
+        // Neither as written nor in any reading: repairing `&amp;savePassword=true` into
+        // `&savePassword=true` switches it on for the app that reads the code as written.
+        if after.risk(switch) > before.risk(switch)
+            || after.reading_risk(switch) > before.reading_risk(switch)
+        {
             return Err(Worse::RiskRaised(switch));
         }
     }
@@ -258,14 +297,37 @@ mod tests {
     }
 
     #[test]
+    fn a_rewrite_raises_no_switch_as_written_nor_in_any_reading() {
+        // Behind '&amp;' the app, reading the code as written, does not save passwords; a
+        // page-pasted reading does. Repairing the entity switches it on as written: worse.
+        let hidden = of(&format!("{BASE}&amp;savePassword=true"));
+        let live = of(&format!("{BASE}&savePassword=true"));
+        assert_eq!(
+            judge(&hidden, &live, None),
+            Err(Worse::RiskRaised("savePassword"))
+        );
+        // A scanner's wrapper hides a live switch from the text as written, not from the phone:
+        // the bare URL with the switch is no worse, the one without it is better.
+        let wrapped = of(&format!("URI:{BASE}&savePassword=true"));
+        assert_eq!(judge(&wrapped, &of(BASE), None), Ok(()));
+        let intent =
+            of("intent://stproxy.example.com/?action=AddCommunity#Intent;scheme=hclsametime;end");
+        let risky_intent = of(
+            "intent://stproxy.example.com/?action=AddCommunity&savePassword=1#Intent;scheme=hclsametime;end",
+        );
+        assert!(judge(&intent, &risky_intent, None).is_err());
+        assert!(judge(&risky_intent, &intent, None).is_ok());
+    }
+
+    #[test]
     fn severities_are_compared_per_rule() {
         let before = Audited {
             findings: vec![("save-password".into(), Severity::Medium)],
-            risks: Vec::new(),
+            ..Audited::default()
         };
         let after = Audited {
             findings: vec![("save-password".into(), Severity::High)],
-            risks: Vec::new(),
+            ..Audited::default()
         };
         assert_eq!(
             judge(&before, &after, None),

@@ -128,16 +128,75 @@ use crate::policy::Policy;
 /// improvement; then the policy's per-rule overrides are applied.
 pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
     let mut findings = findings_of(text, payload, policy);
-    let before = improvement::Audited::new(&findings, improvement::risks_of(payload));
+    let before = improvement::Audited::new(&findings, improvement::risks_of(payload))
+        .with_reading_risks(improvement::risks_of_text(text, payload));
     improvement::vet_suggestions(&mut findings, &before, policy);
     policy.apply_overrides(findings)
 }
 
-/// Every finding of every rule, with suggestions not yet vetted and no override applied: what
-/// `improvement` compares.
+/// Every finding of every rule over every reading of the text (`payload::readings`: what a
+/// scanner, a browser or a nested link makes of it), with suggestions not yet vetted and no
+/// override applied: what `improvement` compares. The text as written is audited first; a
+/// finding of another reading is added, its message saying which reading it comes from, unless
+/// the same rule already fired at least as severely, so that each problem is reported once.
 pub(crate) fn findings_of(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
+    let mut findings = findings_of_reading(text, payload, policy);
+    for reading in crate::payload::readings::alternatives(text) {
+        let other = Payload::classify(&reading.text);
+        if matches!(other, Payload::Text) {
+            continue;
+        }
+        for mut finding in findings_of_reading(&reading.text, &other, policy) {
+            // The allow-list is judged per host: another reading's host is another finding.
+            let per_host = finding.rule == catalogue::HOST_NOT_ALLOWED.id;
+            if findings.iter().any(|f| {
+                f.rule == finding.rule
+                    && f.severity >= finding.severity
+                    && (!per_host || f.evidence == finding.evidence)
+            }) {
+                continue;
+            }
+            finding.message = format!("{}: {}", reading.how, finding.message);
+            findings.push(finding);
+        }
+    }
+    findings
+}
+
+/// The control-characters finding about what percent escapes decode to: the app shows a
+/// decoded `communityName` or user, so `Sales%E2%80%AE` carries a bidi override as surely as a
+/// raw one would. Line breaks and tabs count only in a provisioning URL (a `mailto:` body holds
+/// `%0A` legitimately).
+fn hidden_characters(text: &str, payload: &Payload) -> Option<Finding> {
+    let provisioning = matches!(payload, Payload::Sametime(_));
+    let hidden: Vec<String> = crate::sanitize::hidden_in_escapes(text)
+        .into_iter()
+        .filter(|c| provisioning || !matches!(c, '\n' | '\r' | '\t'))
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    if hidden.is_empty() {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+    let shown: String = decoded.chars().take(120).collect();
+    Some(
+        Finding::new(
+            &catalogue::CONTROL_CHARACTERS,
+            format!(
+                "percent escapes decode to hidden characters ({}: controls, bidi overrides or invisible characters): the phone shows and uses the decoded value",
+                hidden.join(", ")
+            ),
+        )
+        .with_evidence(shown),
+    )
+}
+
+/// Every finding about one reading.
+fn findings_of_reading(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
     let mut findings = Vec::new();
-    if crate::sanitize::has_suspicious_controls(text) {
+    if let Some(finding) = hidden_characters(text, payload) {
+        findings.push(finding);
+    } else if crate::sanitize::has_suspicious_controls(text) {
         // Raw evidence: every output format escapes it for display itself.
         let shown: String = text.chars().take(120).collect();
         findings.push(

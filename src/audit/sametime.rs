@@ -159,6 +159,7 @@ fn raw_findings(p: &Provisioning, policy: &Policy) -> Vec<Finding> {
     untrusted_ssl(p, &mut out);
     host_not_allowed(p, policy, &mut out);
     deceptive_userinfo(p, &mut out);
+    ip_literal_host(p, &mut out);
     idn_host(p, &mut out);
     not_fqdn(p, &mut out);
     malformed_encoding(p, &mut out);
@@ -201,9 +202,15 @@ fn embedded_password(p: &Provisioning, out: &mut Vec<Finding>) {
     for param in p.parameters.iter().filter(|q| q.secret) {
         if param.value_text().is_some_and(|v| !v.is_empty()) {
             let name = param.name.clone();
+            let rule = match crate::payload::secret_name::classify(&name) {
+                Some(crate::payload::secret_name::SecretName::Credential) => {
+                    &catalogue::SECRET_PARAMETER
+                }
+                _ => &catalogue::EMBEDDED_PASSWORD,
+            };
             out.push(
                 finding(
-                    &catalogue::EMBEDDED_PASSWORD,
+                    rule,
                     format!("parameter '{name}' carries what looks like a secret, in clear text"),
                     format!("{name}={}", param.raw_value().unwrap_or("")),
                 )
@@ -264,11 +271,24 @@ fn risky_switch(
         _ if parse_bool(value) == Some(true) && p.risk(switch) == Level::On => {
             format!("{switch}={value}: the app will {consequence}")
         }
+        // `allowUntrustedSSL=tr<TAB>ue`: the reading drops the control characters.
+        _ if parse_bool(value) == Some(true)
+            && p.text().chars().any(|c| matches!(c, '\t' | '\n' | '\r')) =>
+        {
+            format!(
+                "{evidence}: the value holds a tab, line break or other control character, which the WHATWG URL parser removes (tabs and newlines) and other readers drop, leaving 'true'; then the app will {consequence}"
+            )
+        }
         _ if parse_bool(value) == Some(true) => format!(
             "{switch}={value}: Android reads an earlier occurrence, but clients that read the last one take this, and then the app will {consequence}"
         ),
         _ => format!(
-            "{switch}={value}: not 'true', but {} read it as true, and then the app will {consequence}",
+            "{}: not 'true', but {} read it as true, and then the app will {consequence}",
+            if reading.value.is_none() {
+                format!("{switch} without a value")
+            } else {
+                format!("{switch}={value}")
+            },
             truth::readers_of_true(value).join(" and ")
         ),
     };
@@ -283,15 +303,25 @@ fn host_not_allowed(p: &Provisioning, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(server) = p.community.server.as_deref() else {
         return;
     };
-    if policy.hosts_checked() && !policy.host_allowed(server) {
-        out.push(finding(
-            &catalogue::HOST_NOT_ALLOWED,
-            format!(
-                "host '{server}' is not among the policy's allowed hosts ({})",
-                policy.allowed_hosts.join(", ")
-            ),
-            server,
-        ));
+    // The allow-list must hold for every host some parser connects to.
+    for (host, other) in std::iter::once((server, false))
+        .chain(p.community.other_servers.iter().map(|h| (h.as_str(), true)))
+    {
+        if policy.hosts_checked() && !policy.host_allowed(host) {
+            let how = if other {
+                format!(" (the host {})", parsers_of(p, host))
+            } else {
+                String::new()
+            };
+            out.push(finding(
+                &catalogue::HOST_NOT_ALLOWED,
+                format!(
+                    "host '{host}'{how} is not among the policy's allowed hosts ({})",
+                    policy.allowed_hosts.join(", ")
+                ),
+                host,
+            ));
+        }
     }
     if let Some(port) = p.community.port
         && !policy.port_allowed(port)
@@ -312,22 +342,62 @@ fn host_not_allowed(p: &Provisioning, policy: &Policy, out: &mut Vec<Finding>) {
     }
 }
 
+/// "as android.net.Uri reads the URL": the parsers that connect to `host`.
+fn parsers_of(p: &Provisioning, host: &str) -> String {
+    let names: Vec<&str> = p
+        .authorities()
+        .iter()
+        .filter(|r| r.host.as_deref() == Some(host))
+        .map(|r| r.parser.name())
+        .collect();
+    format!("{} reads", names.join(" and "))
+}
+
+/// A user name that reads as a host, in any parser's split of the authority: the strict user,
+/// and the whole decoded userinfo of each parser (`evil.example.net\` to RFC 3986, a password
+/// that is a URL).
 fn deceptive_userinfo(p: &Provisioning, out: &mut Vec<Finding>) {
-    let Some(user) = p.community.user.as_deref() else {
+    let mut candidates: Vec<String> = p.community.user.iter().cloned().collect();
+    for reading in p.authorities() {
+        if let Some(userinfo) = &reading.userinfo
+            && !candidates.contains(userinfo)
+        {
+            candidates.push(userinfo.clone());
+        }
+    }
+    let Some(user) = candidates
+        .iter()
+        .map(String::as_str)
+        .find(|u| looks_like_host_or_url(u))
+    else {
         return;
     };
-    if looks_like_host_or_url(user) {
-        let host = p.host();
+    {
+        let mut hosts = vec![p.host().to_string()];
+        hosts.extend(p.community.other_servers.iter().cloned());
+        let host = hosts.join("' or '");
         out.push(
             finding(
                 &catalogue::DECEPTIVE_USERINFO,
                 format!(
                     "the user name '{user}' looks like a host or URL: a reader sees '{user}' first, but the app connects to '{host}'"
                 ),
-                format!("{}@{host}", p.user_raw().unwrap_or("")),
+                format!("{}@{}", p.userinfo_raw().unwrap_or(""), p.host()),
             )
             .with_suggested_url(fixed(p, |r| r.user = None)),
         );
+    }
+}
+
+/// A host that is an IP address in any spelling a URL parser or `inet_aton` accepts (`10.1`,
+/// `0x0a.0.0.1`, `012.0.0.1`, `167772161`), as any parser reads the host.
+fn ip_literal_host(p: &Provisioning, out: &mut Vec<Finding>) {
+    let hosts = p.community.server.iter().chain(&p.community.other_servers);
+    for host in hosts {
+        if let Some(finding) = super::web::ip_literal_finding(host, "the code") {
+            out.push(finding);
+            return;
+        }
     }
 }
 
@@ -451,15 +521,20 @@ fn malformed_encoding(p: &Provisioning, out: &mut Vec<Finding>) {
             "escaped-host" => "Write the host name without percent escapes.",
             _ => catalogue::MALFORMED_ENCODING.fix,
         };
-        out.push(
-            finding(
-                &catalogue::MALFORMED_ENCODING,
-                issue.message.clone(),
-                issue.evidence.clone(),
-            )
-            .with_fix(fix)
-            .with_suggested_url(suggestion.clone()),
-        );
+        let mut f = finding(
+            &catalogue::MALFORMED_ENCODING,
+            issue.message.clone(),
+            issue.evidence.clone(),
+        )
+        .with_fix(fix)
+        .with_suggested_url(suggestion.clone());
+        // A '+' in the community name only changes how the name is shown (a space on Android,
+        // a plus on iOS): worth fixing, not a malformed code.
+        if issue.kind == "plus-in-query" && issue.evidence.starts_with("communityName=") {
+            f.message = "a '+' in communityName: Android shows it as a space, iOS as a plus sign, so the name looks different on iOS; write %20 for a space".to_string();
+            f.severity = crate::audit::Severity::Low;
+        }
+        out.push(f);
     }
 }
 
@@ -504,15 +579,18 @@ fn invalid_port(p: &Provisioning, out: &mut Vec<Finding>) {
     let Some(raw) = p.port_raw() else { return };
     let server = p.host();
     if raw.is_empty() {
-        out.push(
-            finding(
-                &catalogue::INVALID_PORT,
-                "the port after ':' is empty: some clients fail to parse it, others use 443"
-                    .to_string(),
-                format!("{server}:"),
-            )
-            .with_suggested_url(fixed(p, |r| r.port = None)),
-        );
+        // Every reader falls back to the default port: untidy, not an error.
+        let mut f = finding(
+            &catalogue::INVALID_PORT,
+            format!(
+                "the port after ':' is empty, which every reader takes as no port ({}); drop the ':'",
+                truth::port_readings(raw)
+            ),
+            format!("{server}:"),
+        )
+        .with_suggested_url(fixed(p, |r| r.port = None));
+        f.severity = crate::audit::Severity::Low;
+        out.push(f);
         return;
     }
     if p.community.port_invalid.is_none() {
@@ -520,7 +598,10 @@ fn invalid_port(p: &Provisioning, out: &mut Vec<Finding>) {
     }
     let mut f = finding(
         &catalogue::INVALID_PORT,
-        format!("the port '{raw}' is not a number in 1..65535: the app cannot connect"),
+        format!(
+            "the port '{raw}' is not a number in 1..65535, and readers disagree about it: {}",
+            truth::port_readings(raw)
+        ),
         format!("{server}:{raw}"),
     );
     // Only a port that is a valid number once stray whitespace is dropped has a safe rewrite.

@@ -148,10 +148,13 @@ pub fn is_placeholder(user: &str) -> bool {
 }
 
 /// True when `user` reads as a host name or a URL rather than a user ID: it holds `://` or a
-/// `/`, starts with `www.`, is an IPv4 address, or is a dotted name ending in a common top-level
-/// domain without an `@` (an e-mail address such as `myid@mycompany.com` is a user ID).
+/// `/`, starts with `www.`, or holds a dotted name ending in a common top-level domain (or an
+/// IPv4 address), without an `@` (an e-mail address such as `myid@mycompany.com` is a user ID).
+/// Judged as a person reads it: percent escapes decoded, full-width letters read as ASCII,
+/// invisible characters dropped, and the name found inside decoration
+/// (`trusted.example.com_`, `-trusted.example.com~`, `trusted.example.com.group`).
 pub fn looks_like_host_or_url(user: &str) -> bool {
-    let lower = user.trim().to_ascii_lowercase();
+    let lower = as_read(user);
     if lower.contains("://") || lower.contains('/') || lower.starts_with("www.") {
         return true;
     }
@@ -160,19 +163,39 @@ pub fn looks_like_host_or_url(user: &str) -> bool {
     if name.contains('@') {
         return false;
     }
-    let labels: Vec<&str> = name.trim_end_matches('.').split('.').collect();
-    if labels.len() < 2
-        || labels
-            .iter()
-            .any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-    {
+    name.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .any(host_like_run)
+}
+
+/// A run of letters, digits, dots and hyphens that holds a host name: two labels or more, one of
+/// them (after the first) a common top-level domain or punycode, or four numbers of an IPv4.
+fn host_like_run(run: &str) -> bool {
+    let run = run.trim_matches(|c| c == '.' || c == '-');
+    let labels: Vec<&str> = run.split('.').collect();
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
         return false;
     }
     if labels.len() == 4 && labels.iter().all(|l| l.parse::<u8>().is_ok()) {
         return true;
     }
     labels.iter().any(|l| l.starts_with("xn--"))
-        || labels.last().is_some_and(|tld| HOST_SUFFIXES.contains(tld))
+        || labels[1..].iter().any(|l| HOST_SUFFIXES.contains(l))
+}
+
+/// The user name as a person reads it on a screen.
+fn as_read(user: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(user.trim()).decode_utf8_lossy();
+    decoded
+        .chars()
+        .filter(|c| !crate::sanitize::is_invisible(*c) && !crate::sanitize::is_dangerous(*c))
+        .map(|c| match c {
+            // Full-width ASCII (U+FF01..U+FF5E) and the ideographic full stops.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3002}' | '\u{FF61}' => '.',
+            c => c,
+        })
+        .collect::<String>()
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -227,6 +250,17 @@ mod tests {
             "10.0.0.1",
             "xn--bcher-kva.example",
             "intranet/login",
+            // Decorated, encoded, invisible and full-width forms (issue 22).
+            "trusted.example.com_",
+            "trusted.example.com-",
+            "-trusted.example.com~",
+            "trusted.example.com.group",
+            "trusted.example%2Ecom",
+            "trusted%2eexample.com",
+            "trusted.exam\u{200B}ple.com",
+            "trusted.example.com\u{2060}",
+            "\u{FF54}\u{FF52}\u{FF55}\u{FF53}\u{FF54}\u{FF45}\u{FF44}\u{FF0E}example\u{3002}com",
+            "sso_trusted.example.com",
         ] {
             assert!(looks_like_host_or_url(u), "{u} should look like a host");
         }
@@ -236,6 +270,9 @@ mod tests {
             "myid@mycompany.com",
             "dmisawa@auto_sales",
             "a.b.c",
+            "j.doe_sales",
+            "first.last-it",
+            "dmisawa%40auto_sales",
         ] {
             assert!(!looks_like_host_or_url(u), "{u} should be a plain user id");
         }

@@ -65,6 +65,7 @@ fn audit_parsed(web: &WebUrl, text: &str, place: &str, policy: &Policy) -> Vec<F
         return out;
     };
     embedded_password(web, &parsed, place, &mut out);
+    secret_parameters(web, &parsed, place, &mut out);
     userinfo_in_link(&parsed, place, &mut out);
     out.extend(super::sametime::deceptive_web_userinfo(text));
     cleartext_http(&parsed, place, &mut out);
@@ -168,6 +169,44 @@ fn embedded_password(web: &WebUrl, parsed: &url::Url, place: &str, out: &mut Vec
         .with_evidence(evidence)
         .with_suggested_url(without_credentials(parsed).to_string()),
     );
+}
+
+/// A query parameter named like a secret (`?api_key=…`, `&pwd=…`): exposed whether or not the
+/// site reads it. The suggestion drops those parameters and keeps the others as written.
+fn secret_parameters(web: &WebUrl, parsed: &url::Url, place: &str, out: &mut Vec<Finding>) {
+    if web.secret_parameters.is_empty() {
+        return;
+    }
+    let mut clean = without_credentials(parsed);
+    let kept: Vec<&str> = parsed
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|piece| !web.secret_parameters.iter().any(|p| p.written == *piece))
+        .filter(|piece| !piece.is_empty())
+        .collect();
+    clean.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
+    for param in &web.secret_parameters {
+        let rule = match param.kind {
+            crate::payload::secret_name::SecretName::Password => &catalogue::EMBEDDED_PASSWORD,
+            crate::payload::secret_name::SecretName::Credential => &catalogue::SECRET_PARAMETER,
+        };
+        out.push(
+            Finding::new(
+                rule,
+                format!(
+                    "{place} carries a parameter named like a secret ('{}'), in clear text: anyone who sees or scans the code holds it",
+                    param.name
+                ),
+            )
+            .with_evidence(param.written.clone())
+            .with_fix(format!(
+                "Remove '{}' from the link and rotate the exposed credential.",
+                param.name
+            ))
+            .with_suggested_url(clean.to_string()),
+        );
+    }
 }
 
 /// Any user part at all (`https://anything@host/`): what ZXing's readers flag as possibly
@@ -329,24 +368,58 @@ fn ip_scope(ip: IpAddr) -> &'static str {
     }
 }
 
+/// The IP address a host names in any spelling, read as the WHATWG URL standard's IPv4
+/// parser reads the host of an http URL (which accepts what `inet_aton` accepts: `10.1`,
+/// `0x7f.1`, `0300.0.02.012`, `3232235777`), or an IPv6 literal.
+pub(crate) fn ip_of_host(host: &str) -> Option<IpAddr> {
+    let host = host.trim();
+    if let Some(v6) = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .and_then(|h| h.parse::<Ipv6Addr>().ok())
+    {
+        return Some(v6.into());
+    }
+    if let Ok(v4) = host.parse::<Ipv4Addr>() {
+        return Some(v4.into());
+    }
+    // Only hosts made of digits, dots and hex letters can be IPv4 in another spelling.
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | 'x' | 'X'))
+    {
+        return None;
+    }
+    match url::Url::parse(&format!("http://{host}/")).ok()?.host()? {
+        url::Host::Ipv4(a) => Some(a.into()),
+        _ => None,
+    }
+}
+
+/// The ip-literal-host finding about `host` (as written), when it names an IP address.
+pub(crate) fn ip_literal_finding(host: &str, place: &str) -> Option<Finding> {
+    let ip = ip_of_host(host)?;
+    let mut out = Vec::new();
+    report_ip(ip, Some(host), place, &mut out);
+    out.pop()
+}
+
 fn ip_literal_host(parsed: &url::Url, raw: Option<&str>, place: &str, out: &mut Vec<Finding>) {
     let ip: IpAddr = match parsed.host() {
         Some(url::Host::Ipv4(a)) => a.into(),
         Some(url::Host::Ipv6(a)) => a.into(),
-        // Non-special schemes keep the host opaque: judge a plain dotted quad there too.
-        Some(url::Host::Domain(d)) => match d.parse::<Ipv4Addr>() {
-            Ok(a) => a.into(),
-            Err(_) => match d
-                .strip_prefix('[')
-                .and_then(|d| d.strip_suffix(']'))
-                .and_then(|d| d.parse::<Ipv6Addr>().ok())
-            {
-                Some(a) => a.into(),
-                None => return,
-            },
+        // Non-special schemes keep the host opaque: read it as an http host would be read.
+        Some(url::Host::Domain(d)) => match ip_of_host(d) {
+            Some(ip) => ip,
+            None => return,
         },
         None => return,
     };
+    report_ip(ip, raw, place, out);
+}
+
+fn report_ip(ip: IpAddr, raw: Option<&str>, place: &str, out: &mut Vec<Finding>) {
     let canonical = match ip {
         IpAddr::V4(a) => a.to_string(),
         IpAddr::V6(a) => format!("[{a}]"),

@@ -5,6 +5,8 @@
 //! a default here and a flag in `cli.rs`; hitting one is an error for that input that names the
 //! flag, never a crash and never a silent truncation.
 
+use std::time::Instant;
+
 /// Limits for opening containers. The defaults are generous for real mail, PDFs and asset
 /// bundles and small enough that a hostile file costs seconds, not the machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,8 +42,12 @@ pub(super) struct Budget {
     pub limits: ContainerLimits,
     pub parts: u32,
     pub bytes: u64,
-    /// Set once a per-input limit (parts or bytes) is exhausted: nothing more is opened.
+    /// Set once a per-input limit (parts, bytes or time) is exhausted: nothing more is opened.
     pub exhausted: bool,
+    /// When opening must stop (`--image-timeout`, or what is left of `--input-timeout`);
+    /// checked with every part, so that a reader of many small parts (a PDF of 100 000 pages)
+    /// stops on time by itself.
+    pub deadline: Option<Instant>,
 }
 
 /// The error text for an exhausted limit; the caller prefixes the location.
@@ -49,6 +55,8 @@ pub(super) struct Budget {
 pub(super) enum LimitHit {
     Parts(u32),
     Bytes(u64),
+    /// The deadline passed; how long opening had been allowed to take.
+    Time,
 }
 
 impl std::fmt::Display for LimitHit {
@@ -62,6 +70,10 @@ impl std::fmt::Display for LimitHit {
                 f,
                 "more than {max} bytes decoded from this input (--max-container-bytes), a zip bomb or an oversized container; the rest was not looked at"
             ),
+            LimitHit::Time => write!(
+                f,
+                "opening this input took longer than its time budget (--image-timeout, --input-timeout); the rest was not looked at"
+            ),
         }
     }
 }
@@ -73,11 +85,20 @@ impl Budget {
             parts: 0,
             bytes: 0,
             exhausted: false,
+            deadline: None,
         }
+    }
+
+    pub fn with_deadline(self, deadline: Option<Instant>) -> Self {
+        Budget { deadline, ..self }
     }
 
     /// Counts one more part; `Err` when that is one too many.
     pub fn take_part(&mut self) -> Result<(), LimitHit> {
+        if !self.exhausted && self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.exhausted = true;
+            return Err(LimitHit::Time);
+        }
         if self.exhausted || self.parts >= self.limits.max_parts {
             self.exhausted = true;
             return Err(LimitHit::Parts(self.limits.max_parts));

@@ -174,22 +174,36 @@ impl std::fmt::Debug for Render {
 }
 
 /// Opens `bytes` if they are a container; `None` when they are not one. `location` is the
-/// input's display path; every part's location starts with it.
+/// input's display path; every part's location starts with it. (The scan sniffs first and opens
+/// with a deadline on a thread of its own; the readers' unit tests open in one call.)
+#[cfg(test)]
 pub fn expand(location: &str, bytes: &[u8], limits: &ContainerLimits) -> Option<Expansion> {
     let kind = sniff(bytes)?;
+    Some(expand_kind(kind, location, bytes, limits, None))
+}
+
+/// Opens `bytes` as a container of `kind` (as `sniff` said). Past `deadline` the readers stop
+/// looking, with a limit error, and what they found so far is returned.
+pub fn expand_kind(
+    kind: Kind,
+    location: &str,
+    bytes: &[u8],
+    limits: &ContainerLimits,
+    deadline: Option<std::time::Instant>,
+) -> Expansion {
     let mut walker = Walker {
-        budget: Budget::new(*limits),
+        budget: Budget::new(*limits).with_deadline(deadline),
         parts: Vec::new(),
         errors: Vec::new(),
         notes: Vec::new(),
     };
     walker.open(kind, location, bytes, 1);
-    Some(Expansion {
+    Expansion {
         kind,
         parts: walker.parts,
         errors: walker.errors,
         notes: walker.notes,
-    })
+    }
 }
 
 /// The state of opening one input: what was found, and what it cost.
@@ -206,19 +220,27 @@ impl Walker {
         if self.too_deep(kind, location, depth) {
             return;
         }
-        let result = isolate::isolated(|| match kind {
-            Kind::Mail => mail::open(self, location, bytes, depth),
-            Kind::Mbox => mbox::open(self, location, bytes, depth),
-            Kind::Msg => msg::open(self, location, bytes, depth),
-            Kind::Pdf => pdf::open(self, location, bytes, depth),
-            Kind::Svg => svg::open(self, location, bytes),
-            Kind::Zip => zip::open(self, location, bytes, depth),
+        let stage = match kind {
+            Kind::Mail => isolate::Stage::Mail,
+            Kind::Mbox => isolate::Stage::Mbox,
+            Kind::Msg => isolate::Stage::Msg,
+            Kind::Pdf => isolate::Stage::Pdf,
+            Kind::Svg => isolate::Stage::Svg,
+            Kind::Zip => isolate::Stage::Zip,
+        };
+        let result = isolate::isolated(|| {
+            isolate::inject_panic_if_asked(stage, bytes);
+            match kind {
+                Kind::Mail => mail::open(self, location, bytes, depth),
+                Kind::Mbox => mbox::open(self, location, bytes, depth),
+                Kind::Msg => msg::open(self, location, bytes, depth),
+                Kind::Pdf => pdf::open(self, location, bytes, depth),
+                Kind::Svg => svg::open(self, location, bytes),
+                Kind::Zip => zip::open(self, location, bytes, depth),
+            }
         });
         if let Err(panic) = result {
-            self.error(
-                location,
-                format!("{} reader panicked: {panic}", kind.name()),
-            );
+            self.error(location, stage.panicked(&panic));
         }
     }
 

@@ -48,8 +48,7 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], _depth: u3
     if !walker.take_bytes(location, inflated) {
         return;
     }
-    let data = Arc::new(bytes.to_vec());
-    let pdf = match Pdf::new(data.clone()) {
+    let pdf = match Pdf::new(bytes.to_vec()) {
         Ok(pdf) => pdf,
         Err(LoadPdfError::Decryption(err)) => {
             walker.error(
@@ -66,6 +65,9 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], _depth: u3
             return;
         }
     };
+    // One parse shared by every page's rendering: reparsing per page made a file of many pages
+    // cost pages × parse (a 100 000-page tree took minutes to reach --max-parts).
+    let pdf = Arc::new(pdf);
     let pages = pdf.pages();
     if pages.is_empty() {
         walker.error(location, "corrupt PDF: no pages could be read");
@@ -90,11 +92,11 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], _depth: u3
             0,
         );
         links(walker, &page_location, page.raw());
-        let data = data.clone();
+        let pdf = Arc::clone(&pdf);
         walker.push(
             page_location,
             Content::Render(Render {
-                job: Box::new(move || render_page(data, index, max_pixels)),
+                job: Box::new(move || render_page(&pdf, index, max_pixels)),
                 optional: true,
             }),
         );
@@ -505,8 +507,7 @@ fn samples_to_gray(
 }
 
 /// Renders one page on white, at 3× or less to fit `max_pixels`.
-fn render_page(data: Arc<Vec<u8>>, index: usize, max_pixels: u64) -> Result<GrayImage, String> {
-    let pdf = Pdf::new(data).map_err(|err| format!("the PDF could not be reopened ({err:?})"))?;
+fn render_page(pdf: &Pdf, index: usize, max_pixels: u64) -> Result<GrayImage, String> {
     let pages = pdf.pages();
     let page = pages
         .get(index)

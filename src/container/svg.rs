@@ -21,9 +21,12 @@ const MAX_SIDE: f64 = 20_000.0;
 
 /// True when the bytes are XML whose root element is `<svg>` (after an optional BOM, XML
 /// declaration, comments, processing instructions and DOCTYPE).
+///
+/// The whole prolog is looked at, however long: an SVG whose DOCTYPE carries a long internal
+/// subset (entity declarations) is still an SVG that browsers draw, and must not pass
+/// unscanned as "not an image". Each step moves forward, so this stays linear.
 pub(super) fn sniff(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
-    let mut rest = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     loop {
         rest = trim_start(rest);
         if rest.starts_with(b"<?") {
@@ -37,7 +40,17 @@ pub(super) fn sniff(bytes: &[u8]) -> bool {
                 None => return false,
             };
         } else if rest.starts_with(b"<!DOCTYPE") || rest.starts_with(b"<!doctype") {
-            rest = match find(rest, b">") {
+            // An internal subset (`[ <!ENTITY …> ]`) holds `>`s of its own: the declaration
+            // ends at the first `>` after its `]`.
+            let close = find(rest, b">");
+            let end = match find(rest, b"[") {
+                Some(open) if close.is_some_and(|close| open < close) => find(&rest[open..], b"]")
+                    .and_then(|bracket| {
+                        find(&rest[open + bracket..], b">").map(|gt| open + bracket + gt)
+                    }),
+                _ => close,
+            };
+            rest = match end {
                 Some(end) => &rest[end + 1..],
                 None => return false,
             };
@@ -127,6 +140,13 @@ mod tests {
         ));
         assert!(!sniff(b"<html><body><svg></svg></body></html>"));
         assert!(!sniff(b"<svgfoo/>"));
+        // An internal DTD subset, and a prolog longer than any fixed head: still an SVG.
+        assert!(sniff(
+            b"<?xml version=\"1.0\"?>\n<!DOCTYPE svg [\n<!ENTITY a \"<b>\">\n]>\n<svg>"
+        ));
+        let padded = format!("<!-- {} -->\n<svg/>", "x".repeat(100_000));
+        assert!(sniff(padded.as_bytes()));
+        assert!(!sniff(b"<!DOCTYPE html [<!ENTITY a \"b\">]><html/>"));
     }
 
     #[test]

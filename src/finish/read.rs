@@ -23,6 +23,14 @@ pub enum ReadError {
     Empty,
     #[error("schema_version {found} is not supported (this qraudit reads {SCHEMA_VERSION})")]
     Version { found: u32 },
+    #[error(
+        "input {input:?} lists code {index} at {location:?}, which is not inside it: not a report qraudit wrote"
+    )]
+    CodeOutsideInput {
+        input: String,
+        index: u32,
+        location: String,
+    },
 }
 
 /// Parses a JSON report, or a JSON Lines report (input lines plus a closing summary line).
@@ -76,12 +84,34 @@ pub fn read_report(text: &str) -> Result<Report, ReadError> {
 
 fn check_version(report: Report) -> Result<Report, ReadError> {
     if report.schema_version == SCHEMA_VERSION {
+        check_codes_inside_inputs(&report)?;
         Ok(report)
     } else {
         Err(ReadError::Version {
             found: report.schema_version,
         })
     }
+}
+
+/// Every code qraudit reports lies inside its input: its location is the input's path or
+/// starts with it, and codes are numbered from 1. A report where one does not was edited or
+/// corrupted, and merging it (or suppressing with it) would attach codes, fingerprints and
+/// suppressions to the wrong file, so it is refused (found by the `report` fuzz target).
+fn check_codes_inside_inputs(report: &Report) -> Result<(), ReadError> {
+    for input in &report.inputs {
+        let stray = input
+            .codes
+            .iter()
+            .find(|code| !code.location.starts_with(input.path.as_str()) || code.index == 0);
+        if let Some(code) = stray {
+            return Err(ReadError::CodeOutsideInput {
+                input: input.path.clone(),
+                index: code.index,
+                location: code.location.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -30,10 +30,17 @@ impl Baseline {
             path: path.to_path_buf(),
             source,
         })?;
-        let report = read_report(&text).map_err(|source| BaselineError::NotAReport {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        Baseline::from_text(&path.display().to_string(), &text).map_err(|source| {
+            BaselineError::NotAReport {
+                path: path.to_path_buf(),
+                source,
+            }
+        })
+    }
+
+    /// The fingerprints of the report `text`; `origin` names it in messages and suppressions.
+    pub fn from_text(origin: &str, text: &str) -> Result<Baseline, ReadError> {
+        let report = read_report(text)?;
         let fingerprints = report
             .inputs
             .iter()
@@ -43,7 +50,7 @@ impl Baseline {
             .map(|f| f.fingerprint.clone())
             .collect();
         Ok(Baseline {
-            origin: path.display().to_string(),
+            origin: origin.to_string(),
             fingerprints,
         })
     }

@@ -277,15 +277,27 @@ pub(crate) fn web_url(
     form: Option<LinkForm>,
     title: Option<String>,
 ) -> WebUrl {
-    let password = parsed.password().map(|p| {
-        percent_encoding::percent_decode_str(p)
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
             .decode_utf8_lossy()
             .into_owned()
-    });
+    };
+    let mut password = parsed.password().map(decode);
     let mut password_as_written: Vec<String> = [raw_password(target), raw_password(written)]
         .into_iter()
         .flatten()
         .collect();
+    // `bob%3Ahunter2@`: android.net.Uri and java.net.URI hand the app the decoded userinfo
+    // `bob:hunter2`, which splits at its first ':' like a written one.
+    if password.is_none()
+        && let Some((_, encoded)) = split_encoded_colon(parsed.username())
+        && !encoded.is_empty()
+        && !decode(encoded).starts_with("//")
+    {
+        password = Some(decode(encoded));
+        password_as_written.push(encoded.to_string());
+    }
+    password_as_written.sort();
     password_as_written.dedup();
     let mut web = WebUrl {
         scheme: parsed.scheme().to_string(),
@@ -298,12 +310,56 @@ pub(crate) fn web_url(
         target: target.to_string(),
         password,
         password_as_written,
+        secret_parameters: secret_parameters(parsed),
     };
     if form.is_some() {
         // The payload shows the URL it opens, never with its password.
         web.url = Some(crate::redact::Redactor::new(web.secret_spellings(), false).apply(target));
     }
     web
+}
+
+/// `user%3Apassword` split at its first encoded colon: `(user, password)`, both as written.
+pub(crate) fn split_encoded_colon(userinfo: &str) -> Option<(&str, &str)> {
+    let at = userinfo.to_ascii_lowercase().find("%3a")?;
+    Some((&userinfo[..at], &userinfo[at + 3..]))
+}
+
+/// The query parameters whose name says they hold a secret, with a non-empty value.
+fn secret_parameters(parsed: &url::Url) -> Vec<super::SecretParameter> {
+    let Some(query) = parsed.query() else {
+        return Vec::new();
+    };
+    query
+        .split('&')
+        .filter_map(|piece| {
+            let (name, raw_value) = piece.split_once('=')?;
+            let decoded_name = decode_form(name);
+            // `savePassword=true` in a link (an intent, a forwarded provisioning URL) is the
+            // switch, in any spelling, not a secret.
+            if !super::sametime::is_secret_name(&decoded_name) {
+                return None;
+            }
+            let kind = super::secret_name::classify(&decoded_name)?;
+            let value = decode_form(raw_value);
+            (!value.trim().is_empty() && !super::secret_name::is_switch_value(&value)).then(|| {
+                super::SecretParameter {
+                    name: decoded_name,
+                    written: piece.to_string(),
+                    raw_value: raw_value.to_string(),
+                    value,
+                    kind,
+                }
+            })
+        })
+        .collect()
+}
+
+/// A query name or value decoded as browsers and `Uri.getQueryParameter` decode it.
+fn decode_form(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]

@@ -8,13 +8,16 @@
 //! `secrets()` so that the report layer can redact them.
 
 pub mod android_enrollment;
+pub mod authority;
 pub mod contact;
 pub mod esim;
 pub(crate) mod fields;
 pub mod link;
 pub mod otpauth;
 pub mod payment;
+pub mod readings;
 pub mod sametime;
+pub mod secret_name;
 pub mod wifi;
 pub mod wireguard;
 
@@ -83,18 +86,40 @@ pub struct WebUrl {
     /// redaction must mask every spelling.
     #[serde(skip)]
     pub password_as_written: Vec<String>,
+    /// Query parameters named like a secret (`api_key`, `token`, `pwd`…), with non-empty values.
+    #[serde(skip)]
+    pub secret_parameters: Vec<SecretParameter>,
+}
+
+/// A query parameter of a link whose name says it holds a secret (see `secret_name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretParameter {
+    /// The name, decoded.
+    pub name: String,
+    /// `name=value` as written.
+    pub written: String,
+    /// The value as written and decoded (both are secrets).
+    pub raw_value: String,
+    pub value: String,
+    pub kind: secret_name::SecretName,
 }
 
 impl WebUrl {
-    /// Every spelling of the link's password.
+    /// Every spelling of the link's password and of its secret parameters' values.
     pub fn secret_spellings(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .password
             .iter()
             .chain(&self.password_as_written)
+            .chain(
+                self.secret_parameters
+                    .iter()
+                    .flat_map(|p| [&p.raw_value, &p.value]),
+            )
             .filter(|s| !s.is_empty())
             .cloned()
             .collect();
+        out.sort();
         out.dedup();
         out
     }
@@ -442,7 +467,7 @@ mod tests {
         let payload = Payload::classify("https://bob:s%40cret@example.com/");
         assert_eq!(
             payload.secrets(),
-            vec!["s@cret".to_string(), "s%40cret".to_string()]
+            vec!["s%40cret".to_string(), "s@cret".to_string()]
         );
         // A bookmark's escapes are one more spelling.
         let payload = Payload::classify(r"MEBKM:URL:https\://bob:p\;w@example.com/;;");

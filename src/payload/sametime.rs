@@ -83,6 +83,9 @@ pub struct Provisioning {
     /// Every parameter some reader may take, hidden ones included (see `reading`).
     #[serde(skip)]
     pub(crate) readings: Vec<Reading>,
+    /// The authority as each URL parser reads it (userinfo may hold the password).
+    #[serde(skip)]
+    pub(crate) authorities: Vec<super::authority::AuthorityReading>,
 }
 
 /// One query parameter as seen.
@@ -136,6 +139,10 @@ impl Parameter {
 pub struct Community {
     /// The Sametime proxy host as written; `None` when the URL has none.
     pub server: Option<String>,
+    /// The other hosts some URL parser connects to (`payload::authority`: android.net.Uri ends
+    /// the authority at a `\`, java.net.URI at the first `@`…). Policy checks hold for all.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_servers: Vec<String>,
     /// The port; `None` when the one written is not a number in 1..65535.
     pub port: Option<u16>,
     /// True when no port was written and 443 applies.
@@ -173,16 +180,13 @@ pub struct AuthProxy {
 /// True for a parameter name that looks like it carries a secret (`password`, `authProxyPassword`,
 /// `pwd`, `token`...). The known `savePassword`, in any spelling, is a switch, not a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    // A spelling of a documented parameter (`savepassword`, `SavePassword`) is that switch, not
-    // a secret: it is judged, and shown, as the switch.
+    // A spelling of a documented parameter (`savepassword`, `SavePassword`, `amp;savePassword`)
+    // is that switch, not a secret: it is judged, and shown, as the switch.
+    let name = super::secret_name::strip_entity(name);
     if KNOWN_PARAMETERS.contains(&name) || spelling::classify(name, false).is_some() {
         return false;
     }
-    let lower = name.to_ascii_lowercase();
-    ["password", "passwd", "pwd", "secret", "token"]
-        .iter()
-        .any(|s| lower.contains(s))
-        || matches!(lower.as_str(), "pass" | "pw")
+    super::secret_name::classify(name).is_some()
 }
 
 /// Parses a provisioning URL. `None` only when the scheme is not a provisioning scheme; a
@@ -203,7 +207,10 @@ pub fn parse(text: &str) -> Option<Provisioning> {
         .map(|p| {
             let name = decode_query(&p.name);
             let decoded = p.value.as_deref().map(decode_query);
-            let secret = is_secret_name(&name);
+            let secret = is_secret_name(&name)
+                && !decoded
+                    .as_deref()
+                    .is_some_and(super::secret_name::is_switch_value);
             Parameter {
                 known: KNOWN_PARAMETERS.contains(&p.name.as_str()),
                 written: (p.name != name).then(|| p.name.clone()),
@@ -215,7 +222,37 @@ pub fn parse(text: &str) -> Option<Provisioning> {
             }
         })
         .collect();
-    let community = Box::new(resolve(&parts, &parameters));
+    let mut community = Box::new(resolve(&parts, &parameters));
+    let mut parse_issues = parse_issues;
+    let authorities = super::authority::read(trimmed);
+    let server_key = community
+        .server
+        .as_deref()
+        .map(|s| decode(s).to_lowercase());
+    community.other_servers = super::authority::distinct_hosts(&authorities)
+        .into_iter()
+        .filter(|h| Some(h) != server_key.as_ref())
+        // `host:+443` to android.net.Uri (its port scan stops at the '+') is the same server
+        // with the port text left in: the invalid-port rule reports that.
+        .filter(|h| {
+            server_key
+                .as_ref()
+                .is_none_or(|s| !h.starts_with(&format!("{s}:")))
+        })
+        .collect();
+    if !community.other_servers.is_empty() {
+        // One issue names every parser's host; it replaces the narrower WHATWG comparison.
+        parse_issues.retain(|i| !(i.kind == "parsers-differ" && i.part == "host"));
+        parse_issues.push(ParseIssue {
+            kind: "parsers-differ",
+            part: "host",
+            message: format!(
+                "{}: the app may connect to any of them",
+                super::authority::describe_hosts(&authorities)
+            ),
+            evidence: parts.host_str().to_string(),
+        });
+    }
     let action = first(&parameters, "action").map(str::to_string);
     let readings = reading::readings(&parts);
     let path = parts
@@ -232,6 +269,7 @@ pub fn parse(text: &str) -> Option<Provisioning> {
         parse_issues,
         raw: Box::new(parts),
         readings,
+        authorities,
     })
 }
 
@@ -287,6 +325,7 @@ fn resolve(parts: &RawParts, params: &[Parameter]) -> Community {
     };
     Community {
         server,
+        other_servers: Vec::new(),
         port,
         port_defaulted,
         port_invalid,
@@ -399,6 +438,25 @@ impl Provisioning {
         out
     }
 
+    /// The server as the report names it: every host some parser connects to.
+    fn servers_text(&self) -> String {
+        let c = &self.community;
+        let server = c.server.as_deref().unwrap_or("(no host)");
+        if c.other_servers.is_empty() {
+            server.to_string()
+        } else {
+            format!(
+                "{server} (or {}, as other parsers read it)",
+                c.other_servers.join(", ")
+            )
+        }
+    }
+
+    /// The authority as each URL parser reads it.
+    pub fn authorities(&self) -> &[super::authority::AuthorityReading] {
+        &self.authorities
+    }
+
     /// The effective port as text: the number, or the invalid text as written.
     fn port_text(&self) -> String {
         match (&self.community.port, &self.community.port_invalid) {
@@ -416,7 +474,7 @@ impl Provisioning {
             (Some(n), true) => format!("'{n}' (default name)"),
             (None, _) => "(no name)".to_string(),
         };
-        let server = c.server.as_deref().unwrap_or("(no host)");
+        let server = self.servers_text();
         let mut out = format!("Sametime {name} @ {server}:{}", self.port_text());
         match (&c.user, c.password_present) {
             (None, _) => out.push_str(", user prompted"),
@@ -516,7 +574,7 @@ impl Provisioning {
             }
             return s.join(" ");
         }
-        let server = c.server.as_deref().unwrap_or("(no host)");
+        let server = self.servers_text();
         let name = match (&c.community_name, c.community_name_defaulted) {
             (Some(n), false) => format!("community name '{n}'"),
             (Some(n), true) => {

@@ -17,15 +17,14 @@
 mod budget;
 mod config_xml;
 
-use budget::{Pixels, decode_with_budget, round_ms};
+use budget::{Budget, Pixels, decode_with_budget, format_seconds, round_ms};
 use config_xml::ConfigUrl;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use thiserror::Error;
@@ -33,10 +32,9 @@ use thiserror::Error;
 use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
 use crate::audit::improvement::{self, Audited};
 use crate::audit::{Finding, catalogue};
-
 use crate::container::{self, ContainerLimits, Content, Expansion};
-use crate::decode::load;
 use crate::decode::{self, DecodeOptions};
+use crate::decode::{isolate, load};
 use crate::finish::crosscode::SametimeCode;
 use crate::finish::suppress::Suppressor;
 use crate::finish::{self, Note, Unfinished};
@@ -51,7 +49,10 @@ pub struct ScanConfig {
     pub walk: WalkOptions,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
+    /// Time budget of one image decode, and of opening one container.
     pub image_timeout: Duration,
+    /// Time budget of one input as a whole: a container with everything inside it.
+    pub input_timeout: Duration,
     pub max_pixels: u64,
     pub max_file_size: u64,
     pub decode: DecodeOptions,
@@ -73,6 +74,7 @@ impl Default for ScanConfig {
             walk: WalkOptions::default(),
             jobs: 0,
             image_timeout: Duration::from_secs(10),
+            input_timeout: Duration::from_secs(300),
             max_pixels: 100_000_000,
             max_file_size: 256 << 20,
             decode: DecodeOptions::default(),
@@ -235,10 +237,22 @@ fn assemble(
     finish::finish(unfinished, &analysis.policy, suppress)
 }
 
-/// Moves the analysed codes into the input's report, keeping their provisioning URLs aside.
+/// Moves the analysed codes into the input's report, keeping their provisioning URLs aside. A
+/// code whose analysis panicked makes the input an error.
 fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> Vec<SametimeCode> {
     let mut provisionings = Vec::new();
     for code in codes {
+        if let Some(panic) = &code.panic {
+            let message = format!(
+                "{} code {}: {panic}",
+                code.report.location, code.report.index
+            );
+            report.status = Status::Error;
+            report.error = Some(match report.error.take() {
+                Some(earlier) => format!("{earlier}; {message}"),
+                None => message,
+            });
+        }
         if let Some(provisioning) = code.provisioning {
             provisionings.push(SametimeCode {
                 input: 0,
@@ -255,39 +269,164 @@ fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> 
 
 /// Reads, sniffs, decodes and analyses one input. Never fails: problems become the report's error.
 fn process_input(input: &Input, config: &ScanConfig) -> Processed {
-    let mut processed = examine_input(input, config);
+    let mut processed = match source::read_input(input, config.max_file_size) {
+        Ok(bytes) => examine_guarded(&input.display, bytes, config),
+        Err(err) => Processed {
+            report: InputReport::failed(&input.display, err.to_string()),
+            provisionings: Vec::new(),
+        },
+    };
     processed.report.relative_path = input.relative.clone();
     processed
 }
 
-fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
+/// `examine_bytes` with a last line of defence: every reader, decoder and parser is isolated
+/// where it runs (so that what was read before a panic is kept), and this catches a panic
+/// anywhere else in the handling of one input, so that it costs that input and never the run.
+fn examine_guarded(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processed {
+    isolate::isolated(|| {
+        isolate::inject_panic_if_asked(isolate::Stage::Scan, &bytes);
+        examine_bytes(display, bytes, config)
+    })
+    .unwrap_or_else(|panic| Processed {
+        report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
+        provisionings: Vec::new(),
+    })
+}
+
+/// Scans one input given as bytes, as `scan` scans a file holding them, and returns the
+/// report of a run over that one input. The entry point of `fuzz_entry`.
+pub fn scan_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Report {
+    let processed = examine_guarded(display, bytes, config);
+    finish_alone(processed, config)
+}
+
+/// Decodes and analyses a grey raster as if an image file had decoded to it (the decoder
+/// passes, then the same analysis): the entry point of `fuzz_entry` for the decoder alone.
+pub fn scan_gray(display: &str, image: image::GrayImage, config: &ScanConfig) -> Report {
+    let processed =
+        isolate::isolated(|| image_input(display, "image/x-raw-gray", Pixels::Gray(image), config))
+            .unwrap_or_else(|panic| Processed {
+                report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
+                provisionings: Vec::new(),
+            });
+    finish_alone(processed, config)
+}
+
+/// The report of a run over the one input `processed`: fingerprints, suppressions, cross-code
+/// rules and summary, as `scan` applies them.
+fn finish_alone(mut processed: Processed, config: &ScanConfig) -> Report {
+    finish::finish_input(&mut processed.report, &config.suppress);
+    assemble(
+        vec![processed],
+        &config.analysis,
+        &config.suppress,
+        config.shard,
+    )
+}
+
+/// Sniffs, decodes and analyses the bytes of one input.
+fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processed {
+    let started = Instant::now();
     let no_codes = |report| Processed {
         report,
         provisionings: Vec::new(),
     };
-    let bytes = match source::read_input(input, config.max_file_size) {
-        Ok(bytes) => bytes,
-        Err(err) => return no_codes(InputReport::failed(&input.display, err.to_string())),
-    };
-    if let Some(config_url) = config_xml::extract(&bytes) {
-        return config_file(&input.display, &config_url, &config.analysis);
+    let config_url = isolate::isolated(|| {
+        isolate::inject_panic_if_asked(isolate::Stage::ConfigXml, &bytes);
+        config_xml::extract(&bytes)
+    });
+    match config_url {
+        Ok(Some(config_url)) => return config_file(display, &config_url, &config.analysis),
+        Ok(None) => {}
+        Err(panic) => {
+            return no_codes(InputReport::failed(
+                display,
+                isolate::Stage::ConfigXml.panicked(&panic),
+            ));
+        }
     }
     let Some(format) = load::sniff_image(&bytes) else {
-        let expansion = crate::decode::isolate::isolated(|| {
-            container::expand(&input.display, &bytes, &config.containers)
-        });
-        return match expansion {
-            Ok(Some(expansion)) => process_container(&input.display, expansion, config),
-            Ok(None) => no_codes(not_an_image(&input.display, &bytes)),
-            Err(panic) => no_codes(InputReport::failed(
-                &input.display,
-                format!("container reader panicked: {panic}"),
-            )),
+        return match open_container(display, bytes, config, started) {
+            Opened::Container(expansion) => process_container(display, expansion, config, started),
+            Opened::NotAContainer(bytes) => no_codes(not_an_image(display, &bytes)),
+            Opened::Failed(message) => no_codes(InputReport::failed(display, message)),
         };
     };
-    let mut report = InputReport::new(&input.display, Status::NoCode);
-    report.media_type = Some(format.media_type().to_string());
-    let (outcome, timing) = match decode_with_budget(Pixels::Encoded(bytes, format), config) {
+    image_input(
+        display,
+        format.media_type(),
+        Pixels::Encoded(bytes, format),
+        config,
+    )
+}
+
+/// What opening an input as a container gave.
+enum Opened {
+    Container(Expansion),
+    /// The bytes are no container (handed back for the report on them).
+    NotAContainer(Vec<u8>),
+    /// Opening failed as a whole: it overran its time budget, or the reader panicked.
+    Failed(String),
+}
+
+/// Opens a container on a thread of its own, within `--image-timeout` (and what is left of
+/// `--input-timeout`). The readers stop at that deadline by themselves and return what they
+/// found; a reader stuck inside one long call (a parser that cannot be interrupted) is given
+/// up on a moment later and left to finish on its own, as a decoder that overruns is.
+fn open_container(
+    display: &str,
+    bytes: Vec<u8>,
+    config: &ScanConfig,
+    input_started: Instant,
+) -> Opened {
+    let Some(kind) = container::sniff(&bytes) else {
+        return Opened::NotAContainer(bytes);
+    };
+    let budget = config
+        .image_timeout
+        .min(config.input_timeout.saturating_sub(input_started.elapsed()));
+    let deadline = Instant::now() + budget;
+    let (sender, receiver) = mpsc::sync_channel(1);
+    let location = display.to_string();
+    let limits = config.containers;
+    let spawned = std::thread::Builder::new()
+        .name("qraudit-open".to_string())
+        .spawn(move || {
+            let expansion = isolate::isolated(|| {
+                container::expand_kind(kind, &location, &bytes, &limits, Some(deadline))
+            });
+            let _ = sender.send(expansion);
+        });
+    if let Err(err) = spawned {
+        return Opened::Failed(format!("cannot start a thread to open the {kind:?}: {err}"));
+    }
+    match receiver.recv_timeout(budget + OPEN_GRACE) {
+        Ok(Ok(expansion)) => Opened::Container(expansion),
+        Ok(Err(panic)) => Opened::Failed(isolate::Stage::Container.panicked(&panic)),
+        Err(mpsc::RecvTimeoutError::Timeout) => Opened::Failed(format!(
+            "opening the {} took longer than {} s (--image-timeout); nothing inside it was scanned",
+            kind.media_type(),
+            format_seconds(budget)
+        )),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Opened::Failed("the container reader ended without a result".to_string())
+        }
+    }
+}
+
+/// How long a container reader that hit its deadline gets to hand over what it found.
+const OPEN_GRACE: Duration = Duration::from_millis(250);
+
+/// Decodes one image (file bytes, or a raster) and analyses its codes.
+fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanConfig) -> Processed {
+    let no_codes = |report| Processed {
+        report,
+        provisionings: Vec::new(),
+    };
+    let mut report = InputReport::new(display, Status::NoCode);
+    report.media_type = Some(media_type.to_string());
+    let (outcome, timing) = match decode_with_budget(pixels, config, Budget::image(config)) {
         Ok(done) => done,
         Err(error) => {
             report.status = Status::Error;
@@ -300,7 +439,7 @@ fn examine_input(input: &Input, config: &ScanConfig) -> Processed {
         .symbols
         .iter()
         .enumerate()
-        .map(|(i, symbol)| analyze_symbol(&input.display, i as u32 + 1, symbol, &config.analysis))
+        .map(|(i, symbol)| analyze_symbol(display, i as u32 + 1, symbol, &config.analysis))
         .collect();
     if !analyzed.is_empty() {
         report.status = Status::Ok;
@@ -383,7 +522,12 @@ fn element_improves(config_url: &ConfigUrl, element: &str, policy: &Policy) -> b
 /// Scans what a container holds: decodes each image and drawing under the time budget, audits
 /// each text, and gives every code its part's location. Problems with the container or a part
 /// become the input's error; codes found before or beside them are still reported.
-fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -> Processed {
+fn process_container(
+    display: &str,
+    expansion: Expansion,
+    config: &ScanConfig,
+    started: Instant,
+) -> Processed {
     let mut report = InputReport::new(display, Status::NoCode);
     report.media_type = Some(expansion.kind.media_type().to_string());
     let mut errors = expansion.errors;
@@ -392,11 +536,31 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
     let mut images: u64 = 0;
     let mut load_time = Duration::ZERO;
     let mut decode_time = Duration::ZERO;
-    // (where, raw text) of every code read from an image, for the duplicate check below.
+    // (location, raw text) of every code read from an image, for the duplicate check below.
     let mut read: Vec<(Provenance, String)> = Vec::new();
     // Codes are numbered per location: the symbols of one image, the URLs of one body.
     let mut next_index: HashMap<Provenance, u32> = HashMap::new();
-    for part in expansion.parts {
+    let total_parts = expansion.parts.len();
+    for (done, part) in expansion.parts.into_iter().enumerate() {
+        // The input's own budget: a container of many slow images ends here, with the parts
+        // already read reported, instead of costing each part's full --image-timeout.
+        let left = config.input_timeout.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            errors.push(format!(
+                "{display}: scanning stopped after {} s (--input-timeout); {} of {total_parts} parts were not scanned",
+                format_seconds(config.input_timeout),
+                total_parts - done
+            ));
+            break;
+        }
+        let budget = if left < config.image_timeout {
+            Budget {
+                time: left,
+                flag: "--input-timeout",
+            }
+        } else {
+            Budget::image(config)
+        };
         let provenance = Provenance::read(display, &part.location);
         let location = part.location;
         let (pixels, optional) = match part.content {
@@ -418,7 +582,7 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
                 (Pixels::Render(job), optional)
             }
         };
-        let (outcome, timing) = match decode_with_budget(pixels, config) {
+        let (outcome, timing) = match decode_with_budget(pixels, config, budget) {
             Ok(done) => done,
             Err(error) if optional => {
                 report
@@ -464,7 +628,15 @@ fn process_container(display: &str, expansion: Expansion, config: &ScanConfig) -
     }
     if !errors.is_empty() {
         report.status = Status::Error;
-        report.error = Some(errors.join("; "));
+        // The input's own path is already the report's `path` (and the head of the stderr line):
+        // a problem with the container itself is named by its reason alone, a problem inside it
+        // keeps the part's location.
+        let own = format!("{display}: ");
+        let reasons: Vec<&str> = errors
+            .iter()
+            .map(|error| error.strip_prefix(&own).unwrap_or(error))
+            .collect();
+        report.error = Some(reasons.join("; "));
     }
     let provisionings = collect_provisionings(&mut report, analyzed);
     if config.timings {
@@ -612,7 +784,8 @@ mod tests {
             errors: vec!["f.pdf!page-4: something broke".to_string()],
             notes: Vec::new(),
         };
-        let processed = process_container("f.pdf", expansion, &ScanConfig::default());
+        let processed =
+            process_container("f.pdf", expansion, &ScanConfig::default(), Instant::now());
         let report = processed.report;
         let found: Vec<(&str, u32)> = report
             .codes

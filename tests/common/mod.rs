@@ -4,10 +4,12 @@
 
 #![allow(dead_code)] // Each test crate uses a different subset.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
 use image::{GrayImage, Luma};
 use qrcode::{Color, EcLevel, QrCode};
+use serde_json::Value;
 
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -62,4 +64,64 @@ pub fn render_qr(text: &str, path: &Path) {
         Luma([if dark { 0 } else { 255 }])
     });
     img.save(path).expect("PNG written");
+}
+
+/// Runs `qraudit scan --format json --fail-on never --quiet ARGS` and returns the report and the
+/// exit code; a run that writes no JSON fails the test with its stderr.
+pub fn scan_json<S: AsRef<OsStr>>(args: &[S]) -> (Value, i32) {
+    let output = qraudit()
+        .args(["scan", "--format", "json", "--fail-on", "never", "--quiet"])
+        .args(args)
+        .output()
+        .expect("running qraudit");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "no JSON report ({err}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (report, output.status.code().expect("an exit code"))
+}
+
+/// Scans one file (with `extra` options) and returns its input report and the exit code.
+pub fn scan_input(path: &str, extra: &[&str]) -> (Value, i32) {
+    let mut args: Vec<&str> = extra.to_vec();
+    args.push(path);
+    let (report, code) = scan_json(&args);
+    let input = report["inputs"][0].clone();
+    assert_eq!(input["path"], path, "the report's first input");
+    (input, code)
+}
+
+/// (location after the input's path, decoded text) of every code of an input report.
+pub fn codes_by_location(input: &Value) -> Vec<(String, String)> {
+    let path = input["path"].as_str().expect("a path");
+    input["codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .map(|code| {
+            let location = code["location"].as_str().expect("a location");
+            (
+                location
+                    .strip_prefix(path)
+                    .expect("under the path")
+                    .to_string(),
+                code["text"].as_str().unwrap_or("(unreadable)").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Expected (location, text) pairs in the shape `codes_by_location` returns.
+pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(location, text)| (location.to_string(), text.to_string()))
+        .collect()
+}
+
+/// An input report's error, or "" when it has none.
+pub fn input_error(input: &Value) -> &str {
+    input["error"].as_str().unwrap_or("")
 }

@@ -356,11 +356,24 @@ fn untrusted_ssl_fires_when_any_occurrence_is_true() {
     assert!(rules_of(&findings).contains(&"untrusted-ssl"));
     assert!(rules_of(&findings).contains(&"duplicate-parameter"));
     let off = audit_str(
-        "hclsametime://h.example.com/?action=AddCommunity&allowUntrustedSSL=no",
+        "hclsametime://h.example.com/?action=AddCommunity&allowUntrustedSSL=FALSE",
         &Policy::default(),
     );
     assert!(!rules_of(&off).contains(&"untrusted-ssl"));
     assert!(rules_of(&off).contains(&"invalid-value"));
+    // Uri.getBooleanQueryParameter takes everything but 'false' and '0' as true.
+    for value in ["=no", "=off", "=", ""] {
+        let on = audit_str(
+            &format!("hclsametime://h.example.com/?action=AddCommunity&allowUntrustedSSL{value}"),
+            &Policy::default(),
+        );
+        let finding = on.iter().find(|f| f.rule == "untrusted-ssl").expect(value);
+        assert!(
+            finding.message.contains("Uri.getBooleanQueryParameter"),
+            "{}",
+            finding.message
+        );
+    }
 }
 
 /// Decoded QR text is attacker-controlled: no input may panic the parser or the rules, and

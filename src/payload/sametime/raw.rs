@@ -138,7 +138,18 @@ pub(crate) fn lex(text: &str) -> RawParts {
                 parts.user = Some(userinfo.start..userinfo.start + c);
                 parts.password = Some(userinfo.start + c + 1..userinfo.end);
             }
-            None => parts.user = Some(userinfo.clone()),
+            // `dmisawa%3Ahunter2@`: `Uri.getUserInfo()` and `java.net.URI.getUserInfo()` return
+            // the decoded `dmisawa:hunter2`, which the app splits like a written one.
+            // (`https%3A%2F%2Fhost@` is a URL disguised as a user, not a user and a password.)
+            None => match text[userinfo.clone()].to_ascii_lowercase().find("%3a") {
+                Some(c)
+                    if !decode(&text[userinfo.start + c + 3..userinfo.end]).starts_with("//") =>
+                {
+                    parts.user = Some(userinfo.start..userinfo.start + c);
+                    parts.password = Some(userinfo.start + c + 3..userinfo.end);
+                }
+                _ => parts.user = Some(userinfo.clone()),
+            },
         }
         parts.userinfo = Some(userinfo);
     }
@@ -385,7 +396,8 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
         }
     }
 
-    if let Some(fragment) = parts.fragment.clone() {
+    // An empty fragment (`…AddCommunity#`) is dropped by every reader: nothing to report.
+    if let Some(fragment) = parts.fragment.clone().filter(|f| !f.is_empty()) {
         push(
             "fragment",
             fragment.start.saturating_sub(1),

@@ -40,9 +40,10 @@ impl Reading {
     }
 
     /// True when some client reads the value as true. Both decodings count: Android reads a
-    /// `+` as a space, iOS keeps it (`+1` is true there).
+    /// `+` as a space, iOS keeps it (`+1` is true there). A name without `=` has the value `""`
+    /// to Android's `getQueryParameter`, which `getBooleanQueryParameter` takes as true.
     pub fn possibly_true(&self) -> bool {
-        self.value.as_deref().is_some_and(truth::possibly_true)
+        truth::possibly_true(self.value.as_deref().unwrap_or(""))
             || self
                 .raw_value
                 .as_deref()
@@ -75,7 +76,7 @@ pub(crate) fn readings(parts: &RawParts) -> Vec<Reading> {
     for (i, param) in parts.params.iter().enumerate() {
         let mut text = clean(parts.text.get(param.range.clone()).unwrap_or(""));
         if i + 1 == count
-            && let Some(fragment) = parts.get(&parts.fragment)
+            && let Some(fragment) = parts.get(&parts.fragment).filter(|f| !f.is_empty())
         {
             text.push('#');
             text.push_str(&clean(fragment));

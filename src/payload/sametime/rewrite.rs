@@ -119,7 +119,7 @@ impl Rewrite {
         self.params.retain(|(name, value)| {
             let reads_as_known =
                 super::spelling::classify(name, false).is_some_and(|s| s.known == known);
-            !(reads_as_known && value.as_deref().is_some_and(super::truth::possibly_true))
+            !(reads_as_known && super::truth::possibly_true(value.as_deref().unwrap_or("")))
         });
         self
     }

@@ -500,7 +500,8 @@ fn risk_levels_of_the_switches() {
     }
     for off in [
         "allowUntrustedSSL=false",
-        "allowUntrustedSsl=no",
+        "allowUntrustedSsl=FALSE",
+        "allowUntrustedSSL=0",
         "foo=true",
     ] {
         assert_eq!(level(off, "allowUntrustedSSL"), Level::Off, "{off}");

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# CI smoke of the fuzz targets: each target runs every committed seed once, then mutates them
+# for a few seconds. Needs the nightly toolchain and cargo-fuzz; without them it says so and
+# exits 0 (the seeds and every reproducer still run on stable in tests/fuzz_regressions.rs).
+#
+# Usage: fuzz/smoke.sh [SECONDS_PER_TARGET]   (default 5; QRAUDIT_FUZZ_SMOKE=0 skips it)
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-5}
+# The fuzz build of every dependency is long on a cold machine (docs/reliability.md): a CI
+# without a cached fuzz/target can opt out, visibly.
+if [ "${QRAUDIT_FUZZ_SMOKE:-1}" = 0 ]; then
+    echo "fuzz smoke: SKIPPED (QRAUDIT_FUZZ_SMOKE=0)"
+    exit 0
+fi
+if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "fuzz smoke: SKIPPED (no nightly toolchain; install it with 'rustup toolchain install nightly')"
+    exit 0
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    echo "fuzz smoke: SKIPPED (no cargo-fuzz; install it with 'cargo install cargo-fuzz')"
+    exit 0
+fi
+# shellcheck source=targets.sh
+source targets.sh
+started=$(date +%s)
+# One build of every target; without a sanitizer (the code is Rust; see docs/reliability.md).
+cargo +nightly fuzz build -s none
+built=$(date +%s)
+echo "fuzz smoke: targets built in $((built - started)) s"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for target in "${TARGETS[@]}"; do
+    # A scratch corpus (libFuzzer writes new inputs into the first folder; the committed seeds
+    # stay as they are) and a scratch artifact folder.
+    mkdir -p "$work/$target" "$work/artifacts"
+    seeds=()
+    [ -d "seeds/$target" ] && seeds=("seeds/$target")
+    # shellcheck disable=SC2046
+    if ! cargo +nightly fuzz run -s none "$target" "$work/$target" "${seeds[@]}" -- \
+        -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/artifacts/" $(dict_arg "$target") \
+        > "$work/$target.log" 2>&1; then
+        echo "fuzz smoke: $target FAILED"
+        tail -40 "$work/$target.log"
+        exit 1
+    fi
+    echo "fuzz smoke: $target ok ($(grep -Eo '#[0-9]+ +DONE' "$work/$target.log" | tr -dc '0-9' || echo '?') runs)"
+done
+echo "fuzz smoke: all ${#TARGETS[@]} targets passed in $(($(date +%s) - started)) s"
