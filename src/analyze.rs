@@ -8,6 +8,7 @@
 use crate::audit::quality::{self, QualityOptions};
 use crate::audit::{self, Finding, catalogue, improvement};
 use crate::decode::{Symbol, isolate};
+use crate::escapes::hex;
 use crate::payload::sametime::Provisioning;
 use crate::payload::{Payload, readings};
 use crate::policy::Policy;
@@ -49,7 +50,7 @@ pub fn analyze_symbol(
 ) -> AnalyzedCode {
     let symbol_report = SymbolReport {
         version: symbol.version,
-        ecc: symbol.ecc.map(|e| format!("{e:?}")),
+        ecc: symbol.ecc.map(|e| e.letter().to_string()),
         mask: symbol.mask,
         corners: symbol.corners,
         module_px: (symbol.module_px * 100.0).round() / 100.0,
@@ -239,10 +240,6 @@ pub fn finding_report(finding: &Finding, redactor: &Redactor, masking: &Redactor
         masked_evidence: masking.apply_opt(finding.evidence.as_deref()),
         suppressed: None,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -388,7 +388,7 @@ pub fn check_redacted(outputs: &Outputs, secret: &str) -> Result<(), String> {
     let json_escaped = serde_json::to_string(secret).unwrap_or_default();
     let json_escaped = crate::sanitize::escape_json_output(&json_escaped);
     let json_escaped = json_escaped.trim_matches('"').to_string();
-    let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::escapes::hex(secret.as_bytes());
     let spellings = [
         secret.to_string(),
         json_escaped,

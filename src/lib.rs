@@ -17,6 +17,7 @@ pub mod app;
 pub mod audit;
 mod container;
 pub mod decode;
+pub(crate) mod escapes;
 pub mod finish;
 mod formats;
 pub mod fuzz_entry;

@@ -9,16 +9,10 @@
 //! practice because the password could potentially be consumed by an untrusted app").
 
 use image::{GrayImage, Luma};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use qrcode::{Color, EcLevel, QrCode};
 use thiserror::Error;
 
-/// Characters left as they are in user names and parameter values: RFC 3986 unreserved.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+use crate::payload::sametime::Rewrite;
 
 #[derive(Debug, Error)]
 pub enum GenerateError {
@@ -62,36 +56,34 @@ pub fn provisioning_url(spec: &CommunitySpec) -> Result<String, GenerateError> {
     if spec.port == Some(0) {
         return Err(GenerateError::BadPort);
     }
-    let encode = |s: &str| utf8_percent_encode(s, UNRESERVED).to_string();
-    let mut url = String::from("hclsametime://");
-    if let Some(user) = spec.user.as_deref().filter(|u| !u.is_empty()) {
-        url.push_str(&encode(user));
-        url.push('@');
+    // The audit's canonical writer, so that a generated URL is spelled exactly as the audit's
+    // suggested fixes are (every component percent-encoded the same way).
+    let flag = |on: bool, name: &str| on.then(|| (name.to_string(), Some("true".to_string())));
+    let text = |value: Option<&str>, name: &str| {
+        value
+            .filter(|v| !v.is_empty())
+            .map(|v| (name.to_string(), Some(v.to_string())))
+    };
+    let params = [
+        Some(("action".to_string(), Some("AddCommunity".to_string()))),
+        text(spec.community_name.as_deref(), "communityName"),
+        flag(spec.save_password, "savePassword"),
+        flag(spec.auth_proxy, "authProxyEnabled"),
+        flag(
+            spec.auth_proxy_reuse_credentials,
+            "authProxyReuseCredentials",
+        ),
+        text(spec.auth_proxy_user.as_deref(), "authProxyUser"),
+        flag(spec.allow_untrusted_ssl, "allowUntrustedSSL"),
+    ];
+    let url = Rewrite {
+        scheme: "hclsametime".to_string(),
+        user: spec.user.clone().filter(|u| !u.is_empty()),
+        host: host.to_string(),
+        port: spec.port.map(|port| port.to_string()),
+        params: params.into_iter().flatten().collect(),
     }
-    url.push_str(host);
-    if let Some(port) = spec.port {
-        url.push_str(&format!(":{port}"));
-    }
-    url.push_str("/?action=AddCommunity");
-    let mut param = |name: &str, value: &str| url.push_str(&format!("&{name}={}", encode(value)));
-    if let Some(name) = spec.community_name.as_deref().filter(|n| !n.is_empty()) {
-        param("communityName", name);
-    }
-    if spec.save_password {
-        param("savePassword", "true");
-    }
-    if spec.auth_proxy {
-        param("authProxyEnabled", "true");
-    }
-    if spec.auth_proxy_reuse_credentials {
-        param("authProxyReuseCredentials", "true");
-    }
-    if let Some(user) = spec.auth_proxy_user.as_deref().filter(|u| !u.is_empty()) {
-        param("authProxyUser", user);
-    }
-    if spec.allow_untrusted_ssl {
-        param("allowUntrustedSSL", "true");
-    }
+    .to_url();
     Ok(url)
 }
 

@@ -21,9 +21,9 @@ use super::Finding;
 use super::catalogue::{self, Rule};
 use super::userid::{is_placeholder, looks_like_host_or_url};
 use crate::payload::sametime::{
-    self, ADD_COMMUNITY, ActionProblem, BOOLEAN_PARAMETERS, KNOWN_PARAMETERS, Level, Parameter,
-    Provisioning, RISKY_SWITCHES, Reading, Rewrite, closest_known_parameter, parse_bool, spelling,
-    truth,
+    self, ADD_COMMUNITY, ActionProblem, BOOLEAN_PARAMETERS, IssueKind, KNOWN_PARAMETERS, Level,
+    Parameter, Provisioning, RISKY_SWITCHES, Reading, Rewrite, closest_known_parameter, parse_bool,
+    spelling, truth,
 };
 use crate::policy::Policy;
 
@@ -404,7 +404,7 @@ fn ip_literal_host(p: &Provisioning, out: &mut Vec<Finding>) {
 /// Deceptive userinfo in any other URL (`https://good.example.com@evil.example.net/`).
 pub(crate) fn deceptive_web_userinfo(text: &str) -> Option<Finding> {
     let mut parsed = url::Url::parse(text.trim()).ok()?;
-    let user = sametime_decode(parsed.username());
+    let user = crate::escapes::percent_decoded(parsed.username());
     if user.is_empty() || !looks_like_host_or_url(&user) {
         return None;
     }
@@ -423,14 +423,8 @@ pub(crate) fn deceptive_web_userinfo(text: &str) -> Option<Finding> {
     Some(finding)
 }
 
-fn sametime_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
-}
-
 fn idn_host(p: &Provisioning, out: &mut Vec<Finding>) {
-    let host = sametime_decode(p.host());
+    let host = crate::escapes::percent_decoded(p.host());
     let punycode = host
         .split('.')
         .any(|label| label.to_ascii_lowercase().starts_with("xn--"));
@@ -493,34 +487,10 @@ fn not_fqdn(p: &Provisioning, out: &mut Vec<Finding>) {
 fn malformed_encoding(p: &Provisioning, out: &mut Vec<Finding>) {
     let suggestion = fixed(p, |_| {});
     for issue in &p.parse_issues {
-        let fix = match issue.kind {
-            "raw-at-in-user" => {
-                "Write an '@' inside the user name as %40 (dmisawa%40auto_sales@host)."
-            }
-            "encoded-separator" => {
-                "Use plain '&' and '=' between parameters in the code; %26 is only for the copy pasted into stproxyconfig.xml."
-            }
-            "html-entity" => {
-                "Write '&' between parameters, not '&amp;' (that escaping belongs to HTML and XML files only)."
-            }
-            "delimiter-in-userinfo" => {
-                "Remove the password from the URL (a '?' in it would have to be written %3F, a '#' %23)."
-            }
-            "raw-character" | "non-ascii" => {
-                "Percent-encode the character (a space is %20), or remove it."
-            }
-            "invalid-escape" => {
-                "Write a literal '%' as %25; every other '%' must be followed by two hex digits."
-            }
-            "invalid-utf8" => "Percent-encode text as UTF-8.",
-            "plus-in-query" => {
-                "Write a space as %20 (or a plus sign as %2B) so every client reads the same value."
-            }
-            "fragment" => "Remove the '#...' part, or write a literal '#' as %23.",
-            "missing-slashes" => "Start the URL with the scheme followed by '://'.",
-            "escaped-host" => "Write the host name without percent escapes.",
-            _ => catalogue::MALFORMED_ENCODING.fix,
-        };
+        let fix = issue
+            .kind
+            .fix()
+            .unwrap_or(catalogue::MALFORMED_ENCODING.fix);
         let mut f = finding(
             &catalogue::MALFORMED_ENCODING,
             issue.message.clone(),
@@ -530,7 +500,7 @@ fn malformed_encoding(p: &Provisioning, out: &mut Vec<Finding>) {
         .with_suggested_url(suggestion.clone());
         // A '+' in the community name only changes how the name is shown (a space on Android,
         // a plus on iOS): worth fixing, not a malformed code.
-        if issue.kind == "plus-in-query" && issue.evidence.starts_with("communityName=") {
+        if issue.kind == IssueKind::PlusInQuery && issue.evidence.starts_with("communityName=") {
             f.message = "a '+' in communityName: Android shows it as a space, iOS as a plus sign, so the name looks different on iOS; write %20 for a space".to_string();
             f.severity = crate::audit::Severity::Low;
         }

@@ -41,6 +41,18 @@ pub enum Ecc {
     H,
 }
 
+impl Ecc {
+    /// The level's letter, as the QR standard and the report write it.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Ecc::L => "L",
+            Ecc::M => "M",
+            Ecc::Q => "Q",
+            Ecc::H => "H",
+        }
+    }
+}
+
 /// One QR symbol found in an image: decoded, or detected but unreadable (`text == None`).
 #[derive(Debug, Clone)]
 pub struct Symbol {

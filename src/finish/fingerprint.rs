@@ -14,10 +14,7 @@ use crate::source::Provenance;
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::escapes::hex(&Sha256::digest(bytes))
 }
 
 /// The fingerprint of one finding: 32 hex digits (128 bits). `detail` tells apart two findings

@@ -113,11 +113,7 @@ pub fn describe_hosts(readings: &[AuthorityReading]) -> String {
     format!("the parsers read different hosts: {}", parts.join(", "))
 }
 
-fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
-}
+use crate::escapes::percent_decoded as decode;
 
 fn host_of(hostport: &str, port_colon: Option<usize>) -> String {
     let host = match port_colon {

@@ -277,11 +277,7 @@ pub(crate) fn web_url(
     form: Option<LinkForm>,
     title: Option<String>,
 ) -> WebUrl {
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
+    let decode = crate::escapes::percent_decoded;
     let mut password = parsed.password().map(decode);
     let mut password_as_written: Vec<String> = [raw_password(target), raw_password(written)]
         .into_iter()

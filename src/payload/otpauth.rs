@@ -52,11 +52,7 @@ pub struct Otpauth {
     secret_spellings: Vec<String>,
 }
 
-fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
-}
+use crate::escapes::percent_decoded as decode;
 
 /// Splits `scheme://rest` when the scheme matches case-insensitively.
 fn strip_scheme<'a>(text: &'a str, scheme: &str) -> Option<&'a str> {

@@ -240,11 +240,7 @@ fn query_pairs(query: &str, p: &mut Payment) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for pair in query.split('&').filter(|s| !s.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        };
+        let decode = crate::escapes::percent_decoded;
         let name = decode(name);
         if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
             p.parse_issues.push(format!(
@@ -650,7 +646,7 @@ fn bolt11(value: &str, p: &mut Payment) {
     };
     p.account = payee.map(|key| Account {
         kind: "Lightning node".into(),
-        value: key.iter().map(|b| format!("{b:02x}")).collect(),
+        value: crate::escapes::hex(&key),
     });
 }
 

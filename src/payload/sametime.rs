@@ -17,7 +17,7 @@ mod rewrite;
 pub mod spelling;
 pub mod truth;
 
-pub use raw::ParseIssue;
+pub use raw::{IssueKind, ParseIssue};
 pub use reading::Reading;
 pub use rewrite::Rewrite;
 pub use spelling::{Spelling, closest_known_parameter, edit_distance};
@@ -242,9 +242,9 @@ pub fn parse(text: &str) -> Option<Provisioning> {
         .collect();
     if !community.other_servers.is_empty() {
         // One issue names every parser's host; it replaces the narrower WHATWG comparison.
-        parse_issues.retain(|i| !(i.kind == "parsers-differ" && i.part == "host"));
+        parse_issues.retain(|i| !(i.kind == IssueKind::ParsersDiffer && i.part == "host"));
         parse_issues.push(ParseIssue {
-            kind: "parsers-differ",
+            kind: IssueKind::ParsersDiffer,
             part: "host",
             message: format!(
                 "{}: the app may connect to any of them",

@@ -732,7 +732,7 @@ fn describe_bytes(bytes: &[u8]) -> String {
     } else if let Some(what) = crate::formats::describe_other(bytes) {
         what.to_string()
     } else {
-        let magic: String = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let magic = crate::escapes::hex(&head[..head.len().min(4)]);
         format!("unknown binary data starting with {magic}")
     }
 }

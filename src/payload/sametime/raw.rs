@@ -23,17 +23,90 @@ use super::KNOWN_PARAMETERS;
 /// One place where the URL is malformed or where two parsers read it differently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParseIssue {
-    /// A stable short name: `raw-at-in-user`, `encoded-separator`, `html-entity`,
-    /// `raw-character`, `non-ascii`, `invalid-escape`, `invalid-utf8`, `plus-in-query`,
-    /// `fragment`, `missing-slashes`, `escaped-host`, `delimiter-in-userinfo`, `url-rejected`,
-    /// `parsers-differ`.
-    pub kind: &'static str,
+    /// What kind of mistake or disagreement it is.
+    pub kind: IssueKind,
     /// The component it is in: `scheme`, `userinfo`, `host`, `port`, `path`, `query`, `fragment`.
     pub part: &'static str,
     /// What is wrong, and how the readings differ.
     pub message: String,
     /// The component (or parameter) holding it; a password in it is already masked.
     pub evidence: String,
+}
+
+/// The kinds of parse issue; `name` is the stable short name the JSON report carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssueKind {
+    RawAtInUser,
+    EncodedSeparator,
+    HtmlEntity,
+    RawCharacter,
+    NonAscii,
+    InvalidEscape,
+    InvalidUtf8,
+    PlusInQuery,
+    Fragment,
+    MissingSlashes,
+    EscapedHost,
+    DelimiterInUserinfo,
+    UrlRejected,
+    ParsersDiffer,
+}
+
+impl IssueKind {
+    /// The stable short name (`raw-at-in-user`, `parsers-differ`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            IssueKind::RawAtInUser => "raw-at-in-user",
+            IssueKind::EncodedSeparator => "encoded-separator",
+            IssueKind::HtmlEntity => "html-entity",
+            IssueKind::RawCharacter => "raw-character",
+            IssueKind::NonAscii => "non-ascii",
+            IssueKind::InvalidEscape => "invalid-escape",
+            IssueKind::InvalidUtf8 => "invalid-utf8",
+            IssueKind::PlusInQuery => "plus-in-query",
+            IssueKind::Fragment => "fragment",
+            IssueKind::MissingSlashes => "missing-slashes",
+            IssueKind::EscapedHost => "escaped-host",
+            IssueKind::DelimiterInUserinfo => "delimiter-in-userinfo",
+            IssueKind::UrlRejected => "url-rejected",
+            IssueKind::ParsersDiffer => "parsers-differ",
+        }
+    }
+
+    /// How to write the URL so that this issue goes away: the fix of its `malformed-encoding`
+    /// finding. `None` for the disagreements that have no one spelling to point at (the rule's
+    /// general fix applies).
+    pub fn fix(self) -> Option<&'static str> {
+        match self {
+            IssueKind::RawAtInUser => {
+                Some("Write an '@' inside the user name as %40 (dmisawa%40auto_sales@host).")
+            }
+            IssueKind::EncodedSeparator => Some(
+                "Use plain '&' and '=' between parameters in the code; %26 is only for the copy pasted into stproxyconfig.xml.",
+            ),
+            IssueKind::HtmlEntity => Some(
+                "Write '&' between parameters, not '&amp;' (that escaping belongs to HTML and XML files only).",
+            ),
+            IssueKind::DelimiterInUserinfo => Some(
+                "Remove the password from the URL (a '?' in it would have to be written %3F, a '#' %23).",
+            ),
+            IssueKind::RawCharacter | IssueKind::NonAscii => {
+                Some("Percent-encode the character (a space is %20), or remove it.")
+            }
+            IssueKind::InvalidEscape => Some(
+                "Write a literal '%' as %25; every other '%' must be followed by two hex digits.",
+            ),
+            IssueKind::InvalidUtf8 => Some("Percent-encode text as UTF-8."),
+            IssueKind::PlusInQuery => Some(
+                "Write a space as %20 (or a plus sign as %2B) so every client reads the same value.",
+            ),
+            IssueKind::Fragment => Some("Remove the '#...' part, or write a literal '#' as %23."),
+            IssueKind::MissingSlashes => Some("Start the URL with the scheme followed by '://'."),
+            IssueKind::EscapedHost => Some("Write the host name without percent escapes."),
+            IssueKind::UrlRejected | IssueKind::ParsersDiffer => None,
+        }
+    }
 }
 
 /// One `name=value` piece of the query as written.
@@ -84,7 +157,7 @@ impl RawParts {
 /// Percent-decodes without touching `+` (userinfo, host); invalid UTF-8 becomes U+FFFD
 /// (reported separately).
 pub(crate) fn decode(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
+    crate::escapes::percent_decoded(s)
 }
 
 /// Percent-decodes a query name or value, reading `+` as a space as Android does.
@@ -208,7 +281,7 @@ pub(crate) fn lex(text: &str) -> RawParts {
 pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
     let mut found = Vec::new();
     let text = parts.text.clone();
-    let mut push = |kind: &'static str, pos: usize, message: String| {
+    let mut push = |kind: IssueKind, pos: usize, message: String| {
         let (part, evidence) = locate(parts, pos);
         let issue = ParseIssue {
             kind,
@@ -227,7 +300,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
 
     if !parts.has_slashes {
         push(
-            "missing-slashes",
+            IssueKind::MissingSlashes,
             0,
             format!(
                 "the scheme is not followed by '//': '{}:' must be written '{}://', or the app sees no host",
@@ -240,7 +313,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
         && let Some(userinfo) = parts.userinfo.clone()
     {
         push(
-            "delimiter-in-userinfo",
+            IssueKind::DelimiterInUserinfo,
             userinfo.start,
             format!(
                 "the password holds a raw '?' or '#' (it must be percent-encoded): parsers end the host there and connect to another host than '{}'",
@@ -267,13 +340,13 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
                 &text[parts.host.clone()]
             )
         };
-        push("raw-at-in-user", userinfo.start, message);
+        push(IssueKind::RawAtInUser, userinfo.start, message);
     }
 
     for (pos, c) in text.char_indices() {
         match c {
             '\t' | '\n' | '\r' => push(
-                "raw-character",
+                IssueKind::RawCharacter,
                 pos,
                 format!(
                     "a raw {} (U+{:04X}): the WHATWG parser silently removes it, a naive parser keeps it",
@@ -282,7 +355,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
                 ),
             ),
             c if c.is_control() => push(
-                "raw-character",
+                IssueKind::RawCharacter,
                 pos,
                 format!(
                     "a raw control character (U+{:04X}): it must be percent-encoded, and parsers treat it differently",
@@ -290,19 +363,19 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
                 ),
             ),
             ' ' => push(
-                "raw-character",
+                IssueKind::RawCharacter,
                 pos,
                 "a raw space: it must be written %20; some readers stop at the space, others encode it".to_string(),
             ),
             '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => push(
-                "raw-character",
+                IssueKind::RawCharacter,
                 pos,
                 format!(
                     "a raw '{c}' is not allowed in a URL: it must be percent-encoded, and parsers treat it differently"
                 ),
             ),
             c if !c.is_ascii() => push(
-                "non-ascii",
+                IssueKind::NonAscii,
                 pos,
                 format!(
                     "a raw non-ASCII character '{c}' (U+{:04X}): it must be percent-encoded as UTF-8; readers encode or reject it differently",
@@ -313,7 +386,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
                 let hex: String = text[pos + 1..].chars().take(2).collect();
                 if hex.len() != 2 || !hex.chars().all(|h| h.is_ascii_hexdigit()) {
                     push(
-                        "invalid-escape",
+                        IssueKind::InvalidEscape,
                         pos,
                         format!(
                             "'%{hex}' is not a valid escape (a '%' must be followed by two hex digits; a literal '%' is written %25)"
@@ -335,7 +408,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
             && percent_decode_str(piece).decode_utf8().is_err()
         {
             push(
-                "invalid-utf8",
+                IssueKind::InvalidUtf8,
                 range.start,
                 "percent escapes that do not decode to UTF-8: each reader substitutes or rejects them differently".to_string(),
             );
@@ -345,7 +418,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
     let host = parts.host_str().to_string();
     if host.contains('%') {
         push(
-            "escaped-host",
+            IssueKind::EscapedHost,
             parts.host.start,
             format!(
                 "the host '{host}' holds percent escapes: the WHATWG parser keeps them as written (an opaque host), other readers decode them"
@@ -358,7 +431,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
         let lower = q.to_ascii_lowercase();
         if let Some(i) = lower.find("&amp;") {
             push(
-                "html-entity",
+                IssueKind::HtmlEntity,
                 query.start + i,
                 "'&amp;' is the HTML/XML escape of '&': it leaked from a web page or stproxyconfig.xml, so the app sees a parameter named 'amp;...'".to_string(),
             );
@@ -366,7 +439,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
         for (i, _) in lower.match_indices("%26") {
             if leaked_separator(&q[i + 3..]) {
                 push(
-                    "encoded-separator",
+                    IssueKind::EncodedSeparator,
                     query.start + i,
                     "'%26' stands where '&' belongs (the escaping meant for stproxyconfig.xml leaked into the code): the app sees one parameter instead of several".to_string(),
                 );
@@ -378,7 +451,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
                 .any(|name| lower[..i].ends_with(&name.to_ascii_lowercase()))
             {
                 push(
-                    "encoded-separator",
+                    IssueKind::EncodedSeparator,
                     query.start + i,
                     "'%3D' stands where '=' belongs: the app sees a parameter without a value"
                         .to_string(),
@@ -388,7 +461,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
         for param in &parts.params {
             if param.value.as_deref().is_some_and(|v| v.contains('+')) {
                 push(
-                    "plus-in-query",
+                    IssueKind::PlusInQuery,
                     param.range.start,
                     "a '+' in a value: Android and browsers read it as a space, iOS as a plus sign; write %20 for a space or %2B for a plus".to_string(),
                 );
@@ -399,7 +472,7 @@ pub(crate) fn issues(parts: &mut RawParts) -> Vec<ParseIssue> {
     // An empty fragment (`…AddCommunity#`) is dropped by every reader: nothing to report.
     if let Some(fragment) = parts.fragment.clone().filter(|f| !f.is_empty()) {
         push(
-            "fragment",
+            IssueKind::Fragment,
             fragment.start.saturating_sub(1),
             "the text after '#' is a fragment: the WHATWG parser drops it from the query, a naive parser keeps it in the last parameter (write %23 for a literal '#')".to_string(),
         );
@@ -493,7 +566,7 @@ fn compare_with_url_crate(parts: &mut RawParts, found: &mut Vec<ParseIssue>) {
         Err(e) => {
             if found.is_empty() {
                 found.push(ParseIssue {
-                    kind: "url-rejected",
+                    kind: IssueKind::UrlRejected,
                     part: "host",
                     message: format!("the WHATWG URL parser rejects this URL ({e}) while a naive parser accepts it"),
                     evidence: parts.host_str().to_string(),
@@ -506,7 +579,7 @@ fn compare_with_url_crate(parts: &mut RawParts, found: &mut Vec<ParseIssue>) {
     let mut differ = |part: &'static str, what: String, evidence: String| {
         if !explained(found, part) {
             found.push(ParseIssue {
-                kind: "parsers-differ",
+                kind: IssueKind::ParsersDiffer,
                 part,
                 message: what,
                 evidence,

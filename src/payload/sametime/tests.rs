@@ -11,7 +11,7 @@ fn p(text: &str) -> Provisioning {
 }
 
 fn kinds(p: &Provisioning) -> Vec<&'static str> {
-    p.parse_issues.iter().map(|i| i.kind).collect()
+    p.parse_issues.iter().map(|i| i.kind.name()).collect()
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn raw_at_in_user_is_a_parser_difference() {
     let issue = p
         .parse_issues
         .iter()
-        .find(|i| i.kind == "raw-at-in-user")
+        .find(|i| i.kind == IssueKind::RawAtInUser)
         .expect("raw @ reported");
     assert!(
         issue.message.contains("auto_sales@stproxyserver"),
