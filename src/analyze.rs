@@ -5,13 +5,13 @@
 //! `Redactor` here. It is shared by `scan` (codes decoded from images) and `check` (texts given
 //! on the command line), so both report a code in exactly the same way.
 
+use crate::audit::policy::Policy;
 use crate::audit::quality::{self, QualityOptions};
-use crate::audit::{self, Finding, catalogue, improvement};
+use crate::audit::{self, Finding, improvement};
 use crate::decode::{Symbol, isolate};
 use crate::escapes::hex;
 use crate::payload::sametime::Provisioning;
 use crate::payload::{Payload, readings};
-use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::model::{CodeReport, FindingReport, SymbolReport};
 
@@ -77,10 +77,9 @@ pub fn analyze_symbol(
             analyzed
         }
         None => {
-            // Said for the person who has to act on it: the decoder's own reason (`Ecc(Too
-            // many errors to correct)`) stays in the symbol's `error` for those who want it.
-            let finding = Finding::new(&catalogue::UNREADABLE_CODE, UNREADABLE_MESSAGE);
-            let findings = options.policy.apply_overrides(vec![finding]);
+            let findings = options
+                .policy
+                .apply_overrides(quality::audit_symbol(symbol, &options.quality));
             let redactor = Redactor::default();
             AnalyzedCode {
                 report: CodeReport {
@@ -107,10 +106,6 @@ pub fn analyze_symbol(
         }
     }
 }
-
-/// What the report says about a symbol that was seen but could not be decoded.
-pub const UNREADABLE_MESSAGE: &str =
-    "a code is visible but could not be read: ask for a sharper, straight-on photo";
 
 /// Analyses a text, as decoded from a code or given to `qraudit check`. A panic in a payload
 /// parser or an audit rule is contained here (`AnalyzedCode::panic`).
@@ -229,7 +224,7 @@ pub fn finding_report(finding: &Finding, redactor: &Redactor, masking: &Redactor
         .as_deref()
         .filter(|url| !masks_a_secret(masking, url));
     FindingReport {
-        rule: finding.rule.clone(),
+        rule: finding.rule.id.to_string(),
         severity: finding.severity,
         message: redactor.apply(&finding.message),
         evidence: redactor.apply_opt(finding.evidence.as_deref()),

@@ -22,10 +22,10 @@ use std::time::Duration;
 
 use crate::analyze::AnalysisOptions;
 use crate::app::generate::CommunitySpec;
+use crate::audit::policy::Policy;
 use crate::container::ContainerLimits;
 use crate::finish::read::read_report;
 use crate::finish::suppress::{Baseline, Suppressor};
-use crate::policy::Policy;
 use crate::report::Exporter;
 use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{Report, Status};

@@ -22,7 +22,6 @@ pub mod finish;
 mod formats;
 pub mod fuzz_entry;
 pub mod payload;
-mod policy;
 mod redact;
 pub mod report;
 mod sanitize;

@@ -392,21 +392,28 @@ fn run_explain(rule_id: &str) -> Result<ExitStatus, RunError> {
         "{} ({})\n{}\n\nWhy: {}\n\nFix: {}\n",
         rule.id, rule.severity, rule.title, rule.rationale, rule.fix
     );
-    if let Some(policy) = catalogue::example_policy(rule.id) {
+    if let catalogue::Scope::NeedsPolicy { policy } = rule.scope {
         text.push_str(&format!("\nExamples run with the policy:\n  {policy}\n"));
     }
-    if !rule.fires_on.is_empty() {
+    // Examples of the other scopes are symbol descriptions, sets of codes and files: they
+    // are run by the catalogue test, and not what a reader of `explain` can scan.
+    let (fires_on, passes) = if rule.scope.examples_are_texts() {
+        (rule.fires_on, rule.passes)
+    } else {
+        (&[][..], &[][..])
+    };
+    if !fires_on.is_empty() {
         text.push_str("\nFires on:\n");
-        for example in rule.fires_on {
+        for example in fires_on {
             text.push_str(&format!(
                 "  {}\n",
                 crate::sanitize::escape_for_display(example)
             ));
         }
     }
-    if !rule.passes.is_empty() {
+    if !passes.is_empty() {
         text.push_str("\nDoes not fire on:\n");
-        for example in rule.passes {
+        for example in passes {
             text.push_str(&format!(
                 "  {}\n",
                 crate::sanitize::escape_for_display(example)

@@ -7,23 +7,80 @@
 
 use super::Severity;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct Rule {
     pub id: &'static str,
     pub severity: Severity,
     pub title: &'static str,
     pub rationale: &'static str,
     pub fix: &'static str,
-    /// Decoded texts on which this rule must fire (empty for rules that look at the symbol or
-    /// at several codes rather than at one text).
+    /// What the rule looks at, which says what its examples are and how the catalogue test
+    /// runs them.
+    pub scope: Scope,
+    /// Examples on which this rule must fire, in the form its `scope` names.
     pub fires_on: &'static [&'static str],
-    /// Decoded texts on which this rule must not fire.
+    /// Examples on which this rule must not fire.
     pub passes: &'static [&'static str],
+}
+
+/// What a rule looks at. The catalogue test has one harness per scope and runs every rule's
+/// examples through the harness of its scope, so that no rule's documentation can drift from
+/// its behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One decoded text: the examples are decoded texts.
+    Text,
+    /// One decoded text judged against a policy: the examples are decoded texts, audited under
+    /// `policy` (the TOML of a policy file).
+    NeedsPolicy { policy: &'static str },
+    /// The symbol itself (its format, its geometry, the decoder pass that read it): an example
+    /// describes how a decoded symbol of a clean code differs from a well-made one, as
+    /// space-separated `ecc=L`, `module_px=2.5`, `quiet=1.5`, `fragile` or `unreadable`.
+    Symbol,
+    /// Several codes of one run: an example is the decoded texts of its codes, one per line,
+    /// each read from an input of its own.
+    CrossCode,
+    /// A file that carries a code without being an image: an example is the file's text (a
+    /// `stproxyconfig.xml`).
+    Container,
+}
+
+impl Scope {
+    /// True when the examples are decoded texts (what `check` and a rewrite test can take).
+    pub fn examples_are_texts(self) -> bool {
+        matches!(self, Scope::Text | Scope::NeedsPolicy { .. })
+    }
+}
+
+/// Rules are identified by their id: two `Rule`s with one id are one rule.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Rule {}
+
+/// A rule compares equal to its id, so that `finding.rule == "embedded-password"` reads as
+/// it means.
+impl PartialEq<str> for Rule {
+    fn eq(&self, id: &str) -> bool {
+        self.id == id
+    }
+}
+
+/// Serialises a rule as its id (the stable public name).
+pub fn serialize_id<S: serde::Serializer>(
+    rule: &&'static Rule,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(rule.id)
 }
 
 pub const CONTROL_CHARACTERS: Rule = Rule {
     id: "control-characters",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Decoded text holds control characters",
     rationale: "Control characters, terminal escape sequences and bidirectional overrides make the \
                 text look different from what a phone or parser acts on (Trojan Source, CVE-2021-42574), \
@@ -49,12 +106,13 @@ pub const CONTROL_CHARACTERS: Rule = Rule {
 pub const UNREADABLE_CODE: Rule = Rule {
     id: "unreadable-code",
     severity: Severity::Medium,
+    scope: Scope::Symbol,
     title: "QR symbol found but not decodable",
     rationale: "A published asset with a broken code is a defect: users cannot scan it, or phones \
                 read it differently from one another.",
     fix: "Regenerate the code at a higher error-correction level and print it larger, with a quiet zone of 4 modules.",
-    fires_on: &[],
-    passes: &[],
+    fires_on: &["unreadable"],
+    passes: &[""],
 };
 
 // The four examples of the HCL documentation, used as counter-examples below.
@@ -69,10 +127,13 @@ const SEED_4: &str =
 /// A clean code: no user, named community, default port.
 const CLEAN: &str =
     "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales%20Team";
+/// The clean code read twice (two posters of one code): one community, no conflict.
+const CLEAN_TWICE: &str = "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales%20Team\nhclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales%20Team";
 
 pub const EMBEDDED_PASSWORD: Rule = Rule {
     id: "embedded-password",
     severity: Severity::Critical,
+    scope: Scope::Text,
     title: "Password embedded in the code",
     rationale: "The HCL documentation calls user:password in the URL \"not a good practice because the \
                 password could potentially be consumed by an untrusted app\". In a QR code it is worse: \
@@ -107,6 +168,7 @@ pub const EMBEDDED_PASSWORD: Rule = Rule {
 pub const SECRET_PARAMETER: Rule = Rule {
     id: "secret-parameter",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Credential in a parameter",
     rationale: "A parameter named like a credential (token, secret, key, credential; any case, with \
                 any prefix: sessionToken, api_key, X-Client-Secret) carries one whether or not the \
@@ -133,6 +195,7 @@ pub const SECRET_PARAMETER: Rule = Rule {
 pub const UNTRUSTED_SSL: Rule = Rule {
     id: "untrusted-ssl",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Untrusted SSL allowed",
     rationale: "With allowUntrustedSSL=true the app accepts any certificate for the community, so \
                 anyone on the network path can impersonate the Sametime proxy and read messages and \
@@ -173,6 +236,9 @@ pub const UNTRUSTED_SSL: Rule = Rule {
 pub const HOST_NOT_ALLOWED: Rule = Rule {
     id: "host-not-allowed",
     severity: Severity::High,
+    scope: Scope::NeedsPolicy {
+        policy: "allowed_hosts = [\"stproxy.example.com\"]",
+    },
     title: "Host or port not allowed by the policy",
     rationale: "A code that points phones at a host (or port) the organisation does not run sends \
                 every user's Sametime credentials there, or every reader of a poster to someone \
@@ -180,14 +246,17 @@ pub const HOST_NOT_ALLOWED: Rule = Rule {
                 Sametime codes, links, URLs inside contacts and enrolment codes, e-mail domains and \
                 VPN endpoints; ports only for Sametime codes.",
     fix: "Point the code at an allowed host, or add the host to allowed_hosts if it is yours.",
-    // Needs a policy: see the dedicated tests in audit::sametime.
-    fires_on: &[],
+    fires_on: &[
+        "hclsametime://evil.example.net/?action=AddCommunity",
+        "hclsametime://stproxy.example.com.evil.example.net/?action=AddCommunity",
+    ],
     passes: &[CLEAN],
 };
 
 pub const DECEPTIVE_USERINFO: Rule = Rule {
     id: "deceptive-userinfo",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "User name disguised as a host",
     rationale: "In good.example.com@evil.example.net the part a human reads first is the user name; \
                 the app connects to the host after the '@'. An e-mail address as user ID \
@@ -211,6 +280,7 @@ pub const DECEPTIVE_USERINFO: Rule = Rule {
 pub const IDN_HOST: Rule = Rule {
     id: "idn-host",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Internationalised or look-alike host name",
     rationale: "Punycode (xn--) labels and non-ASCII letters let a host imitate a trusted one with \
                 look-alike characters (Cyrillic 'о' for Latin 'o'). Sametime proxies have ASCII names, \
@@ -238,6 +308,7 @@ pub const IDN_HOST: Rule = Rule {
 pub const NOT_FQDN: Rule = Rule {
     id: "not-fqdn",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Host is not a fully qualified name",
     rationale: "The documentation asks for the fully qualified host name of the Sametime proxy. An IP \
                 literal breaks certificate validation and moves; a single label only resolves inside \
@@ -260,6 +331,7 @@ pub const NOT_FQDN: Rule = Rule {
 pub const MALFORMED_ENCODING: Rule = Rule {
     id: "malformed-encoding",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Malformed encoding: parsers read the URL differently",
     rationale: "A raw '@' in the user name, '%26' where '&' belongs (the escaping for stproxyconfig.xml \
                 leaked into the code), raw spaces or non-ASCII, invalid '%' escapes, '+', fragments: \
@@ -287,6 +359,7 @@ pub const MALFORMED_ENCODING: Rule = Rule {
 pub const MISSING_ACTION: Rule = Rule {
     id: "missing-action",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "action=AddCommunity missing",
     rationale: "action=AddCommunity is required: without it (or with any other value) the app does not \
                 treat the link as a provisioning request and users are left without a community. \
@@ -307,6 +380,7 @@ pub const MISSING_ACTION: Rule = Rule {
 pub const INVALID_PORT: Rule = Rule {
     id: "invalid-port",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Invalid port",
     rationale: "The port must be a number in 1..65535; anything else makes the app fail to connect, \
                 or parsers disagree on it.",
@@ -323,6 +397,7 @@ pub const INVALID_PORT: Rule = Rule {
 pub const INVALID_VALUE: Rule = Rule {
     id: "invalid-value",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Invalid parameter value",
     rationale: "savePassword, authProxyEnabled and allowUntrustedSSL take 'true' or 'false'; \
                 authProxyReuseCredentials, when present, must be 'true'. Other values are read \
@@ -350,6 +425,7 @@ pub const INVALID_VALUE: Rule = Rule {
 pub const SAVE_PASSWORD: Rule = Rule {
     id: "save-password",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Passwords saved on the phone",
     rationale: "savePassword=true makes every phone that scans the code remember the Sametime and \
                 proxy passwords: a lost or shared phone then opens the account. Fail safe, as for \
@@ -372,6 +448,7 @@ pub const SAVE_PASSWORD: Rule = Rule {
 pub const CONFLICTING_PARAMETERS: Rule = Rule {
     id: "conflicting-parameters",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Parameters contradict each other",
     rationale: "authProxyEnabled=false together with authProxyUser or authProxyReuseCredentials=true \
                 (which the documentation says switch proxy authentication on), or authProxyUser \
@@ -400,6 +477,7 @@ pub const CONFLICTING_PARAMETERS: Rule = Rule {
 pub const DUPLICATE_PARAMETER: Rule = Rule {
     id: "duplicate-parameter",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Parameter given twice",
     rationale: "Which occurrence wins is client-dependent (Android reads the first, many parsers the \
                 last), so two phones may create different communities from one code.",
@@ -414,6 +492,7 @@ pub const DUPLICATE_PARAMETER: Rule = Rule {
 pub const UNKNOWN_PARAMETER: Rule = Rule {
     id: "unknown-parameter",
     severity: Severity::Low,
+    scope: Scope::Text,
     title: "Unknown parameter",
     rationale: "HCL documents the parameter names but not whether the app matches them \
                 case-insensitively, trims them or decodes percent escapes in them, so a misspelt \
@@ -437,6 +516,7 @@ pub const UNKNOWN_PARAMETER: Rule = Rule {
 pub const PLACEHOLDER_USER_ID: Rule = Rule {
     id: "placeholder-user-id",
     severity: Severity::Low,
+    scope: Scope::Text,
     title: "Placeholder user ID",
     rationale: "The documentation allows a variable user name \"which each user must replace with \
                 their own ID\" in a link; nobody can edit a QR code, so every user gets a community \
@@ -454,6 +534,7 @@ pub const PLACEHOLDER_USER_ID: Rule = Rule {
 pub const PERSONAL_USER_ID: Rule = Rule {
     id: "personal-user-id",
     severity: Severity::Low,
+    scope: Scope::Text,
     title: "One person's user ID in a shared code",
     rationale: "A concrete user ID (dmisawa, myid@mycompany.com) in a code meant for many people \
                 gives everyone that person's community, which the documentation calls confusing. \
@@ -472,6 +553,7 @@ pub const PERSONAL_USER_ID: Rule = Rule {
 pub const COMMUNITY_CONFLICT: Rule = Rule {
     id: "community-conflict",
     severity: Severity::Medium,
+    scope: Scope::CrossCode,
     title: "Two codes define the same community differently",
     rationale: "The app identifies a community by server, port and user name; scanning a second code \
                 for the same triple updates the existing community (the documentation's \"update \
@@ -480,20 +562,29 @@ pub const COMMUNITY_CONFLICT: Rule = Rule {
                 finding, naming the other variants and how many codes carry each, whatever the \
                 order of the files.",
     fix: "Publish one code per community, or make the settings of both codes identical.",
-    // Needs several codes: see the tests in audit::conflicts.
-    fires_on: &[],
-    passes: &[],
+    fires_on: &[
+        "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales\nhclsametime://stproxy.example.com/?action=AddCommunity&communityName=Support",
+    ],
+    passes: &[
+        CLEAN_TWICE,
+        "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales\nhclsametime://other.example.com/?action=AddCommunity&communityName=Support",
+    ],
 };
 
 pub const CONFIG_URL_ESCAPING: Rule = Rule {
     id: "config-url-escaping",
     severity: Severity::High,
+    scope: Scope::Container,
     title: "stproxyconfig.xml configUrl not escaped with %26",
     rationale: "HCL's procedure for showing a custom provisioning URL in the browser client requires                 every '&' of the URL to be written %26 inside <mobile><configUrl>. A raw '&' makes                 the file invalid XML, and '&amp;' is not what the procedure prescribes: either way                 the proxy may serve a different URL (or none) than the one intended.",
     fix: "Write the URL with each '&' replaced by %26 (`qraudit generate --config-snippet` prints the element).",
-    // Found in stproxyconfig.xml files, not in decoded texts: see the tests in config_xml.
-    fires_on: &[],
-    passes: &[],
+    fires_on: &[
+        "<mobile><configUrl>hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales</configUrl></mobile>",
+        "<mobile><configUrl>hclsametime://stproxy.example.com/?action=AddCommunity&amp;communityName=Sales</configUrl></mobile>",
+    ],
+    passes: &[
+        "<mobile><configUrl>hclsametime://stproxy.example.com/?action=AddCommunity%26communityName=Sales</configUrl></mobile>",
+    ],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -505,6 +596,7 @@ pub const CONFIG_URL_ESCAPING: Rule = Rule {
 pub const CLEARTEXT_HTTP: Rule = Rule {
     id: "cleartext-http",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Link over plain http",
     rationale: "Over http anyone on the network path (a café or hotel Wi-Fi, a hostile hotspot) can \
                 read and rewrite the page and whatever is typed into it, or redirect the reader \
@@ -532,6 +624,7 @@ pub const CLEARTEXT_HTTP: Rule = Rule {
 pub const IP_LITERAL_HOST: Rule = Rule {
     id: "ip-literal-host",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Link to a raw IP address",
     rationale: "An IP address tells the reader nothing about who runs the site and no public \
                 certificate vouches for it; phishing kits use them to dodge name-based filters, often \
@@ -555,6 +648,7 @@ pub const IP_LITERAL_HOST: Rule = Rule {
 pub const URL_SHORTENER: Rule = Rule {
     id: "url-shortener",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Link through a URL shortener",
     rationale: "A shortener or dynamic-QR redirector (bit.ly, tinyurl.com, qrco.de...) hides the real \
                 destination from the reader and from this audit, and whoever controls the short link \
@@ -576,6 +670,7 @@ pub const URL_SHORTENER: Rule = Rule {
 pub const SUSPICIOUS_REDIRECT: Rule = Rule {
     id: "suspicious-redirect",
     severity: Severity::Low,
+    scope: Scope::Text,
     title: "URL carried in a query parameter",
     rationale: "A link such as https://trusted.example/out?url=https://evil.example.net/ shows the \
                 trusted host, but an open redirect on it sends the reader on to the URL in the \
@@ -597,6 +692,7 @@ pub const SUSPICIOUS_REDIRECT: Rule = Rule {
 pub const USERINFO_IN_LINK: Rule = Rule {
     id: "userinfo-in-link",
     severity: Severity::Low,
+    scope: Scope::Text,
     title: "Link with a user part",
     rationale: "A link whose authority holds a user part (https://anything@host/) shows the reader \
                 text before the real host, carries a name or token that has no business in a \
@@ -631,6 +727,7 @@ const PAYMENT_SWISS: &str = "SPC\n0200\n1\nCH4431999123000889012\nS\nRobert Schn
 pub const PAYMENT_REQUEST: Rule = Rule {
     id: "payment-request",
     severity: Severity::Info,
+    scope: Scope::Text,
     title: "Payment request: compare the account with the expected one",
     rationale: "A payment code (bitcoin:, ethereum:, lightning:, an EPC/SEPA transfer or a Swiss \
                 QR-bill) is swapped by sticking another code over it on a donation poster, a \
@@ -657,6 +754,9 @@ pub const PAYMENT_REQUEST: Rule = Rule {
 pub const PAYMENT_ACCOUNT_NOT_ALLOWED: Rule = Rule {
     id: "payment-account-not-allowed",
     severity: Severity::High,
+    scope: Scope::NeedsPolicy {
+        policy: "payment_accounts = [\"CH44 3199 9123 0008 8901 2\"]",
+    },
     title: "Payment to an account the policy does not list",
     rationale: "When the policy lists the accounts payment codes may pay (payment_accounts: IBANs, \
                 Bitcoin and Ethereum addresses, Lightning nodes, addresses and LNURL hosts), a code \
@@ -668,24 +768,10 @@ pub const PAYMENT_ACCOUNT_NOT_ALLOWED: Rule = Rule {
     passes: &[PAYMENT_SWISS, "https://example.com/donate"],
 };
 
-/// Rules whose examples need a policy: the policy file text their examples run with (the
-/// catalogue test and `qraudit explain` use it). Other rules run with the default policy.
-pub const EXAMPLE_POLICIES: &[(&str, &str)] = &[(
-    "payment-account-not-allowed",
-    "payment_accounts = [\"CH44 3199 9123 0008 8901 2\"]",
-)];
-
-/// The policy text a rule's examples run with, when not the default.
-pub fn example_policy(id: &str) -> Option<&'static str> {
-    EXAMPLE_POLICIES
-        .iter()
-        .find(|(rule, _)| *rule == id)
-        .map(|(_, policy)| *policy)
-}
-
 pub const OPEN_WIFI: Rule = Rule {
     id: "open-wifi",
     severity: Severity::Medium,
+    scope: Scope::Text,
     title: "Open Wi-Fi network",
     rationale: "A network without a key (T:nopass) does not encrypt traffic: anyone nearby can read \
                 it, and anyone can set up a network of the same name that phones join just as \
@@ -698,6 +784,7 @@ pub const OPEN_WIFI: Rule = Rule {
 pub const WEAK_WIFI: Rule = Rule {
     id: "weak-wifi",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Wi-Fi network secured with WEP",
     rationale: "WEP has been broken since 2001: its key can be recovered from captured traffic within \
                 minutes, so the network is as good as open, and the key in the code usually unlocks \
@@ -728,6 +815,7 @@ const MIGRATION_EXAMPLE: &str = "otpauth-migration://offline?data=CjgKFDAxMjM0NT
 pub const EMBEDDED_SECRET: Rule = Rule {
     id: "embedded-secret",
     severity: Severity::Critical,
+    scope: Scope::Text,
     title: "Secret key embedded in the code",
     rationale: "Some codes carry a key that is the credential itself: the seed of a second factor \
                 (otpauth://), an authenticator export with many seeds (otpauth-migration://), the \
@@ -754,6 +842,7 @@ pub const EMBEDDED_SECRET: Rule = Rule {
 pub const WEAK_OTP: Rule = Rule {
     id: "weak-otp",
     severity: Severity::Low,
+    scope: Scope::Text,
     title: "Weak one-time-password parameters",
     rationale: "RFC 4226 requires a shared secret of at least 128 bits (160 recommended); the popular \
                 16-character base32 example secret is 80. Fewer than 6 digits, or an algorithm other \
@@ -774,6 +863,7 @@ pub const WEAK_OTP: Rule = Rule {
 pub const MISSING_ISSUER: Rule = Rule {
     id: "missing-issuer",
     severity: Severity::Low,
+    scope: Scope::Text,
     title: "OTP code names no issuer",
     rationale: "Without an issuer (the issuer parameter or an 'Issuer:' label prefix) the \
                 authenticator lists only an account name: users cannot tell which service a code \
@@ -795,6 +885,7 @@ pub const MISSING_ISSUER: Rule = Rule {
 pub const SKIP_ENCRYPTION: Rule = Rule {
     id: "skip-encryption",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Android enrolment skips storage encryption",
     rationale: "PROVISIONING_SKIP_ENCRYPTION makes a company-managed device start without encrypting \
                 its storage (on devices where encryption is not forced): company data on a lost or \
@@ -813,6 +904,7 @@ pub const SKIP_ENCRYPTION: Rule = Rule {
 pub const MISSING_CHECKSUM: Rule = Rule {
     id: "missing-checksum",
     severity: Severity::High,
+    scope: Scope::Text,
     title: "Android enrolment downloads its admin app without a checksum",
     rationale: "The app downloaded from PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION becomes \
                 device owner, with full control of the device. Without \
@@ -833,45 +925,49 @@ pub const MISSING_CHECKSUM: Rule = Rule {
 pub const FRAGILE_CODE: Rule = Rule {
     id: "fragile-code",
     severity: Severity::Low,
+    scope: Scope::Symbol,
     title: "Code readable only by a heavy decoder pass",
     rationale: "qraudit read this code only after re-binarising, rescaling or sharpening the image. \
                 Phone scanners do not try that hard, so many of them will fail on the same code.",
     fix: "Print the code larger and with more contrast (dark modules on a plain light ground), with a quiet zone of 4 modules, and regenerate it at a higher error-correction level.",
-    fires_on: &[],
-    passes: &[],
+    fires_on: &["fragile"],
+    passes: &[""],
 };
 
 pub const LOW_ERROR_CORRECTION: Rule = Rule {
     id: "low-error-correction",
     severity: Severity::Low,
+    scope: Scope::Symbol,
     title: "Error-correction level L on a published code",
     rationale: "Level L recovers only about 7% of the symbol. Printed codes pick up scratches, dirt, \
                 glare and folds, and logos are often pasted over them.",
     fix: "Regenerate the code at error-correction level M (15%) or Q (25%); use H (30%) if a logo covers part of it.",
-    fires_on: &[],
-    passes: &[],
+    fires_on: &["ecc=L"],
+    passes: &["", "ecc=M", "ecc=H"],
 };
 
 pub const SMALL_MODULES: Rule = Rule {
     id: "small-modules",
     severity: Severity::Low,
+    scope: Scope::Symbol,
     title: "Modules too small in the published asset",
     rationale: "Below a few pixels per module, resizing and JPEG compression on the way to the page or \
                 the printer blur neighbouring modules together and scanners misjudge them.",
     fix: "Export the code at a larger size (at least 4 pixels per module, more for print), scaled by an integer factor without smoothing.",
-    fires_on: &[],
-    passes: &[],
+    fires_on: &["module_px=2", "module_px=3.9"],
+    passes: &["", "module_px=4"],
 };
 
 pub const MISSING_QUIET_ZONE: Rule = Rule {
     id: "missing-quiet-zone",
     severity: Severity::Low,
+    scope: Scope::Symbol,
     title: "Quiet zone narrower than 4 modules",
     rationale: "ISO/IEC 18004 requires a light margin of 4 modules around the symbol; text, frames or \
                 the edge of the image closer than that stop many scanners from finding it.",
     fix: "Leave a plain margin of at least 4 modules (in the code's background colour) on every side of the code.",
-    fires_on: &[],
-    passes: &[],
+    fires_on: &["quiet=0", "quiet=1.5"],
+    passes: &["", "quiet=4"],
 };
 
 /// Every rule, in the order `qraudit rules` lists them.

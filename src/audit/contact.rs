@@ -6,8 +6,8 @@
 
 use super::Finding;
 use super::web;
+use crate::audit::policy::Policy;
 use crate::payload::contact::Contact;
-use crate::policy::Policy;
 
 pub fn audit(c: &Contact, policy: &Policy) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -30,8 +30,8 @@ pub fn audit(c: &Contact, policy: &Policy) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use crate::audit::policy::Policy;
     use crate::payload::Payload;
-    use crate::policy::Policy;
 
     fn findings(text: &str, policy: &Policy) -> Vec<crate::audit::Finding> {
         crate::audit::audit_text(text, &Payload::classify(text), policy)
@@ -41,7 +41,7 @@ mod tests {
     fn urls_and_emails_inside_cards_are_audited() {
         let card = "BEGIN:VCARD\nVERSION:3.0\nFN:Jane\nURL:http://bit.ly/abc\nEMAIL:jane@ex\u{0430}mple.com\nEND:VCARD";
         let f = findings(card, &Policy::default());
-        let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+        let rules: Vec<&str> = f.iter().map(|f| f.rule.id).collect();
         assert_eq!(
             rules,
             ["cleartext-http", "url-shortener", "idn-host"],
@@ -80,7 +80,7 @@ mod tests {
             "MECARD:N:X;EMAIL:x@evil.example;URL:https://u:pw@www.example.com/;;",
             &policy,
         );
-        let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+        let rules: Vec<&str> = f.iter().map(|f| f.rule.id).collect();
         assert_eq!(
             rules,
             ["embedded-password", "userinfo-in-link", "host-not-allowed"],

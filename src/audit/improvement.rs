@@ -22,9 +22,9 @@
 use std::collections::BTreeMap;
 
 use super::{Finding, Severity, catalogue};
+use crate::audit::policy::Policy;
 use crate::payload::Payload;
 use crate::payload::sametime::{Level, RISKY_SWITCHES};
-use crate::policy::Policy;
 
 /// What the judge compares: each finding's rule and severity, and each risky switch's level.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl Audited {
         Audited {
             findings: findings
                 .iter()
-                .map(|f| (f.rule.clone(), f.severity))
+                .map(|f| (f.rule.id.to_string(), f.severity))
                 .collect(),
             reading_risks: risks.clone(),
             risks,
@@ -204,11 +204,11 @@ pub fn vet_suggestions(findings: &mut [Finding], before: &Audited, policy: &Poli
             continue;
         };
         let verdict = match &finding.suggestion_scope {
-            None => judge(before, &audit(false, &candidate), Some(&finding.rule)),
+            None => judge(before, &audit(false, &candidate), Some(finding.rule.id)),
             Some(link) => judge(
                 &audit(true, link),
                 &audit(true, &candidate),
-                Some(&finding.rule),
+                Some(finding.rule.id),
             ),
         };
         if verdict.is_ok() {

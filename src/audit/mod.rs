@@ -62,8 +62,9 @@ impl std::fmt::Display for Severity {
 /// every string through the code's `Redactor` before it is written anywhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Stable rule id, e.g. `embedded-password`.
-    pub rule: String,
+    /// The rule (its `id` is the stable public name, e.g. `embedded-password`).
+    #[serde(serialize_with = "catalogue::serialize_id")]
+    pub rule: &'static catalogue::Rule,
     pub severity: Severity,
     /// One sentence saying what is wrong with this code.
     pub message: String,
@@ -84,9 +85,9 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for `rule` at the rule's default severity, with the rule's generic fix.
-    pub fn new(rule: &catalogue::Rule, message: impl Into<String>) -> Self {
+    pub fn new(rule: &'static catalogue::Rule, message: impl Into<String>) -> Self {
         Finding {
-            rule: rule.id.to_string(),
+            rule,
             severity: rule.severity,
             message: message.into(),
             evidence: None,
@@ -120,8 +121,8 @@ impl Finding {
     }
 }
 
+use crate::audit::policy::Policy;
 use crate::payload::Payload;
-use crate::policy::Policy;
 
 /// Every finding about one decoded text: rules that apply to any text, then the rules of its
 /// payload kind. Each suggested rewrite is kept only when `improvement` judges it a strict
@@ -225,11 +226,13 @@ fn findings_of_reading(text: &str, payload: &Payload, policy: &Policy) -> Vec<Fi
     findings
 }
 
+pub mod config_url;
 pub mod conflicts;
 mod contact;
 pub mod improvement;
 mod otp;
 mod payment;
+pub mod policy;
 pub mod quality;
 pub mod sametime;
 mod secrets;
@@ -240,43 +243,4 @@ mod wifi;
 pub use userid::{is_placeholder, looks_like_host_or_url};
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every rule fires on each of its `fires_on` examples and on none of its `passes` examples.
-    #[test]
-    fn every_rule_matches_its_examples() {
-        for rule in catalogue::all() {
-            let policy = match catalogue::example_policy(rule.id) {
-                Some(text) => Policy::from_toml_str(text, std::path::Path::new("example.toml"))
-                    .expect("example policies are valid"),
-                None => Policy::default(),
-            };
-            for example in rule.fires_on {
-                let findings = audit_text(example, &Payload::classify(example), &policy);
-                assert!(
-                    findings.iter().any(|f| f.rule == rule.id),
-                    "rule {} did not fire on its example {example:?}: {findings:?}",
-                    rule.id
-                );
-            }
-            for example in rule.passes {
-                let findings = audit_text(example, &Payload::classify(example), &policy);
-                assert!(
-                    findings.iter().all(|f| f.rule != rule.id),
-                    "rule {} fired on its counter-example {example:?}",
-                    rule.id
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn rule_ids_are_unique() {
-        let mut ids: Vec<_> = catalogue::all().iter().map(|r| r.id).collect();
-        ids.sort_unstable();
-        let before = ids.len();
-        ids.dedup();
-        assert_eq!(before, ids.len());
-    }
-}
+mod examples;

@@ -134,14 +134,14 @@ pub fn audit_migration(m: &Migration) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use crate::audit::policy::Policy;
     use crate::payload::Payload;
     use crate::payload::otpauth::tests::migration_uri;
-    use crate::policy::Policy;
 
     fn rules(text: &str) -> Vec<String> {
         crate::audit::audit_text(text, &Payload::classify(text), &Policy::default())
             .into_iter()
-            .map(|f| f.rule)
+            .map(|f| f.rule.id.to_string())
             .collect()
     }
 

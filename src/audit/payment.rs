@@ -8,8 +8,8 @@
 //! URLs a wallet contacts (an LNURL's service, a payjoin endpoint) get the web rules.
 
 use super::{Finding, catalogue, web};
+use crate::audit::policy::Policy;
 use crate::payload::payment::{Account, Payment};
-use crate::policy::Policy;
 
 pub fn audit(p: &Payment, policy: &Policy) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -80,8 +80,8 @@ pub fn audit(p: &Payment, policy: &Policy) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use crate::audit::Severity;
+    use crate::audit::policy::Policy;
     use crate::payload::Payload;
-    use crate::policy::Policy;
 
     fn findings(text: &str, policy: &Policy) -> Vec<crate::audit::Finding> {
         crate::audit::audit_text(text, &Payload::classify(text), policy)
@@ -158,7 +158,7 @@ mod tests {
             bech32::encode::<bech32::Bech32>(bech32::Hrp::parse("lnurl").unwrap(), url.as_bytes())
                 .unwrap();
         let f = findings(&format!("lightning:{data}"), &Policy::default());
-        let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+        let rules: Vec<&str> = f.iter().map(|f| f.rule.id).collect();
         assert_eq!(rules, ["payment-request", "cleartext-http"], "{f:?}");
         assert!(
             f[1].message

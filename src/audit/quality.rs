@@ -1,6 +1,9 @@
-//! Print-quality rules: what a designer needs to fix in a published code so that every phone
-//! reads it, judged from the decoded symbol (its format, geometry and the pass that read it).
+//! The rules about a symbol itself: what a designer needs to fix in a published code so that
+//! every phone reads it, judged from the decoded symbol (its format, geometry and the pass that
+//! read it), and `unreadable-code` for a symbol that was seen but not decoded.
 //!
+//! - `unreadable-code`: the only finding of an undecodable symbol (its print quality cannot be
+//!   judged, and its text is unknown).
 //! - `fragile-code`: only a heavy decoder pass (re-binarised, rescaled, sharpened) read it.
 //! - `low-error-correction`: level L, which restores only 7% of the symbol; a printed code
 //!   picks up scratches, dirt, glare and folds, and logos are often pasted over its middle.
@@ -33,11 +36,21 @@ impl Default for QualityOptions {
     }
 }
 
-/// The print-quality findings of one decoded symbol (none for undecodable ones, which get
-/// `unreadable-code` instead).
+/// What the report says about a symbol that was seen but could not be decoded.
+pub const UNREADABLE_MESSAGE: &str =
+    "a code is visible but could not be read: ask for a sharper, straight-on photo";
+
+/// The findings about one symbol: the print-quality findings of a decoded one, and
+/// `unreadable-code` alone for one that could not be decoded.
 pub fn audit_symbol(symbol: &Symbol, options: &QualityOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
     if symbol.text.is_none() {
+        // Said for the person who has to act on it: the decoder's own reason (`Ecc(Too many
+        // errors to correct)`) stays in the symbol's `error` for those who want it.
+        findings.push(Finding::new(
+            &catalogue::UNREADABLE_CODE,
+            UNREADABLE_MESSAGE,
+        ));
         return findings;
     }
     if symbol.fragile {
@@ -101,7 +114,7 @@ mod tests {
     fn rules(symbol: &Symbol) -> Vec<String> {
         audit_symbol(symbol, &QualityOptions::default())
             .into_iter()
-            .map(|f| f.rule)
+            .map(|f| f.rule.id.to_string())
             .collect()
     }
 
@@ -181,13 +194,13 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_symbols_get_no_quality_findings() {
+    fn unreadable_symbols_get_only_unreadable_code() {
         let s = Symbol {
             text: None,
             ecc: Some(Ecc::L),
             module_px: 1.0,
             ..symbol()
         };
-        assert!(rules(&s).is_empty());
+        assert_eq!(rules(&s), vec!["unreadable-code"]);
     }
 }

@@ -20,12 +20,12 @@
 use super::Finding;
 use super::catalogue::{self, Rule};
 use super::userid::{is_placeholder, looks_like_host_or_url};
+use crate::audit::policy::Policy;
 use crate::payload::sametime::{
     self, ADD_COMMUNITY, ActionProblem, BOOLEAN_PARAMETERS, IssueKind, KNOWN_PARAMETERS, Level,
     Parameter, Provisioning, RISKY_SWITCHES, Reading, Rewrite, closest_known_parameter, parse_bool,
     spelling, truth,
 };
-use crate::policy::Policy;
 
 /// Every finding about one provisioning URL, before the suggestions are vetted and the policy's
 /// overrides applied (`audit_text` does both).
@@ -181,7 +181,7 @@ fn fixed(p: &Provisioning, fix: impl FnOnce(&mut Rewrite)) -> String {
     r.to_url()
 }
 
-fn finding(rule: &Rule, message: String, evidence: impl Into<String>) -> Finding {
+fn finding(rule: &'static Rule, message: String, evidence: impl Into<String>) -> Finding {
     Finding::new(rule, message).with_evidence(evidence)
 }
 
@@ -242,7 +242,7 @@ fn untrusted_ssl(p: &Provisioning, out: &mut Vec<Finding>) {
 fn risky_switch(
     p: &Provisioning,
     switch: &'static str,
-    rule: &Rule,
+    rule: &'static Rule,
     consequence: &str,
     out: &mut Vec<Finding>,
 ) {

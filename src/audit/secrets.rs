@@ -12,10 +12,10 @@
 
 use super::catalogue;
 use super::{Finding, web};
+use crate::audit::policy::Policy;
 use crate::payload::android_enrollment::{self as android, Enrollment};
 use crate::payload::esim::Esim;
 use crate::payload::wireguard::WireGuard;
-use crate::policy::Policy;
 
 pub fn audit_wireguard(wg: &WireGuard, policy: &Policy) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -135,15 +135,18 @@ pub fn audit_android(e: &Enrollment, policy: &Policy) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use crate::audit::policy::Policy;
     use crate::payload::Payload;
-    use crate::policy::Policy;
 
     fn findings(text: &str, policy: &Policy) -> Vec<crate::audit::Finding> {
         crate::audit::audit_text(text, &Payload::classify(text), policy)
     }
 
     fn rules(text: &str, policy: &Policy) -> Vec<String> {
-        findings(text, policy).into_iter().map(|f| f.rule).collect()
+        findings(text, policy)
+            .into_iter()
+            .map(|f| f.rule.id.to_string())
+            .collect()
     }
 
     const WG: &str = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 10.0.0.2/32\n\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nEndpoint = vpn.example.net:51820\nAllowedIPs = 0.0.0.0/0\n";

@@ -20,9 +20,9 @@ use unicode_security::{GeneralSecurityProfile, MixedScript};
 
 use super::Finding;
 use super::catalogue;
+use crate::audit::policy::Policy;
 use crate::payload::link::LinkForm;
 use crate::payload::{WebUrl, parse_web_url};
-use crate::policy::Policy;
 
 /// Link shorteners and dynamic-QR redirectors: see the file for where the list comes from.
 const SHORTENERS: &str = include_str!("data/url-shorteners.txt");
@@ -547,7 +547,7 @@ mod tests {
     fn rules(text: &str, policy: &Policy) -> Vec<String> {
         crate::audit::audit_text(text, &Payload::classify(text), policy)
             .into_iter()
-            .map(|f| f.rule)
+            .map(|f| f.rule.id.to_string())
             .collect()
     }
 

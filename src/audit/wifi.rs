@@ -7,8 +7,8 @@
 
 use super::Finding;
 use super::catalogue;
+use crate::audit::policy::Policy;
 use crate::payload::wifi::{Wifi, WifiAuth};
-use crate::policy::Policy;
 
 pub fn audit(w: &Wifi, policy: &Policy) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -77,7 +77,7 @@ mod tests {
     fn rules(text: &str, policy: &Policy) -> Vec<String> {
         crate::audit::audit_text(text, &Payload::classify(text), policy)
             .into_iter()
-            .map(|f| f.rule)
+            .map(|f| f.rule.id.to_string())
             .collect()
     }
 

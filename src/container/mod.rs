@@ -34,6 +34,7 @@
 //! `!` is written `%21`, so that `!` always separates segments. A body text's URLs are
 //! reported at the location of the text part (`mail.eml!1`), numbered in order of appearance.
 
+pub mod config_xml;
 mod limits;
 mod mail;
 mod mbox;

@@ -5,8 +5,8 @@
 
 use crate::analyze::finding_report;
 use crate::audit::conflicts;
+use crate::audit::policy::Policy;
 use crate::payload::sametime::Provisioning;
-use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::model::InputReport;
 

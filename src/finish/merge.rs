@@ -24,8 +24,8 @@ use std::cmp::Ordering;
 use super::crosscode::SametimeCode;
 use super::suppress::Suppressor;
 use super::{Note, Unfinished};
+use crate::audit::policy::Policy;
 use crate::payload::sametime;
-use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::model::{InputReport, Report};
 

@@ -17,7 +17,7 @@ pub mod suppress;
 
 pub use notes::Note;
 
-use crate::policy::Policy;
+use crate::audit::policy::Policy;
 use crate::report::model::{InputReport, Report, SCHEMA_VERSION, Summary, Tool};
 use crosscode::SametimeCode;
 use suppress::Suppressor;

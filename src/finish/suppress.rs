@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use super::Note;
 use super::read::{ReadError, read_report};
-use crate::policy::{Ignore, Policy};
+use crate::audit::policy::{Ignore, Policy};
 use crate::report::model::{InputReport, Suppression};
 
 /// The fingerprints of an earlier report.

@@ -15,10 +15,8 @@
 //! been needed so far.)
 
 mod budget;
-mod config_xml;
 
 use budget::{Budget, Pixels, decode_with_budget, format_seconds, round_ms};
-use config_xml::ConfigUrl;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,15 +28,13 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use thiserror::Error;
 
 use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
-use crate::audit::improvement::{self, Audited};
-use crate::audit::{Finding, catalogue};
+use crate::container::config_xml::{self, ConfigUrl};
 use crate::container::{self, ContainerLimits, Content, Expansion};
 use crate::decode::{self, DecodeOptions};
 use crate::decode::{isolate, load};
 use crate::finish::crosscode::SametimeCode;
 use crate::finish::suppress::Suppressor;
 use crate::finish::{self, Note, Unfinished};
-use crate::policy::Policy;
 use crate::report::model::{InputReport, Report, Status, Timing};
 use crate::source::{self, Input, Provenance, Shard, SourceError, WalkOptions};
 
@@ -470,53 +466,22 @@ fn config_file(display: &str, config_url: &ConfigUrl, analysis: &AnalysisOptions
     report.media_type = Some("application/xml".to_string());
     let location = format!("{display}!mobile/configUrl");
     let mut analyzed = analyze_text(&location, 1, &config_url.url, analysis);
-    if let Some(bad) = config_url.bad_escaping {
-        // The element text the procedure asks for.
-        let element = config_url.url.replace('&', "%26");
-        let mut finding = Finding::new(
-            &catalogue::CONFIG_URL_ESCAPING,
-            format!(
-                "<configUrl> separates the parameters with '{bad}' instead of %26: the proxy may serve a different URL than intended"
-            ),
-        )
-        .with_evidence(config_url.raw.clone());
-        if element_improves(config_url, &element, &analysis.policy) {
-            finding = finding.with_suggested_url(element);
-        }
-        for finding in analysis.policy.apply_overrides(vec![finding]) {
-            analyzed.report.findings.push(finding_report(
-                &finding,
-                &analyzed.redactor,
-                &analyzed.masking,
-            ));
-        }
+    let escaping = crate::audit::config_url::escaping(config_url, &analysis.policy);
+    for finding in analysis
+        .policy
+        .apply_overrides(escaping.into_iter().collect())
+    {
+        analyzed.report.findings.push(finding_report(
+            &finding,
+            &analyzed.redactor,
+            &analyzed.masking,
+        ));
     }
     let provisionings = collect_provisionings(&mut report, vec![analyzed]);
     Processed {
         report,
         provisionings,
     }
-}
-
-/// True when `element`, as the text of `<configUrl>`, is a strict improvement on the element as
-/// written: the URL the proxy serves is re-audited, and the escaping checked again.
-fn element_improves(config_url: &ConfigUrl, element: &str, policy: &Policy) -> bool {
-    let audited = |c: &ConfigUrl| {
-        let url = Audited::of_text(&c.url, policy);
-        match c.bad_escaping {
-            Some(_) => url.with_rule(&catalogue::CONFIG_URL_ESCAPING),
-            None => url,
-        }
-    };
-    let wrapped = format!("<mobile><configUrl>{element}</configUrl></mobile>");
-    config_xml::extract(wrapped.as_bytes()).is_some_and(|candidate| {
-        improvement::judge(
-            &audited(config_url),
-            &audited(&candidate),
-            Some(catalogue::CONFIG_URL_ESCAPING.id),
-        )
-        .is_ok()
-    })
 }
 
 /// Scans what a container holds: decodes each image and drawing under the time budget, audits

@@ -2,9 +2,9 @@
 //! every suggested URL, exact rewrites for the documented mistakes, and redaction.
 
 use super::*;
+use crate::audit::policy::RuleSetting;
 use crate::audit::{Severity, audit_text, catalogue};
 use crate::payload::Payload;
-use crate::policy::RuleSetting;
 use crate::redact::Redactor;
 
 fn audit_str(text: &str, policy: &Policy) -> Vec<Finding> {
@@ -12,7 +12,7 @@ fn audit_str(text: &str, policy: &Policy) -> Vec<Finding> {
 }
 
 fn rules_of(findings: &[Finding]) -> Vec<&str> {
-    findings.iter().map(|f| f.rule.as_str()).collect()
+    findings.iter().map(|f| f.rule.id).collect()
 }
 
 fn suggestion(text: &str, rule: &str) -> Option<String> {
@@ -449,7 +449,7 @@ fn generated_inputs_never_panic_and_suggestions_hold() {
                     assert!(
                         !again.iter().any(|g| g.rule == f.rule),
                         "{text:?}: suggestion {url:?} still fires {}",
-                        f.rule
+                        f.rule.id
                     );
                 }
             }

@@ -210,7 +210,7 @@ impl Policy {
     pub fn apply_overrides(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
-            .filter_map(|mut finding| match self.rules.get(&finding.rule) {
+            .filter_map(|mut finding| match self.rules.get(finding.rule.id) {
                 Some(RuleSetting::Off) => None,
                 Some(RuleSetting::Severity(severity)) => {
                     finding.severity = *severity;
