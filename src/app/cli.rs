@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::audit::policy::FailOn;
+
 use crate::container::ContainerLimits;
 
 #[derive(Debug, Parser)]
@@ -321,27 +323,26 @@ pub enum Format {
     Raw,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-    Never,
-}
-
-impl FailOn {
-    pub fn threshold(self) -> Option<crate::audit::Severity> {
+/// `--fail-on` takes the policy's own type (one fail-on type from flag to exit code), listed
+/// in the help as the policy file spells it.
+impl ValueEnum for FailOn {
+    fn value_variants<'a>() -> &'a [Self] {
         use crate::audit::Severity;
-        match self {
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::High => Some(Severity::High),
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::Never => None,
-        }
+        &[
+            FailOn::At(Severity::Info),
+            FailOn::At(Severity::Low),
+            FailOn::At(Severity::Medium),
+            FailOn::At(Severity::High),
+            FailOn::At(Severity::Critical),
+            FailOn::Never,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(match self {
+            FailOn::Never => "never",
+            FailOn::At(severity) => severity.as_str(),
+        }))
     }
 }
 

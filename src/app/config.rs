@@ -46,7 +46,7 @@ pub struct OutputConfig {
     pub format: Format,
     pub output: Option<PathBuf>,
     /// `None`: findings never fail the run.
-    pub fail_on: Option<Severity>,
+    pub fail_on: FailOn,
     /// Summary line on stderr.
     pub summary: bool,
     /// Progress bar on stderr.
@@ -89,13 +89,9 @@ pub fn output_config(args: &OutputArgs, resolved: &ResolvedPolicy) -> OutputConf
     let format = args
         .format
         .unwrap_or_else(|| default_format(args.output.as_deref()));
-    let fail_on = match args.fail_on {
-        Some(level) => level.threshold(),
-        None => match resolved.policy.fail_on_or(FailOn::At(Severity::Medium)) {
-            FailOn::Never => None,
-            FailOn::At(severity) => Some(severity),
-        },
-    };
+    let fail_on = args
+        .fail_on
+        .unwrap_or_else(|| resolved.policy.fail_on_or(FailOn::At(Severity::Medium)));
     OutputConfig {
         format,
         output: args.output.clone(),
@@ -163,7 +159,7 @@ fn report_width(to_terminal: bool, columns: Option<&str>) -> usize {
         .clamp(MIN_WIDTH, MAX_WIDTH)
 }
 
-fn applied_policy(resolved: &ResolvedPolicy, fail_on: Option<Severity>) -> AppliedPolicy {
+fn applied_policy(resolved: &ResolvedPolicy, fail_on: FailOn) -> AppliedPolicy {
     let (source, path, sha256) = match &resolved.origin {
         PolicyOrigin::Flag { path, sha256 } => ("file", Some(path.clone()), Some(sha256.clone())),
         PolicyOrigin::Discovered { path, sha256 } => {
@@ -176,7 +172,7 @@ fn applied_policy(resolved: &ResolvedPolicy, fail_on: Option<Severity>) -> Appli
         source: source.to_string(),
         path,
         sha256,
-        fail_on: fail_on.map_or("never", Severity::as_str).to_string(),
+        fail_on: fail_on.to_string(),
         allowed_hosts: resolved.policy.allowed_hosts.len(),
         allowed_ports: resolved.policy.allowed_ports.len(),
     }

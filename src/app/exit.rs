@@ -12,6 +12,7 @@
 //! (`ExitStatus::reason`).
 
 use crate::audit::Severity;
+use crate::audit::policy::FailOn;
 use crate::report::model::Report;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,8 +28,9 @@ impl ExitStatus {
         self.max(other)
     }
 
-    /// The status a report earns; `fail_on` of `None` means findings never fail the run.
-    pub fn for_report(report: &Report, fail_on: Option<Severity>) -> ExitStatus {
+    /// The status a report earns under `fail_on`.
+    pub fn for_report(report: &Report, fail_on: FailOn) -> ExitStatus {
+        let fail_on = fail_on.threshold();
         let errors = if report.summary.errors > 0 {
             ExitStatus::Error
         } else {
@@ -59,12 +61,8 @@ impl ExitStatus {
 
     /// One line saying why a run that earned this status exits with it: `exit 1: 3 findings at
     /// or above medium`. `baseline` is the file a baseline was written to, if any.
-    pub fn reason(
-        self,
-        report: &Report,
-        fail_on: Option<Severity>,
-        baseline: Option<&str>,
-    ) -> String {
+    pub fn reason(self, report: &Report, fail_on: FailOn, baseline: Option<&str>) -> String {
+        let fail_on = fail_on.threshold();
         let s = &report.summary;
         let count =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -137,7 +135,7 @@ mod tests {
     #[test]
     fn errors_outrank_findings() {
         assert_eq!(
-            ExitStatus::for_report(&report(1, 3, 0), Some(Severity::Medium)),
+            ExitStatus::for_report(&report(1, 3, 0), FailOn::At(Severity::Medium)),
             ExitStatus::Error
         );
         assert_eq!(
@@ -152,7 +150,7 @@ mod tests {
 
     #[test]
     fn the_reason_names_the_exit_code_and_the_counts() {
-        let medium = Some(Severity::Medium);
+        let medium = FailOn::At(Severity::Medium);
         let failing = report(0, 3, 1);
         assert_eq!(
             ExitStatus::for_report(&failing, medium).reason(&failing, medium, None),
@@ -169,7 +167,7 @@ mod tests {
             "exit 0: no findings at or above medium (2 below it)"
         );
         assert_eq!(
-            ExitStatus::Clean.reason(&failing, None, None),
+            ExitStatus::Clean.reason(&failing, FailOn::Never, None),
             "exit 0: findings never fail this run (fail on never); 4 findings"
         );
         // A baseline accepts the findings: 0 unless an input could not be read.
@@ -189,19 +187,19 @@ mod tests {
     fn threshold_decides_whether_findings_fail() {
         let r = report(0, 0, 2);
         assert_eq!(
-            ExitStatus::for_report(&r, Some(Severity::Medium)),
+            ExitStatus::for_report(&r, FailOn::At(Severity::Medium)),
             ExitStatus::Clean
         );
         assert_eq!(
-            ExitStatus::for_report(&r, Some(Severity::Low)),
+            ExitStatus::for_report(&r, FailOn::At(Severity::Low)),
             ExitStatus::Findings
         );
         assert_eq!(
-            ExitStatus::for_report(&report(0, 5, 0), None),
+            ExitStatus::for_report(&report(0, 5, 0), FailOn::Never),
             ExitStatus::Clean
         );
         assert_eq!(
-            ExitStatus::for_report(&report(0, 5, 0), Some(Severity::High)),
+            ExitStatus::for_report(&report(0, 5, 0), FailOn::At(Severity::High)),
             ExitStatus::Findings
         );
     }

@@ -315,7 +315,7 @@ fn conclude(
             "{}",
             summary_line(
                 report,
-                table::action_threshold(output.fail_on),
+                table::action_threshold(output.fail_on.threshold()),
                 started.elapsed()
             )
         );
@@ -356,7 +356,7 @@ fn render(format: Format, report: &Report, output: &OutputConfig, main: bool) ->
             colour: main && output.colour,
             show_suppressed: output.show_suppressed,
             policy: Some(&output.applied_policy),
-            fail_on: output.fail_on,
+            fail_on: output.fail_on.threshold(),
         }
         .serialize(report),
         Format::Raw => RawExporter.serialize(report),

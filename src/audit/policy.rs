@@ -47,6 +47,14 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The least severity that fails the run; `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Never => None,
+            FailOn::At(severity) => Some(severity),
+        }
+    }
+
     /// True when a finding of `severity` fails the run.
     pub fn fails(self, severity: Severity) -> bool {
         match self {
