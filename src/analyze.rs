@@ -6,8 +6,9 @@
 //! on the command line), so both report a code in exactly the same way.
 
 use crate::audit::policy::Policy;
-use crate::audit::quality::{self, QualityOptions};
+use crate::audit::quality::QualityOptions;
 use crate::audit::{self, Finding, improvement};
+use crate::container::config_xml::ConfigUrl;
 use crate::decode::{Symbol, isolate};
 use crate::escapes::hex;
 use crate::payload::sametime::Provisioning;
@@ -58,28 +59,21 @@ pub fn analyze_symbol(
         error: symbol.error.clone(),
         quiet_zone_modules: symbol.quiet_zone_modules,
     };
+    let origin = audit::Code {
+        symbol: Some(symbol),
+        ..audit::Code::default()
+    };
     match &symbol.text {
         Some(text) => {
-            let mut analyzed = analyze_text(location, index, text, options);
+            let mut analyzed = analyze_decoded(location, index, text, origin, options);
             if !symbol.is_utf8() {
                 analyzed.report.bytes_hex = Some(hex(&symbol.bytes));
             }
             analyzed.report.symbol = Some(symbol_report);
-            // Print-quality and robustness findings about the symbol itself.
-            let symbol_findings = options
-                .policy
-                .apply_overrides(quality::audit_symbol(symbol, &options.quality));
-            analyzed.report.findings.extend(
-                symbol_findings
-                    .iter()
-                    .map(|f| finding_report(f, &analyzed.redactor, &analyzed.masking)),
-            );
             analyzed
         }
         None => {
-            let findings = options
-                .policy
-                .apply_overrides(quality::audit_symbol(symbol, &options.quality));
+            let findings = audit::audit_code(origin, &options.policy, &options.quality);
             let redactor = Redactor::default();
             AnalyzedCode {
                 report: CodeReport {
@@ -115,12 +109,41 @@ pub fn analyze_text(
     text: &str,
     options: &AnalysisOptions,
 ) -> AnalyzedCode {
+    analyze_decoded(location, index, text, audit::Code::default(), options)
+}
+
+/// Analyses the configUrl of a stproxyconfig.xml file: its URL as if it were a decoded code,
+/// plus the rules about how the file writes it.
+pub fn analyze_config_url(
+    location: &str,
+    index: u32,
+    config_url: &ConfigUrl,
+    options: &AnalysisOptions,
+) -> AnalyzedCode {
+    let origin = audit::Code {
+        config_url: Some(config_url),
+        ..audit::Code::default()
+    };
+    analyze_decoded(location, index, &config_url.url, origin, options)
+}
+
+/// Analyses a decoded text that came from `origin` (a symbol, a file, or nothing more). When a
+/// payload parser or an audit rule panics, the code is reported without its text, with the
+/// findings about its origin alone.
+fn analyze_decoded(
+    location: &str,
+    index: u32,
+    text: &str,
+    origin: audit::Code<'_>,
+    options: &AnalysisOptions,
+) -> AnalyzedCode {
     let analyzed = isolate::isolated(|| {
         isolate::inject_panic_if_asked(isolate::Stage::Payload, text.as_bytes());
-        analyze_text_unguarded(location, index, text, options)
+        analyze_text_unguarded(location, index, text, origin, options)
     });
     analyzed.unwrap_or_else(|panic| {
         let redactor = Redactor::default();
+        let findings = audit::audit_code(origin, &options.policy, &options.quality);
         AnalyzedCode {
             report: CodeReport {
                 location: location.to_string(),
@@ -132,7 +155,10 @@ pub fn analyze_text(
                 summary: "not analysed: the payload parser panicked".to_string(),
                 payload_digest: "unanalyzed".to_string(),
                 description: None,
-                findings: Vec::new(),
+                findings: findings
+                    .iter()
+                    .map(|f| finding_report(f, &redactor, &redactor))
+                    .collect(),
                 fixed_url: None,
             },
             provisioning: None,
@@ -147,10 +173,15 @@ fn analyze_text_unguarded(
     location: &str,
     index: u32,
     text: &str,
+    origin: audit::Code<'_>,
     options: &AnalysisOptions,
 ) -> AnalyzedCode {
     let payload = Payload::classify(text);
-    let findings = audit::audit_text(text, &payload, &options.policy);
+    let code = audit::Code {
+        text: Some((text, &payload)),
+        ..origin
+    };
+    let findings = audit::audit_code(code, &options.policy, &options.quality);
     // The secrets of every reading: a password that only a nested link or a cleaned-up reading
     // reveals is masked like one written plainly.
     let secrets = readings::secrets_of_text(text, &payload);
@@ -177,7 +208,7 @@ fn analyze_text_unguarded(
         }),
     };
     let fixed_url = match &provisioning {
-        Some(p) if options.fix && findings.iter().any(|f| f.suggested_url.is_some()) => {
+        Some(p) if options.fix && findings.iter().any(fixes_the_text) => {
             crate::audit::sametime::fully_fixed_url(p)
                 .and_then(|url| improvement::vet_fixed(text, url, &options.policy))
                 .filter(|url| !masks_a_secret(&masking, url))
@@ -207,6 +238,12 @@ fn analyze_text_unguarded(
         masking,
         panic: None,
     }
+}
+
+/// True when the finding suggests a rewrite of the text: what `fixed_url` gathers. A rule about
+/// the file the text was written in suggests a rewrite of the file instead.
+fn fixes_the_text(finding: &Finding) -> bool {
+    finding.suggested_url.is_some() && finding.rule.scope.judges_the_text()
 }
 
 /// True when masking changes `url`: a rewrite that still holds a secret is no fix, and a
@@ -289,6 +326,72 @@ mod tests {
         let json = serde_json::to_value(&analyzed.report).unwrap();
         assert_eq!(json["symbol"]["quiet_zone_modules"], 1.0);
         assert_eq!(json["symbol"]["pass"], "binarized");
+    }
+
+    /// The policy's overrides reach every kind of finding a code can have: of its text, of the
+    /// file it was written in, of its symbol (`audit::audit_code` applies them once to all).
+    #[test]
+    fn overrides_apply_to_text_file_and_symbol_findings_alike() {
+        let policy = Policy::from_toml_str(
+            "[rules]\nuntrusted-ssl = \"critical\"\nconfig-url-escaping = \"low\"\nlow-error-correction = \"off\"\n",
+            std::path::Path::new("test.toml"),
+        )
+        .unwrap();
+        let options = AnalysisOptions {
+            policy,
+            ..AnalysisOptions::default()
+        };
+        let severities = |analyzed: &AnalyzedCode| -> Vec<(String, crate::audit::Severity)> {
+            let findings = &analyzed.report.findings;
+            findings
+                .iter()
+                .map(|f| (f.rule.clone(), f.severity))
+                .collect()
+        };
+        let xml = b"<config><mobile><configUrl>hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=true</configUrl></mobile></config>";
+        let config_url = crate::container::config_xml::extract(xml).unwrap();
+        let from_file = analyze_config_url("stproxyconfig.xml", 1, &config_url, &options);
+        assert_eq!(
+            severities(&from_file),
+            [
+                (
+                    "untrusted-ssl".to_string(),
+                    crate::audit::Severity::Critical
+                ),
+                (
+                    "config-url-escaping".to_string(),
+                    crate::audit::Severity::Low
+                ),
+            ]
+        );
+        let symbol = Symbol {
+            text: Some("https://example.com/".to_string()),
+            bytes: b"https://example.com/".to_vec(),
+            error: None,
+            version: Some(1),
+            ecc: Some(crate::decode::Ecc::L),
+            mask: Some(2),
+            corners: [[0.0, 0.0], [63.0, 0.0], [63.0, 63.0], [0.0, 63.0]],
+            modules: 21,
+            module_px: 6.0,
+            pass: "direct",
+            fragile: false,
+            quiet_zone_modules: Some(4.0),
+        };
+        assert!(
+            severities(&analyze_symbol(
+                "x.png",
+                1,
+                &symbol,
+                &AnalysisOptions::default()
+            ))
+            .iter()
+            .any(|(rule, _)| rule == "low-error-correction")
+        );
+        assert_eq!(
+            severities(&analyze_symbol("x.png", 1, &symbol, &options)),
+            []
+        );
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Explain { rule } => run_explain(&rule),
     };
     result.unwrap_or_else(|error| {
-        eprintln!("qraudit: error: {error}");
+        say!("qraudit: error: {error}");
         ExitStatus::Error
     })
 }
@@ -214,7 +214,7 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, RunError> {
     // but should know what they cost.
     let analyzed = crate::analyze::analyze_text("generated", 1, &url, &Default::default());
     for finding in &analyzed.report.findings {
-        eprintln!(
+        say!(
             "qraudit: warning: [{}] {}: {}",
             finding.severity,
             finding.rule,
@@ -234,7 +234,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, RunError> {
             let stdin = io::stdin();
             if stdin.is_terminal() {
                 // Someone is typing: say what is expected and how to end it.
-                eprintln!("qraudit: {}", pasted::PROMPT);
+                say!("qraudit: {}", pasted::PROMPT);
             }
             for line in stdin.lock().lines() {
                 let line = line.map_err(RunError::ReadStdin)?;
@@ -247,7 +247,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, RunError> {
         }
     }
     for warning in pasted::warnings(&texts, pasted::running_in_background()) {
-        eprintln!("qraudit: warning: {warning}");
+        say!("qraudit: warning: {warning}");
     }
     let texts: Vec<String> = texts.into_iter().map(|t| t.text).collect();
     let suppressor = Suppressor::new(&resolved.policy, None);
@@ -304,14 +304,14 @@ fn conclude(
         })?;
     }
     for input in report.inputs.iter().filter(|i| i.status == Status::Error) {
-        eprintln!(
+        say!(
             "{}: {}",
             escape_for_display(&input.path),
             escape_for_display(input.error.as_deref().unwrap_or("error"))
         );
     }
     if output.summary {
-        eprintln!(
+        say!(
             "{}",
             summary_line(
                 report,
@@ -329,7 +329,7 @@ fn conclude(
         None => ExitStatus::for_report(report, output.fail_on),
     };
     if output.summary || status != ExitStatus::Clean {
-        eprintln!(
+        say!(
             "qraudit: {}",
             status.reason(report, output.fail_on, baseline.as_deref())
         );
@@ -397,7 +397,7 @@ fn run_explain(rule_id: &str) -> Result<ExitStatus, RunError> {
     }
     // Examples of the other scopes are symbol descriptions, sets of codes and files: they
     // are run by the catalogue test, and not what a reader of `explain` can scan.
-    let (fires_on, passes) = if rule.scope.examples_are_texts() {
+    let (fires_on, passes) = if rule.scope.judges_the_text() {
         (rule.fires_on, rule.passes)
     } else {
         (&[][..], &[][..])

@@ -46,8 +46,9 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// True when the examples are decoded texts (what `check` and a rewrite test can take).
-    pub fn examples_are_texts(self) -> bool {
+    /// True when the rule judges the decoded text (with or without a policy): its examples are
+    /// texts (what `check` can take), and its suggestions are what a code's `fixed_url` fixes.
+    pub fn judges_the_text(self) -> bool {
         matches!(self, Scope::Text | Scope::NeedsPolicy { .. })
     }
 }

@@ -122,17 +122,67 @@ impl Finding {
 }
 
 use crate::audit::policy::Policy;
+use crate::audit::quality::QualityOptions;
+use crate::container::config_xml::ConfigUrl;
+use crate::decode::Symbol;
 use crate::payload::Payload;
+use crate::payload::sametime::Provisioning;
 
-/// Every finding about one decoded text: rules that apply to any text, then the rules of its
-/// payload kind. Each suggested rewrite is kept only when `improvement` judges it a strict
-/// improvement; then the policy's per-rule overrides are applied.
+/// What the audit is shown of one code: its text when it could be read (with the payload it was
+/// classified as), the symbol it was decoded from when it came from an image, the configuration
+/// element it was written in when it came from a file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Code<'a> {
+    pub text: Option<(&'a str, &'a Payload)>,
+    pub symbol: Option<&'a Symbol>,
+    pub config_url: Option<&'a ConfigUrl>,
+}
+
+/// Every finding about one code, in report order: the rules of its text (any text, then its
+/// payload kind's, each suggested rewrite kept only when `improvement` judges it a strict
+/// improvement), then the rules of the file it was written in, then those of its symbol.
+///
+/// The policy's per-rule overrides (`off`, another severity) are applied here and in
+/// `audit_across`, and nowhere else: every finding of a run comes out of one of the two, so
+/// no rule can escape the policy by being built somewhere that forgot to apply it.
+pub fn audit_code(code: Code<'_>, policy: &Policy, quality: &QualityOptions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some((text, payload)) = code.text {
+        findings = findings_of(text, payload, policy);
+        let before = improvement::Audited::new(&findings, improvement::risks_of(payload))
+            .with_reading_risks(improvement::risks_of_text(text, payload));
+        improvement::vet_suggestions(&mut findings, &before, policy);
+    }
+    if let Some(config_url) = code.config_url {
+        findings.extend(config_url::escaping(config_url, policy));
+    }
+    if let Some(symbol) = code.symbol {
+        findings.extend(quality::audit_symbol(symbol, quality));
+    }
+    findings
+        .into_iter()
+        .filter_map(|finding| policy.overridden(finding))
+        .collect()
+}
+
+/// Every finding about one decoded text on its own (no symbol, no file): `audit_code` of the
+/// text alone.
 pub fn audit_text(text: &str, payload: &Payload, policy: &Policy) -> Vec<Finding> {
-    let mut findings = findings_of(text, payload, policy);
-    let before = improvement::Audited::new(&findings, improvement::risks_of(payload))
-        .with_reading_risks(improvement::risks_of_text(text, payload));
-    improvement::vet_suggestions(&mut findings, &before, policy);
-    policy.apply_overrides(findings)
+    let code = Code {
+        text: Some((text, payload)),
+        ..Code::default()
+    };
+    audit_code(code, policy, &QualityOptions::default())
+}
+
+/// The findings of the rules across the Sametime codes of one run (`community-conflict`), each
+/// with the position in `codes` of the code it is about, the policy's overrides applied (see
+/// `audit_code`). Each code is named by its label in the other codes' messages.
+pub fn audit_across(codes: &[(&str, &Provisioning)], policy: &Policy) -> Vec<(usize, Finding)> {
+    conflicts::community_conflicts(codes)
+        .into_iter()
+        .filter_map(|(position, finding)| Some((position, policy.overridden(finding)?)))
+        .collect()
 }
 
 /// Every finding of every rule over every reading of the text (`payload::readings`: what a
@@ -227,7 +277,7 @@ fn findings_of_reading(text: &str, payload: &Payload, policy: &Policy) -> Vec<Fi
 }
 
 pub mod config_url;
-pub mod conflicts;
+mod conflicts;
 mod contact;
 pub mod improvement;
 mod otp;

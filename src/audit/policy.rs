@@ -214,19 +214,18 @@ fn normalise_host(host: &str) -> String {
 }
 
 impl Policy {
-    /// Applies per-rule overrides: drops findings of rules turned off, re-grades the others.
-    pub fn apply_overrides(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        findings
-            .into_iter()
-            .filter_map(|mut finding| match self.rules.get(finding.rule.id) {
-                Some(RuleSetting::Off) => None,
-                Some(RuleSetting::Severity(severity)) => {
-                    finding.severity = *severity;
-                    Some(finding)
-                }
-                None => Some(finding),
-            })
-            .collect()
+    /// The finding as this policy has it reported: `None` when its rule is turned off, with
+    /// the policy's severity when that is set. Applied by `audit::audit_code` and
+    /// `audit::audit_across` only (see there).
+    pub(super) fn overridden(&self, mut finding: Finding) -> Option<Finding> {
+        match self.rules.get(finding.rule.id) {
+            Some(RuleSetting::Off) => None,
+            Some(RuleSetting::Severity(severity)) => {
+                finding.severity = *severity;
+                Some(finding)
+            }
+            None => Some(finding),
+        }
     }
 
     /// Reads and parses a policy file.

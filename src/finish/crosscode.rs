@@ -4,7 +4,7 @@
 //! run finds the same conflicts as a single one.
 
 use crate::analyze::finding_report;
-use crate::audit::conflicts;
+use crate::audit;
 use crate::audit::policy::Policy;
 use crate::payload::sametime::Provisioning;
 use crate::redact::Redactor;
@@ -41,18 +41,16 @@ pub fn apply(inputs: &mut [InputReport], codes: &[SametimeCode], policy: &Policy
         .zip(codes)
         .map(|(label, c)| (label.as_str(), &c.provisioning))
         .collect();
-    for (item, finding) in conflicts::community_conflicts(&items) {
+    for (item, finding) in audit::audit_across(&items, policy) {
         let Some(target) = codes.get(item) else {
             continue;
         };
-        for finding in policy.apply_overrides(vec![finding]) {
-            if let Some(code) = inputs
-                .get_mut(target.input)
-                .and_then(|input| input.codes.get_mut(target.code))
-            {
-                code.findings
-                    .push(finding_report(&finding, &target.redactor, &target.masking));
-            }
+        if let Some(code) = inputs
+            .get_mut(target.input)
+            .and_then(|input| input.codes.get_mut(target.code))
+        {
+            code.findings
+                .push(finding_report(&finding, &target.redactor, &target.masking));
         }
     }
 }

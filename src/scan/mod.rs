@@ -27,7 +27,9 @@ use std::time::{Duration, Instant};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use thiserror::Error;
 
-use crate::analyze::{AnalysisOptions, AnalyzedCode, analyze_symbol, analyze_text, finding_report};
+use crate::analyze::{
+    AnalysisOptions, AnalyzedCode, analyze_config_url, analyze_symbol, analyze_text,
+};
 use crate::container::config_xml::{self, ConfigUrl};
 use crate::container::{self, ContainerLimits, Content, Expansion};
 use crate::decode::{self, DecodeOptions};
@@ -465,18 +467,7 @@ fn config_file(display: &str, config_url: &ConfigUrl, analysis: &AnalysisOptions
     let mut report = InputReport::new(display, Status::Ok);
     report.media_type = Some("application/xml".to_string());
     let location = format!("{display}!mobile/configUrl");
-    let mut analyzed = analyze_text(&location, 1, &config_url.url, analysis);
-    let escaping = crate::audit::config_url::escaping(config_url, &analysis.policy);
-    for finding in analysis
-        .policy
-        .apply_overrides(escaping.into_iter().collect())
-    {
-        analyzed.report.findings.push(finding_report(
-            &finding,
-            &analyzed.redactor,
-            &analyzed.masking,
-        ));
-    }
+    let analyzed = analyze_config_url(&location, 1, config_url, analysis);
     let provisionings = collect_provisionings(&mut report, vec![analyzed]);
     Processed {
         report,
