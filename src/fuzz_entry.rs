@@ -20,7 +20,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::analyze::AnalysisOptions;
 use crate::app::generate::CommunitySpec;
 use crate::audit::policy::Policy;
 use crate::container::ContainerLimits;
@@ -31,6 +30,7 @@ use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{Report, Status};
 use crate::report::sarif::SarifExporter;
 use crate::report::table::TableExporter;
+use crate::scan::analyze::AnalysisOptions;
 use crate::scan::{self, ScanConfig};
 
 /// The name inputs are reported under.
@@ -325,7 +325,7 @@ pub fn check_report(report: &Report) -> Result<Outputs, String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("{format} output: {e}"))?;
         if let Some(c) = text
             .chars()
-            .find(|&c| crate::sanitize::is_dangerous(c) && c != '\n')
+            .find(|&c| crate::text::sanitize::is_dangerous(c) && c != '\n')
         {
             return Err(format!(
                 "{format} output holds the raw character U+{:04X}",
@@ -386,13 +386,13 @@ fn same_bytes(format: &str, written: &[u8], again: &[u8]) -> Result<(), String> 
 /// for display, not as the hex of its bytes.
 pub fn check_redacted(outputs: &Outputs, secret: &str) -> Result<(), String> {
     let json_escaped = serde_json::to_string(secret).unwrap_or_default();
-    let json_escaped = crate::sanitize::escape_json_output(&json_escaped);
+    let json_escaped = crate::text::sanitize::escape_json_output(&json_escaped);
     let json_escaped = json_escaped.trim_matches('"').to_string();
-    let hex = crate::escapes::hex(secret.as_bytes());
+    let hex = crate::text::escapes::hex(secret.as_bytes());
     let spellings = [
         secret.to_string(),
         json_escaped,
-        crate::sanitize::escape_for_display(secret),
+        crate::text::sanitize::escape_for_display(secret),
         hex,
     ];
     for (format, bytes) in outputs.each() {

@@ -48,7 +48,7 @@ const ANSI: [&str; 6] = [
 
 /// A text field of hostile pieces (at most 40 of them).
 #[derive(Debug)]
-struct Field(String);
+pub struct Field(String);
 
 impl<'a> Arbitrary<'a> for Field {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
@@ -78,7 +78,7 @@ impl<'a> Arbitrary<'a> for Field {
 /// A secret: 8 to 24 characters, so that finding it in an output cannot be chance. `special`
 /// adds characters that need escaping in some formats.
 #[derive(Debug)]
-struct Secret(String);
+pub struct Secret(String);
 
 impl<'a> Arbitrary<'a> for Secret {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
@@ -104,7 +104,7 @@ impl<'a> Arbitrary<'a> for Secret {
 
 /// A host name, sometimes hostile (an IP literal, IDN, a look-alike with userinfo).
 #[derive(Debug, Arbitrary)]
-enum Host {
+pub enum Host {
     Plain(u8),
     Ipv4(u8, u8, u8, u8),
     Ipv6,

@@ -20,7 +20,6 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::analyze::AnalysisOptions;
 use crate::app::cli::{ColorChoice, FixArgs, Format, OutputArgs, PolicyArgs, ScanArgs};
 use crate::audit::Severity;
 use crate::audit::policy::{DEFAULT_FILE, FailOn, Policy, PolicyError};
@@ -28,6 +27,7 @@ use crate::container::ContainerLimits;
 use crate::finish::suppress::{Baseline, BaselineError, Suppressor};
 use crate::report::model::AppliedPolicy;
 use crate::scan::ScanConfig;
+use crate::scan::analyze::AnalysisOptions;
 use crate::source::WalkOptions;
 
 #[derive(Debug, Error)]

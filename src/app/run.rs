@@ -31,8 +31,8 @@ use crate::report::raw::RawExporter;
 use crate::report::sarif::SarifExporter;
 use crate::report::table::{self, TableExporter};
 use crate::report::{self, Exporter, summary_line};
-use crate::sanitize::escape_for_display;
 use crate::scan::{self, ScanError};
+use crate::text::sanitize::escape_for_display;
 
 /// Why a command could not do its job. Printed once, as `qraudit: error: …`, by `run`.
 #[derive(Debug, Error)]
@@ -212,13 +212,13 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, RunError> {
     write_stdout(out.as_bytes())?;
     // What the audit would say about it, as warnings: the administrator asked for these options,
     // but should know what they cost.
-    let analyzed = crate::analyze::analyze_text("generated", 1, &url, &Default::default());
+    let analyzed = crate::scan::analyze::analyze_text("generated", 1, &url, &Default::default());
     for finding in &analyzed.report.findings {
         say!(
             "qraudit: warning: [{}] {}: {}",
             finding.severity,
             finding.rule,
-            crate::sanitize::escape_for_display(&finding.message)
+            crate::text::sanitize::escape_for_display(&finding.message)
         );
     }
     Ok(ExitStatus::Clean)
@@ -407,7 +407,7 @@ fn run_explain(rule_id: &str) -> Result<ExitStatus, RunError> {
         for example in fires_on {
             text.push_str(&format!(
                 "  {}\n",
-                crate::sanitize::escape_for_display(example)
+                crate::text::sanitize::escape_for_display(example)
             ));
         }
     }
@@ -416,7 +416,7 @@ fn run_explain(rule_id: &str) -> Result<ExitStatus, RunError> {
         for example in passes {
             text.push_str(&format!(
                 "  {}\n",
-                crate::sanitize::escape_for_display(example)
+                crate::text::sanitize::escape_for_display(example)
             ));
         }
     }

@@ -5,12 +5,12 @@
 //! examples, and every rule declared in catalogue.rs must be listed by `catalogue::all()`.
 
 use super::catalogue::{self, Rule, Scope};
-use crate::analyze::{AnalysisOptions, analyze_symbol};
 use crate::audit::policy::Policy;
 use crate::decode::{Ecc, Symbol};
 use crate::finish::suppress::Suppressor;
 use crate::payload::Payload;
 use crate::report::model::Report;
+use crate::scan::analyze::{AnalysisOptions, analyze_symbol};
 use crate::scan::{self, ScanConfig};
 
 /// The clean code a `Symbol` example modifies.

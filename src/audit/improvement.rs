@@ -16,8 +16,8 @@
 //! Findings are compared before the policy's overrides, so that switching a rule off never lets a
 //! worse rewrite through. A rewrite replaces either the whole decoded text or one link inside it
 //! (a contact's URL: `Finding::suggestion_scope`); the comparison is made within that scope.
-//! Every place that offers a rewrite goes through here: `audit_text` for every finding,
-//! `analyze` for the fixed URL, `scan` for the stproxyconfig.xml element.
+//! Every place that offers a rewrite goes through here: `audit_code` for every finding,
+//! `scan::analyze` for the fixed URL, `config_url` for the stproxyconfig.xml element.
 
 use std::collections::BTreeMap;
 

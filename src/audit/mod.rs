@@ -220,7 +220,7 @@ pub(crate) fn findings_of(text: &str, payload: &Payload, policy: &Policy) -> Vec
 /// `%0A` legitimately).
 fn hidden_characters(text: &str, payload: &Payload) -> Option<Finding> {
     let provisioning = matches!(payload, Payload::Sametime(_));
-    let hidden: Vec<String> = crate::sanitize::hidden_in_escapes(text)
+    let hidden: Vec<String> = crate::text::sanitize::hidden_in_escapes(text)
         .into_iter()
         .filter(|c| provisioning || !matches!(c, '\n' | '\r' | '\t'))
         .map(|c| format!("U+{:04X}", c as u32))
@@ -247,7 +247,7 @@ fn findings_of_reading(text: &str, payload: &Payload, policy: &Policy) -> Vec<Fi
     let mut findings = Vec::new();
     if let Some(finding) = hidden_characters(text, payload) {
         findings.push(finding);
-    } else if crate::sanitize::has_suspicious_controls(text) {
+    } else if crate::text::sanitize::has_suspicious_controls(text) {
         // Raw evidence: every output format escapes it for display itself.
         let shown: String = text.chars().take(120).collect();
         findings.push(

@@ -404,7 +404,7 @@ fn ip_literal_host(p: &Provisioning, out: &mut Vec<Finding>) {
 /// Deceptive userinfo in any other URL (`https://good.example.com@evil.example.net/`).
 pub(crate) fn deceptive_web_userinfo(text: &str) -> Option<Finding> {
     let mut parsed = url::Url::parse(text.trim()).ok()?;
-    let user = crate::escapes::percent_decoded(parsed.username());
+    let user = crate::text::escapes::percent_decoded(parsed.username());
     if user.is_empty() || !looks_like_host_or_url(&user) {
         return None;
     }
@@ -424,7 +424,7 @@ pub(crate) fn deceptive_web_userinfo(text: &str) -> Option<Finding> {
 }
 
 fn idn_host(p: &Provisioning, out: &mut Vec<Finding>) {
-    let host = crate::escapes::percent_decoded(p.host());
+    let host = crate::text::escapes::percent_decoded(p.host());
     let punycode = host
         .split('.')
         .any(|label| label.to_ascii_lowercase().starts_with("xn--"));
@@ -829,7 +829,7 @@ fn duplicate_parameter(p: &Provisioning, out: &mut Vec<Finding>) {
             .iter()
             .map(|q| {
                 if q.secret {
-                    crate::redact::MASK.to_string()
+                    crate::text::redact::MASK.to_string()
                 } else {
                     q.value_text().unwrap_or("(no value)").to_string()
                 }

@@ -187,7 +187,9 @@ fn as_read(user: &str) -> String {
     let decoded = percent_encoding::percent_decode_str(user.trim()).decode_utf8_lossy();
     decoded
         .chars()
-        .filter(|c| !crate::sanitize::is_invisible(*c) && !crate::sanitize::is_dangerous(*c))
+        .filter(|c| {
+            !crate::text::sanitize::is_invisible(*c) && !crate::text::sanitize::is_dangerous(*c)
+        })
         .map(|c| match c {
             // Full-width ASCII (U+FF01..U+FF5E) and the ideographic full stops.
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),

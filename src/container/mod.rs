@@ -274,7 +274,7 @@ impl Walker {
             self.push(location, Content::Image(bytes));
         } else if let Some(kind) = sniff(&bytes) {
             self.open(kind, &location, &bytes, depth + 1);
-        } else if let Some(unsupported) = crate::formats::unsupported_image(&bytes) {
+        } else if let Some(unsupported) = crate::decode::formats::unsupported_image(&bytes) {
             self.error(&location, unsupported);
         } else if declared_image {
             self.note(&location, "not a supported image format; not scanned");

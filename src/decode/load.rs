@@ -4,7 +4,7 @@
 //! header's dimensions are checked against `max_pixels`, so a decompression bomb (a tiny PNG
 //! whose header claims 200000 × 200000 pixels) is refused in microseconds, and `image::Limits`
 //! caps what a decoder may allocate as a second line of defence. AVIF and HEIC/HEIF are
-//! decoded by `crate::formats` when the `avif` and `heif` features are on; formats that are
+//! decoded by `crate::decode::formats` when the `avif` and `heif` features are on; formats that are
 //! recognised but not decoded are named there too (`formats::unsupported_image`).
 
 use std::io::Cursor;
@@ -25,7 +25,7 @@ pub const SUPPORTED_FORMATS: [ImageFormat; 9] = [
     ImageFormat::Pnm,
 ];
 
-pub use crate::formats::Format;
+pub use crate::decode::formats::Format;
 
 #[derive(Debug, Error)]
 pub enum LoadError {
@@ -118,12 +118,16 @@ fn not_built(format: Format) -> LoadError {
 
 /// The `LoadError` of an AVIF or HEIF decoder's error.
 #[cfg(any(feature = "avif", feature = "heif"))]
-fn from_decoder(format: Format, err: crate::formats::DecodeError, max_pixels: u64) -> LoadError {
+fn from_decoder(
+    format: Format,
+    err: crate::decode::formats::DecodeError,
+    max_pixels: u64,
+) -> LoadError {
     match err {
-        crate::formats::DecodeError::TooLarge { width, height } => {
+        crate::decode::formats::DecodeError::TooLarge { width, height } => {
             LoadError::too_large(width, height, max_pixels)
         }
-        crate::formats::DecodeError::Corrupt(reason) => LoadError::Corrupt {
+        crate::decode::formats::DecodeError::Corrupt(reason) => LoadError::Corrupt {
             format: format.name(),
             reason,
         },
@@ -132,7 +136,7 @@ fn from_decoder(format: Format, err: crate::formats::DecodeError, max_pixels: u6
 
 #[cfg(feature = "avif")]
 fn load_avif(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, LoadError> {
-    crate::formats::avif::decode_gray(bytes, max_pixels)
+    crate::decode::formats::avif::decode_gray(bytes, max_pixels)
         .map_err(|err| from_decoder(Format::Avif, err, max_pixels))
 }
 
@@ -143,7 +147,7 @@ fn load_avif(_: &[u8], _: u64) -> Result<GrayImage, LoadError> {
 
 #[cfg(feature = "heif")]
 fn load_heif(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, LoadError> {
-    crate::formats::heif::decode_gray(bytes, max_pixels)
+    crate::decode::formats::heif::decode_gray(bytes, max_pixels)
         .map_err(|err| from_decoder(Format::Heif, err, max_pixels))
 }
 

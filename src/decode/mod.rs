@@ -15,6 +15,7 @@
 
 mod engine;
 mod filters;
+pub(crate) mod formats;
 mod geometry;
 pub(crate) mod isolate;
 mod leftovers;

@@ -3,12 +3,12 @@
 //! `merge`, which re-parses them from the (redacted) texts of shard reports, so that a sharded
 //! run finds the same conflicts as a single one.
 
-use crate::analyze::finding_report;
 use crate::audit;
 use crate::audit::policy::Policy;
 use crate::payload::sametime::Provisioning;
-use crate::redact::Redactor;
 use crate::report::model::InputReport;
+use crate::scan::analyze::finding_report;
+use crate::text::redact::Redactor;
 
 /// A Sametime code of the run: where it is (input, code position) and what it says.
 #[derive(Debug)]

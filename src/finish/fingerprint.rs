@@ -14,7 +14,7 @@ use crate::source::Provenance;
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::escapes::hex(&Sha256::digest(bytes))
+    crate::text::escapes::hex(&Sha256::digest(bytes))
 }
 
 /// The fingerprint of one finding: 32 hex digits (128 bits). `detail` tells apart two findings

@@ -26,8 +26,8 @@ use super::suppress::Suppressor;
 use super::{Note, Unfinished};
 use crate::audit::policy::Policy;
 use crate::payload::sametime;
-use crate::redact::Redactor;
 use crate::report::model::{InputReport, Report};
+use crate::text::redact::Redactor;
 
 /// Rules whose findings depend on several codes, and are recomputed by a merge.
 const CROSS_CODE_RULES: [&str; 1] = ["community-conflict"];

@@ -113,7 +113,7 @@ pub fn describe_hosts(readings: &[AuthorityReading]) -> String {
     format!("the parsers read different hosts: {}", parts.join(", "))
 }
 
-use crate::escapes::percent_decoded as decode;
+use crate::text::escapes::percent_decoded as decode;
 
 fn host_of(hostport: &str, port_colon: Option<usize>) -> String {
     let host = match port_colon {

@@ -146,7 +146,7 @@ fn contact_url(property: &str, value: &str, raw: &str) -> Option<ContactUrl> {
         property: property.to_string(),
         raw: raw.trim().to_string(),
     };
-    u.url = crate::redact::Redactor::new(u.secrets(), false).apply(url);
+    u.url = crate::text::redact::Redactor::new(u.secrets(), false).apply(url);
     Some(u)
 }
 

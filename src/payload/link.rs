@@ -277,7 +277,7 @@ pub(crate) fn web_url(
     form: Option<LinkForm>,
     title: Option<String>,
 ) -> WebUrl {
-    let decode = crate::escapes::percent_decoded;
+    let decode = crate::text::escapes::percent_decoded;
     let mut password = parsed.password().map(decode);
     let mut password_as_written: Vec<String> = [raw_password(target), raw_password(written)]
         .into_iter()
@@ -310,7 +310,8 @@ pub(crate) fn web_url(
     };
     if form.is_some() {
         // The payload shows the URL it opens, never with its password.
-        web.url = Some(crate::redact::Redactor::new(web.secret_spellings(), false).apply(target));
+        web.url =
+            Some(crate::text::redact::Redactor::new(web.secret_spellings(), false).apply(target));
     }
     web
 }

@@ -373,8 +373,8 @@ mod tests {
     /// payload, summary, description, every finding) holds no fragment of it.
     #[test]
     fn no_secret_survives_serialization_or_redaction() {
-        use crate::analyze::{AnalysisOptions, analyze_text};
-        use crate::redact::Redactor;
+        use crate::scan::analyze::{AnalysisOptions, analyze_text};
+        use crate::text::redact::Redactor;
         let migration = otpauth::tests::migration_uri(&[(b"sEcReTsEeD-0123456789", "a", "b")]);
         let migration_data = migration.split_once("data=").unwrap().1.to_string();
         let seed_b32 = otpauth::base32_encode(b"sEcReTsEeD-0123456789");

@@ -52,7 +52,7 @@ pub struct Otpauth {
     secret_spellings: Vec<String>,
 }
 
-use crate::escapes::percent_decoded as decode;
+use crate::text::escapes::percent_decoded as decode;
 
 /// Splits `scheme://rest` when the scheme matches case-insensitively.
 fn strip_scheme<'a>(text: &'a str, scheme: &str) -> Option<&'a str> {

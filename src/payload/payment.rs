@@ -240,7 +240,7 @@ fn query_pairs(query: &str, p: &mut Payment) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for pair in query.split('&').filter(|s| !s.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = crate::escapes::percent_decoded;
+        let decode = crate::text::escapes::percent_decoded;
         let name = decode(name);
         if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
             p.parse_issues.push(format!(
@@ -646,7 +646,7 @@ fn bolt11(value: &str, p: &mut Payment) {
     };
     p.account = payee.map(|key| Account {
         kind: "Lightning node".into(),
-        value: crate::escapes::hex(&key),
+        value: crate::text::escapes::hex(&key),
     });
 }
 

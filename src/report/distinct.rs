@@ -263,8 +263,8 @@ impl<'a> DistinctCode<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{AnalysisOptions, analyze_text};
     use crate::report::model::{Status, Suppression};
+    use crate::scan::analyze::{AnalysisOptions, analyze_text};
 
     fn input(path: &str, texts: &[&str]) -> InputReport {
         let mut report = InputReport::new(path, Status::Ok);

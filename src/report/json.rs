@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::Exporter;
 use super::distinct::{self, DistinctCodeJson};
 use super::model::{AppliedPolicy, FindingReport, InputReport, Report, Summary, Tool};
-use crate::sanitize::escape_json_output;
+use crate::text::sanitize::escape_json_output;
 
 /// JSON (and the closing line of JSON Lines). The document lists the inputs as they were
 /// scanned, and before them `distinct_codes`, the run's codes grouped by payload (see

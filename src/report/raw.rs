@@ -9,7 +9,7 @@
 
 use super::Exporter;
 use super::model::Report;
-use crate::sanitize::escape_for_display;
+use crate::text::sanitize::escape_for_display;
 
 pub struct RawExporter;
 
@@ -29,8 +29,8 @@ impl Exporter for RawExporter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{AnalysisOptions, analyze_text};
     use crate::report::model::{InputReport, Status, Tool};
+    use crate::scan::analyze::{AnalysisOptions, analyze_text};
 
     #[test]
     fn one_escaped_redacted_line_per_code() {

@@ -21,7 +21,7 @@ use super::Exporter;
 use super::model::{CodeReport, FindingReport, InputReport, Report, Status};
 use crate::audit::Severity;
 use crate::audit::catalogue::{self, Rule};
-use crate::sanitize::escape_json_output;
+use crate::text::sanitize::escape_json_output;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -25,7 +25,7 @@ use super::distinct::{self, DistinctCode};
 use super::layout::{Breaking, Cell, Column, Grid, Style, display_width, hanging};
 use super::model::{AppliedPolicy, InputReport, Report, Status};
 use crate::audit::Severity;
-use crate::sanitize::{escape_for_display, shorten_for_display};
+use crate::text::sanitize::{escape_for_display, shorten_for_display};
 
 /// Locations listed in a grid row before "+N more".
 const ROW_LOCATIONS: usize = 3;
@@ -592,8 +592,8 @@ fn subject(payload: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{AnalysisOptions, analyze_text};
     use crate::report::model::{Suppression, Tool};
+    use crate::scan::analyze::{AnalysisOptions, analyze_text};
 
     fn report(inputs: &[(&str, &[&str])]) -> Report {
         let mut report = Report {

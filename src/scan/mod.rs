@@ -14,6 +14,7 @@
 //! that core; it costs a process per batch and serialising images across a pipe, and has not
 //! been needed so far.)
 
+pub(crate) mod analyze;
 mod budget;
 
 use budget::{Budget, Pixels, decode_with_budget, format_seconds, round_ms};
@@ -27,9 +28,6 @@ use std::time::{Duration, Instant};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use thiserror::Error;
 
-use crate::analyze::{
-    AnalysisOptions, AnalyzedCode, analyze_config_url, analyze_symbol, analyze_text,
-};
 use crate::container::config_xml::{self, ConfigUrl};
 use crate::container::{self, ContainerLimits, Content, Expansion};
 use crate::decode::{self, DecodeOptions};
@@ -38,6 +36,9 @@ use crate::finish::crosscode::SametimeCode;
 use crate::finish::suppress::Suppressor;
 use crate::finish::{self, Note, Unfinished};
 use crate::report::model::{InputReport, Report, Status, Timing};
+use crate::scan::analyze::{
+    AnalysisOptions, AnalyzedCode, analyze_config_url, analyze_symbol, analyze_text,
+};
 use crate::source::{self, Input, Provenance, Shard, SourceError, WalkOptions};
 
 /// Everything a scan needs, fully resolved from flags and the policy file.
@@ -612,7 +613,7 @@ fn process_container(
 /// skipped, unless the name promises an image or a mail (then the file is a broken asset, and
 /// that is an error a CI run must see).
 fn not_an_image(display: &str, bytes: &[u8]) -> InputReport {
-    if let Some(unsupported) = crate::formats::unsupported_image(bytes) {
+    if let Some(unsupported) = crate::decode::formats::unsupported_image(bytes) {
         let mut report = InputReport::failed(display, unsupported.to_string());
         report.media_type = Some(unsupported.media_type.to_string());
         return report;
@@ -685,10 +686,10 @@ fn describe_bytes(bytes: &[u8]) -> String {
             .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
     {
         "text".to_string()
-    } else if let Some(what) = crate::formats::describe_other(bytes) {
+    } else if let Some(what) = crate::decode::formats::describe_other(bytes) {
         what.to_string()
     } else {
-        let magic = crate::escapes::hex(&head[..head.len().min(4)]);
+        let magic = crate::text::escapes::hex(&head[..head.len().min(4)]);
         format!("unknown binary data starting with {magic}")
     }
 }

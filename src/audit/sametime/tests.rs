@@ -5,7 +5,7 @@ use super::*;
 use crate::audit::policy::RuleSetting;
 use crate::audit::{Severity, audit_text, catalogue};
 use crate::payload::Payload;
-use crate::redact::Redactor;
+use crate::text::redact::Redactor;
 
 fn audit_str(text: &str, policy: &Policy) -> Vec<Finding> {
     audit_text(text, &Payload::classify(text), policy)

@@ -157,7 +157,7 @@ impl RawParts {
 /// Percent-decodes without touching `+` (userinfo, host); invalid UTF-8 becomes U+FFFD
 /// (reported separately).
 pub(crate) fn decode(s: &str) -> String {
-    crate::escapes::percent_decoded(s)
+    crate::text::escapes::percent_decoded(s)
 }
 
 /// Percent-decodes a query name or value, reading `+` as a space as Android does.
@@ -521,7 +521,7 @@ fn locate(parts: &RawParts, pos: usize) -> (&'static str, String) {
         let user = parts.get(&parts.user).unwrap_or("");
         let evidence = if parts.password.is_some() {
             // Only the part before the first '@' or ':' is safe to show whole.
-            format!("{user}:{}@", crate::redact::MASK)
+            format!("{user}:{}@", crate::text::redact::MASK)
         } else {
             format!("{user}@")
         };
@@ -538,7 +538,10 @@ fn locate(parts: &RawParts, pos: usize) -> (&'static str, String) {
     }
     if let Some(param) = parts.params.iter().find(|p| p.range.contains(&pos)) {
         if super::is_secret_name(&decode(&param.name)) {
-            return ("query", format!("{}={}", param.name, crate::redact::MASK));
+            return (
+                "query",
+                format!("{}={}", param.name, crate::text::redact::MASK),
+            );
         }
         return ("query", text[param.range.clone()].to_string());
     }
@@ -649,7 +652,7 @@ fn compare_with_url_crate(parts: &mut RawParts, found: &mut Vec<ParseIssue>) {
             "query",
             format!("the WHATWG parser reads the parameters differently, starting at '{first}'"),
             if secret {
-                format!("{first}={}", crate::redact::MASK)
+                format!("{first}={}", crate::text::redact::MASK)
             } else {
                 first
             },

@@ -63,7 +63,7 @@ impl Reading {
 /// override still reorders the community name on the phone's screen.
 pub(crate) fn clean(s: &str) -> String {
     s.chars()
-        .filter(|c| !crate::sanitize::is_dangerous(*c))
+        .filter(|c| !crate::text::sanitize::is_dangerous(*c))
         .collect()
 }
 

@@ -10,11 +10,11 @@ use crate::audit::quality::QualityOptions;
 use crate::audit::{self, Finding, improvement};
 use crate::container::config_xml::ConfigUrl;
 use crate::decode::{Symbol, isolate};
-use crate::escapes::hex;
 use crate::payload::sametime::Provisioning;
 use crate::payload::{Payload, readings};
-use crate::redact::Redactor;
 use crate::report::model::{CodeReport, FindingReport, SymbolReport};
+use crate::text::escapes::hex;
+use crate::text::redact::Redactor;
 
 /// What the analysis needs from the run's configuration.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,8 @@
+//! Untrusted text, handled the same way by every layer: percent escapes and hex (`escapes`),
+//! secrets masked in everything written (`redact`), and control characters, escape sequences
+//! and bidi overrides found and made safe to show (`sanitize`). These sit below the pipeline:
+//! payload parsers, the audit and the report writers all use them, and they use none of those.
+
+pub(crate) mod escapes;
+pub(crate) mod redact;
+pub(crate) mod sanitize;
