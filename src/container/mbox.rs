@@ -6,17 +6,18 @@
 //! mboxrd escaping.
 
 use super::{Kind, Walker};
+use crate::source::Provenance;
 
 pub(super) fn sniff(bytes: &[u8]) -> bool {
     bytes.starts_with(b"From ")
 }
 
-pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32) {
+pub(super) fn open(walker: &mut Walker, location: &Provenance, bytes: &[u8], depth: u32) {
     for (i, message) in split(bytes).into_iter().enumerate() {
         if walker.exhausted() {
             return;
         }
-        let message_location = format!("{location}!msg-{}", i + 1);
+        let message_location = location.step(&format!("msg-{}", i + 1));
         if !walker.take_part(&message_location) {
             return;
         }
