@@ -364,7 +364,7 @@ mod tests {
         let expansion = expand("m.eml", &bytes, &ContainerLimits::default()).unwrap();
         assert_eq!(expansion.kind, Kind::Mail);
         assert_eq!(expansion.parts.len(), 1);
-        assert_eq!(expansion.parts[0].location, "m.eml!1");
+        assert_eq!(expansion.parts[0].location.to_string(), "m.eml!1");
         assert!(
             matches!(&expansion.parts[0].content, Content::Text(t) if t == "hclsametime://st.example.com?u=a")
         );
@@ -387,7 +387,7 @@ mod tests {
             expansion.errors
         );
         assert_eq!(expansion.parts.len(), 1);
-        assert_eq!(expansion.parts[0].location, "m.eml!2");
+        assert_eq!(expansion.parts[0].location.to_string(), "m.eml!2");
     }
 
     #[test]
@@ -409,6 +409,6 @@ mod tests {
             vec!["m.eml!1!1!1: mail not opened: containers nested more than 3 deep (--max-depth)"]
         );
         let expansion = expand("m.eml", &bytes, &ContainerLimits::default()).unwrap();
-        assert_eq!(expansion.parts[0].location, "m.eml!1!1!1!1!1");
+        assert_eq!(expansion.parts[0].location.to_string(), "m.eml!1!1!1!1!1");
     }
 }

@@ -655,7 +655,7 @@ mod tests {
         assert!(expansion.errors.is_empty(), "{:?}", expansion.errors);
         assert_eq!(expansion.parts.len(), 1);
         let part = expansion.parts.remove(0);
-        assert_eq!(part.location, "v.pdf!page-1");
+        assert_eq!(part.location.to_string(), "v.pdf!page-1");
         let Content::Render(job) = part.content else {
             panic!("{part:?}")
         };
@@ -677,10 +677,10 @@ mod tests {
         );
         let expansion = expand("r.pdf", &pdf, &ContainerLimits::default()).unwrap();
         assert!(expansion.errors.is_empty(), "{:?}", expansion.errors);
-        let locations: Vec<&str> = expansion
+        let locations: Vec<String> = expansion
             .parts
             .iter()
-            .map(|p| p.location.as_str())
+            .map(|p| p.location.to_string())
             .collect();
         assert_eq!(locations, vec!["r.pdf!page-1!Im1", "r.pdf!page-1"]);
         let Content::Image(png) = &expansion.parts[0].content else {
@@ -748,10 +748,10 @@ mod tests {
                 "h.pdf!page-1!Im3: image colour space ICCBased declares /N 0 colour components: no samples can be read",
             ]
         );
-        let locations: Vec<&str> = expansion
+        let locations: Vec<String> = expansion
             .parts
             .iter()
-            .map(|p| p.location.as_str())
+            .map(|p| p.location.to_string())
             .collect();
         assert_eq!(locations, ["h.pdf!page-1!Im4", "h.pdf!page-1"]);
         // The colour conversion refuses an empty colour on its own too.

@@ -158,7 +158,7 @@ mod tests {
         let mut expansion = expand("a.svg", svg, &ContainerLimits::default()).unwrap();
         assert_eq!(expansion.parts.len(), 1);
         let part = expansion.parts.remove(0);
-        assert_eq!(part.location, "a.svg");
+        assert_eq!(part.location.to_string(), "a.svg");
         let Content::Render(job) = part.content else {
             panic!("not a render: {part:?}");
         };

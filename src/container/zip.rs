@@ -167,10 +167,10 @@ mod tests {
             ("nested.zip", &inner),
         ]);
         let expansion = expand("assets.zip", &outer, &ContainerLimits::default()).unwrap();
-        let locations: Vec<&str> = expansion
+        let locations: Vec<String> = expansion
             .parts
             .iter()
-            .map(|p| p.location.as_str())
+            .map(|p| p.location.to_string())
             .collect();
         assert_eq!(
             locations,
