@@ -14,6 +14,7 @@ use mailparse::{MailHeaderMap, ParsedMail};
 
 use super::{Content, Kind, Walker, segment_name};
 use crate::payload::Payload;
+use crate::source::Provenance;
 
 /// Header fields that (two of them at least) make a header block a mail's.
 const MAIL_HEADERS: [&str; 16] = [
@@ -73,7 +74,7 @@ pub(super) fn sniff(bytes: &[u8]) -> bool {
 }
 
 /// Opens one message at nesting level `depth`.
-pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32) {
+pub(super) fn open(walker: &mut Walker, location: &Provenance, bytes: &[u8], depth: u32) {
     match mailparse::parse_mail(bytes) {
         Ok(parsed) => walk(walker, location, &parsed, "", depth),
         Err(err) => walker.error(location, format!("cannot parse mail: {err}")),
@@ -81,7 +82,7 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32
 }
 
 /// Visits a MIME entity; `section` is its IMAP part number ("" for the message itself).
-fn walk(walker: &mut Walker, base: &str, part: &ParsedMail<'_>, section: &str, depth: u32) {
+fn walk(walker: &mut Walker, base: &Provenance, part: &ParsedMail<'_>, section: &str, depth: u32) {
     if walker.exhausted() {
         return;
     }
@@ -98,7 +99,7 @@ fn walk(walker: &mut Walker, base: &str, part: &ParsedMail<'_>, section: &str, d
     }
     // A message that is not multipart has one body, part 1 (as in IMAP).
     let section = if section.is_empty() { "1" } else { section };
-    let location = format!("{base}!{section}{}", name_suffix(part));
+    let location = base.step(&format!("{section}{}", name_suffix(part)));
     if !walker.take_part(&location) {
         return;
     }
@@ -180,12 +181,12 @@ fn name_suffix(part: &ParsedMail<'_>) -> String {
 }
 
 /// Adds every provisioning URL in `text` as a text part at `location`.
-fn texts(walker: &mut Walker, location: &str, text: &str) {
+fn texts(walker: &mut Walker, location: &Provenance, text: &str) {
     for url in provisioning_urls(text) {
         if !walker.take_part(location) {
             return;
         }
-        walker.push(location.to_string(), Content::Text(url));
+        walker.push(location.clone(), Content::Text(url));
     }
 }
 
@@ -266,7 +267,7 @@ pub(super) fn decode_entities(html: &str) -> String {
 }
 
 /// Scans the images written into an HTML body as `data:image/…` URIs, as `LOCATION!data-N`.
-pub(super) fn data_uris(walker: &mut Walker, location: &str, html: &str, depth: u32) {
+pub(super) fn data_uris(walker: &mut Walker, location: &Provenance, html: &str, depth: u32) {
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
     let mut n = 0;
@@ -278,7 +279,7 @@ pub(super) fn data_uris(walker: &mut Walker, location: &str, html: &str, depth: 
                 .unwrap_or(html.len() - start);
         from = end.max(start + 1);
         n += 1;
-        let uri_location = format!("{location}!data-{n}");
+        let uri_location = location.step(&format!("data-{n}"));
         if !walker.take_part(&uri_location) {
             return;
         }
@@ -363,7 +364,7 @@ mod tests {
         let expansion = expand("m.eml", &bytes, &ContainerLimits::default()).unwrap();
         assert_eq!(expansion.kind, Kind::Mail);
         assert_eq!(expansion.parts.len(), 1);
-        assert_eq!(expansion.parts[0].location, "m.eml!1");
+        assert_eq!(expansion.parts[0].location.to_string(), "m.eml!1");
         assert!(
             matches!(&expansion.parts[0].content, Content::Text(t) if t == "hclsametime://st.example.com?u=a")
         );
@@ -386,7 +387,7 @@ mod tests {
             expansion.errors
         );
         assert_eq!(expansion.parts.len(), 1);
-        assert_eq!(expansion.parts[0].location, "m.eml!2");
+        assert_eq!(expansion.parts[0].location.to_string(), "m.eml!2");
     }
 
     #[test]
@@ -408,6 +409,6 @@ mod tests {
             vec!["m.eml!1!1!1: mail not opened: containers nested more than 3 deep (--max-depth)"]
         );
         let expansion = expand("m.eml", &bytes, &ContainerLimits::default()).unwrap();
-        assert_eq!(expansion.parts[0].location, "m.eml!1!1!1!1!1");
+        assert_eq!(expansion.parts[0].location.to_string(), "m.eml!1!1!1!1!1");
     }
 }

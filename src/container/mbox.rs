@@ -6,17 +6,18 @@
 //! mboxrd escaping.
 
 use super::{Kind, Walker};
+use crate::source::Provenance;
 
 pub(super) fn sniff(bytes: &[u8]) -> bool {
     bytes.starts_with(b"From ")
 }
 
-pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32) {
+pub(super) fn open(walker: &mut Walker, location: &Provenance, bytes: &[u8], depth: u32) {
     for (i, message) in split(bytes).into_iter().enumerate() {
         if walker.exhausted() {
             return;
         }
-        let message_location = format!("{location}!msg-{}", i + 1);
+        let message_location = location.step(&format!("msg-{}", i + 1));
         if !walker.take_part(&message_location) {
             return;
         }
@@ -88,19 +89,25 @@ mod tests {
     fn every_message_is_read_at_msg_n() {
         let expansion = expand("box.mbox", MBOX.as_bytes(), &ContainerLimits::default()).unwrap();
         assert_eq!(expansion.kind, Kind::Mbox);
-        let found: Vec<(&str, &str)> = expansion
+        let found: Vec<(String, &str)> = expansion
             .parts
             .iter()
             .map(|p| match &p.content {
-                Content::Text(t) => (p.location.as_str(), t.as_str()),
+                Content::Text(t) => (p.location.to_string(), t.as_str()),
                 _ => panic!("{p:?}"),
             })
             .collect();
         assert_eq!(
             found,
             vec![
-                ("box.mbox!msg-1!1", "hclsametime://one.example.com"),
-                ("box.mbox!msg-2!1", "stmeetings://two.example.com"),
+                (
+                    "box.mbox!msg-1!1".to_string(),
+                    "hclsametime://one.example.com"
+                ),
+                (
+                    "box.mbox!msg-2!1".to_string(),
+                    "stmeetings://two.example.com"
+                ),
             ]
         );
     }

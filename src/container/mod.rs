@@ -18,7 +18,9 @@
 //!
 //! ## Locations
 //!
-//! A location is the input's path followed by one `!segment` for every step inside it:
+//! A location is a `source::Provenance`: the input, then one step for every level inside it,
+//! each taken by a reader with `Provenance::step`. Written out (a report's `location`, the
+//! head of an error or a note) it is the input's path followed by `!segment` for every step:
 //!
 //! | inside | segment | example |
 //! | --- | --- | --- |
@@ -49,6 +51,7 @@ use image::GrayImage;
 
 use crate::decode::isolate;
 use crate::decode::load;
+use crate::source::Provenance;
 use limits::{Budget, LimitHit};
 
 /// The kinds of container qraudit opens.
@@ -121,7 +124,8 @@ pub struct Expansion {
 /// One thing to scan, found inside a container.
 #[derive(Debug)]
 pub struct Part {
-    pub location: String,
+    /// Where it was found: the input and the steps inside it.
+    pub location: Provenance,
     pub content: Content,
 }
 
@@ -174,20 +178,27 @@ impl std::fmt::Debug for Render {
     }
 }
 
-/// Opens `bytes` if they are a container; `None` when they are not one. `location` is the
+/// Opens `bytes` if they are a container; `None` when they are not one. `input` is the
 /// input's display path; every part's location starts with it. (The scan sniffs first and opens
 /// with a deadline on a thread of its own; the readers' unit tests open in one call.)
 #[cfg(test)]
-pub fn expand(location: &str, bytes: &[u8], limits: &ContainerLimits) -> Option<Expansion> {
+pub fn expand(input: &str, bytes: &[u8], limits: &ContainerLimits) -> Option<Expansion> {
     let kind = sniff(bytes)?;
-    Some(expand_kind(kind, location, bytes, limits, None))
+    Some(expand_kind(
+        kind,
+        &Provenance::of_input(input),
+        bytes,
+        limits,
+        None,
+    ))
 }
 
-/// Opens `bytes` as a container of `kind` (as `sniff` said). Past `deadline` the readers stop
+/// Opens `bytes` as a container of `kind` (as `sniff` said), found at `location` (the input
+/// itself: every part's location is a step inside it). Past `deadline` the readers stop
 /// looking, with a limit error, and what they found so far is returned.
 pub fn expand_kind(
     kind: Kind,
-    location: &str,
+    location: &Provenance,
     bytes: &[u8],
     limits: &ContainerLimits,
     deadline: Option<std::time::Instant>,
@@ -217,7 +228,7 @@ pub(crate) struct Walker {
 
 impl Walker {
     /// Opens a container of a known kind at nesting level `depth` (the input is level 1).
-    fn open(&mut self, kind: Kind, location: &str, bytes: &[u8], depth: u32) {
+    fn open(&mut self, kind: Kind, location: &Provenance, bytes: &[u8], depth: u32) {
         if self.too_deep(kind, location, depth) {
             return;
         }
@@ -247,7 +258,7 @@ impl Walker {
 
     /// True (and the error recorded) when a container of `kind` at nesting level `depth` is
     /// past `--max-depth` and must not be opened.
-    fn too_deep(&mut self, kind: Kind, location: &str, depth: u32) -> bool {
+    fn too_deep(&mut self, kind: Kind, location: &Provenance, depth: u32) -> bool {
         // An SVG is a leaf (its references are never followed), so it adds no nesting level
         // worth refusing: a code drawn in an SVG inside a zip is as readable as a PNG there.
         if depth <= self.budget.limits.max_depth || kind == Kind::Svg {
@@ -269,7 +280,7 @@ impl Walker {
     /// is an error (a code may be in it), anything else is passed over.
     /// `declared_image` says the container called it an image (`Content-Type: image/…`), so
     /// that bytes which turn out to be no supported image are worth a note.
-    fn item(&mut self, location: String, bytes: Vec<u8>, depth: u32, declared_image: bool) {
+    fn item(&mut self, location: Provenance, bytes: Vec<u8>, depth: u32, declared_image: bool) {
         if load::sniff_image(&bytes).is_some() {
             self.push(location, Content::Image(bytes));
         } else if let Some(kind) = sniff(&bytes) {
@@ -282,12 +293,12 @@ impl Walker {
     }
 
     /// Adds a part found by a reader.
-    fn push(&mut self, location: String, content: Content) {
+    fn push(&mut self, location: Provenance, content: Content) {
         self.parts.push(Part { location, content });
     }
 
     /// Counts one more part; records the limit error (once) and returns false when over.
-    fn take_part(&mut self, location: &str) -> bool {
+    fn take_part(&mut self, location: &Provenance) -> bool {
         let first = !self.budget.exhausted;
         match self.budget.take_part() {
             Ok(()) => true,
@@ -301,7 +312,7 @@ impl Walker {
     }
 
     /// Counts `n` decoded bytes; records the limit error (once) and returns false when over.
-    fn take_bytes(&mut self, location: &str, n: u64) -> bool {
+    fn take_bytes(&mut self, location: &Provenance, n: u64) -> bool {
         let first = !self.budget.exhausted;
         match self.budget.take_bytes(n) {
             Ok(()) => true,
@@ -327,15 +338,15 @@ impl Walker {
         &self.budget.limits
     }
 
-    fn limit_error(&mut self, location: &str, hit: LimitHit) {
+    fn limit_error(&mut self, location: &Provenance, hit: LimitHit) {
         self.error(location, hit.to_string());
     }
 
-    fn error(&mut self, location: &str, message: impl std::fmt::Display) {
+    fn error(&mut self, location: &Provenance, message: impl std::fmt::Display) {
         self.errors.push(format!("{location}: {message}"));
     }
 
-    fn note(&mut self, location: &str, message: impl std::fmt::Display) {
+    fn note(&mut self, location: &Provenance, message: impl std::fmt::Display) {
         self.notes.push(format!("{location}: {message}"));
     }
 }

@@ -32,6 +32,7 @@ use encoding_rs::Encoding;
 
 use super::mail::{data_uris, decode_entities, provisioning_urls};
 use super::{Content, Kind, Walker, segment_name};
+use crate::source::Provenance;
 
 type Compound<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;
 
@@ -84,7 +85,7 @@ fn is_message(file: &Compound<'_>, storage: &Path) -> bool {
 }
 
 /// Opens one message file at nesting level `depth`.
-pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32) {
+pub(super) fn open(walker: &mut Walker, location: &Provenance, bytes: &[u8], depth: u32) {
     match cfb::CompoundFile::open(Cursor::new(bytes)) {
         Ok(mut file) => {
             let mut reader = Reader {
@@ -126,7 +127,7 @@ struct Reader<'w, 'f, 'b> {
 
 impl Reader<'_, '_, '_> {
     /// Reads a message stored at `storage` (the root, or an attachment's embedded message).
-    fn message(&mut self, storage: &Path, location: &str, depth: u32, level: MessageLevel) {
+    fn message(&mut self, storage: &Path, location: &Provenance, depth: u32, level: MessageLevel) {
         let header = match level {
             MessageLevel::TopLevel => 32,
             MessageLevel::Embedded => 24,
@@ -135,13 +136,7 @@ impl Reader<'_, '_, '_> {
         let codepage = properties
             .long(tag::MESSAGE_CODEPAGE)
             .or(properties.long(tag::INTERNET_CODEPAGE));
-        self.body(
-            storage,
-            &format!("{location}!1"),
-            &properties,
-            codepage,
-            depth,
-        );
+        self.body(storage, &location.step("1"), &properties, codepage, depth);
         let mut attachments: Vec<(u32, PathBuf)> = match self.file.read_storage(storage) {
             Ok(entries) => entries
                 .filter(|entry| entry.is_storage())
@@ -173,7 +168,7 @@ impl Reader<'_, '_, '_> {
     fn body(
         &mut self,
         storage: &Path,
-        location: &str,
+        location: &Provenance,
         properties: &Properties,
         codepage: Option<u32>,
         depth: u32,
@@ -206,7 +201,7 @@ impl Reader<'_, '_, '_> {
             if !self.walker.take_part(location) {
                 return;
             }
-            self.walker.push(location.to_string(), Content::Text(url));
+            self.walker.push(location.clone(), Content::Text(url));
         }
         if let Some(html) = html {
             data_uris(self.walker, location, &decode_entities(&html), depth);
@@ -220,7 +215,7 @@ impl Reader<'_, '_, '_> {
         storage: &Path,
         properties: &Properties,
         codepage: Option<u32>,
-        location: &str,
+        location: &Provenance,
     ) -> Option<String> {
         if let Some(bytes) = self.binary(storage, tag::HTML, location) {
             let codepage = properties.long(tag::INTERNET_CODEPAGE).or(codepage);
@@ -236,7 +231,7 @@ impl Reader<'_, '_, '_> {
 
     /// Decompresses `PidTagRtfCompressed` to RTF text (`None`, with an error, when it is not
     /// compressed RTF or is over the byte limit).
-    fn rtf(&mut self, compressed: &[u8], location: &str) -> Option<Vec<u8>> {
+    fn rtf(&mut self, compressed: &[u8], location: &Provenance) -> Option<Vec<u8>> {
         let claimed = rtf_raw_size(compressed);
         if let Some(size) = claimed
             && !self.walker.take_bytes(location, u64::from(size))
@@ -257,12 +252,12 @@ impl Reader<'_, '_, '_> {
     fn attachment(
         &mut self,
         storage: &Path,
-        base: &str,
+        base: &Provenance,
         number: usize,
         codepage: Option<u32>,
         depth: u32,
     ) {
-        let probe = format!("{base}!{number}");
+        let probe = base.step(&number.to_string());
         let name = [
             tag::ATTACH_LONG_FILENAME,
             tag::ATTACH_FILENAME,
@@ -275,7 +270,7 @@ impl Reader<'_, '_, '_> {
                 .map(|id| format!("cid:{}", id.trim_start_matches('<').trim_end_matches('>')))
         });
         let location = match name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            Some(name) => format!("{probe}/{}", segment_name(name)),
+            Some(name) => base.step(&format!("{number}/{}", segment_name(name))),
             None => probe,
         };
         if !self.walker.take_part(&location) {
@@ -312,7 +307,7 @@ impl Reader<'_, '_, '_> {
     }
 
     /// The fixed-size properties in `storage`'s property stream, after its `header` bytes.
-    fn properties(&mut self, storage: &Path, header: usize, location: &str) -> Properties {
+    fn properties(&mut self, storage: &Path, header: usize, location: &Provenance) -> Properties {
         let Some(bytes) = self.stream(&storage.join(PROPERTIES), location) else {
             return Properties::default();
         };
@@ -333,7 +328,7 @@ impl Reader<'_, '_, '_> {
         storage: &Path,
         id: u16,
         codepage: Option<u32>,
-        location: &str,
+        location: &Provenance,
     ) -> Option<String> {
         if let Some(bytes) = self.stream(&storage.join(substg(id, kind::UNICODE)), location) {
             let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(&bytes);
@@ -345,13 +340,13 @@ impl Reader<'_, '_, '_> {
         Some(text.trim_end_matches('\0').to_string())
     }
 
-    fn binary(&mut self, storage: &Path, id: u16, location: &str) -> Option<Vec<u8>> {
+    fn binary(&mut self, storage: &Path, id: u16, location: &Provenance) -> Option<Vec<u8>> {
         self.stream(&storage.join(substg(id, kind::BINARY)), location)
     }
 
     /// A stream's bytes; `None` when it does not exist, or (recorded as an error for
     /// `location`) cannot be read or is over the byte limit.
-    fn stream(&mut self, path: &Path, location: &str) -> Option<Vec<u8>> {
+    fn stream(&mut self, path: &Path, location: &Provenance) -> Option<Vec<u8>> {
         if !self.file.is_stream(path) {
             return None;
         }

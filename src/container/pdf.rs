@@ -29,6 +29,7 @@ use image::GrayImage;
 
 use super::{Content, Render, Walker, render_scale, rgba_to_gray_on_white};
 use crate::payload::Payload;
+use crate::source::Provenance;
 
 /// Form XObjects nest; real files go two or three deep.
 const MAX_FORM_DEPTH: u32 = 8;
@@ -41,7 +42,7 @@ pub(super) fn sniff(bytes: &[u8]) -> bool {
     head.windows(5).any(|w| w == b"%PDF-")
 }
 
-pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], _depth: u32) {
+pub(super) fn open(walker: &mut Walker, location: &Provenance, bytes: &[u8], _depth: u32) {
     let inflated = match check_inflated_size(bytes, walker.bytes_left()) {
         Ok(total) | Err(total) => total,
     };
@@ -79,7 +80,7 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], _depth: u3
         if walker.exhausted() {
             return;
         }
-        let page_location = format!("{location}!page-{}", index + 1);
+        let page_location = location.step(&format!("page-{}", index + 1));
         if !walker.take_part(&page_location) {
             return;
         }
@@ -106,7 +107,7 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], _depth: u3
 /// Adds the image XObjects of a resource dictionary (and of the forms in it) as parts.
 fn images(
     walker: &mut Walker,
-    page_location: &str,
+    page_location: &Provenance,
     prefix: &str,
     x_objects: &Dict<'_>,
     seen: &mut HashSet<ObjectIdentifier>,
@@ -129,7 +130,7 @@ fn images(
             .get::<hayro::hayro_syntax::object::Name<'_>>(b"Subtype");
         match subtype.as_ref().map(|s| s.as_str()) {
             Some("Image") => {
-                let image_location = format!("{page_location}!{segment}");
+                let image_location = page_location.step(&segment);
                 if !walker.take_part(&image_location) {
                     return;
                 }
@@ -172,7 +173,7 @@ fn images(
 }
 
 /// Link annotations (`/Subtype /Link` with a `/URI` action) that carry a provisioning URL.
-fn links(walker: &mut Walker, page_location: &str, page: &Dict<'_>) {
+fn links(walker: &mut Walker, page_location: &Provenance, page: &Dict<'_>) {
     let Some(annots) = page.get::<hayro::hayro_syntax::object::Array<'_>>(b"Annots") else {
         return;
     };
@@ -186,7 +187,7 @@ fn links(walker: &mut Walker, page_location: &str, page: &Dict<'_>) {
             if !walker.take_part(page_location) {
                 return;
             }
-            walker.push(page_location.to_string(), Content::Text(text));
+            walker.push(page_location.clone(), Content::Text(text));
         }
     }
 }
@@ -654,7 +655,7 @@ mod tests {
         assert!(expansion.errors.is_empty(), "{:?}", expansion.errors);
         assert_eq!(expansion.parts.len(), 1);
         let part = expansion.parts.remove(0);
-        assert_eq!(part.location, "v.pdf!page-1");
+        assert_eq!(part.location.to_string(), "v.pdf!page-1");
         let Content::Render(job) = part.content else {
             panic!("{part:?}")
         };
@@ -676,10 +677,10 @@ mod tests {
         );
         let expansion = expand("r.pdf", &pdf, &ContainerLimits::default()).unwrap();
         assert!(expansion.errors.is_empty(), "{:?}", expansion.errors);
-        let locations: Vec<&str> = expansion
+        let locations: Vec<String> = expansion
             .parts
             .iter()
-            .map(|p| p.location.as_str())
+            .map(|p| p.location.to_string())
             .collect();
         assert_eq!(locations, vec!["r.pdf!page-1!Im1", "r.pdf!page-1"]);
         let Content::Image(png) = &expansion.parts[0].content else {
@@ -747,10 +748,10 @@ mod tests {
                 "h.pdf!page-1!Im3: image colour space ICCBased declares /N 0 colour components: no samples can be read",
             ]
         );
-        let locations: Vec<&str> = expansion
+        let locations: Vec<String> = expansion
             .parts
             .iter()
-            .map(|p| p.location.as_str())
+            .map(|p| p.location.to_string())
             .collect();
         assert_eq!(locations, ["h.pdf!page-1!Im4", "h.pdf!page-1"]);
         // The colour conversion refuses an empty colour on its own too.

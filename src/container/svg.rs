@@ -14,6 +14,7 @@ use image::GrayImage;
 use resvg::{tiny_skia, usvg};
 
 use super::{Content, Render, Walker, render_scale, rgba_to_gray_on_white};
+use crate::source::Provenance;
 
 /// Longest side a rendering gets; tiny-skia's own limit is far above, this keeps the memory of
 /// one page predictable.
@@ -73,7 +74,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Parses the SVG and adds one `Render` part at `location` (the SVG is one image).
-pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8]) {
+pub(super) fn open(walker: &mut Walker, location: &Provenance, bytes: &[u8]) {
     if !walker.take_part(location) {
         return;
     }
@@ -86,7 +87,7 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8]) {
     };
     let max_pixels = walker.limits().max_page_pixels;
     walker.push(
-        location.to_string(),
+        location.clone(),
         Content::Render(Render {
             job: Box::new(move || render(&tree, max_pixels)),
             optional: false,
@@ -157,7 +158,7 @@ mod tests {
         let mut expansion = expand("a.svg", svg, &ContainerLimits::default()).unwrap();
         assert_eq!(expansion.parts.len(), 1);
         let part = expansion.parts.remove(0);
-        assert_eq!(part.location, "a.svg");
+        assert_eq!(part.location.to_string(), "a.svg");
         let Content::Render(job) = part.content else {
             panic!("not a render: {part:?}");
         };

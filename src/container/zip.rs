@@ -12,12 +12,13 @@
 use std::io::{Cursor, Read};
 
 use super::{Walker, segment_name};
+use crate::source::Provenance;
 
 pub(super) fn sniff(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32) {
+pub(super) fn open(walker: &mut Walker, location: &Provenance, bytes: &[u8], depth: u32) {
     let mut archive = match ::zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(archive) => archive,
         Err(err) => {
@@ -49,10 +50,7 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32
                 }
             }
             Err(err) => {
-                walker.error(
-                    &format!("{location}!{name}"),
-                    format!("cannot read member: {err}"),
-                );
+                walker.error(&location.step(&name), format!("cannot read member: {err}"));
             }
         }
     }
@@ -60,7 +58,12 @@ pub(super) fn open(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32
 
 /// Reads members one after another from their local headers, for a zip without a readable
 /// central directory. Returns how many were read.
-fn from_local_headers(walker: &mut Walker, location: &str, bytes: &[u8], depth: u32) -> usize {
+fn from_local_headers(
+    walker: &mut Walker,
+    location: &Provenance,
+    bytes: &[u8],
+    depth: u32,
+) -> usize {
     let mut reader = Cursor::new(bytes);
     let mut read = 0;
     loop {
@@ -93,7 +96,7 @@ enum Member {
 /// Reads one member and hands it on.
 fn member<R: Read>(
     walker: &mut Walker,
-    location: &str,
+    location: &Provenance,
     mut file: ::zip::read::ZipFile<'_, R>,
     depth: u32,
 ) -> Member {
@@ -104,7 +107,7 @@ fn member<R: Read>(
         .name()
         .map(|n| segment_name(&n))
         .unwrap_or_else(|_| "(unreadable name)".to_string());
-    let member_location = format!("{location}!{name}");
+    let member_location = location.step(&name);
     if !walker.take_part(&member_location) {
         return Member::Stop;
     }
@@ -164,10 +167,10 @@ mod tests {
             ("nested.zip", &inner),
         ]);
         let expansion = expand("assets.zip", &outer, &ContainerLimits::default()).unwrap();
-        let locations: Vec<&str> = expansion
+        let locations: Vec<String> = expansion
             .parts
             .iter()
-            .map(|p| p.location.as_str())
+            .map(|p| p.location.to_string())
             .collect();
         assert_eq!(
             locations,

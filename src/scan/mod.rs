@@ -387,7 +387,7 @@ fn open_container(
         .min(config.input_timeout.saturating_sub(input_started.elapsed()));
     let deadline = Instant::now() + budget;
     let (sender, receiver) = mpsc::sync_channel(1);
-    let location = display.to_string();
+    let location = Provenance::of_input(display);
     let limits = config.containers;
     let spawned = std::thread::Builder::new()
         .name("qraudit-open".to_string())
@@ -467,7 +467,9 @@ fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanCon
 fn config_file(display: &str, config_url: &ConfigUrl, analysis: &AnalysisOptions) -> Processed {
     let mut report = InputReport::new(display, Status::Ok);
     report.media_type = Some("application/xml".to_string());
-    let location = format!("{display}!mobile/configUrl");
+    let location = Provenance::of_input(display)
+        .step("mobile/configUrl")
+        .to_string();
     let analyzed = analyze_config_url(&location, 1, config_url, analysis);
     let provisionings = collect_provisionings(&mut report, vec![analyzed]);
     Processed {
@@ -518,8 +520,9 @@ fn process_container(
         } else {
             Budget::image(config)
         };
-        let provenance = Provenance::read(display, &part.location);
-        let location = part.location;
+        let provenance = part.location;
+        // As written in the report (and at the head of the part's errors and notes).
+        let location = provenance.to_string();
         let (pixels, optional) = match part.content {
             Content::Text(text) => {
                 let index = next_index.entry(provenance).or_insert(0);
@@ -711,7 +714,7 @@ mod tests {
 
     fn part(location: &str, content: Content) -> Part {
         Part {
-            location: location.to_string(),
+            location: Provenance::read("f.pdf", location),
             content,
         }
     }

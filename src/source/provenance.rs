@@ -19,6 +19,27 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The input itself, known as `input` (its display path, `-` for stdin), before any step.
+    pub fn of_input(input: &str) -> Self {
+        Provenance {
+            input: input.to_string(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// One step further inside: `name` is the step as written (`page-2`, `2/poster.png`). A
+    /// name taken from a file must already be escaped (`container`'s `segment_name`), so that
+    /// it holds no `!` and the written location reads back as the same steps.
+    pub fn step(&self, name: &str) -> Self {
+        debug_assert!(!name.contains('!'), "unescaped step name {name:?}");
+        let mut steps = self.steps.clone();
+        steps.push(name.to_string());
+        Provenance {
+            input: self.input.clone(),
+            steps,
+        }
+    }
+
     /// A location as written, for an input known as `input`: the steps are what follows the
     /// input's path, split at `!`. A location that does not start with the input's path (never
     /// written by qraudit) is taken as the input itself.
@@ -78,6 +99,16 @@ mod tests {
         ] {
             assert_eq!(Provenance::read(input, location).to_string(), location);
         }
+    }
+
+    #[test]
+    fn steps_write_as_the_location_they_read_back_as() {
+        let input = Provenance::of_input("a!b.pdf");
+        assert_eq!(input.to_string(), "a!b.pdf");
+        let image = input.step("page-2").step("Fm1/Im1");
+        assert_eq!(image.to_string(), "a!b.pdf!page-2!Fm1/Im1");
+        assert_eq!(Provenance::read("a!b.pdf", &image.to_string()), image);
+        assert!(image.is_inside(&input.step("page-2")));
     }
 
     #[test]
