@@ -31,6 +31,7 @@
 //! | PDF | `page-N` for the rendered page; `page-N!NAME` for an image XObject drawn on it (`Fm1/Im3` inside a form) | `flyer.pdf!page-2!Im1` |
 //! | zip | the member's path in the archive | `assets.zip!img/qr.png` |
 //! | SVG | none: the whole drawing is one image | `logo.svg`, `assets.zip!logo.svg` |
+//! | `stproxyconfig.xml` | `mobile/configUrl`, the element whose provisioning URL is audited | `stproxyconfig.xml!mobile/configUrl` |
 //!
 //! In names taken from the file (attachment names, zip member paths) `%` is written `%25` and
 //! `!` is written `%21`, so that `!` always separates segments. A body text's URLs are
