@@ -293,6 +293,21 @@ fn the_table_is_the_default_and_output_extensions_pick_formats() {
         let written = std::fs::read_to_string(out(name)).unwrap();
         assert!(written.starts_with(check), "{name}: {written}");
     }
+    // An extension that names no format qraudit writes is an error before anything is
+    // scanned: -o findings.csv never holds a table or JSON under a name that promises CSV.
+    let (stdout, stderr, code) = run(qraudit_in(dir.path()).args([
+        "scan",
+        "-o",
+        "findings.csv",
+        "assets/posters/lobby.jpg",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("cannot tell the report format of findings.csv from its extension .csv"),
+        "{stderr}"
+    );
+    assert!(!out("findings.csv").exists());
     // --format wins over the extension.
     run(qraudit_in(dir.path()).args([
         "scan",

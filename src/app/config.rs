@@ -10,7 +10,8 @@
 //!
 //! Output: the table is the default format whether or not stdout is a terminal (a report saved
 //! with `> ticket.txt` reads like the one on screen); `--format`, or the extension of the
-//! `--output` file (`.json`, `.jsonl`, `.sarif`), picks the others. The table is as wide as the
+//! `--output` file (`.json`, `.jsonl`, `.sarif`; `.txt` or none for the table; any other is
+//! an error), picks the others. The table is as wide as the
 //! terminal, or `COLUMNS` when stdout is a pipe or file, or 80; it is coloured only on a
 //! terminal, and never when `NO_COLOR` is set (<https://no-color.org>) unless `--color always`.
 
@@ -38,6 +39,10 @@ pub enum ConfigError {
     Policy(#[from] PolicyError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error(
+        "cannot tell the report format of {path} from its extension .{extension} (known: .json, .jsonl, .ndjson, .sarif, .txt): give --format table, json, jsonl, sarif or raw"
+    )]
+    UnknownOutputExtension { path: String, extension: String },
 }
 
 /// How and where the report is written.
@@ -84,15 +89,19 @@ pub enum PolicyOrigin {
     Disabled,
 }
 
-pub fn output_config(args: &OutputArgs, resolved: &ResolvedPolicy) -> OutputConfig {
+pub fn output_config(
+    args: &OutputArgs,
+    resolved: &ResolvedPolicy,
+) -> Result<OutputConfig, ConfigError> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = args
-        .format
-        .unwrap_or_else(|| default_format(args.output.as_deref()));
+    let format = match args.format {
+        Some(format) => format,
+        None => default_format(args.output.as_deref())?,
+    };
     let fail_on = args
         .fail_on
         .unwrap_or_else(|| resolved.policy.fail_on_or(FailOn::At(Severity::Medium)));
-    OutputConfig {
+    Ok(OutputConfig {
         format,
         output: args.output.clone(),
         fail_on,
@@ -107,20 +116,29 @@ pub fn output_config(args: &OutputArgs, resolved: &ResolvedPolicy) -> OutputConf
         applied_policy: applied_policy(resolved, fail_on),
         colour: use_colour(args.color, to_terminal, no_color_set()),
         width: report_width(to_terminal, std::env::var("COLUMNS").ok().as_deref()),
-    }
+    })
 }
 
 /// The table, unless the output file's extension names a machine format.
-fn default_format(output: Option<&Path>) -> Format {
-    let extension = output
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match extension.as_deref() {
-        Some("json") => Format::Json,
-        Some("jsonl" | "ndjson") => Format::Jsonl,
-        Some("sarif") => Format::Sarif,
-        _ => Format::Table,
+/// The format `-o FILE` asks for by its extension: none (`-o report`, `/dev/null`) or `.txt`
+/// is the table. An extension qraudit does not know is an error, never a guess: `-o
+/// findings.csv` must not quietly hold a table or JSON under a name that promises CSV.
+fn default_format(output: Option<&Path>) -> Result<Format, ConfigError> {
+    let Some(path) = output else {
+        return Ok(Format::Table);
+    };
+    let Some(extension) = path.extension() else {
+        return Ok(Format::Table);
+    };
+    match extension.to_string_lossy().to_ascii_lowercase().as_str() {
+        "json" => Ok(Format::Json),
+        "jsonl" | "ndjson" => Ok(Format::Jsonl),
+        "sarif" => Ok(Format::Sarif),
+        "txt" => Ok(Format::Table),
+        _ => Err(ConfigError::UnknownOutputExtension {
+            path: path.display().to_string(),
+            extension: extension.to_string_lossy().into_owned(),
+        }),
     }
 }
 
@@ -249,7 +267,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         }
     }
     let resolved = resolve_policy(&args.policy)?;
-    let mut output = output_config(&args.output, &resolved);
+    let mut output = output_config(&args.output, &resolved)?;
     // A shard's report is an intermediate for `qraudit merge`: it keeps the findings it
     // suppressed (marked), so that the merge can tell which ignore entries some shard used and
     // count suppressed findings as a single run does.
@@ -295,12 +313,17 @@ mod tests {
 
     #[test]
     fn the_table_is_the_default_and_extensions_pick_machine_formats() {
-        assert_eq!(default_format(None), Format::Table);
-        assert_eq!(default_format(Some(Path::new("ticket.txt"))), Format::Table);
-        assert_eq!(default_format(Some(Path::new("r.JSON"))), Format::Json);
-        assert_eq!(default_format(Some(Path::new("r.jsonl"))), Format::Jsonl);
-        assert_eq!(default_format(Some(Path::new("r.sarif"))), Format::Sarif);
-        assert_eq!(default_format(Some(Path::new("/dev/null"))), Format::Table);
+        let format = |path: Option<&str>| default_format(path.map(Path::new)).ok();
+        assert_eq!(format(None), Some(Format::Table));
+        assert_eq!(format(Some("ticket.txt")), Some(Format::Table));
+        assert_eq!(format(Some("r.JSON")), Some(Format::Json));
+        assert_eq!(format(Some("r.jsonl")), Some(Format::Jsonl));
+        assert_eq!(format(Some("r.sarif")), Some(Format::Sarif));
+        assert_eq!(format(Some("/dev/null")), Some(Format::Table));
+        assert_eq!(format(Some("report")), Some(Format::Table));
+        // Never a guess under a name that promises another format.
+        assert_eq!(format(Some("findings.csv")), None);
+        assert_eq!(format(Some("r.xml")), None);
     }
 
     #[test]

@@ -227,7 +227,7 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, RunError> {
 fn run_check(args: &CheckArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
     let resolved = config::resolve_policy(&args.policy)?;
-    let output = config::output_config(&args.output, &resolved);
+    let output = config::output_config(&args.output, &resolved)?;
     let mut texts: Vec<CheckedText> = Vec::new();
     for text in &args.texts {
         if text == "-" {
@@ -260,7 +260,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, RunError> {
 fn run_merge(args: &MergeArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
     let resolved = config::resolve_policy(&args.policy)?;
-    let output = config::output_config(&args.output, &resolved);
+    let output = config::output_config(&args.output, &resolved)?;
     let mut reports = Vec::new();
     for path in &args.reports {
         let text = std::fs::read_to_string(path).map_err(|source| RunError::ReadReport {
