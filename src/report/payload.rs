@@ -31,8 +31,9 @@ use crate::redact::Redactor;
 /// A code's payload as reports write it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WirePayload {
-    /// A payload of a kind this version writes, in its typed form.
-    Known(Known),
+    /// A payload of a kind this version writes, in its typed form (boxed: the largest kinds
+    /// are ten times the size of a `Value`).
+    Known(Box<Known>),
     /// JSON kept as it is: read from a report whose payload this version would not write the
     /// same way, or written when a secret masks a key (see the module comment).
     Verbatim(Value),
@@ -108,8 +109,15 @@ impl Known {
 }
 
 impl WirePayload {
-    pub const UNREADABLE: WirePayload = WirePayload::Known(Known::Unreadable);
-    pub const UNANALYZED: WirePayload = WirePayload::Known(Known::Unanalyzed);
+    /// The payload of a symbol that could not be decoded.
+    pub fn unreadable() -> WirePayload {
+        WirePayload::Known(Box::new(Known::Unreadable))
+    }
+
+    /// The payload of a text that could not be analysed.
+    pub fn unanalyzed() -> WirePayload {
+        WirePayload::Known(Box::new(Known::Unanalyzed))
+    }
 
     /// The wire form of a classified payload, every string passed through `redactor`.
     pub fn from_domain(payload: &domain::Payload, redactor: &Redactor) -> WirePayload {
@@ -121,7 +129,7 @@ impl WirePayload {
             redactor.apply_json(&mut json);
             return WirePayload::Verbatim(json);
         }
-        WirePayload::Known(known)
+        WirePayload::Known(Box::new(known))
     }
 
     /// The `kind` tag; `None` only for verbatim JSON without a string `kind`.
@@ -159,7 +167,7 @@ impl WirePayload {
             .flatten()
             .filter(|known| to_json(known) == json);
         match known {
-            Some(known) => WirePayload::Known(known),
+            Some(known) => WirePayload::Known(Box::new(known)),
             None => WirePayload::Verbatim(json),
         }
     }
