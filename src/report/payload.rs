@@ -192,6 +192,13 @@ impl<'de> Deserialize<'de> for WirePayload {
     }
 }
 
+/// The wire JSON of a domain payload, unredacted: what the domain's fields put on the wire,
+/// for the payload parsers' tests that no secret field reaches it.
+#[cfg(test)]
+pub(crate) fn unmasked_json(payload: &domain::Payload) -> Value {
+    to_json(&Known::from_domain(payload, &Redactor::default()))
+}
+
 /// True when `redactor` would mask a key or the `kind` tag of the payload's JSON.
 fn masks_vocabulary(known: &Known, redactor: &Redactor) -> bool {
     fn keys_masked(value: &Value, redactor: &Redactor) -> bool {
