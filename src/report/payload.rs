@@ -18,9 +18,10 @@
 //!
 //! Reading reports back (`merge`, `--baseline`): a payload whose `kind` is known and whose JSON
 //! is exactly what the typed form writes is read as that type; anything else (an unknown kind,
-//! an unknown or missing field, a masked key, a report of another version or tool) is kept
-//! verbatim as `WirePayload::Verbatim`, which writes it back unchanged. Reading never refuses
-//! a report for its payloads: `finish::read` never did, and a merge must not lose a code.
+//! an unknown or missing field, a masked key, a report of an older or newer build of schema
+//! version 1) is kept verbatim as `WirePayload::Verbatim`, which writes it back as the same JSON
+//! (keys sorted, as before). Reading never refuses a report for its payloads: `finish::read`
+//! never did (it refuses only other schema versions), and a merge must not lose a code.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
