@@ -307,7 +307,7 @@ pub fn check_report(report: &Report) -> Result<Outputs, String> {
                     code.location, code.index
                 ));
             }
-            if code.payload.get("kind").and_then(|k| k.as_str()).is_none() {
+            if code.payload.kind().is_none() {
                 return Err(format!("{path}: code without a payload kind"));
             }
             if let Some(hex) = &code.bytes_hex

@@ -9,7 +9,6 @@
 //! values of admin-extras entries whose names look like secrets (an EMM enrolment token):
 //! never serialized, listed by `secrets()` as decoded and as written in the JSON text.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub const PREFIX: &str = "android.app.extra.PROVISIONING_";
@@ -27,19 +26,14 @@ pub const SKIP_ENCRYPTION: &str = "android.app.extra.PROVISIONING_SKIP_ENCRYPTIO
 const SYSTEM_APPS: &str = "android.app.extra.PROVISIONING_LEAVE_ALL_SYSTEM_APPS_ENABLED";
 const EXTRAS: &str = "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Enrollment {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_component: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_package: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_location: Option<String>,
     pub package_checksum_present: bool,
     pub signature_checksum_present: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_ssid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_security_type: Option<String>,
     pub wifi_hidden: bool,
     /// True when a Wi-Fi password is present and not empty (never serialized).
@@ -47,20 +41,14 @@ pub struct Enrollment {
     pub skip_encryption: bool,
     pub leave_all_system_apps_enabled: bool,
     /// Names of the admin-extras entries (values of secret-looking ones are never shown).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub admin_extras: Vec<String>,
     /// Names of secret-looking admin-extras entries (an enrolment token), values redacted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secret_extras: Vec<String>,
     /// Other provisioning keys, by name.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_keys: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
-    #[serde(skip)]
     secrets: Vec<String>,
     /// The JSON with `SKIP_ENCRYPTION` removed, for a suggestion (only without secrets in it).
-    #[serde(skip)]
     object: Map<String, Value>,
 }
 
@@ -320,7 +308,10 @@ mod tests {
         for s in ["pa\"ss!word", r#"pa\"ss\u0021word"#, "tok-123456"] {
             assert!(secrets.contains(&s.to_string()), "{s}: {secrets:?}");
         }
-        let json = serde_json::to_string(&e).unwrap();
+        let json = crate::report::payload::unmasked_json(
+            &crate::payload::Payload::AndroidEnrollment(e.clone()),
+        )
+        .to_string();
         assert!(
             !json.contains("ss!word") && !json.contains("tok-123456"),
             "{json}"

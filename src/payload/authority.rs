@@ -20,10 +20,8 @@
 //!
 //! Hosts are compared percent-decoded and lower-cased. A parser that finds no host names none.
 
-use serde::Serialize;
-
 /// A URL parser whose reading of the authority is modelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Parser {
     Rfc3986,
     Whatwg,

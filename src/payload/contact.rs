@@ -16,34 +16,28 @@
 //! Only passwords inside URLs are secrets here; names, numbers and addresses are shown (they are
 //! what the card is for).
 
-use serde::Serialize;
-
 use super::fields;
 use super::link;
 use super::{parse_web_url, raw_password};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactFormat {
     Mecard,
     Vcard,
 }
 
 /// A URL of the card, as written and as audited.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ContactUrl {
     /// The value, unescaped, with a password in it masked (payload JSON never holds a secret).
     pub url: String,
     /// The value, unescaped, as phones read it (may hold a password).
-    #[serde(skip)]
     pub value: String,
     /// True when written without a scheme: audited (and opened by phones) as `http://…`.
-    #[serde(rename = "scheme_inferred", skip_serializing_if = "std::ops::Not::not")]
     pub scheme_missing: bool,
     /// The property it came from (`URL`, `PHOTO`, `X-SOCIALPROFILE`…).
     pub property: String,
     /// The value exactly as written (escapes kept): needed to mask every spelling of a password.
-    #[serde(skip)]
     pub raw: String,
 }
 
@@ -72,40 +66,28 @@ impl ContactUrl {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Contact {
     pub format: ContactFormat,
     /// The name to show: vCard's `FN`, else the structured name put together.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The structured name (`N`), component by component, as written.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_name: Option<StructuredName>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub phones: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub emails: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub urls: Vec<ContactUrl>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
 }
 
 /// vCard's `N`: family; given; additional; prefix; suffix (MECARD's `N`: family, given). Each
 /// component is a list (vCard 3.0 and 4.0 separate values with commas: `Philip,Paul`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StructuredName {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prefix: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub given: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub additional: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub family: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suffix: Vec<String>,
 }
 
@@ -702,7 +684,8 @@ mod tests {
             structured(&m),
             [vec![], vec!["Jane"], vec![], vec!["Doe"], vec![]]
         );
-        let json = serde_json::to_value(&v4).unwrap();
+        let json =
+            crate::report::payload::unmasked_json(&crate::payload::Payload::Contact(v4.clone()));
         assert_eq!(
             json["structured_name"]["additional"],
             serde_json::json!(["Philip", "Paul"])
@@ -755,7 +738,9 @@ mod tests {
         for spelling in [r"p%40ss\;w", "p@ss;w", "p%40ss;w"] {
             assert!(s.contains(&spelling.to_string()), "{spelling}: {s:?}");
         }
-        let json = serde_json::to_string(&c).unwrap();
+        let json =
+            crate::report::payload::unmasked_json(&crate::payload::Payload::Contact(c.clone()))
+                .to_string();
         // The URL is shown, with its password masked.
         assert!(json.contains("https://bob:********@example.com/"), "{json}");
         assert_eq!(c.urls[0].effective(), "https://bob:p%40ss;w@example.com/");

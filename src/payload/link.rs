@@ -47,8 +47,7 @@ const SHORT_FILE_TLDS: [&str; 19] = [
 ];
 
 /// How a link was written, when not as a plain URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkForm {
     /// A host name without a scheme (`www.example.com/menu`).
     BareHost,

@@ -21,12 +21,9 @@ pub mod secret_name;
 pub mod wifi;
 pub mod wireguard;
 
-use serde::Serialize;
-
-/// A classified, parsed payload. Serialized as the `payload` object of a code in JSON, tagged by
-/// `kind`.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+/// A classified, parsed payload. Reports write it as `report::payload::WirePayload`, never
+/// directly: the domain is free to change without changing the wire format.
+#[derive(Debug, Clone)]
 pub enum Payload {
     /// An HCL Sametime mobile provisioning URL (`hclsametime://`, and related schemes).
     Sametime(sametime::Provisioning),
@@ -55,39 +52,29 @@ pub enum Payload {
 }
 
 /// A link that is not a provisioning URL, with the parts the audit needs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct WebUrl {
     pub scheme: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The URL the phone opens, when the text is not just that URL (a bare host, a bookmark,
     /// `URLTO:`), with a password masked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// True when no scheme was written and the phone adds `http://` (as ZXing's readers do).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub scheme_inferred: bool,
     /// How the link was written, when not as a plain URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<link::LinkForm>,
     /// The title of a bookmark or `URLTO:` link, as written.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
     /// The URL as phones open it (may hold a password): what the audit judges.
-    #[serde(skip)]
     pub target: String,
     /// The password of the userinfo, percent-decoded, when there is one (a secret).
-    #[serde(skip)]
     pub password: Option<String>,
     /// The same password as spelled in the text (it may differ from the decoded form, from the
     /// `url` crate's normalised form, and from the URL once a bookmark's escapes are resolved):
     /// redaction must mask every spelling.
-    #[serde(skip)]
     pub password_as_written: Vec<String>,
     /// Query parameters named like a secret (`api_key`, `token`, `pwd`…), with non-empty values.
-    #[serde(skip)]
     pub secret_parameters: Vec<SecretParameter>,
 }
 
@@ -363,7 +350,7 @@ mod tests {
             ("SPC\n0200\n1", "payment"),
         ] {
             assert_eq!(Payload::classify(text).kind(), kind, "{text:?}");
-            let json = serde_json::to_value(Payload::classify(text)).unwrap();
+            let json = crate::report::payload::unmasked_json(&Payload::classify(text));
             assert_eq!(json["kind"], kind, "{text:?}");
         }
     }
@@ -415,7 +402,7 @@ mod tests {
         for (text, fragments) in cases {
             let payload = Payload::classify(&text);
             assert_ne!(payload.kind(), "text", "{text:?}");
-            let json = serde_json::to_string(&payload).unwrap();
+            let json = crate::report::payload::unmasked_json(&payload).to_string();
             let redacted = Redactor::new(payload.secrets(), false).apply(&text);
             let report = analyze_text("x", 1, &text, &AnalysisOptions::default()).report;
             let report_json = serde_json::to_string(&report).unwrap();

@@ -14,41 +14,31 @@
 //! a secret (it holds every seed), and so is each seed in base32.
 
 use base64::Engine;
-use serde::Serialize;
 
 /// An `otpauth://` key URI.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Otpauth {
     /// `totp` or `hotp` (lower-cased; anything else is kept and reported).
-    #[serde(rename = "type")]
     pub otp_type: String,
     /// The label, percent-decoded.
     pub label: String,
     /// The account part of the label (after `Issuer:`).
     pub account: String,
     /// The issuer prefix of the label, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_issuer: Option<String>,
     /// The `issuer` parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// `algorithm`, upper-cased; SHA1 when absent.
     pub algorithm: String,
     pub digits: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<u64>,
     /// True when `secret` is present and not empty (the secret itself is never serialized).
     pub secret_present: bool,
     /// The length of the decoded secret in bits, when it is valid base32.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_bits: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown_parameters: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
-    #[serde(skip)]
     secret_spellings: Vec<String>,
 }
 
@@ -290,40 +280,31 @@ impl Otpauth {
 }
 
 /// One account of an authenticator export.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MigrationAccount {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// `SHA1`, `SHA256`, `SHA512`, `MD5`, or `unspecified`.
     pub algorithm: &'static str,
     /// 6, 8, or 0 when unspecified.
     pub digits: u32,
     /// `totp`, `hotp`, or `unspecified`.
-    #[serde(rename = "type")]
     pub otp_type: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<u64>,
     pub secret_bits: u32,
 }
 
 /// An `otpauth-migration://` export.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Migration {
     pub accounts: Vec<MigrationAccount>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_index: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<i64>,
     /// True when `data` is present and not empty (it holds every seed: never serialized).
     pub data_present: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
-    #[serde(skip)]
     secret_spellings: Vec<String>,
 }
 
@@ -629,7 +610,9 @@ pub(crate) mod tests {
             o.secrets()
                 .contains(&"HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ".to_string())
         );
-        let json = serde_json::to_string(&o).unwrap();
+        let json =
+            crate::report::payload::unmasked_json(&crate::payload::Payload::Otpauth(o.clone()))
+                .to_string();
         assert!(!json.contains("HXDMVJEC"), "{json}");
     }
 
@@ -708,7 +691,10 @@ pub(crate) mod tests {
         assert!(secrets.contains(&base32_encode(b"short")));
         let data = uri.split_once("data=").unwrap().1;
         assert!(secrets.contains(&data.to_string()));
-        let json = serde_json::to_string(&m).unwrap();
+        let json = crate::report::payload::unmasked_json(
+            &crate::payload::Payload::OtpauthMigration(m.clone()),
+        )
+        .to_string();
         assert!(
             !json.contains(data) && !json.contains(&base32_encode(b"short")),
             "{json}"

@@ -16,11 +16,9 @@
 //!
 //! Nothing here is a secret: addresses and IBANs are what a payment code is meant to publish.
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentFormat {
     Bitcoin,
     Ethereum,
@@ -32,7 +30,7 @@ pub enum PaymentFormat {
 }
 
 /// An account money can go to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// What it is: `Bitcoin address`, `IBAN`, `Lightning node`…
     pub kind: String,
@@ -40,51 +38,36 @@ pub struct Account {
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Payment {
     pub format: PaymentFormat,
     /// Where the money goes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
     /// Further accounts the same code can pay (a BIP 21 URI's Lightning invoice).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_accounts: Vec<Account>,
     /// The amount as written (a Lightning amount in BTC, from the invoice's multiplier).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The recipient's name as written (`label`, the beneficiary, the creditor).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,
     /// The recipient's postal address as written (QR-bill).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// A structured reference (QR reference, creditor reference).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Free text for the payer or the bank statement (`message`, remittance text, a Lightning
     /// invoice's description).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Ethereum: the chain id; Bitcoin/Lightning: the network when not mainnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// Ethereum: the contract called (`transfer` of an ERC-20 token: the token).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<String>,
     /// Ethereum: the function called (`transfer`, `approve`…).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
     /// A URL the wallet contacts: an LNURL's service, a BIP 78 payjoin endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The format's version line (bank formats).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
 }
 

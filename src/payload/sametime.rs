@@ -23,8 +23,6 @@ pub use rewrite::Rewrite;
 pub use spelling::{Spelling, closest_known_parameter, edit_distance};
 pub use truth::{Level, parse_bool};
 
-use serde::Serialize;
-
 use raw::{RawParts, decode, decode_query};
 
 /// The schemes that provision a Sametime community (`sametime` and `stmeetings` are the legacy
@@ -61,9 +59,9 @@ pub const RISKY_SWITCHES: [&str; 3] = [
     "authProxyReuseCredentials",
 ];
 
-/// A parsed provisioning URL. Serialized (inside `payload`, tagged `kind: "sametime"`) without
-/// the password.
-#[derive(Debug, Clone, Serialize)]
+/// A parsed provisioning URL. Reports write it (`report::payload::Sametime`) without the
+/// password.
+#[derive(Debug, Clone)]
 pub struct Provisioning {
     /// The scheme, lower-cased: `hclsametime`, `sametime` or `stmeetings`.
     pub scheme: String,
@@ -72,43 +70,35 @@ pub struct Provisioning {
     /// The decoded value of the first `action` parameter.
     pub action: Option<String>,
     /// The path as written when it is neither empty nor `/`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Every parameter as seen, in order (secret-looking values are left out).
     pub parameters: Vec<Parameter>,
     /// Malformed spots and places where parsers read the URL differently.
     pub parse_issues: Vec<ParseIssue>,
-    #[serde(skip)]
     pub(crate) raw: Box<RawParts>,
     /// Every parameter some reader may take, hidden ones included (see `reading`).
-    #[serde(skip)]
     pub(crate) readings: Vec<Reading>,
     /// The authority as each URL parser reads it (userinfo may hold the password).
-    #[serde(skip)]
     pub(crate) authorities: Vec<super::authority::AuthorityReading>,
 }
 
 /// One query parameter as seen.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Parameter {
     /// Decoded name.
     pub name: String,
     /// The name as written, when it differs from `name` (percent escapes, `+`): the app compares
     /// names as written, so `allow%55ntrustedSSL` is not `allowUntrustedSSL` to it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub written: Option<String>,
     /// Decoded value; `None` when written without `=`, or when the parameter looks like a
     /// secret (`password=`, `authProxyPassword=`...), whose value is never serialized.
     pub value: Option<String>,
     /// One of the parameters the app knows, written exactly as documented.
     pub known: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
     /// The decoded value, secret or not.
-    #[serde(skip)]
     pub(crate) decoded: Option<String>,
     /// The value as written.
-    #[serde(skip)]
     pub(crate) raw_value: Option<String>,
 }
 
@@ -135,20 +125,18 @@ impl Parameter {
 }
 
 /// The community definition the app will create, resolved as the HCL documentation says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Community {
     /// The Sametime proxy host as written; `None` when the URL has none.
     pub server: Option<String>,
     /// The other hosts some URL parser connects to (`payload::authority`: android.net.Uri ends
     /// the authority at a `\`, java.net.URI at the first `@`…). Policy checks hold for all.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_servers: Vec<String>,
     /// The port; `None` when the one written is not a number in 1..65535.
     pub port: Option<u16>,
     /// True when no port was written and 443 applies.
     pub port_defaulted: bool,
     /// The port as written when it is not valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_invalid: Option<String>,
     /// Decoded user name; `None` means the app prompts for it.
     pub user: Option<String>,
@@ -162,7 +150,7 @@ pub struct Community {
 }
 
 /// The authenticating (reverse) proxy settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthProxy {
     pub enabled: bool,
     /// True when `authProxyEnabled` is absent and proxy credentials switched it on.
@@ -173,7 +161,6 @@ pub struct AuthProxy {
     /// `None` means prompted (when enabled).
     pub user: Option<String>,
     /// Where `user` comes from: `authProxyUser` or `sametime-user`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_source: Option<&'static str>,
 }
 

@@ -8,13 +8,10 @@
 //! `fields`. The password is a secret: it is never serialized, and `secrets()` lists every
 //! spelling of it (unescaped, as written, with and without quotes).
 
-use serde::Serialize;
-
 use super::fields::{self, Field};
 
 /// How the network is secured, read from `T`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WifiAuth {
     /// `T:nopass`, an empty `T`, or no `T` and no password.
     Open,
@@ -47,43 +44,32 @@ impl WifiAuth {
 }
 
 /// The 802.1X fields of an enterprise network.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Eap {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous_identity: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Wifi {
     /// The network name, unescaped and unquoted.
     pub ssid: Option<String>,
     /// `T` as written.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security: Option<String>,
     pub auth: WifiAuth,
     pub hidden: bool,
     /// True when `P` is present and not empty (the password itself is never serialized).
     pub password_present: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eap: Option<Eap>,
     /// Names of fields this reader does not know (`R`, `K`...), in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_fields: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
-    #[serde(skip)]
     password: Option<String>,
     /// Every spelling of the password: unescaped, as written, quoted and not.
-    #[serde(skip)]
     password_spellings: Vec<String>,
     /// `P:` plus the password as written: the evidence rules quote.
-    #[serde(skip)]
     password_field: Option<String>,
 }
 
@@ -313,7 +299,8 @@ mod tests {
     #[test]
     fn json_has_no_password() {
         let w = parse("WIFI:T:WPA;S:Office;P:Tr0ub4dor&3;;").unwrap();
-        let json = serde_json::to_string(&w).unwrap();
+        let json = crate::report::payload::unmasked_json(&crate::payload::Payload::Wifi(w.clone()))
+            .to_string();
         assert!(!json.contains("Tr0ub4dor"), "{json}");
         assert!(json.contains("\"password_present\":true"), "{json}");
         assert_eq!(
@@ -344,7 +331,11 @@ mod tests {
             if let Some(p) = w.password().filter(|p| !p.is_empty()) {
                 assert!(w.secrets().iter().any(|s| s == p), "{body:?}");
             }
-            let _ = (w.summary(), w.describe(), serde_json::to_string(&w));
+            let _ = (
+                w.summary(),
+                w.describe(),
+                crate::report::payload::unmasked_json(&crate::payload::Payload::Wifi(w.clone())),
+            );
         }
     }
 }

@@ -16,27 +16,20 @@
 //! key (and any preshared key) is a secret: never serialized, listed by `secrets()` as written.
 
 use base64::Engine;
-use serde::Serialize;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Interface {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dns: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub listen_port: Option<String>,
     /// True when `PrivateKey` is present and not empty (the key itself is never serialized).
     pub private_key_present: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Peer {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_ips: Vec<String>,
     pub preshared_key_present: bool,
 }
@@ -53,13 +46,11 @@ impl Peer {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct WireGuard {
     pub interface: Interface,
     pub peers: Vec<Peer>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parse_issues: Vec<String>,
-    #[serde(skip)]
     secrets: Vec<String>,
 }
 
@@ -239,7 +230,9 @@ mod tests {
     }
 
     fn json_has(wg: &WireGuard, s: &str) -> bool {
-        serde_json::to_string(wg).unwrap().contains(s)
+        crate::report::payload::unmasked_json(&crate::payload::Payload::Wireguard(wg.clone()))
+            .to_string()
+            .contains(s)
     }
 
     #[test]
@@ -255,7 +248,9 @@ mod tests {
         assert!(wg.parse_issues.is_empty(), "{:?}", wg.parse_issues);
         assert_eq!(wg.secrets(), [KEY, PSK]);
         assert!(!json_has(&wg, PSK));
-        let json = serde_json::to_string(&wg).unwrap();
+        let json =
+            crate::report::payload::unmasked_json(&crate::payload::Payload::Wireguard(wg.clone()))
+                .to_string();
         assert!(!json.contains(KEY), "{json}");
         assert!(json.contains(PUB), "public keys are public: {json}");
         assert!(wg.describe().contains("all of the device's traffic"));

@@ -59,11 +59,7 @@ impl<'a> DistinctCode<'a> {
     }
 
     pub fn kind(&self) -> &'a str {
-        self.code()
-            .payload
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or("?")
+        self.code().payload.kind().unwrap_or("?")
     }
 
     /// How many inputs carry it (a sheet with the same code twice counts once).

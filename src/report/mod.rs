@@ -4,6 +4,7 @@
 //! bytes and never do I/O, never decide a severity, and never see an unredacted secret (the
 //! model is redacted when it is built). Decoded text is untrusted: the table and raw formats
 //! escape control characters for display, and JSON escapes the ones serde would write raw.
+//! `payload` is a code's payload as reports write it (typed, apart from the domain's);
 //! `distinct` groups a run's codes by payload, for the table and JSON's `distinct_codes`;
 //! `layout` wraps text and draws grids for the table.
 
@@ -11,6 +12,7 @@ pub mod distinct;
 pub mod json;
 pub mod layout;
 pub mod model;
+pub mod payload;
 pub mod raw;
 pub mod sarif;
 pub mod table;

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Severity;
+use crate::report::payload::WirePayload;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -220,7 +221,8 @@ pub struct CodeReport {
     /// The symbol's geometry and format; absent for texts given to `qraudit check`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symbol: Option<SymbolReport>,
-    pub payload: serde_json::Value,
+    /// What the text is, kind by kind (`payload::WirePayload`), redacted.
+    pub payload: WirePayload,
     /// A compact description of the payload, for one table cell.
     pub summary: String,
     /// SHA-256 (hex) of the decoded bytes with secrets masked, so that two reports can tell

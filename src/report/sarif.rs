@@ -144,7 +144,7 @@ fn result(
             "severity": finding.severity,
             "location": code.location,
             "index": code.index,
-            "payloadKind": code.payload.get("kind").cloned().unwrap_or(Value::Null),
+            "payloadKind": code.payload.kind(),
             "evidence": finding.evidence,
             "fix": finding.fix,
             "suggestedUrl": finding.suggested_url,

@@ -18,8 +18,6 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
-
 use super::Exporter;
 use super::distinct::{self, DistinctCode};
 use super::layout::{Breaking, Cell, Column, Grid, Style, display_width, hanging};
@@ -560,7 +558,7 @@ fn location_label(location: &str, index: u32, several: &HashSet<&str>) -> String
 fn code_label(group: &DistinctCode) -> String {
     let kind = group.kind();
     let code = group.code();
-    match subject(&code.payload) {
+    match code.payload.subject() {
         Some(subject) => format!("{kind} {}", escape_for_display(&subject)),
         None if kind == "text" => match &code.text {
             Some(text) => format!("text \"{}\"", shorten_for_display(text, 24)),
@@ -568,25 +566,6 @@ fn code_label(group: &DistinctCode) -> String {
         },
         None => kind.to_string(),
     }
-}
-
-/// The host, network or name a payload is about, from its JSON fields.
-fn subject(payload: &Value) -> Option<String> {
-    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
-    if let Some(community) = payload.get("community") {
-        let server = community.get("server").and_then(text)?;
-        let defaulted = community
-            .get("port_defaulted")
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
-        return Some(match community.get("port").and_then(Value::as_u64) {
-            Some(port) if !defaulted => format!("{server}:{port}"),
-            _ => server,
-        });
-    }
-    ["host", "ssid", "issuer", "name", "account"]
-        .iter()
-        .find_map(|key| payload.get(*key).and_then(text))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::decode::{Symbol, isolate};
 use crate::payload::sametime::Provisioning;
 use crate::payload::{Payload, readings};
 use crate::report::model::{CodeReport, FindingReport, SymbolReport};
+use crate::report::payload::WirePayload;
 use crate::text::escapes::hex;
 use crate::text::redact::Redactor;
 
@@ -82,7 +83,7 @@ pub fn analyze_symbol(
                     text: None,
                     bytes_hex: None,
                     symbol: Some(symbol_report),
-                    payload: serde_json::json!({ "kind": "unreadable" }),
+                    payload: WirePayload::unreadable(),
                     summary: "unreadable QR symbol".to_string(),
                     payload_digest: "unreadable".to_string(),
                     description: None,
@@ -151,7 +152,7 @@ fn analyze_decoded(
                 text: None,
                 bytes_hex: None,
                 symbol: None,
-                payload: serde_json::json!({ "kind": "unanalyzed" }),
+                payload: WirePayload::unanalyzed(),
                 summary: "not analysed: the payload parser panicked".to_string(),
                 payload_digest: "unanalyzed".to_string(),
                 description: None,
@@ -186,8 +187,7 @@ fn analyze_text_unguarded(
     // reveals is masked like one written plainly.
     let secrets = readings::secrets_of_text(text, &payload);
     let redactor = Redactor::new(secrets.clone(), options.show_secrets);
-    let mut payload_json = serde_json::to_value(&payload).unwrap_or(serde_json::Value::Null);
-    redactor.apply_json(&mut payload_json);
+    let wire_payload = WirePayload::from_domain(&payload, &redactor);
     let summary = redactor.apply(&payload.summary());
     // Digest of the masked text even with --show-secrets, so that fingerprints never depend on
     // (and can never be used to guess) a secret.
@@ -223,7 +223,7 @@ fn analyze_text_unguarded(
             text: Some(redactor.apply(text)),
             bytes_hex: None,
             symbol: None,
-            payload: payload_json,
+            payload: wire_payload,
             summary,
             payload_digest,
             description,

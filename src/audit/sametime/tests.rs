@@ -281,7 +281,7 @@ fn redaction_removes_every_password_byte_from_findings_and_json() {
             findings.iter().any(|f| f.rule == "embedded-password"),
             "{text}"
         );
-        let mut json = serde_json::json!({"text": text, "payload": payload, "findings": findings});
+        let mut json = serde_json::json!({"text": text, "payload": crate::report::payload::unmasked_json(&payload), "findings": findings});
         redactor.apply_json(&mut json);
         let out = serde_json::to_string(&json).expect("serializes");
         for spelling in spellings {

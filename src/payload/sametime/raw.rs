@@ -16,12 +16,11 @@
 use std::ops::Range;
 
 use percent_encoding::percent_decode_str;
-use serde::Serialize;
 
 use super::KNOWN_PARAMETERS;
 
 /// One place where the URL is malformed or where two parsers read it differently.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseIssue {
     /// What kind of mistake or disagreement it is.
     pub kind: IssueKind,
@@ -34,8 +33,7 @@ pub struct ParseIssue {
 }
 
 /// The kinds of parse issue; `name` is the stable short name the JSON report carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IssueKind {
     RawAtInUser,
     EncodedSeparator,
