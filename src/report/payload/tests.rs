@@ -10,7 +10,7 @@ use crate::payload::readings;
 fn texts() -> Vec<String> {
     let mut texts: Vec<String> = catalogue::all()
         .iter()
-        .filter(|rule| rule.scope.examples_are_texts())
+        .filter(|rule| rule.scope.judges_the_text())
         .flat_map(|rule| rule.fires_on.iter().chain(rule.passes))
         .map(|t| t.to_string())
         .collect();
