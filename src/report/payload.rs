@@ -8,10 +8,10 @@
 //! `Redactor::apply_json` did over the whole object, including the strings that are fixed
 //! vocabulary (`"auth": "wpa"`, an issue's `kind`): those are `String`s here rather than enums
 //! for that reason (a Rust enum could not be masked), and so that a report is read back as
-//! written. Numbers and booleans are never masked. `apply_json` also masked object keys and the
-//! `kind` tag; a typed payload cannot hold a masked key, so when a secret would mask one (a
-//! password that is a substring of a field name, such as `ssid` or `a`) the payload is kept as
-//! the masked JSON itself (`WirePayload::Verbatim`), exactly as before.
+//! written. Numbers and booleans are never masked, and neither are the field names and the
+//! `kind` tag: they are this format's own words, never the input's. (Reports used to mask them
+//! too, through `apply_json`: a password `in` wrote the key `kind` as `k********d`, which told a
+//! reader the password and left a code without a kind that `merge` could not read back.)
 //!
 //! Key order: objects are written with their keys sorted, as reports always were (serde_json's
 //! `Map` without `preserve_order`), because a payload is serialised through a `Value`.
@@ -64,6 +64,7 @@ pub enum Known {
 impl Known {
     /// The `kind` tag, as written.
     pub fn kind(&self) -> &'static str {
+        // Keep `KINDS` in step (a test checks every kind analysis writes is listed there).
         match self {
             Known::Sametime(_) => "sametime",
             Known::Url(_) => "url",
@@ -109,6 +110,23 @@ impl Known {
     }
 }
 
+/// Every `kind` this version writes: what `finish::read` accepts in a report read back.
+pub const KINDS: [&str; 13] = [
+    "sametime",
+    "url",
+    "payment",
+    "wifi",
+    "otpauth",
+    "otpauth-migration",
+    "contact",
+    "wireguard",
+    "esim",
+    "android-enrollment",
+    "text",
+    "unreadable",
+    "unanalyzed",
+];
+
 impl WirePayload {
     /// The payload of a symbol that could not be decoded.
     pub fn unreadable() -> WirePayload {
@@ -122,15 +140,7 @@ impl WirePayload {
 
     /// The wire form of a classified payload, every string passed through `redactor`.
     pub fn from_domain(payload: &domain::Payload, redactor: &Redactor) -> WirePayload {
-        let known = Known::from_domain(payload, redactor);
-        if !redactor.is_noop() && masks_vocabulary(&known, redactor) {
-            // Only the JSON can hold a masked key: mask the unredacted form as a whole, as
-            // `apply_json` always did.
-            let mut json = to_json(&Known::from_domain(payload, &Redactor::default()));
-            redactor.apply_json(&mut json);
-            return WirePayload::Verbatim(json);
-        }
-        WirePayload::Known(Box::new(known))
+        WirePayload::Known(Box::new(Known::from_domain(payload, redactor)))
     }
 
     /// The `kind` tag; `None` only for verbatim JSON without a string `kind`.
@@ -198,20 +208,6 @@ impl<'de> Deserialize<'de> for WirePayload {
 #[cfg(test)]
 pub(crate) fn unmasked_json(payload: &domain::Payload) -> Value {
     to_json(&Known::from_domain(payload, &Redactor::default()))
-}
-
-/// True when `redactor` would mask a key or the `kind` tag of the payload's JSON.
-fn masks_vocabulary(known: &Known, redactor: &Redactor) -> bool {
-    fn keys_masked(value: &Value, redactor: &Redactor) -> bool {
-        match value {
-            Value::Object(map) => map
-                .iter()
-                .any(|(key, v)| redactor.apply(key) != *key || keys_masked(v, redactor)),
-            Value::Array(items) => items.iter().any(|v| keys_masked(v, redactor)),
-            _ => false,
-        }
-    }
-    redactor.apply(known.kind()) != known.kind() || keys_masked(&to_json(known), redactor)
 }
 
 /// The subject of verbatim JSON, read the way the table always read payloads.

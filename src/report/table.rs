@@ -556,15 +556,17 @@ fn location_label(location: &str, index: u32, several: &HashSet<&str>) -> String
 /// What a code is, in a few words: its kind and the host (or network, issuer, name) it points
 /// at. Never a prefix of the text: the details show the whole text.
 fn code_label(group: &DistinctCode) -> String {
-    let kind = group.kind();
+    // A kind is ours (`finish::read` refuses others), escaped all the same: the table is where
+    // a stray control character would reach a terminal.
+    let kind = escape_for_display(group.kind());
     let code = group.code();
     match code.payload.subject() {
         Some(subject) => format!("{kind} {}", escape_for_display(&subject)),
         None if kind == "text" => match &code.text {
             Some(text) => format!("text \"{}\"", shorten_for_display(text, 24)),
-            None => kind.to_string(),
+            None => kind.clone(),
         },
-        None => kind.to_string(),
+        None => kind,
     }
 }
 
