@@ -281,6 +281,7 @@ mod tests {
             tool: crate::report::model::Tool::this(),
             summary: Default::default(),
             notes: Vec::new(),
+            fingerprint_version: 2,
             inputs,
         };
         report.recount();
