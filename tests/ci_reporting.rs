@@ -5,12 +5,24 @@
 mod common;
 use common::{qraudit, root};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 fn json_of(args: &[&str]) -> (Value, i32) {
     let output = qraudit().args(args).output().unwrap();
+    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (value, output.status.code().unwrap())
+}
+
+/// `qraudit ARGS` run in `cwd`: the JSON report and the exit code.
+fn json_in(cwd: &Path, args: &[&str]) -> (Value, i32) {
+    let output = qraudit().current_dir(cwd).args(args).output().unwrap();
     let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}",
@@ -184,28 +196,39 @@ fn several_outputs_in_one_run() {
 }
 
 #[test]
-fn fingerprints_are_stable_across_runs_and_moved_scan_roots() {
+fn fingerprints_are_stable_across_runs_and_moved_checkouts() {
     let files = [
         "sheets/four-codes.png",
         "risky/encoding.png",
         "posters/password-in-url.jpg",
     ];
+    // Two checkouts of one repository in different places: fingerprints take paths relative
+    // to the repository's top level (a `.git` folder), wherever it is.
     let (_a, first) = copy_tree(&files, "checkout-a/assets");
-    let (_b, second) = copy_tree(&files, "elsewhere/deeper/published");
-    let (one, _) = json_of(&["scan", "--format", "json", first.to_str().unwrap()]);
-    let (again, _) = json_of(&["scan", "--format", "json", first.to_str().unwrap()]);
-    let (moved, _) = json_of(&["scan", "--format", "json", second.to_str().unwrap()]);
+    let (_b, second) = copy_tree(&files, "elsewhere/deeper/checkout-b/assets");
+    for checkout in [&first, &second] {
+        std::fs::create_dir(checkout.parent().unwrap().join(".git")).unwrap();
+    }
+    let (one, _) = json_in(
+        first.parent().unwrap(),
+        &["scan", "--format", "json", first.to_str().unwrap()],
+    );
+    let (again, _) = json_in(
+        first.parent().unwrap(),
+        &["scan", "--format", "json", "assets"],
+    );
+    let (moved, _) = json_in(
+        second.parent().unwrap(),
+        &["scan", "--format", "json", "assets"],
+    );
     assert!(fingerprints(&one).len() >= 5);
     assert_eq!(fingerprints(&one), fingerprints(&again));
     assert_eq!(fingerprints(&one), fingerprints(&moved));
     // --show-secrets changes what is shown, never the identity of a finding.
-    let (shown, _) = json_of(&[
-        "scan",
-        "--format",
-        "json",
-        "--show-secrets",
-        first.to_str().unwrap(),
-    ]);
+    let (shown, _) = json_in(
+        first.parent().unwrap(),
+        &["scan", "--format", "json", "--show-secrets", "assets"],
+    );
     assert_eq!(fingerprints(&one), fingerprints(&shown));
 }
 
@@ -638,7 +661,12 @@ fn a_file_that_sorts_first_moves_no_conflict_finding() {
         out.sort();
         out
     };
-    let (before, _) = json_of(&["scan", "--format", "json", base.to_str().unwrap()]);
+    // Paths relative to the scanned folder, for the assertions below.
+    let scan = |base: &Path| {
+        let base = base.to_str().unwrap();
+        json_of(&["scan", "--format", "json", "--fingerprint-root", base, base])
+    };
+    let (before, _) = scan(&base);
     let before = conflicts(&before);
     // Both codes of the conflicting pair carry the finding, not only the later one.
     let files: Vec<&str> = before.iter().map(|(p, _)| p.as_str()).collect();
@@ -649,7 +677,7 @@ fn a_file_that_sorts_first_moves_no_conflict_finding() {
         base.join("sheets/0-first.png"),
     )
     .unwrap();
-    let (after, _) = json_of(&["scan", "--format", "json", base.to_str().unwrap()]);
+    let (after, _) = scan(&base);
     let after_conflicts = conflicts(&after);
     for finding in &before {
         assert!(

@@ -105,6 +105,10 @@ pub struct ScanArgs {
     /// Skip paths matching this glob (matched on the path and on the file name); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// The folder fingerprints take paths relative to (default: the git repository's top
+    /// level, else the policy file's folder, else the working folder).
+    #[arg(long, value_name = "DIR")]
+    pub fingerprint_root: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,

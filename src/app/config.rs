@@ -8,6 +8,11 @@
 //! system never applies unnoticed. `--no-policy` turns discovery off. Whichever applies is
 //! recorded in every report (`AppliedPolicy`).
 //!
+//! Fingerprints (see `finish::fingerprint`) take each input's path relative to one folder, so
+//! that every way of naming a file gives the same fingerprint: `--fingerprint-root`, else the
+//! top level of the git repository the working folder is in (what a CI job and a pre-commit
+//! hook share), else the folder of the policy file, else the working folder.
+//!
 //! Output: the table is the default format whether or not stdout is a terminal (a report saved
 //! with `> ticket.txt` reads like the one on screen); `--format`, or the extension of the
 //! `--output` file (`.json`, `.jsonl`, `.sarif`; `.txt` or none for the table; any other is
@@ -235,6 +240,26 @@ fn load_policy_file(path: &Path) -> Result<(Policy, String), PolicyError> {
     Ok((policy, crate::finish::fingerprint::sha256_hex(&bytes)))
 }
 
+/// The folder fingerprints are relative to (see the module comment); `None`: the working folder.
+fn fingerprint_root(flag: Option<&Path>, policy: &PolicyOrigin) -> Option<PathBuf> {
+    if let Some(root) = flag {
+        return Some(root.to_path_buf());
+    }
+    let cwd = std::env::current_dir().ok();
+    if let Some(top) = cwd
+        .as_deref()
+        .and_then(|cwd| cwd.ancestors().find(|dir| dir.join(".git").exists()))
+    {
+        return Some(top.to_path_buf());
+    }
+    match policy {
+        PolicyOrigin::Flag { path, .. } | PolicyOrigin::Discovered { path, .. } => Path::new(path)
+            .parent()
+            .map(|folder| cwd.unwrap_or_default().join(folder)),
+        PolicyOrigin::None | PolicyOrigin::Disabled => None,
+    }
+}
+
 /// The first `qraudit.toml` from `start` up to the repository root (only `start` itself outside
 /// a repository): the file, and its path relative to `start` for reports.
 pub fn discover(start: &Path) -> Option<(PathBuf, String)> {
@@ -285,6 +310,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         walk: WalkOptions {
             follow_symlinks: args.follow_symlinks,
             exclude: args.exclude.clone(),
+            fingerprint_root: fingerprint_root(args.fingerprint_root.as_deref(), &resolved.origin),
         },
         jobs: args.jobs.unwrap_or(0),
         image_timeout: Duration::from_secs_f64(args.image_timeout),

@@ -128,6 +128,7 @@ mod tests {
             tool: Tool::this(),
             summary,
             notes: Vec::new(),
+            fingerprint_version: 2,
             inputs: Vec::new(),
         }
     }

@@ -120,17 +120,19 @@ pub struct Ignore {
 }
 
 impl Ignore {
-    /// Whether this entry covers a finding of `rule` with `fingerprint`, on an input known as
-    /// `path` (as given) or `relative_path` (relative to the scan root).
-    pub fn matches(&self, fingerprint: &str, rule: &str, path: &str, relative_path: &str) -> bool {
+    /// Whether this entry covers a finding of `rule` known by any of `fingerprints` (its
+    /// fingerprint, and the one of the first form for entries written before fingerprints were
+    /// rooted), on an input known by any of `paths` (as given, relative to the fingerprint root,
+    /// relative to the PATH argument: a glob written for any of them keeps working).
+    pub fn matches(&self, fingerprints: &[&str], rule: &str, paths: &[&str]) -> bool {
         if let Some(wanted) = &self.fingerprint {
-            return wanted == fingerprint;
+            return fingerprints.iter().any(|f| !f.is_empty() && f == wanted);
         }
         let rule_ok = self.rule.as_deref().is_none_or(|r| r == rule);
         let path_ok = self
             .path
             .as_ref()
-            .is_some_and(|(_, glob)| glob.is_match(path) || glob.is_match(relative_path));
+            .is_some_and(|(_, glob)| paths.iter().any(|p| glob.is_match(p)));
         rule_ok && path_ok
     }
 }

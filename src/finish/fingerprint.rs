@@ -1,11 +1,19 @@
 //! Stable fingerprints of findings.
 //!
-//! A fingerprint says "this is the same finding as last time" across runs, machines and scan
-//! roots: baselines, ignore entries, sharded merges and SARIF's `partialFingerprints` all key on
-//! it. It hashes the rule id, the code's location relative to the scan root (so scanning
-//! `assets/` from the repository or `.` from inside `assets/` agree), the digest of the code's
-//! redacted payload and the code's index in its image. It never hashes a secret: a fingerprint
-//! of a text holding a weak password would let anyone who sees it test guesses offline.
+//! A fingerprint says "this is the same finding as last time" across runs, machines and ways of
+//! starting a scan: baselines, ignore entries, sharded merges and SARIF's `partialFingerprints`
+//! all key on it. It hashes the rule id, the code's location with the input's path relative to
+//! the fingerprint root (`--fingerprint-root`, else the repository's top level, else the
+//! policy file's folder, else the working folder: see `app::config`), the digest of the code's
+//! redacted payload and the code's index in its image. So `scan site/`, `scan site/img`,
+//! `scan site/img/qr.png` and `scan /abs/site/img/qr.png` give one fingerprint, and the same
+//! code in `d1/qr.png` and `d2/qr.png` two. It never hashes a secret: a fingerprint of a text
+//! holding a weak password would let anyone who sees it test guesses offline.
+//!
+//! The first form (`fingerprint_version` 1, reports without the field) hashed the path
+//! relative to the PATH argument instead, so it changed with how the scan was started and
+//! collided across folders. It is still computed (`legacy_fingerprint`, never written) so that
+//! baselines and ignore entries of that form keep matching until they are rewritten.
 
 use sha2::{Digest, Sha256};
 
@@ -27,8 +35,19 @@ pub fn fingerprint(
     index: u32,
     detail: &str,
 ) -> String {
+    fingerprint_of_form("v2", rule, relative_location, payload_digest, index, detail)
+}
+
+fn fingerprint_of_form(
+    form: &str,
+    rule: &str,
+    relative_location: &str,
+    payload_digest: &str,
+    index: u32,
+    detail: &str,
+) -> String {
     let material = format!(
-        "qraudit-fingerprint-v1\n{rule}\n{relative_location}\n{payload_digest}\n{index}\n{detail}"
+        "qraudit-fingerprint-{form}\n{rule}\n{relative_location}\n{payload_digest}\n{index}\n{detail}"
     );
     let mut hex = sha256_hex(material.as_bytes());
     hex.truncate(32);
@@ -38,10 +57,11 @@ pub fn fingerprint(
 /// Fills in the fingerprint of every finding of one input that has none yet.
 pub fn assign_input(input: &mut InputReport) {
     for code in &mut input.codes {
-        // The location relative to the scan root: the input's relative path, plus the part
-        // inside a container (`!page-2`) when there is one.
-        let relative_location =
-            Provenance::read(&input.path, &code.location).with_input(&input.relative_path);
+        // The location relative to the fingerprint root: the input's rooted path, plus the
+        // part inside a container (`!page-2`) when there is one.
+        let provenance = Provenance::read(&input.path, &code.location);
+        let relative_location = provenance.with_input(&input.relative_path);
+        let legacy_location = provenance.with_input(&input.scan_relative_path);
         let mut seen: Vec<String> = Vec::new();
         for finding in code.findings.iter_mut() {
             let evidence = finding
@@ -52,13 +72,26 @@ pub fn assign_input(input: &mut InputReport) {
             let key = format!("{}\n{evidence}", finding.rule);
             let repeat = seen.iter().filter(|k| **k == key).count();
             seen.push(key);
+            let detail = format!("{evidence}\n{repeat}");
             if finding.fingerprint.is_empty() {
                 finding.fingerprint = fingerprint(
                     &finding.rule,
                     &relative_location,
                     &code.payload_digest,
                     code.index,
-                    &format!("{evidence}\n{repeat}"),
+                    &detail,
+                );
+            }
+            // Only a scan knows the path relative to its PATH argument; a report read back
+            // (merge) does not, and keeps no fingerprint of the first form.
+            if finding.legacy_fingerprint.is_empty() && !input.scan_relative_path.is_empty() {
+                finding.legacy_fingerprint = fingerprint_of_form(
+                    "v1",
+                    &finding.rule,
+                    &legacy_location,
+                    &code.payload_digest,
+                    code.index,
+                    &detail,
                 );
             }
         }

@@ -18,7 +18,9 @@ pub mod suppress;
 pub use notes::Note;
 
 use crate::audit::policy::Policy;
-use crate::report::model::{InputReport, Report, SCHEMA_VERSION, Summary, Tool};
+use crate::report::model::{
+    FINGERPRINT_VERSION, InputReport, Report, SCHEMA_VERSION, Summary, Tool,
+};
 use crosscode::SametimeCode;
 use suppress::Suppressor;
 
@@ -45,12 +47,13 @@ pub fn finish(run: Unfinished, policy: &Policy, suppressor: &Suppressor) -> Repo
     for input in &mut inputs {
         finish_input(input, suppressor);
     }
-    notes.extend(suppressor.stale(&inputs));
+    notes.extend(suppressor.notes(&inputs));
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::this(),
         summary: Summary::default(),
         notes: notes.iter().map(Note::to_string).collect(),
+        fingerprint_version: FINGERPRINT_VERSION,
         inputs,
     };
     report.recount();

@@ -15,6 +15,9 @@ pub enum Note {
     Shard(Shard),
     /// An `[[ignore]]` entry of the policy that matched no finding.
     StaleIgnore { origin: String, reason: String },
+    /// A `--baseline` whose fingerprints are of the first form (relative to the scan root):
+    /// matched that way, which breaks when the scan is started differently.
+    OldBaseline { origin: String },
     /// A note read back from a shard's report and carried into the merge as written.
     Carried(String),
 }
@@ -53,6 +56,10 @@ impl fmt::Display for Note {
             Note::StaleIgnore { origin, reason } => write!(
                 f,
                 "{STALE_PREFIX}{origin} (reason: {reason}) matched no finding: remove it"
+            ),
+            Note::OldBaseline { origin } => write!(
+                f,
+                "baseline {origin} has fingerprints of qraudit's first form (relative to the folder each scan started from): they were matched that way; write it again with --write-baseline so that every way of naming a file matches"
             ),
             Note::Carried(text) => f.write_str(text),
         }

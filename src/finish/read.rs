@@ -58,6 +58,8 @@ pub fn read_report(text: &str) -> Result<Report, ReadError> {
         tool: Tool::this(),
         summary: Summary::default(),
         notes: Vec::new(),
+        // A JSON Lines report says its form on the summary line, read below.
+        fingerprint_version: 1,
         inputs: Vec::new(),
     };
     let mut saw_line = false;
@@ -77,6 +79,9 @@ pub fn read_report(text: &str) -> Result<Report, ReadError> {
                 .inputs
                 .push(serde_json::from_value(value).map_err(json_error)?),
             Some("summary") => {
+                if let Some(form) = value.get("fingerprint_version").and_then(Value::as_u64) {
+                    report.fingerprint_version = u32::try_from(form).unwrap_or(u32::MAX);
+                }
                 if let Some(version) = value.get("schema_version").and_then(Value::as_u64) {
                     report.schema_version = version as u32;
                 }

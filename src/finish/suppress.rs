@@ -14,13 +14,16 @@ use thiserror::Error;
 use super::Note;
 use super::read::{ReadError, read_report};
 use crate::audit::policy::{Ignore, Policy};
-use crate::report::model::{InputReport, Suppression};
+use crate::report::model::{FINGERPRINT_VERSION, FindingReport, InputReport, Suppression};
 
 /// The fingerprints of an earlier report.
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
     pub origin: String,
     pub fingerprints: HashSet<String>,
+    /// Their form (`report::model::FINGERPRINT_VERSION`): a baseline of the first form is
+    /// matched against the findings' fingerprints of that form.
+    pub fingerprint_version: u32,
 }
 
 impl Baseline {
@@ -52,6 +55,7 @@ impl Baseline {
         Ok(Baseline {
             origin: origin.to_string(),
             fingerprints,
+            fingerprint_version: report.fingerprint_version,
         })
     }
 }
@@ -92,14 +96,19 @@ impl Suppressor {
     /// Marks the findings of one input that an ignore entry or the baseline covers. Findings
     /// already marked are left as they are.
     pub fn apply_input(&self, input: &mut InputReport) {
+        let names = [
+            input.path.clone(),
+            input.relative_path.clone(),
+            input.scan_relative_path.clone(),
+        ];
+        let paths = names.each_ref().map(String::as_str);
         for code in &mut input.codes {
             for finding in code.findings.iter_mut().filter(|f| f.suppressed.is_none()) {
                 let ignored = self.ignores.iter().find(|ignore| {
                     ignore.matches(
-                        &finding.fingerprint,
+                        &[&finding.fingerprint, &finding.legacy_fingerprint],
                         &finding.rule,
-                        &input.path,
-                        &input.relative_path,
+                        &paths,
                     )
                 });
                 finding.suppressed = match (ignored, &self.baseline) {
@@ -107,28 +116,29 @@ impl Suppressor {
                         by: "ignore".to_string(),
                         reason: ignore.reason.clone(),
                     }),
-                    (None, Some(baseline))
-                        if baseline.fingerprints.contains(&finding.fingerprint) =>
-                    {
-                        Some(Suppression {
-                            by: "baseline".to_string(),
-                            reason: baseline.origin.clone(),
-                        })
-                    }
+                    (None, Some(baseline)) if baseline.covers(finding) => Some(Suppression {
+                        by: "baseline".to_string(),
+                        reason: baseline.origin.clone(),
+                    }),
                     _ => None,
                 };
             }
         }
     }
 
-    /// The ignore entries that matched no finding of `inputs`, as notes.
-    pub fn stale(&self, inputs: &[InputReport]) -> Vec<Note> {
+    /// The notes of the suppressions: the ignore entries that matched no finding of `inputs`,
+    /// and a baseline of the first fingerprint form.
+    pub fn notes(&self, inputs: &[InputReport]) -> Vec<Note> {
         self.ignores
             .iter()
             .filter(|ignore| {
                 !inputs.iter().any(|input| {
                     input.codes.iter().flat_map(|c| &c.findings).any(|f| {
-                        ignore.matches(&f.fingerprint, &f.rule, &input.path, &input.relative_path)
+                        ignore.matches(
+                            &[&f.fingerprint, &f.legacy_fingerprint],
+                            &f.rule,
+                            &paths_of(input),
+                        )
                     })
                 })
             })
@@ -136,6 +146,31 @@ impl Suppressor {
                 origin: ignore.origin.clone(),
                 reason: ignore.reason.clone(),
             })
+            .chain(
+                self.baseline
+                    .as_ref()
+                    .filter(|b| b.fingerprint_version < FINGERPRINT_VERSION)
+                    .map(|b| Note::OldBaseline {
+                        origin: b.origin.clone(),
+                    }),
+            )
             .collect()
     }
+}
+
+impl Baseline {
+    /// Whether the baseline holds `finding`, by the fingerprint of the baseline's form.
+    fn covers(&self, finding: &FindingReport) -> bool {
+        let fingerprint = if self.fingerprint_version < FINGERPRINT_VERSION {
+            &finding.legacy_fingerprint
+        } else {
+            &finding.fingerprint
+        };
+        !fingerprint.is_empty() && self.fingerprints.contains(fingerprint)
+    }
+}
+
+/// Every name an ignore entry's path glob may have been written for.
+fn paths_of(input: &InputReport) -> [&str; 3] {
+    [&input.path, &input.relative_path, &input.scan_relative_path]
 }

@@ -277,6 +277,7 @@ mod tests {
             tool: crate::report::model::Tool::this(),
             summary: Default::default(),
             notes: Vec::new(),
+            fingerprint_version: 2,
             inputs,
         };
         report.recount();

@@ -36,6 +36,7 @@ struct RunHead<'a> {
     policy: Option<&'a AppliedPolicy>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
+    fingerprint_version: u32,
 }
 
 /// The JSON document; its field order is the order in the file.
@@ -58,6 +59,7 @@ impl JsonExporter<'_> {
             summary: &report.summary,
             policy: self.policy,
             notes: &report.notes,
+            fingerprint_version: report.fingerprint_version,
         }
     }
 

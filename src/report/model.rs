@@ -13,6 +13,15 @@ use crate::report::payload::WirePayload;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The form of the fingerprints this version writes: 2 hashes the input's path relative to the
+/// fingerprint root (`finish::fingerprint`); 1, the form of reports without the field, hashed
+/// it relative to the PATH argument it was found under.
+pub const FINGERPRINT_VERSION: u32 = 2;
+
+fn fingerprints_of_the_first_form() -> u32 {
+    1
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
     pub schema_version: u32,
@@ -21,6 +30,9 @@ pub struct Report {
     /// Things the reader should know about the run as a whole ("hosts were not checked").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The form of its fingerprints (`FINGERPRINT_VERSION`); 1 when the report does not say.
+    #[serde(default = "fingerprints_of_the_first_form")]
+    pub fingerprint_version: u32,
     pub inputs: Vec<InputReport>,
 }
 
@@ -143,9 +155,14 @@ pub enum Status {
 pub struct InputReport {
     /// The path as the user gave it joined with the walked relative path; `-` for stdin.
     pub path: String,
-    /// The path relative to the PATH argument it was found under (what fingerprints use).
+    /// The path relative to the fingerprint root (what fingerprints use): the same for every
+    /// way of naming the file (`source::rooted`).
     #[serde(default)]
     pub relative_path: String,
+    /// The path relative to the PATH argument it was found under: what fingerprints of the
+    /// first form hashed, kept to match baselines of that form. Not written.
+    #[serde(skip)]
+    pub scan_relative_path: String,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -178,6 +195,7 @@ impl InputReport {
         let path = path.into();
         InputReport {
             relative_path: path.clone(),
+            scan_relative_path: path.clone(),
             path,
             status,
             error: None,
@@ -282,6 +300,10 @@ pub struct FindingReport {
     /// payload digest and code index (see `fingerprint`).
     #[serde(default)]
     pub fingerprint: String,
+    /// The fingerprint of the first form (see `FINGERPRINT_VERSION`), to match baselines and
+    /// ignore entries written before fingerprints were rooted. Not written.
+    #[serde(skip)]
+    pub legacy_fingerprint: String,
     /// The evidence with secrets masked even under `--show-secrets`: what the fingerprint hashes,
     /// so that showing secrets never changes a finding's identity. Not serialized.
     #[serde(skip)]

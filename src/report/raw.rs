@@ -47,6 +47,7 @@ mod tests {
             tool: Tool::this(),
             summary: Default::default(),
             notes: Vec::new(),
+            fingerprint_version: 2,
             inputs: vec![input],
         };
         let out = String::from_utf8(RawExporter.serialize(&report)).unwrap();

@@ -582,6 +582,7 @@ mod tests {
             tool: Tool::this(),
             summary: Default::default(),
             notes: Vec::new(),
+            fingerprint_version: 2,
             inputs: inputs
                 .iter()
                 .map(|(path, texts)| {

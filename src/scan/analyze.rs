@@ -269,6 +269,7 @@ pub fn finding_report(finding: &Finding, redactor: &Redactor, masking: &Redactor
         suggested_url: redactor.apply_opt(suggested_url),
         // Assigned when the report is assembled, once the code's location is final.
         fingerprint: String::new(),
+        legacy_fingerprint: String::new(),
         masked_evidence: masking.apply_opt(finding.evidence.as_deref()),
         suppressed: None,
     }

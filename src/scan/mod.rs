@@ -275,7 +275,8 @@ fn process_input(input: &Input, config: &ScanConfig) -> Processed {
             provisionings: Vec::new(),
         },
     };
-    processed.report.relative_path = input.relative.clone();
+    processed.report.relative_path = input.rooted.clone();
+    processed.report.scan_relative_path = input.relative.clone();
     processed
 }
 

@@ -36,8 +36,12 @@ pub struct Input {
     pub display: String,
     /// The path relative to the PATH argument it was found under (`img/qr.png` for
     /// `assets/img/qr.png` found under `assets`; the file name for a file argument), with `/`
-    /// separators. Fingerprints use it, so that they survive moving or renaming the scan root.
+    /// separators: what fingerprints used before they were rooted (`--baseline` files of that
+    /// form are still matched with it).
     pub relative: String,
+    /// The path relative to the fingerprint root (`site/img/qr.png`), with `/` separators:
+    /// the same for every way of naming one file, different for two files (see `rooted`).
+    pub rooted: String,
 }
 
 /// An input, or the error that kept the walk from producing one.
@@ -69,6 +73,10 @@ pub enum SourceError {
 pub struct WalkOptions {
     pub follow_symlinks: bool,
     pub exclude: Vec<String>,
+    /// The folder fingerprints are relative to (`app::config` picks it: `--fingerprint-root`,
+    /// the repository's top level, the policy file's folder or the working folder); `None`
+    /// roots them at the working folder.
+    pub fingerprint_root: Option<PathBuf>,
 }
 
 /// Walks `paths` lazily, in order. Set-up errors (a bad glob) are returned before any walking.
@@ -79,9 +87,39 @@ pub fn walk(
     let exclude = build_globset(&options.exclude)?;
     let follow = options.follow_symlinks;
     let paths = paths.to_vec();
+    let fingerprint_root = options
+        .fingerprint_root
+        .clone()
+        .or_else(|| std::env::current_dir().ok())
+        .map(|root| std::fs::canonicalize(&root).unwrap_or(root))
+        .unwrap_or_default();
     Ok(paths
         .into_iter()
-        .flat_map(move |root| walk_one(root, follow, exclude.clone())))
+        .flat_map(move |root| walk_one(root, follow, exclude.clone(), fingerprint_root.clone())))
+}
+
+/// `path` relative to the fingerprint root `root` (already canonical), `/`-separated: the
+/// path is made canonical first (symbolic links and `..` resolved), so `site/img/qr.png`,
+/// `./site/../site/img/qr.png` and an absolute path name one file alike. A file outside the
+/// root keeps its canonical absolute path; one that cannot be resolved (it vanished) its path
+/// made absolute as written.
+pub fn rooted(root: &Path, path: &Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    });
+    let relative = absolute.strip_prefix(root).unwrap_or(&absolute);
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if relative.is_absolute() {
+        format!("/{}", parts.join("/"))
+    } else {
+        parts.join("/")
+    }
 }
 
 fn build_globset(patterns: &[String]) -> Result<GlobSet, SourceError> {
@@ -108,12 +146,14 @@ fn walk_one(
     root: PathBuf,
     follow: bool,
     exclude: GlobSet,
+    fingerprint_root: PathBuf,
 ) -> Box<dyn Iterator<Item = WalkItem> + Send> {
     if root.as_os_str() == "-" {
         return Box::new(std::iter::once(Ok(Input {
             origin: Origin::Stdin,
             display: "-".to_string(),
             relative: "-".to_string(),
+            rooted: "-".to_string(),
         })));
     }
     let walker = walkdir::WalkDir::new(&root)
@@ -126,6 +166,7 @@ fn walk_one(
         Ok(entry) if entry.file_type().is_file() => Some(Ok(Input {
             display: entry.path().display().to_string(),
             relative: relative_to(&root, entry.path()),
+            rooted: rooted(&fingerprint_root, entry.path()),
             origin: Origin::File(entry.into_path()),
         })),
         // A symlink that is not followed, a folder, a socket: nothing to scan.
@@ -226,6 +267,7 @@ mod tests {
         let options = WalkOptions {
             follow_symlinks: false,
             exclude: vec!["*.svg".to_string()],
+            ..WalkOptions::default()
         };
         let items: Vec<_> = walk(&[root.clone(), missing.clone()], &options)
             .unwrap()
@@ -259,10 +301,35 @@ mod tests {
     }
 
     #[test]
+    fn rooted_paths_name_one_file_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(top.join("site/img")).unwrap();
+        std::fs::write(top.join("site/img/qr.png"), b"x").unwrap();
+        for named in [
+            top.join("site/img/qr.png"),
+            top.join("site/../site/img/./qr.png"),
+        ] {
+            assert_eq!(rooted(&top, &named), "site/img/qr.png");
+        }
+        // Outside the root: the canonical absolute path.
+        let elsewhere = top.join("site");
+        assert_eq!(
+            rooted(&elsewhere.join("img"), &top.join("site/../site/img/qr.png")),
+            "qr.png"
+        );
+        assert_eq!(
+            rooted(&top.join("other"), &top.join("site/img/qr.png")),
+            format!("{}/site/img/qr.png", top.display())
+        );
+    }
+
+    #[test]
     fn bad_glob_is_a_setup_error() {
         let options = WalkOptions {
             follow_symlinks: false,
             exclude: vec!["a[".to_string()],
+            ..WalkOptions::default()
         };
         assert!(matches!(
             walk(&[], &options),
