@@ -75,29 +75,15 @@ pub fn analyze_symbol(
         }
         None => {
             let findings = audit::audit_code(origin, &options.policy, &options.quality);
-            let redactor = Redactor::default();
-            AnalyzedCode {
-                report: CodeReport {
-                    location: location.to_string(),
-                    index,
-                    text: None,
-                    bytes_hex: None,
-                    symbol: Some(symbol_report),
-                    payload: WirePayload::unreadable(),
-                    summary: "unreadable QR symbol".to_string(),
-                    payload_digest: "unreadable".to_string(),
-                    description: None,
-                    findings: findings
-                        .iter()
-                        .map(|f| finding_report(f, &redactor, &redactor))
-                        .collect(),
-                    fixed_url: None,
-                },
-                provisioning: None,
-                masking: redactor.clone(),
-                redactor,
-                panic: None,
-            }
+            textless_code(
+                location,
+                index,
+                Some(symbol_report),
+                WirePayload::unreadable(),
+                "unreadable QR symbol",
+                &findings,
+                None,
+            )
         }
     }
 }
@@ -143,31 +129,54 @@ fn analyze_decoded(
         analyze_text_unguarded(location, index, text, origin, options)
     });
     analyzed.unwrap_or_else(|panic| {
-        let redactor = Redactor::default();
         let findings = audit::audit_code(origin, &options.policy, &options.quality);
-        AnalyzedCode {
-            report: CodeReport {
-                location: location.to_string(),
-                index,
-                text: None,
-                bytes_hex: None,
-                symbol: None,
-                payload: WirePayload::unanalyzed(),
-                summary: "not analysed: the payload parser panicked".to_string(),
-                payload_digest: "unanalyzed".to_string(),
-                description: None,
-                findings: findings
-                    .iter()
-                    .map(|f| finding_report(f, &redactor, &redactor))
-                    .collect(),
-                fixed_url: None,
-            },
-            provisioning: None,
-            masking: redactor.clone(),
-            redactor,
-            panic: Some(isolate::Stage::Payload.panicked(&panic)),
-        }
+        textless_code(
+            location,
+            index,
+            None,
+            WirePayload::unanalyzed(),
+            "not analysed: the payload parser panicked",
+            &findings,
+            Some(isolate::Stage::Payload.panicked(&panic)),
+        )
     })
+}
+
+/// The entry of a code reported without its text: a symbol that could not be decoded, or a
+/// text whose analysis panicked (what could not be parsed could not be redacted either). Its
+/// findings are about its origin only, and hold nothing of the text to mask.
+fn textless_code(
+    location: &str,
+    index: u32,
+    symbol: Option<SymbolReport>,
+    payload: WirePayload,
+    summary: &str,
+    findings: &[Finding],
+    panic: Option<String>,
+) -> AnalyzedCode {
+    let redactor = Redactor::default();
+    AnalyzedCode {
+        report: CodeReport {
+            location: location.to_string(),
+            index,
+            text: None,
+            bytes_hex: None,
+            symbol,
+            payload_digest: payload.kind().unwrap_or_default().to_string(),
+            payload,
+            summary: summary.to_string(),
+            description: None,
+            findings: findings
+                .iter()
+                .map(|f| finding_report(f, &redactor, &redactor))
+                .collect(),
+            fixed_url: None,
+        },
+        provisioning: None,
+        masking: redactor.clone(),
+        redactor,
+        panic,
+    }
 }
 
 fn analyze_text_unguarded(
