@@ -35,7 +35,9 @@ for target in "${TARGETS[@]}"; do
         -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
         -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -artifact_prefix="artifacts/$target/" $(dict_arg "$target") > "$log" 2>&1
-    read -r wall user sys < "$log.time"
+    # time writes "Command exited with non-zero status N" first when libFuzzer stops on a
+    # finding: the figures are on the last line.
+    read -r wall user sys < <(tail -n 1 "$log.time")
     execs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#')
     crashes=$(find "artifacts/$target" -type f | wc -l)
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -Is)" "$target" "$wall" "$user" "$sys" "${execs:-?}" "$crashes" \
