@@ -112,7 +112,11 @@ fn sarif_is_valid_and_carries_our_fingerprints_and_boxes() {
             "duplicate fingerprint {fingerprint}"
         );
         let location = &result["locations"][0]["physicalLocation"];
-        assert!(location.get("region").is_none());
+        // GitHub's ingestion (GH1003) wants a region: line 1 of the image, the code's text as
+        // the snippet.
+        assert_eq!(location["region"]["startLine"], 1, "{location}");
+        let snippet = location["region"]["snippet"]["text"].as_str().unwrap_or("");
+        assert!(!snippet.is_empty(), "{location}");
         assert!(
             location["artifactLocation"]["uri"]
                 .as_str()
@@ -230,6 +234,25 @@ fn fingerprints_are_stable_across_runs_and_moved_checkouts() {
         &["scan", "--format", "json", "--show-secrets", "assets"],
     );
     assert_eq!(fingerprints(&one), fingerprints(&shown));
+}
+
+#[test]
+fn sarif_snippets_are_redacted() {
+    let (sarif, _) = json_of(&[
+        "scan",
+        "--format",
+        "sarif",
+        "testdata/posters/password-in-url.jpg",
+    ]);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let snippet = result["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(snippet.contains("jdoe:********@"), "{snippet}");
+        assert!(!snippet.contains("Winter2026"), "{snippet}");
+    }
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! SARIF 2.1.0 output, for GitHub code scanning and other SARIF consumers.
 //!
 //! Every rule of the catalogue is listed in `tool.driver.rules` (with help text, default level
-//! and `security-severity`), every finding is a result. Images have no lines, so results carry
-//! no `region`; and because GitHub computes its own fingerprints only from a text line, every
+//! and `security-severity`), every finding is a result. Images have no lines, but GitHub wants a
+//! `region`, so each result is on line 1 with the code's redacted text as its snippet; and
+//! because GitHub computes its own fingerprints only from a text line, every
 //! code in one image would collapse into one alert unless the result carries its own
 //! `partialFingerprints.primaryLocationLineHash`: that is the finding's fingerprint. The code's
 //! bounding box goes into `attachments[].rectangles`, the location inside a container and the
@@ -138,7 +139,10 @@ fn result(
         "ruleId": finding.rule,
         "level": level(finding.severity),
         "message": { "text": format!("{where_}: {}", finding.message) },
-        "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&input.path) } }],
+        "locations": [{ "physicalLocation": {
+            "artifactLocation": artifact_location(&input.path),
+            "region": region(code),
+        } }],
         "partialFingerprints": { "primaryLocationLineHash": finding.fingerprint },
         "properties": {
             "severity": finding.severity,
@@ -181,6 +185,18 @@ fn result(
         }]);
     }
     result
+}
+
+/// The region of a result: an image has no lines, but code scanning wants one (GitHub's
+/// ingestion rule GH1003 asks for `region.startLine`), so every result is on line 1, with the
+/// code's decoded text (redacted like every string of the report) as the snippet a reviewer
+/// sees in the alert.
+fn region(code: &CodeReport) -> Value {
+    let mut region = json!({ "startLine": 1 });
+    if let Some(text) = &code.text {
+        region["snippet"] = json!({ "text": text });
+    }
+    region
 }
 
 /// The artifact location of an input path (see the module comment).
