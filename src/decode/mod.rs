@@ -193,8 +193,9 @@ impl DecodeOptions {
     }
 }
 
-/// Finds and decodes every QR symbol in `image`. `cancel` is checked between passes, so that a
-/// caller whose time budget ran out can stop the remaining work.
+/// Finds and decodes every QR symbol in `image`. `cancel` is checked between passes and, inside
+/// a pass, between the candidates an engine tries, so that a caller whose time budget ran out
+/// stops the remaining work instead of leaving a detached thread busy for the rest of the pass.
 pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -> DecodeOutcome {
     let mut run = Run::default();
     let whole_pixels = u64::from(image.width()) * u64::from(image.height());
@@ -240,7 +241,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                             Next::Skip => continue,
                             Next::Go => {}
                         }
-                        local.run_pass(pass, &crop);
+                        local.run_pass(pass, &crop, cancel);
                     }
                     run.passes += local.passes;
                     run.outcome.panics.extend(local.outcome.panics);
@@ -259,7 +260,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                 break;
             }
         }
-        run.run_pass(*pass, image);
+        run.run_pass(*pass, image, cancel);
     }
     let mut outcome = run.outcome;
     for symbol in &mut outcome.symbols {
@@ -314,7 +315,7 @@ impl Run {
         }
     }
 
-    fn run_pass(&mut self, pass: plan::Pass, image: &GrayImage) {
+    fn run_pass(&mut self, pass: plan::Pass, image: &GrayImage, cancel: &AtomicBool) {
         self.passes += 1;
         let started = std::time::Instant::now();
         // Codes already read: rxing's later looks skip the finder-pattern triples inside them
@@ -331,7 +332,7 @@ impl Run {
             })
             .collect();
         let result = if pass.factor <= 1 {
-            pass.run(image, &known)
+            pass.run(image, &known, cancel)
         } else {
             // Several passes look at the same downscaled copy: make it once.
             let index = match self.scaled.iter().position(|(f, _)| *f == pass.factor) {
@@ -342,7 +343,7 @@ impl Run {
                     self.scaled.len() - 1
                 }
             };
-            pass.run(&self.scaled[index].1, &known)
+            pass.run(&self.scaled[index].1, &known, cancel)
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let count = result.as_ref().map_or(0, |r| r.symbols.len());

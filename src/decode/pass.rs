@@ -9,6 +9,7 @@
 //! runs isolated: a panic in an engine becomes an error of this pass only.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use image::GrayImage;
 
@@ -82,15 +83,20 @@ impl Pass {
     /// Runs the pass on `base`, the image already box-downscaled by `self.factor`; `known` are
     /// the codes already read (in `base`'s pixels scaled back by the factor, i.e. the image's),
     /// which the engine need not read again. `Err` carries the message of a decoder panic.
-    pub(super) fn run(self, base: &GrayImage, known: &[Known]) -> Result<Found, String> {
+    pub(super) fn run(
+        self,
+        base: &GrayImage,
+        known: &[Known],
+        cancel: &AtomicBool,
+    ) -> Result<Found, String> {
         let name = self.name;
         isolated(|| {
             if self.prep == Prep::Tiled {
-                return tiled(base, self.engine, name);
+                return tiled(base, self.engine, name, cancel);
             }
             let (prepared, frame) = prepare(base, self.prep, self.factor);
             let known: Vec<Known> = known.iter().map(|k| frame.known_to_prepared(k)).collect();
-            frame.found_to_image(self.engine.read(prepared, name, &known))
+            frame.found_to_image(self.engine.read(prepared, name, &known, cancel))
         })
     }
 }
@@ -143,7 +149,7 @@ const TILE_OVERLAP: u32 = 256;
 /// reads tiles (its grouping step copies the image for every candidate triple of finder
 /// patterns, so tiles bound that cost), and it neither skips known codes nor leaves anything
 /// but symbols: those are all that is kept.
-fn tiled(image: &GrayImage, engine: Engine, pass: &'static str) -> Found {
+fn tiled(image: &GrayImage, engine: Engine, pass: &'static str, cancel: &AtomicBool) -> Found {
     let mut result = Found::default();
     let step = TILE - TILE_OVERLAP;
     let starts = |len: u32| -> Vec<u32> {
@@ -158,9 +164,12 @@ fn tiled(image: &GrayImage, engine: Engine, pass: &'static str) -> Found {
     };
     for y in starts(image.height()) {
         for x in starts(image.width()) {
+            if cancel.load(Ordering::Relaxed) {
+                return result;
+            }
             let (w, h) = (TILE.min(image.width() - x), TILE.min(image.height() - y));
             let tile = image::imageops::crop_imm(image, x, y, w, h).to_image();
-            let found = engine.read(Prepared::Grey(Cow::Owned(tile)), pass, &[]);
+            let found = engine.read(Prepared::Grey(Cow::Owned(tile)), pass, &[], cancel);
             let shifted = found.symbols.into_iter().map(|mut s| {
                 s.corners = s.quad().translated(x as f32, y as f32).0;
                 s

@@ -16,6 +16,7 @@ mod rqrr;
 mod rxing;
 
 use std::borrow::Cow;
+use std::sync::atomic::AtomicBool;
 
 use image::GrayImage;
 
@@ -68,17 +69,24 @@ pub(super) struct Found {
 
 impl Engine {
     /// Reads every QR symbol in `image`. `known` are the codes already read, in `image`'s
-    /// pixels; an engine that can skips them (their leftovers do not come back either).
-    pub(super) fn read(self, image: Prepared<'_>, pass: &'static str, known: &[Known]) -> Found {
+    /// pixels; an engine that can skips them (their leftovers do not come back either). Once
+    /// `cancel` is set the engine stops trying candidates and returns what it has.
+    pub(super) fn read(
+        self,
+        image: Prepared<'_>,
+        pass: &'static str,
+        known: &[Known],
+        cancel: &AtomicBool,
+    ) -> Found {
         match self {
-            Engine::Rqrr => rqrr::read(image, pass),
+            Engine::Rqrr => rqrr::read(image, pass, cancel),
             #[cfg(feature = "rxing")]
-            Engine::Rxing(threshold) => rxing::read(image, threshold, pass, known),
+            Engine::Rxing(threshold) => rxing::read(image, threshold, pass, known, cancel),
             // Never planned without the feature (`plan.rs` plans rxing's rows only when it is
             // built): a build without rxing reads nothing with it.
             #[cfg(not(feature = "rxing"))]
             Engine::Rxing(_) => {
-                let _ = known;
+                let _ = (known, cancel);
                 Found::default()
             }
         }

@@ -6,16 +6,19 @@
 //! could not read nor stray finder patterns: its passes leave no leftovers beyond unreadable
 //! symbols. It only finds dark-on-light codes, and it cannot be told to skip codes already read.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::{Found, Prepared};
 use crate::decode::geometry::Quad;
 use crate::decode::{Ecc, Symbol, module_px, text};
 
-/// Reads every symbol rqrr finds in `image`; corners are in `image`'s pixels.
-pub(super) fn read(image: Prepared<'_>, pass: &'static str) -> Found {
+/// Reads every symbol rqrr finds in `image`; corners are in `image`'s pixels. `cancel` is
+/// checked between the grids rqrr found (finding them is one call that cannot be interrupted).
+pub(super) fn read(image: Prepared<'_>, pass: &'static str, cancel: &AtomicBool) -> Found {
     let symbols = match image {
         Prepared::Grey(grey) => {
             let mut prepared = rqrr::PreparedImage::prepare(grey.into_owned());
-            symbols(prepared.detect_grids(), pass)
+            symbols(prepared.detect_grids(), pass, cancel)
         }
         Prepared::Dark {
             width,
@@ -24,7 +27,7 @@ pub(super) fn read(image: Prepared<'_>, pass: &'static str) -> Found {
         } => {
             let mut prepared =
                 rqrr::PreparedImage::prepare_from_bitmap(width, height, |x, y| dark[y * width + x]);
-            symbols(prepared.detect_grids(), pass)
+            symbols(prepared.detect_grids(), pass, cancel)
         }
     };
     Found {
@@ -61,9 +64,16 @@ fn symbol_corners(bounds: Quad, modules: u32) -> Quad {
 }
 
 /// Decodes rqrr's grids into symbols (corners in the prepared image's pixels).
-fn symbols<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>, pass: &'static str) -> Vec<Symbol> {
+fn symbols<G: rqrr::BitGrid>(
+    grids: Vec<rqrr::Grid<G>>,
+    pass: &'static str,
+    cancel: &AtomicBool,
+) -> Vec<Symbol> {
     let mut symbols = Vec::with_capacity(grids.len());
     for grid in grids {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
         let modules = rqrr::BitGrid::size(&grid.grid) as u32;
         let bounds = Quad(grid.bounds.map(|p| [p.x as f32, p.y as f32]));
         let corners = symbol_corners(bounds, modules).0;

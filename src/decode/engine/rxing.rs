@@ -25,6 +25,8 @@ use rxing::qrcode::common::FORMAT_INFO_MASK_QR;
 use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternSets, SampleQR};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use image::GrayImage;
 
 use super::{Found, Prepared, Threshold};
@@ -40,9 +42,10 @@ pub(super) fn read(
     threshold: Threshold,
     pass: &'static str,
     known: &[Known],
+    cancel: &AtomicBool,
 ) -> Found {
     match image {
-        Prepared::Grey(grey) => rxing_symbols(&grey, threshold, true, pass, known),
+        Prepared::Grey(grey) => rxing_symbols(&grey, threshold, true, pass, known, cancel),
         Prepared::Dark {
             width,
             height,
@@ -50,7 +53,7 @@ pub(super) fn read(
         } => {
             let pixels = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
             match GrayImage::from_raw(width as u32, height as u32, pixels) {
-                Some(grey) => rxing_symbols(&grey, threshold, true, pass, known),
+                Some(grey) => rxing_symbols(&grey, threshold, true, pass, known, cancel),
                 // One flag per pixel always fits; nothing to read otherwise.
                 None => Found::default(),
             }
@@ -67,6 +70,7 @@ pub(super) fn rxing_symbols(
     also_inverted: bool,
     pass: &'static str,
     known: &[Known],
+    cancel: &AtomicBool,
 ) -> Found {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let matrix = match threshold {
@@ -74,7 +78,7 @@ pub(super) fn rxing_symbols(
         Threshold::Global => binarize::global(image.as_raw(), w, h),
     };
     match matrix {
-        Some(mut matrix) => read_both_polarities(&mut matrix, also_inverted, pass, known),
+        Some(mut matrix) => read_both_polarities(&mut matrix, also_inverted, pass, known, cancel),
         // Too little contrast for a threshold: zxing reads nothing there either.
         None => Found::default(),
     }
@@ -85,13 +89,14 @@ fn read_both_polarities(
     also_inverted: bool,
     pass: &'static str,
     known: &[Known],
+    cancel: &AtomicBool,
 ) -> Found {
     let mut found = Found::default();
-    read_matrix(matrix, pass, known, &mut found);
-    if also_inverted {
+    read_matrix(matrix, pass, known, cancel, &mut found);
+    if also_inverted && !cancel.load(Ordering::Relaxed) {
         matrix.flip_self();
         let mut inverted = Found::default();
-        read_matrix(matrix, pass, known, &mut inverted);
+        read_matrix(matrix, pass, known, cancel, &mut inverted);
         // An inverted matrix turns the quiet zone around a normal code into a dark frame, so
         // its leftovers (regions, stray finder patterns) there are noise; keep only symbols.
         found.symbols.extend(inverted.symbols);
@@ -99,7 +104,16 @@ fn read_both_polarities(
     found
 }
 
-fn read_matrix(matrix: &BitMatrix, pass: &'static str, known: &[Known], found: &mut Found) {
+/// Samples and decodes every plausible finder-pattern triple of `matrix`. Each triple costs a
+/// grid sample and a Reed–Solomon attempt, and a picture full of finder patterns has thousands:
+/// `cancel` is checked before each one.
+fn read_matrix(
+    matrix: &BitMatrix,
+    pass: &'static str,
+    known: &[Known],
+    cancel: &AtomicBool,
+    found: &mut Found,
+) {
     let mut patterns = finders::finder_patterns(matrix);
     let all_patterns = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
@@ -107,6 +121,9 @@ fn read_matrix(matrix: &BitMatrix, pass: &'static str, known: &[Known], found: &
     // A pattern of a code already read, and the code whose it is.
     let owner = |p: &ConcentricPattern| known.iter().position(|k| k.owns_pattern([p.p.x, p.p.y]));
     for set in sets {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
         if uses_any(&used, &set) {
             continue;
         }
@@ -128,6 +145,9 @@ fn read_matrix(matrix: &BitMatrix, pass: &'static str, known: &[Known], found: &
         .copied()
         .collect();
     for set in every_plausible_set(&leftover) {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
         if !uses_any(&used, &set) {
             read_set(matrix, &set, pass, false, found, &mut used);
         }
@@ -473,7 +493,14 @@ mod tests {
         let image = image::open(root.join("testdata/sheets/four-codes.png"))
             .expect("testdata image")
             .to_luma8();
-        let first = rxing_symbols(&image, Threshold::Hybrid, true, "test", &[]);
+        let first = rxing_symbols(
+            &image,
+            Threshold::Hybrid,
+            true,
+            "test",
+            &[],
+            &AtomicBool::new(false),
+        );
         assert_eq!(first.symbols.len(), 4);
         let known: Vec<Known> = first.symbols[..2]
             .iter()
@@ -482,13 +509,39 @@ mod tests {
                 module_px: s.module_px,
             })
             .collect();
-        let again = rxing_symbols(&image, Threshold::Hybrid, true, "test", &known);
+        let again = rxing_symbols(
+            &image,
+            Threshold::Hybrid,
+            true,
+            "test",
+            &known,
+            &AtomicBool::new(false),
+        );
         let texts = |found: &Found| -> Vec<Option<String>> {
             found.symbols.iter().map(|s| s.text.clone()).collect()
         };
         assert_eq!(texts(&again), texts(&first)[2..]);
         assert!(again.undecoded_regions.is_empty());
         assert_eq!(again.stray_finders.len(), first.stray_finders.len());
+    }
+
+    /// Once cancelled (the image's time budget ran out), a read tries no further finder-pattern
+    /// triple: the detached decode thread stops instead of sampling the rest of the sheet.
+    #[test]
+    fn a_cancelled_read_tries_no_candidate() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let image = image::open(root.join("testdata/sheets/four-codes.png"))
+            .expect("testdata image")
+            .to_luma8();
+        let cancelled = AtomicBool::new(true);
+        let found = rxing_symbols(&image, Threshold::Hybrid, true, "test", &[], &cancelled);
+        assert!(found.symbols.is_empty());
+        assert!(found.undecoded_regions.is_empty());
+        assert!(found.stray_finders.is_empty());
+        // The same read, not cancelled, finds the four codes: the test image is not the reason.
+        let running = AtomicBool::new(false);
+        let found = rxing_symbols(&image, Threshold::Hybrid, true, "test", &[], &running);
+        assert_eq!(found.symbols.len(), 4);
     }
 
     /// rxing does not report the data mask; ours, read from the format bits, must agree with
@@ -506,7 +559,15 @@ mod tests {
             let image = image::open(root.join(file))
                 .expect("testdata image")
                 .to_luma8();
-            let ours = rxing_symbols(&image, Threshold::Hybrid, false, "test", &[]).symbols;
+            let ours = rxing_symbols(
+                &image,
+                Threshold::Hybrid,
+                false,
+                "test",
+                &[],
+                &AtomicBool::new(false),
+            )
+            .symbols;
             let mut prepared = rqrr::PreparedImage::prepare(image.clone());
             for grid in prepared.detect_grids() {
                 let mut bytes = Vec::new();
