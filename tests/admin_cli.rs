@@ -239,6 +239,40 @@ fn risky_options_are_generated_but_warned_about() {
         .code(2);
 }
 
+/// Found by the `generate` fuzz target: the phone decodes the user part and splits it at its
+/// first ':', so `--user 'Ut:'` made a code that a scan read back as user `Ut` and a password.
+#[test]
+fn a_user_with_a_colon_is_refused_not_turned_into_a_password() {
+    for user in ["Ut:", "alice:hunter2", "a%3Ab:c"] {
+        let output = qraudit()
+            .args(["generate", "--host", "h.example.com", "--user", user])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{user}");
+        assert!(output.stdout.is_empty(), "{user}: nothing generated");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("would be read as a password"),
+            "{user}: {stderr}"
+        );
+    }
+    // A user without a colon, reserved characters included, still reads back as written.
+    let (stdout, _) = generate(&["--host", "h.example.com", "--user", "a@b c"]);
+    let url = stdout.trim();
+    assert_eq!(
+        url,
+        "hclsametime://a%40b%20c@h.example.com/?action=AddCommunity"
+    );
+    let checked = qraudit()
+        .args(["check", "--no-policy", "--format", "json", url])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let payload = &report["inputs"][0]["codes"][0]["payload"];
+    assert_eq!(payload["community"]["user"], "a@b c", "{payload}");
+    assert_eq!(payload["community"]["password_present"], false, "{payload}");
+}
+
 #[test]
 fn config_snippet_audits_clean_and_broken_snippets_are_caught() {
     let (stdout, _) = generate(&[

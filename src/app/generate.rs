@@ -22,6 +22,10 @@ pub enum GenerateError {
     BadHost(String),
     #[error("the port must be in 1..65535")]
     BadPort,
+    #[error(
+        "invalid user {0:?}: a ':' cannot be carried in the link: the app decodes the user part and splits it at the first ':', so the rest would be read as a password"
+    )]
+    ColonInUser(String),
     #[error("the URL does not fit in a QR code: {0}")]
     TooLong(String),
 }
@@ -55,6 +59,12 @@ pub fn provisioning_url(spec: &CommunitySpec) -> Result<String, GenerateError> {
     }
     if spec.port == Some(0) {
         return Err(GenerateError::BadPort);
+    }
+    // Encoding does not help: Android's `Uri.getUserInfo()` returns `a%3Ab` decoded, and the app
+    // splits that at its first ':' (the audit reads it the same way, payload/sametime/raw.rs), so
+    // `a:b` would provision user `a` with password `b`. Found by the `generate` fuzz target.
+    if let Some(user) = spec.user.as_ref().filter(|u| u.contains(':')) {
+        return Err(GenerateError::ColonInUser(user.clone()));
     }
     // The audit's canonical writer, so that a generated URL is spelled exactly as the audit's
     // suggested fixes are (every component percent-encoded the same way).
@@ -225,12 +235,26 @@ mod tests {
     fn non_ascii_and_reserved_characters_are_encoded() {
         let mut s = spec("stproxy.example.com");
         s.community_name = Some("Vente & Marketing — Zürich".into());
-        s.user = Some("a:b".into());
+        s.user = Some("a@b".into());
         let url = provisioning_url(&s).unwrap();
         assert_eq!(
             url,
-            "hclsametime://a%3Ab@stproxy.example.com/?action=AddCommunity&communityName=Vente%20%26%20Marketing%20%E2%80%94%20Z%C3%BCrich"
+            "hclsametime://a%40b@stproxy.example.com/?action=AddCommunity&communityName=Vente%20%26%20Marketing%20%E2%80%94%20Z%C3%BCrich"
         );
+    }
+
+    /// The phone decodes the user part and splits it at its first ':', so a user with a colon
+    /// would arrive as a user and a password, encoded or not.
+    #[test]
+    fn a_user_with_a_colon_is_refused() {
+        for user in ["a:b", "Ut:", ":x"] {
+            let mut s = spec("stproxy.example.com");
+            s.user = Some(user.into());
+            assert!(
+                matches!(provisioning_url(&s), Err(GenerateError::ColonInUser(_))),
+                "{user}"
+            );
+        }
     }
 
     #[test]
