@@ -3,7 +3,8 @@
 # for a few seconds. Needs the nightly toolchain and cargo-fuzz; without them it says so and
 # exits 0 (the seeds and every reproducer still run on stable in tests/fuzz_regressions.rs).
 #
-# Usage: fuzz/smoke.sh [SECONDS_PER_TARGET]   (default 5; QRAUDIT_FUZZ_SMOKE=0 skips it)
+# Usage: fuzz/smoke.sh [SECONDS_PER_TARGET]   (default 5; QRAUDIT_FUZZ_SMOKE=0 skips it;
+#        FUZZ_TARGET_DIR=DIR reuses a dev fuzz build kept elsewhere)
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-5}
@@ -49,6 +50,6 @@ for target in "${TARGETS[@]}"; do
         tail -40 "$work/$target.log"
         exit 1
     fi
-    echo "fuzz smoke: $target ok ($(grep -Eo '#[0-9]+ +DONE' "$work/$target.log" | tr -dc '0-9' || echo '?') runs)"
+    echo "fuzz smoke: $target ok ($(grep -Eo 'Done [0-9]+ runs' "$work/$target.log" | tr -dc '0-9' || echo '?') runs)"
 done
 echo "fuzz smoke: all ${#TARGETS[@]} targets passed in $(($(date +%s) - started)) s"

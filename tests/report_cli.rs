@@ -281,6 +281,7 @@ fn the_table_is_the_default_and_output_extensions_pick_formats() {
         ("r.jsonl", "{\"type\":\"input\""),
         ("r.sarif", "{\n  \"$schema\""),
         ("r.txt", "Policy: none"),
+        ("r.csv", "\"path\",\"location\","),
     ] {
         let (stdout, _, _) = run(qraudit_in(dir.path()).args([
             "scan",
@@ -294,20 +295,21 @@ fn the_table_is_the_default_and_output_extensions_pick_formats() {
         assert!(written.starts_with(check), "{name}: {written}");
     }
     // An extension that names no format qraudit writes is an error before anything is
-    // scanned: -o findings.csv never holds a table or JSON under a name that promises CSV.
+    // scanned: -o findings.xlsx never holds a table or JSON under a name that promises a
+    // spreadsheet.
     let (stdout, stderr, code) = run(qraudit_in(dir.path()).args([
         "scan",
         "-o",
-        "findings.csv",
+        "findings.xlsx",
         "assets/posters/lobby.jpg",
     ]));
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty());
     assert!(
-        stderr.contains("cannot tell the report format of findings.csv from its extension .csv"),
+        stderr.contains("cannot tell the report format of findings.xlsx from its extension .xlsx"),
         "{stderr}"
     );
-    assert!(!out("findings.csv").exists());
+    assert!(!out("findings.xlsx").exists());
     // --format wins over the extension.
     run(qraudit_in(dir.path()).args([
         "scan",

@@ -255,7 +255,7 @@ pub struct MergeArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Report format [default: table, or what the --output file's extension says:
-    /// .json, .jsonl, .sarif].
+    /// .json, .jsonl, .sarif, .csv].
     #[arg(short, long, value_enum)]
     pub format: Option<Format>,
     /// Write the report to this file instead of stdout.
@@ -267,6 +267,14 @@ pub struct OutputArgs {
     /// Exit 1 when a finding is at or above this severity [default: medium, or the policy file's fail_on].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+    /// List only findings at or above this severity, in every format. What fails the run is
+    /// still --fail-on, judged on every finding; the summary counts every finding.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_severity: Option<crate::audit::Severity>,
+    /// Order of the inputs (and of the table's distinct codes) [default: the table worst
+    /// first, the other formats in walk order].
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub sort: Option<crate::report::view::SortOrder>,
     /// Also write a JSON report to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -325,6 +333,8 @@ pub enum Format {
     Sarif,
     /// Only the decoded texts, one per line, escaped (like `zbarimg --raw`).
     Raw,
+    /// One row per finding, RFC 4180, formulas defused (docs: README, "Reports").
+    Csv,
 }
 
 /// `--fail-on` takes the policy's own type (one fail-on type from flag to exit code), listed

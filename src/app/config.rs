@@ -72,6 +72,8 @@ pub struct OutputConfig {
     pub colour: bool,
     /// Columns the table may use.
     pub width: usize,
+    /// Which findings are listed, in which order (`--min-severity`, `--sort`).
+    pub view: crate::report::view::View,
 }
 
 /// A policy and where it came from.
@@ -121,13 +123,17 @@ pub fn output_config(
         applied_policy: applied_policy(resolved, fail_on),
         colour: use_colour(args.color, to_terminal, no_color_set()),
         width: report_width(to_terminal, std::env::var("COLUMNS").ok().as_deref()),
+        view: crate::report::view::View {
+            min_severity: args.min_severity,
+            sort: args.sort,
+        },
     })
 }
 
 /// The table, unless the output file's extension names a machine format.
 /// The format `-o FILE` asks for by its extension: none (`-o report`, `/dev/null`) or `.txt`
 /// is the table. An extension qraudit does not know is an error, never a guess: `-o
-/// findings.csv` must not quietly hold a table or JSON under a name that promises CSV.
+/// findings.xlsx` must not quietly hold a table or JSON under a name that promises a spreadsheet.
 fn default_format(output: Option<&Path>) -> Result<Format, ConfigError> {
     let Some(path) = output else {
         return Ok(Format::Table);
@@ -139,6 +145,7 @@ fn default_format(output: Option<&Path>) -> Result<Format, ConfigError> {
         "json" => Ok(Format::Json),
         "jsonl" | "ndjson" => Ok(Format::Jsonl),
         "sarif" => Ok(Format::Sarif),
+        "csv" => Ok(Format::Csv),
         "txt" => Ok(Format::Table),
         _ => Err(ConfigError::UnknownOutputExtension {
             path: path.display().to_string(),
@@ -348,7 +355,8 @@ mod tests {
         assert_eq!(format(Some("/dev/null")), Some(Format::Table));
         assert_eq!(format(Some("report")), Some(Format::Table));
         // Never a guess under a name that promises another format.
-        assert_eq!(format(Some("findings.csv")), None);
+        assert_eq!(format(Some("findings.CSV")), Some(Format::Csv));
+        assert_eq!(format(Some("findings.xlsx")), None);
         assert_eq!(format(Some("r.xml")), None);
     }
 

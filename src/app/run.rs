@@ -25,6 +25,7 @@ use crate::audit::catalogue;
 use crate::finish::merge;
 use crate::finish::read::{ReadError, read_report};
 use crate::finish::suppress::Suppressor;
+use crate::report::csv::CsvExporter;
 use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{InputReport, Report, Status};
 use crate::report::raw::RawExporter;
@@ -108,6 +109,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, RunError> {
             if !output.show_suppressed {
                 report::strip_suppressed(&mut shown);
             }
+            output.view.filter_input(&mut shown);
             json::record_streamed(&mut streamed, &shown);
             if !stop_writing
                 && let Err(err) = writer
@@ -348,6 +350,15 @@ fn json_exporter(output: &OutputConfig) -> JsonExporter<'_> {
 /// A whole report in one format; `main` is the report on stdout or `--output` (the only one
 /// that may be coloured).
 fn render(format: Format, report: &Report, output: &OutputConfig, main: bool) -> Vec<u8> {
+    // `--min-severity` and `--sort` change what is listed, never what the exit code was
+    // decided on (report/view.rs); without them the report is rendered as it is.
+    let viewed;
+    let report = if output.view.is_identity() {
+        report
+    } else {
+        viewed = output.view.apply(report);
+        &viewed
+    };
     match format {
         Format::Json => json_exporter(output).serialize(report),
         Format::Sarif => SarifExporter.serialize(&shown(report, output)),
@@ -357,9 +368,11 @@ fn render(format: Format, report: &Report, output: &OutputConfig, main: bool) ->
             show_suppressed: output.show_suppressed,
             policy: Some(&output.applied_policy),
             fail_on: output.fail_on.threshold(),
+            sort: output.view.sort,
         }
         .serialize(report),
         Format::Raw => RawExporter.serialize(report),
+        Format::Csv => CsvExporter.serialize(&shown(report, output)),
         Format::Jsonl => {
             let shown = shown(report, output);
             let mut streamed = StreamedCounts::new();

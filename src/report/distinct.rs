@@ -180,6 +180,23 @@ pub fn group(report: &Report) -> Vec<DistinctCode<'_>> {
     groups
 }
 
+/// Orders distinct codes as `--sort` asks: by the path of their first input, or by payload kind
+/// (worst first within a kind); `severity` and no flag keep `group`'s order. Stable.
+pub fn sort(groups: &mut [DistinctCode<'_>], order: Option<super::view::SortOrder>) {
+    use super::view::SortOrder;
+    let first_path = |g: &DistinctCode<'_>| g.occurrences.first().map(|o| o.input.path.clone());
+    let kind = |g: &DistinctCode<'_>| {
+        g.occurrences
+            .first()
+            .and_then(|o| o.code.payload.kind().map(str::to_string))
+    };
+    match order {
+        None | Some(SortOrder::Severity) => {}
+        Some(SortOrder::Path) => groups.sort_by_cached_key(first_path),
+        Some(SortOrder::Kind) => groups.sort_by_cached_key(kind),
+    }
+}
+
 /// How many inputs carry a finding at or above `threshold` that is not suppressed: the inputs
 /// someone has to act on.
 pub fn inputs_needing_action(report: &Report, threshold: Severity) -> usize {

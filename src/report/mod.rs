@@ -8,6 +8,7 @@
 //! `distinct` groups a run's codes by payload, for the table and JSON's `distinct_codes`;
 //! `layout` wraps text and draws grids for the table.
 
+pub mod csv;
 pub mod distinct;
 pub mod json;
 pub mod layout;
@@ -16,6 +17,7 @@ pub mod payload;
 pub mod raw;
 pub mod sarif;
 pub mod table;
+pub mod view;
 
 use model::Report;
 

@@ -43,6 +43,8 @@ pub struct TableExporter<'a> {
     pub policy: Option<&'a AppliedPolicy>,
     /// The run's fail-on threshold (`None`: never): what "needs action" is counted against.
     pub fail_on: Option<Severity>,
+    /// `--sort`: the order of the distinct codes (default: worst first).
+    pub sort: Option<super::view::SortOrder>,
 }
 
 impl Default for TableExporter<'_> {
@@ -53,6 +55,7 @@ impl Default for TableExporter<'_> {
             show_suppressed: false,
             policy: None,
             fail_on: Some(Severity::Medium),
+            sort: None,
         }
     }
 }
@@ -79,7 +82,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 impl Exporter for TableExporter<'_> {
     fn serialize(&self, report: &Report) -> Vec<u8> {
-        let groups = distinct::group(report);
+        let mut groups = distinct::group(report);
+        distinct::sort(&mut groups, self.sort);
         let mut out = String::new();
         if let Some(policy) = self.policy {
             out.push_str(&self.text(&policy_line(policy)));

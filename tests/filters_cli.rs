@@ -1,0 +1,208 @@
+//! `--min-severity`, `--sort` and `--format csv` (issue 23, item 4) on the real binary over the
+//! generated testdata: what is listed changes, what fails the run does not.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn scan(args: &[&str]) -> (Vec<u8>, i32) {
+    let output = Command::cargo_bin("qraudit")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["scan", "--no-policy", "-q"])
+        .args(args)
+        .output()
+        .unwrap();
+    (output.stdout, output.status.code().expect("exit code"))
+}
+
+fn json(args: &[&str]) -> (Value, i32) {
+    let (stdout, code) = scan(&[args, &["--format", "json"]].concat());
+    (
+        serde_json::from_slice(&stdout).expect("a JSON report"),
+        code,
+    )
+}
+
+fn severities(report: &Value) -> Vec<String> {
+    let mut all = Vec::new();
+    for input in report["inputs"].as_array().unwrap() {
+        for code in input["codes"].as_array().unwrap() {
+            for finding in code["findings"].as_array().unwrap() {
+                all.push(finding["severity"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    all
+}
+
+const RANK: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+fn rank(severity: &str) -> usize {
+    RANK.iter()
+        .position(|s| *s == severity)
+        .expect("a severity")
+}
+
+#[test]
+fn min_severity_hides_findings_but_not_the_exit_code() {
+    let (everything, code_all) = json(&["testdata/risky", "testdata/screenshots"]);
+    let listed = severities(&everything);
+    assert!(listed.iter().any(|s| rank(s) < rank("high")), "{listed:?}");
+    let (high, code_high) = json(&[
+        "--min-severity",
+        "high",
+        "testdata/risky",
+        "testdata/screenshots",
+    ]);
+    let shown = severities(&high);
+    assert!(!shown.is_empty());
+    assert!(shown.iter().all(|s| rank(s) >= rank("high")), "{shown:?}");
+    let expected = listed.iter().filter(|s| rank(s) >= rank("high")).count();
+    assert_eq!(shown.len(), expected);
+    // The summary still counts the whole run, and the exit code is still --fail-on's.
+    assert_eq!(high["summary"], everything["summary"]);
+    assert_eq!(code_high, code_all);
+    // Hiding every finding does not make a failing run pass.
+    let (none, code_none) = json(&[
+        "--min-severity",
+        "critical",
+        "--fail-on",
+        "medium",
+        "testdata/risky",
+    ]);
+    assert!(severities(&none).is_empty());
+    assert_eq!(code_none, 1);
+    // The table and SARIF list no finding below the level either.
+    let (table, _) = scan(&[
+        "--min-severity",
+        "high",
+        "--color",
+        "never",
+        "testdata/risky",
+    ]);
+    let table = String::from_utf8(table).unwrap();
+    assert!(
+        table.contains("[high]") && !table.contains("[low]"),
+        "{table}"
+    );
+    let (sarif, _) = scan(&[
+        "--min-severity",
+        "high",
+        "--format",
+        "sarif",
+        "testdata/risky",
+    ]);
+    let sarif: Value = serde_json::from_slice(&sarif).unwrap();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        assert_eq!(result["level"], "error", "{result}");
+    }
+}
+
+#[test]
+fn sort_orders_inputs_and_the_default_is_unchanged() {
+    let (plain, _) = scan(&["--format", "json", "testdata/risky", "testdata/posters"]);
+    let (again, _) = scan(&["--format", "json", "testdata/risky", "testdata/posters"]);
+    assert_eq!(plain, again);
+    let paths = |report: &Value| -> Vec<String> {
+        report["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (by_path, _) = json(&["--sort", "path", "testdata/risky", "testdata/posters"]);
+    let mut sorted = paths(&by_path);
+    sorted.sort();
+    assert_eq!(paths(&by_path), sorted);
+    let (by_severity, _) = json(&["--sort", "severity", "testdata/risky", "testdata/posters"]);
+    let worst: Vec<usize> = by_severity["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|input| {
+            input["codes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|c| c["findings"].as_array().unwrap().iter())
+                .map(|f| rank(f["severity"].as_str().unwrap()) + 1)
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    assert!(worst.windows(2).all(|w| w[0] >= w[1]), "{worst:?}");
+    assert!(worst[0] > worst[worst.len() - 1], "{worst:?}");
+    // The same inputs, only in another order.
+    let mut a = paths(&by_severity);
+    a.sort();
+    assert_eq!(a, sorted);
+}
+
+/// A reader of RFC 4180 as written by qraudit (every field quoted, CRLF).
+fn read_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => panic!("unquoted character {c:?} in {text}"),
+        }
+    }
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "the last row ends with CRLF"
+    );
+    rows
+}
+
+#[test]
+fn csv_has_one_row_per_listed_finding_escaped_and_redacted() {
+    let args = ["testdata/risky", "testdata/screenshots", "testdata/posters"];
+    let (report, _) = json(&args);
+    let (csv, code) = scan(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(code, 1);
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.ends_with("\r\n"));
+    let rows = read_csv(&text);
+    assert_eq!(rows[0][..4], ["path", "location", "index", "severity"]);
+    assert!(rows.iter().all(|r| r.len() == rows[0].len()));
+    assert_eq!(rows.len() - 1, severities(&report).len());
+    // No raw control character or bidi override reaches a cell.
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
+    assert!(text.contains("\\x1b[2J"), "escaped, not dropped");
+    // Secrets are masked, as in every format.
+    assert!(
+        !text.contains("hunter2") && !text.contains("Winter2026"),
+        "{text}"
+    );
+    // --min-severity applies to CSV as well.
+    let (high, _) = scan(&[&args[..], &["--format", "csv", "--min-severity", "high"]].concat());
+    let high = read_csv(&String::from_utf8(high).unwrap());
+    assert!(high.len() > 1 && high.len() < rows.len());
+    assert!(
+        high[1..]
+            .iter()
+            .all(|r| r[3] == "high" || r[3] == "critical")
+    );
+}
