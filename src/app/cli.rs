@@ -41,8 +41,16 @@ pub enum Command {
     )]
     Check(CheckArgs),
     /// Print a correctly encoded provisioning URL, and optionally its QR code and stproxyconfig.xml snippet.
+    #[command(before_help = "Examples:
+  qraudit generate --host stproxy.example.com --community-name 'Sales Team'
+  qraudit generate --host stproxy.example.com --port 8443 --png poster.png
+  qraudit generate --host stproxy.example.com --auth-proxy --config-snippet")]
     Generate(GenerateArgs),
     /// Merge the JSON/JSONL reports of `scan --shard I/N` runs into one report.
+    #[command(before_help = "Examples:
+  qraudit merge shard-*.json -o qraudit.json        one report, equal to a single run
+  qraudit merge shard-*.json -o qraudit.sarif       SARIF for code scanning
+  qraudit merge shard-*.jsonl --fail-on high        the exit code of the whole run")]
     Merge(MergeArgs),
     /// List every audit rule.
     Rules,
@@ -51,7 +59,25 @@ pub enum Command {
         /// The rule id, e.g. embedded-password.
         rule: String,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(before_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of qraudit and its commands to stdout.
+    #[command(before_help = "Examples:
+  qraudit man | man -l -                 read it now
+  qraudit man > /usr/local/share/man/man1/qraudit.1   install it
+  qraudit man | groff -man -Tutf8 | less   without man-db")]
+    Man,
 }
+
+/// The first lines of `qraudit completions --help`.
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  qraudit completions bash > ~/.local/share/bash-completion/completions/qraudit
+  qraudit completions zsh > ~/.zfunc/_qraudit      (with fpath+=~/.zfunc in .zshrc)
+  qraudit completions fish > ~/.config/fish/completions/qraudit.fish";
 
 /// The first lines of `qraudit scan --help`: the three ways it is used most.
 const SCAN_EXAMPLES: &str = "Examples:
@@ -67,8 +93,16 @@ const CHECK_EXAMPLES: &str = "Examples:
 
 /// The commands and flags that can come first; anything else that names an existing file or
 /// folder is taken as `scan`'s first PATH (`qraudit poster.png`).
-const FIRST_WORDS: [&str; 7] = [
-    "scan", "check", "generate", "merge", "rules", "explain", "help",
+const FIRST_WORDS: [&str; 9] = [
+    "scan",
+    "check",
+    "generate",
+    "merge",
+    "rules",
+    "explain",
+    "completions",
+    "man",
+    "help",
 ];
 
 impl Cli {
@@ -100,57 +134,77 @@ pub struct ScanArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Follow symbolic links while walking folders.
-    #[arg(long)]
+    #[arg(help_heading = "Input", long)]
     pub follow_symlinks: bool,
     /// Skip paths matching this glob (matched on the path and on the file name); repeatable.
-    #[arg(long, value_name = "GLOB")]
+    #[arg(help_heading = "Input", long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// The folder fingerprints take paths relative to (default: the git repository's top
     /// level, else the policy file's folder, else the working folder).
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Baseline and CI", long, value_name = "DIR")]
     pub fingerprint_root: Option<PathBuf>,
     /// Worker threads (default: one per core).
-    #[arg(short, long, value_name = "N")]
+    #[arg(help_heading = "Limits", short, long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Time budget for loading and decoding one image, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(
+        help_heading = "Limits",
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0
+    )]
     pub image_timeout: f64,
     /// Time budget for one input as a whole, in seconds: a mail, PDF or zip with everything
     /// inside it. What is left unscanned when it runs out is the input's error.
-    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    #[arg(
+        help_heading = "Limits",
+        long,
+        value_name = "SECONDS",
+        default_value_t = 300.0
+    )]
     pub input_timeout: f64,
     /// Refuse images with more pixels than this (decompression bombs).
-    #[arg(long, value_name = "N", default_value_t = 100_000_000)]
+    #[arg(
+        help_heading = "Limits",
+        long,
+        value_name = "N",
+        default_value_t = 100_000_000
+    )]
     pub max_pixels: u64,
     /// Refuse files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    #[arg(help_heading = "Limits", long, value_name = "BYTES", default_value_t = 256 << 20)]
     pub max_file_size: u64,
     /// Open containers (mail, mbox, PDF, SVG, zip) at most this many levels deep; the input
     /// itself is level 1, a mail in a zip in an mbox is level 3.
-    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_depth)]
+    #[arg(help_heading = "Limits", long, value_name = "N", default_value_t = ContainerLimits::default().max_depth)]
     pub max_depth: u32,
     /// Look at most at this many parts inside one input (MIME parts, zip members, mbox
     /// messages, PDF pages and images, URLs in bodies).
-    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_parts)]
+    #[arg(help_heading = "Limits", long, value_name = "N", default_value_t = ContainerLimits::default().max_parts)]
     pub max_parts: u32,
     /// Decode (inflate, base64, quoted-printable) at most this many bytes inside one input,
     /// all nesting levels together: stops zip and deflate bombs.
-    #[arg(long, value_name = "BYTES", default_value_t = ContainerLimits::default().max_bytes)]
+    #[arg(help_heading = "Limits", long, value_name = "BYTES", default_value_t = ContainerLimits::default().max_bytes)]
     pub max_container_bytes: u64,
     /// Render a PDF page or an SVG to at most this many pixels.
-    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_page_pixels)]
+    #[arg(help_heading = "Limits", long, value_name = "N", default_value_t = ContainerLimits::default().max_page_pixels)]
     pub max_page_pixels: u64,
     /// Add load and decode times per input to JSON/JSONL reports.
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub timings: bool,
     /// Scan only shard I of N (by a hash of each path), e.g. 2/8; `qraudit merge` joins the shards.
-    #[arg(long, value_name = "I/N")]
+    #[arg(help_heading = "Input", long, value_name = "I/N")]
     pub shard: Option<crate::source::Shard>,
     /// An earlier JSON report: findings whose fingerprints are in it are suppressed.
-    #[arg(long, value_name = "REPORT")]
+    #[arg(help_heading = "Baseline and CI", long, value_name = "REPORT")]
     pub baseline: Option<PathBuf>,
     /// Report `small-modules` for codes whose modules are narrower than this many pixels.
-    #[arg(long, value_name = "PIXELS", default_value_t = 4.0)]
+    #[arg(
+        help_heading = "Policy",
+        long,
+        value_name = "PIXELS",
+        default_value_t = 4.0
+    )]
     pub min_module_px: f32,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -176,10 +230,10 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct FixArgs {
     /// For every code with a safe rewrite, report the corrected URL (`fixed_url`).
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub fix: bool,
     /// With --fix: also write a regenerated QR image (PNG) of each corrected URL into DIR.
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Output", long, value_name = "DIR")]
     pub fix_dir: Option<PathBuf>,
 }
 
@@ -256,44 +310,49 @@ pub struct MergeArgs {
 pub struct OutputArgs {
     /// Report format [default: table, or what the --output file's extension says:
     /// .json, .jsonl, .sarif, .csv].
-    #[arg(short, long, value_enum)]
+    #[arg(help_heading = "Output", short, long, value_enum)]
     pub format: Option<Format>,
     /// Write the report to this file instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(help_heading = "Output", short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Colour in the table: auto = on a terminal, unless NO_COLOR is set.
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    #[arg(help_heading = "Output", long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Exit 1 when a finding is at or above this severity [default: medium, or the policy file's fail_on].
-    #[arg(long, value_enum, value_name = "LEVEL")]
+    #[arg(
+        help_heading = "Baseline and CI",
+        long,
+        value_enum,
+        value_name = "LEVEL"
+    )]
     pub fail_on: Option<FailOn>,
     /// List only findings at or above this severity, in every format. What fails the run is
     /// still --fail-on, judged on every finding; the summary counts every finding.
-    #[arg(long, value_enum, value_name = "LEVEL")]
+    #[arg(help_heading = "Output", long, value_enum, value_name = "LEVEL")]
     pub min_severity: Option<crate::audit::Severity>,
     /// Order of the inputs (and of the table's distinct codes) [default: the table worst
     /// first, the other formats in walk order].
-    #[arg(long, value_enum, value_name = "ORDER")]
+    #[arg(help_heading = "Output", long, value_enum, value_name = "ORDER")]
     pub sort: Option<crate::report::view::SortOrder>,
     /// Also write a JSON report to this file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Output", long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Also write a SARIF 2.1.0 log to this file (for code scanning).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Output", long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
     /// Write the full JSON report, suppressed findings included, to use later as --baseline.
     /// The run then exits 0 (accepting today's findings), or 2 if an input could not be read.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Baseline and CI", long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
     /// Include suppressed findings (baseline, ignore entries) in the report.
-    #[arg(long)]
+    #[arg(help_heading = "Baseline and CI", long)]
     pub show_suppressed: bool,
     /// Show passwords, Wi-Fi keys and OTP seeds instead of masking them.
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub show_secrets: bool,
     /// No progress bar and no summary line on stderr. Unreadable inputs and the reason for a
     /// non-zero exit code are still printed there.
-    #[arg(short, long)]
+    #[arg(help_heading = "Output", short, long)]
     pub quiet: bool,
 }
 
@@ -308,16 +367,16 @@ pub enum ColorChoice {
 pub struct PolicyArgs {
     /// Policy file (TOML). Without it, the first qraudit.toml from the current folder up to
     /// the repository root is used (only the current folder outside a repository).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Policy", long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Use no policy file, not even a qraudit.toml found by walking up.
-    #[arg(long, conflicts_with = "policy")]
+    #[arg(help_heading = "Policy", long, conflicts_with = "policy")]
     pub no_policy: bool,
     /// Allowed host: exact name or `*.example.com`; repeatable. Hosts are checked only when set.
-    #[arg(long, value_name = "PATTERN")]
+    #[arg(help_heading = "Policy", long, value_name = "PATTERN")]
     pub allow_host: Vec<String>,
     /// Allowed port; repeatable.
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Policy", long, value_name = "N")]
     pub allow_port: Vec<u16>,
 }
 

@@ -34,6 +34,7 @@ use crate::report::table::{self, TableExporter};
 use crate::report::{self, Exporter, summary_line};
 use crate::scan::{self, ScanError};
 use crate::text::sanitize::escape_for_display;
+use clap::CommandFactory;
 
 /// Why a command could not do its job. Printed once, as `qraudit: error: …`, by `run`.
 #[derive(Debug, Error)]
@@ -75,11 +76,34 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Generate(args) => run_generate(&args),
         Command::Rules => write_stdout(rules_text().as_bytes()).map(|_| ExitStatus::Clean),
         Command::Explain { rule } => run_explain(&rule),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "qraudit", &mut script);
+            write_stdout(&script).map(|_| ExitStatus::Clean)
+        }
+        Command::Man => run_man(),
     };
     result.unwrap_or_else(|error| {
         say!("qraudit: error: {error}");
         ExitStatus::Error
     })
+}
+
+/// `qraudit man`: the page of qraudit, then one page per command (`qraudit-scan(1)`…), as
+/// `git help` has them.
+fn run_man() -> Result<ExitStatus, RunError> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(RunError::WriteReport)?;
+    for sub in Cli::command().get_subcommands() {
+        let name = format!("qraudit-{}", sub.get_name());
+        clap_mangen::Man::new(sub.clone())
+            .title(name)
+            .render(&mut page)
+            .map_err(RunError::WriteReport)?;
+    }
+    write_stdout(&page).map(|_| ExitStatus::Clean)
 }
 
 fn run_scan(args: &ScanArgs) -> Result<ExitStatus, RunError> {

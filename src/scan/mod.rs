@@ -104,8 +104,10 @@ struct Processed {
 
 /// Scans every input under `config.paths`. `on_start` is told (from the worker threads) the
 /// display path of each input as its work begins: what a progress bar shows as the current
-/// file. `on_input` sees each input's report as soon as it is done (in completion order); the
-/// returned report lists inputs in walk order.
+/// file. `on_input` sees each input's report in walk order, as soon as it and every input before
+/// it are done (so JSON Lines come in the JSON report's order on every run, whatever `--jobs`;
+/// one slow input holds back the lines after it, never their work); the returned report lists
+/// inputs in walk order.
 pub fn scan(
     config: &ScanConfig,
     on_start: &(dyn Fn(&str) + Sync),
@@ -120,7 +122,7 @@ pub fn scan(
             jobs: config.jobs,
             reason: err.to_string(),
         })?;
-    let (sender, receiver) = mpsc::channel::<(usize, Processed)>();
+    let (sender, receiver) = mpsc::channel::<(usize, usize, Processed)>();
     let mut finished: Vec<(usize, Processed)> = Vec::new();
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -136,8 +138,10 @@ pub fn scan(
                         };
                         config.shard.is_none_or(|shard| shard.includes(display))
                     })
+                    // The order among the inputs this run scans, for handing them on in order.
+                    .enumerate()
                     .par_bridge()
-                    .for_each_with(sender, |sender, (position, item)| {
+                    .for_each_with(sender, |sender, (order, (position, item))| {
                         let processed = match item {
                             Ok(input) => {
                                 on_start(&input.display);
@@ -149,16 +153,29 @@ pub fn scan(
                             },
                         };
                         // The receiver lives until every sender is gone; a failed send cannot happen.
-                        let _ = sender.send((position, processed));
+                        let _ = sender.send((order, position, processed));
                     });
             });
         });
-        for (position, mut processed) in receiver {
+        // Inputs done out of order wait here until those before them are done.
+        let mut waiting: std::collections::BTreeMap<usize, (usize, Processed)> =
+            std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (order, position, mut processed) in receiver {
             if config.shard.is_some() {
                 processed.report.walk_index = Some(position as u64);
             }
             // Fingerprints and suppressions are known per input, so streamed lines carry them.
             finish::finish_input(&mut processed.report, &config.suppress);
+            waiting.insert(order, (position, processed));
+            while let Some((position, processed)) = waiting.remove(&next) {
+                on_input(&processed.report);
+                finished.push((position, processed));
+                next += 1;
+            }
+        }
+        // Every order from 0 arrives once, so nothing is left; were it otherwise, no input is lost.
+        for (_, (position, processed)) in std::mem::take(&mut waiting) {
             on_input(&processed.report);
             finished.push((position, processed));
         }
