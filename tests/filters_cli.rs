@@ -206,3 +206,75 @@ fn csv_has_one_row_per_listed_finding_escaped_and_redacted() {
             .all(|r| r[3] == "high" || r[3] == "critical")
     );
 }
+
+/// The print-quality rules judge born-digital images; a photograph (here the same code saved as
+/// a JPEG) is judged only with `--quality` or `quality = true` in the policy.
+#[test]
+fn print_quality_is_judged_on_born_digital_images_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("poster.png");
+    let status = Command::cargo_bin("qraudit")
+        .unwrap()
+        .args(["generate", "--host", "stproxy.example.com", "--ecc", "l"])
+        .args(["--module-px", "3", "--quiet-zone", "1", "--png"])
+        .arg(&png)
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let image = image::open(&png).unwrap().to_rgb8();
+    let jpeg = dir.path().join("photo.jpg");
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95)
+        .encode_image(&image)
+        .unwrap();
+    std::fs::write(&jpeg, bytes).unwrap();
+    let rules_of = |extra: &[&str], file: &std::path::Path| -> Vec<String> {
+        let output = Command::cargo_bin("qraudit")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["scan", "-q", "--format", "json"])
+            .args(extra)
+            .arg(file)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut rules: Vec<String> = report["inputs"][0]["codes"][0]["findings"]
+            .as_array()
+            .expect("a decoded code")
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        rules.sort();
+        rules
+    };
+    let quality = [
+        "low-error-correction",
+        "missing-quiet-zone",
+        "small-modules",
+    ];
+    let on_png = rules_of(&["--no-policy"], &png);
+    for rule in quality {
+        assert!(
+            on_png.contains(&rule.to_string()),
+            "{rule} on the PNG: {on_png:?}"
+        );
+    }
+    let on_photo = rules_of(&["--no-policy"], &jpeg);
+    assert!(
+        quality.iter().all(|r| !on_photo.contains(&r.to_string())),
+        "{on_photo:?}"
+    );
+    assert_eq!(rules_of(&["--no-policy", "--quality"], &jpeg), on_png);
+    let policy = dir.path().join("qraudit.toml");
+    std::fs::write(&policy, "quality = true\n").unwrap();
+    assert_eq!(rules_of(&["--policy", "qraudit.toml"], &jpeg), on_png);
+    // The rule's text says so.
+    let explained = Command::cargo_bin("qraudit")
+        .unwrap()
+        .args(["explain", "small-modules"])
+        .output()
+        .unwrap();
+    let explained = String::from_utf8(explained.stdout).unwrap();
+    assert!(explained.contains("--quality"), "{explained}");
+}

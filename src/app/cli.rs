@@ -206,6 +206,11 @@ pub struct ScanArgs {
         default_value_t = 4.0
     )]
     pub min_module_px: f32,
+    /// Judge print quality (fragile-code, low-error-correction, small-modules,
+    /// missing-quiet-zone) on photographs (JPEG, HEIC, AVIF) too; by default only born-digital
+    /// images (PNG, SVG, PDF…) are judged. Also `quality = true` in the policy.
+    #[arg(help_heading = "Policy", long)]
+    pub quality: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

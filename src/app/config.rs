@@ -337,6 +337,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         ..ScanConfig::default()
     };
     config.analysis.quality.min_module_px = args.min_module_px;
+    config.analysis.quality.photographs = args.quality || config.analysis.policy.quality;
     Ok((config, output))
 }
 

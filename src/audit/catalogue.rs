@@ -923,16 +923,28 @@ pub const MISSING_CHECKSUM: Rule = Rule {
 
 // --- Decoder robustness and print quality (decode passes, `audit::quality`) ---------------
 
+/// The sentence the four print-quality rules end their rationale with (`quality::is_photograph`).
+macro_rules! born_digital_only {
+    () => {
+        " Judged on born-digital images (PNG, SVG, PDF…) only: in a photograph (JPEG, HEIC, \
+         AVIF) the pixels show the camera, not the artwork, so the rule is off there unless \
+         asked (`--quality`, or `quality = true` in the policy)."
+    };
+}
+
 pub const FRAGILE_CODE: Rule = Rule {
     id: "fragile-code",
     severity: Severity::Low,
     scope: Scope::Symbol,
     title: "Code readable only by a heavy decoder pass",
-    rationale: "qraudit read this code only after re-binarising, rescaling or sharpening the image. \
+    rationale: concat!(
+        "qraudit read this code only after re-binarising, rescaling or sharpening the image. \
                 Phone scanners do not try that hard, so many of them will fail on the same code.",
+        born_digital_only!()
+    ),
     fix: "Print the code larger and with more contrast (dark modules on a plain light ground), with a quiet zone of 4 modules, and regenerate it at a higher error-correction level.",
     fires_on: &["fragile"],
-    passes: &[""],
+    passes: &["fragile photo", ""],
 };
 
 pub const LOW_ERROR_CORRECTION: Rule = Rule {
@@ -940,11 +952,14 @@ pub const LOW_ERROR_CORRECTION: Rule = Rule {
     severity: Severity::Low,
     scope: Scope::Symbol,
     title: "Error-correction level L on a published code",
-    rationale: "Level L recovers only about 7% of the symbol. Printed codes pick up scratches, dirt, \
+    rationale: concat!(
+        "Level L recovers only about 7% of the symbol. Printed codes pick up scratches, dirt, \
                 glare and folds, and logos are often pasted over them.",
+        born_digital_only!()
+    ),
     fix: "Regenerate the code at error-correction level M (15%) or Q (25%); use H (30%) if a logo covers part of it.",
     fires_on: &["ecc=L"],
-    passes: &["", "ecc=M", "ecc=H"],
+    passes: &["ecc=L photo", "", "ecc=M", "ecc=H"],
 };
 
 pub const SMALL_MODULES: Rule = Rule {
@@ -952,11 +967,14 @@ pub const SMALL_MODULES: Rule = Rule {
     severity: Severity::Low,
     scope: Scope::Symbol,
     title: "Modules too small in the published asset",
-    rationale: "Below a few pixels per module, resizing and JPEG compression on the way to the page or \
+    rationale: concat!(
+        "Below a few pixels per module, resizing and JPEG compression on the way to the page or \
                 the printer blur neighbouring modules together and scanners misjudge them.",
+        born_digital_only!()
+    ),
     fix: "Export the code at a larger size (at least 4 pixels per module, more for print), scaled by an integer factor without smoothing.",
     fires_on: &["module_px=2", "module_px=3.9"],
-    passes: &["", "module_px=4"],
+    passes: &["module_px=2 photo", "", "module_px=4"],
 };
 
 pub const MISSING_QUIET_ZONE: Rule = Rule {
@@ -964,11 +982,14 @@ pub const MISSING_QUIET_ZONE: Rule = Rule {
     severity: Severity::Low,
     scope: Scope::Symbol,
     title: "Quiet zone narrower than 4 modules",
-    rationale: "ISO/IEC 18004 requires a light margin of 4 modules around the symbol; text, frames or \
+    rationale: concat!(
+        "ISO/IEC 18004 requires a light margin of 4 modules around the symbol; text, frames or \
                 the edge of the image closer than that stop many scanners from finding it.",
+        born_digital_only!()
+    ),
     fix: "Leave a plain margin of at least 4 modules (in the code's background colour) on every side of the code.",
     fires_on: &["quiet=0", "quiet=1.5"],
-    passes: &["", "quiet=4"],
+    passes: &["quiet=0 photo", "", "quiet=4"],
 };
 
 /// Every rule, in the order `qraudit rules` lists them.

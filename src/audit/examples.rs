@@ -27,10 +27,12 @@ fn rules_found(rule: &Rule, example: &str) -> Vec<String> {
             text_rules(example, &policy)
         }
         Scope::Symbol => {
+            let (symbol, photograph) = example_symbol(example);
             let analyzed = analyze_symbol(
                 "example.png",
                 1,
-                &example_symbol(example),
+                &symbol,
+                photograph,
                 &AnalysisOptions::default(),
             );
             analyzed
@@ -73,7 +75,8 @@ fn report_rules(report: &Report) -> Vec<String> {
 
 /// A decoded symbol of `SYMBOL_TEXT` as a well-made code gives it (level M, 6 px modules, a
 /// 4-module quiet zone, read by the first pass), changed as `spec` says.
-fn example_symbol(spec: &str) -> Symbol {
+fn example_symbol(spec: &str) -> (Symbol, bool) {
+    let mut photograph = false;
     let mut symbol = Symbol {
         text: Some(SYMBOL_TEXT.to_string()),
         bytes: SYMBOL_TEXT.as_bytes().to_vec(),
@@ -111,6 +114,8 @@ fn example_symbol(spec: &str) -> Symbol {
                 symbol.fragile = true;
                 symbol.pass = "sharpened";
             }
+            // Read from a photograph (a JPEG): print quality is not judged there.
+            "photo" => photograph = true,
             "unreadable" => {
                 symbol.text = None;
                 symbol.bytes.clear();
@@ -119,7 +124,7 @@ fn example_symbol(spec: &str) -> Symbol {
             _ => panic!("symbol example {spec:?}: unknown change {key:?}"),
         }
     }
-    symbol
+    (symbol, photograph)
 }
 
 #[test]

@@ -135,6 +135,8 @@ use crate::payload::sametime::Provisioning;
 pub struct Code<'a> {
     pub text: Option<(&'a str, &'a Payload)>,
     pub symbol: Option<&'a Symbol>,
+    /// The symbol was read from a photograph (`quality::is_photograph`).
+    pub photograph: bool,
     pub config_url: Option<&'a ConfigUrl>,
 }
 
@@ -157,7 +159,7 @@ pub fn audit_code(code: Code<'_>, policy: &Policy, quality: &QualityOptions) -> 
         findings.extend(config_url::escaping(config_url, policy));
     }
     if let Some(symbol) = code.symbol {
-        findings.extend(quality::audit_symbol(symbol, quality));
+        findings.extend(quality::audit_symbol(symbol, quality, code.photograph));
     }
     findings
         .into_iter()

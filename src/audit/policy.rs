@@ -102,6 +102,8 @@ pub struct Policy {
     /// `payment::normalise_account`. Empty means payments are not checked (each is reported for
     /// review instead).
     pub payment_accounts: Vec<String>,
+    /// `quality = true`: judge the print quality of codes in photographs too (as `--quality`).
+    pub quality: bool,
     pub rules: BTreeMap<String, RuleSetting>,
     /// `[[ignore]]` entries: findings they match are reported as suppressed.
     pub ignores: Vec<Ignore>,
@@ -171,6 +173,7 @@ struct PolicyFile {
     allowed_ports: Option<Vec<Spanned<i64>>>,
     guest_networks: Option<Vec<Spanned<String>>>,
     payment_accounts: Option<Vec<Spanned<String>>>,
+    quality: Option<bool>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     ignore: Option<Vec<Spanned<IgnoreEntry>>>,
 }
@@ -279,7 +282,7 @@ impl Policy {
                 .map(|(k, _)| k.to_string());
             let message = match &key {
                 Some(k) => format!(
-                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, guest_networks, payment_accounts, [rules], [[ignore]])"
+                    "unknown key '{k}' (known keys: fail_on, allowed_hosts, allowed_ports, guest_networks, payment_accounts, quality, [rules], [[ignore]])"
                 ),
                 None => message,
             };
@@ -306,6 +309,7 @@ impl Policy {
             })?;
             policy.allowed_hosts.push(pattern);
         }
+        policy.quality = file.quality.unwrap_or(false);
         for port in file.allowed_ports.unwrap_or_default() {
             let value = *port.get_ref();
             let port_number = u16::try_from(value)

@@ -28,21 +28,43 @@ pub const REQUIRED_QUIET_ZONE: f32 = 4.0;
 pub struct QualityOptions {
     /// Modules narrower than this many pixels make a `small-modules` finding.
     pub min_module_px: f32,
+    /// Judge the print quality of codes in photographs too (`--quality`, or `quality = true`
+    /// in the policy). Off by default: see `is_photograph`.
+    pub photographs: bool,
 }
 
 impl Default for QualityOptions {
     fn default() -> Self {
-        QualityOptions { min_module_px: 4.0 }
+        QualityOptions {
+            min_module_px: 4.0,
+            photographs: false,
+        }
     }
+}
+
+/// Whether an image of this media type is a photograph, whose pixels say little about the
+/// printed artwork: the module size is the camera's distance, the quiet zone is whatever the
+/// framing left, and a heavy decoder pass is the photo's blur or glare. The print-quality rules
+/// (`fragile-code`, `low-error-correction`, `small-modules`, `missing-quiet-zone`) judge
+/// born-digital images only: PNG, GIF, BMP, WebP, TIFF and the other lossless formats, SVG and
+/// PDF renderings, where the grid is the published one. Camera formats are JPEG, HEIC/HEIF and
+/// AVIF; a JPEG screenshot counts as a photograph too (its compression already blurred the
+/// grid: judging it would report the screenshot, not the artwork).
+pub fn is_photograph(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "image/jpeg" | "image/heic" | "image/heif" | "image/avif"
+    )
 }
 
 /// What the report says about a symbol that was seen but could not be decoded.
 pub const UNREADABLE_MESSAGE: &str =
     "a code is visible but could not be read: ask for a sharper, straight-on photo";
 
-/// The findings about one symbol: the print-quality findings of a decoded one, and
-/// `unreadable-code` alone for one that could not be decoded.
-pub fn audit_symbol(symbol: &Symbol, options: &QualityOptions) -> Vec<Finding> {
+/// The findings about one symbol: the print-quality findings of a decoded one (none for a
+/// photograph unless `options.photographs`), and `unreadable-code` alone for one that could not
+/// be decoded.
+pub fn audit_symbol(symbol: &Symbol, options: &QualityOptions, photograph: bool) -> Vec<Finding> {
     let mut findings = Vec::new();
     if symbol.text.is_none() {
         // Said for the person who has to act on it: the decoder's own reason (`Ecc(Too many
@@ -51,6 +73,9 @@ pub fn audit_symbol(symbol: &Symbol, options: &QualityOptions) -> Vec<Finding> {
             &catalogue::UNREADABLE_CODE,
             UNREADABLE_MESSAGE,
         ));
+        return findings;
+    }
+    if photograph && !options.photographs {
         return findings;
     }
     if symbol.fragile {
@@ -112,7 +137,7 @@ mod tests {
     }
 
     fn rules(symbol: &Symbol) -> Vec<String> {
-        audit_symbol(symbol, &QualityOptions::default())
+        audit_symbol(symbol, &QualityOptions::default(), false)
             .into_iter()
             .map(|f| f.rule.id.to_string())
             .collect()
@@ -148,8 +173,11 @@ mod tests {
             ..symbol()
         };
         assert_eq!(rules(&s), ["small-modules"]);
-        let relaxed = QualityOptions { min_module_px: 2.5 };
-        assert!(audit_symbol(&s, &relaxed).is_empty());
+        let relaxed = QualityOptions {
+            min_module_px: 2.5,
+            ..QualityOptions::default()
+        };
+        assert!(audit_symbol(&s, &relaxed, false).is_empty());
         // Exactly at the threshold is fine.
         let at = Symbol {
             module_px: 4.0,
@@ -164,7 +192,7 @@ mod tests {
             quiet_zone_modules: Some(1.5),
             ..symbol()
         };
-        let findings = audit_symbol(&s, &QualityOptions::default());
+        let findings = audit_symbol(&s, &QualityOptions::default(), false);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].rule, "missing-quiet-zone");
         assert!(findings[0].message.contains("1.5 modules"), "{findings:?}");
@@ -186,7 +214,7 @@ mod tests {
             pass: "binarized",
             ..symbol()
         };
-        let findings = audit_symbol(&s, &QualityOptions::default());
+        let findings = audit_symbol(&s, &QualityOptions::default(), false);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].rule, "fragile-code");
         assert_eq!(findings[0].severity, crate::audit::Severity::Low);

@@ -43,11 +43,13 @@ pub struct AnalyzedCode {
     pub panic: Option<String>,
 }
 
-/// Analyses a decoded (or unreadable) symbol.
+/// Analyses a decoded (or unreadable) symbol; `photograph`: it was read from a photograph,
+/// whose print quality is not judged (`audit::quality::is_photograph`).
 pub fn analyze_symbol(
     location: &str,
     index: u32,
     symbol: &Symbol,
+    photograph: bool,
     options: &AnalysisOptions,
 ) -> AnalyzedCode {
     let symbol_report = SymbolReport {
@@ -62,6 +64,7 @@ pub fn analyze_symbol(
     };
     let origin = audit::Code {
         symbol: Some(symbol),
+        photograph,
         ..audit::Code::default()
     };
     match &symbol.text {
@@ -317,7 +320,7 @@ mod tests {
             fragile: true,
             quiet_zone_modules: Some(1.0),
         };
-        let analyzed = analyze_symbol("x.png", 1, &symbol, &AnalysisOptions::default());
+        let analyzed = analyze_symbol("x.png", 1, &symbol, false, &AnalysisOptions::default());
         let rules: Vec<&str> = analyzed
             .report
             .findings
@@ -393,13 +396,14 @@ mod tests {
                 "x.png",
                 1,
                 &symbol,
+                false,
                 &AnalysisOptions::default()
             ))
             .iter()
             .any(|(rule, _)| rule == "low-error-correction")
         );
         assert_eq!(
-            severities(&analyze_symbol("x.png", 1, &symbol, &options)),
+            severities(&analyze_symbol("x.png", 1, &symbol, false, &options)),
             []
         );
     }

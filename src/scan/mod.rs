@@ -452,11 +452,14 @@ fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanCon
         }
     };
     report.dimensions = Some(timing.dimensions);
+    let photograph = crate::audit::quality::is_photograph(media_type);
     let analyzed: Vec<AnalyzedCode> = outcome
         .symbols
         .iter()
         .enumerate()
-        .map(|(i, symbol)| analyze_symbol(display, i as u32 + 1, symbol, &config.analysis))
+        .map(|(i, symbol)| {
+            analyze_symbol(display, i as u32 + 1, symbol, photograph, &config.analysis)
+        })
         .collect();
     if !analyzed.is_empty() {
         report.status = Status::Ok;
@@ -541,6 +544,7 @@ fn process_container(
         let provenance = part.location;
         // As written in the report (and at the head of the part's errors and notes).
         let location = provenance.to_string();
+        let photograph;
         let (pixels, optional) = match part.content {
             Content::Text(text) => {
                 let index = next_index.entry(provenance).or_insert(0);
@@ -549,13 +553,17 @@ fn process_container(
                 continue;
             }
             Content::Image(bytes) => match load::sniff_image(&bytes) {
-                Some(format) => (Pixels::Encoded(bytes, format), false),
+                Some(format) => {
+                    photograph = crate::audit::quality::is_photograph(format.media_type());
+                    (Pixels::Encoded(bytes, format), false)
+                }
                 None => {
                     errors.push(format!("{location}: not a supported image"));
                     continue;
                 }
             },
             Content::Render(job) => {
+                photograph = false;
                 let optional = job.optional;
                 (Pixels::Render(job), optional)
             }
@@ -594,7 +602,13 @@ fn process_container(
         for symbol in fresh {
             let index = next_index.entry(provenance.clone()).or_insert(0);
             *index += 1;
-            analyzed.push(analyze_symbol(&location, *index, symbol, &config.analysis));
+            analyzed.push(analyze_symbol(
+                &location,
+                *index,
+                symbol,
+                photograph,
+                &config.analysis,
+            ));
             if let Some(text) = &symbol.text {
                 read.push((provenance.clone(), text.clone()));
             }
