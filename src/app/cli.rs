@@ -399,6 +399,10 @@ pub enum Format {
     Raw,
     /// One row per finding, RFC 4180, formulas defused (docs: README, "Reports").
     Csv,
+    /// GitHub Actions workflow commands: an annotation per finding (`::error file=…::`).
+    Github,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality:`).
+    Codequality,
 }
 
 /// `--fail-on` takes the policy's own type (one fail-on type from flag to exit code), listed

@@ -25,7 +25,9 @@ use crate::audit::catalogue;
 use crate::finish::merge;
 use crate::finish::read::{ReadError, read_report};
 use crate::finish::suppress::Suppressor;
+use crate::report::codequality::CodeQualityExporter;
 use crate::report::csv::CsvExporter;
+use crate::report::github::GithubExporter;
 use crate::report::json::{self, JsonExporter, StreamedCounts};
 use crate::report::model::{InputReport, Report, Status};
 use crate::report::raw::RawExporter;
@@ -397,6 +399,8 @@ fn render(format: Format, report: &Report, output: &OutputConfig, main: bool) ->
         .serialize(report),
         Format::Raw => RawExporter.serialize(report),
         Format::Csv => CsvExporter.serialize(&shown(report, output)),
+        Format::Github => GithubExporter.serialize(&shown(report, output)),
+        Format::Codequality => CodeQualityExporter.serialize(&shown(report, output)),
         Format::Jsonl => {
             let shown = shown(report, output);
             let mut streamed = StreamedCounts::new();

@@ -8,8 +8,10 @@
 //! `distinct` groups a run's codes by payload, for the table and JSON's `distinct_codes`;
 //! `layout` wraps text and draws grids for the table.
 
+pub mod codequality;
 pub mod csv;
 pub mod distinct;
+pub mod github;
 pub mod json;
 pub mod layout;
 pub mod model;
