@@ -278,3 +278,102 @@ fn print_quality_is_judged_on_born_digital_images_unless_asked() {
     let explained = String::from_utf8(explained.stdout).unwrap();
     assert!(explained.contains("--quality"), "{explained}");
 }
+
+/// `QRAUDIT_POLICY` and the user's config are found after the project walk-up, in that order;
+/// `--fail-on-no-code` exits 3 only for a clean run that found nothing (issue 23, item 8).
+#[test]
+fn policy_from_the_environment_then_the_user_config_and_exit_3_without_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let user = home.path().join("config/qraudit");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(
+        user.join("qraudit.toml"),
+        "allowed_hosts = [\"user.example.com\"]\n",
+    )
+    .unwrap();
+    let env_policy = home.path().join("company.toml");
+    std::fs::write(
+        &env_policy,
+        "allowed_hosts = [\"env.example.com\", \"b.example.com\"]\n",
+    )
+    .unwrap();
+    let poster = common::root().join("testdata/posters/sales-team.png");
+    let run = |env: &[(&str, &std::path::Path)], extra: &[&str], dir: &std::path::Path| {
+        let mut cmd = Command::cargo_bin("qraudit").unwrap();
+        cmd.current_dir(dir)
+            .env_remove("QRAUDIT_POLICY")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let output = cmd
+            .args(["scan", "--format", "json"])
+            .args(extra)
+            .arg(&poster)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            report,
+            output.status.code().unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (report, _, _) = run(&[], &[], work.path());
+    assert_eq!(report["policy"]["source"], "user", "{}", report["policy"]);
+    assert_eq!(report["policy"]["allowed_hosts"], 1);
+    let (report, _, _) = run(&[("QRAUDIT_POLICY", &env_policy)], &[], work.path());
+    assert_eq!(report["policy"]["source"], "environment");
+    assert_eq!(report["policy"]["allowed_hosts"], 2);
+    // A project's own file wins over both.
+    std::fs::write(work.path().join("qraudit.toml"), "fail_on = \"high\"\n").unwrap();
+    let (report, _, _) = run(&[("QRAUDIT_POLICY", &env_policy)], &[], work.path());
+    assert_eq!(report["policy"]["source"], "discovered");
+    std::fs::remove_file(work.path().join("qraudit.toml")).unwrap();
+    // QRAUDIT_POLICY naming a missing file is an error, not a silent fallback.
+    let missing = home.path().join("missing.toml");
+    let output = Command::cargo_bin("qraudit")
+        .unwrap()
+        .current_dir(work.path())
+        .env("QRAUDIT_POLICY", &missing)
+        .args(["scan"])
+        .arg(&poster)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    // No code at all: a hint on stderr; exit 3 only when asked.
+    let blank = common::root().join("testdata/no-code");
+    let output = Command::cargo_bin("qraudit")
+        .unwrap()
+        .args(["scan", "--no-policy"])
+        .arg(&blank)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no QR code found in 1 input. hint:"));
+    let output = Command::cargo_bin("qraudit")
+        .unwrap()
+        .args(["scan", "--no-policy", "--fail-on-no-code"])
+        .arg(&blank)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    // An unreadable input outranks it, and a code found clears it.
+    let output = Command::cargo_bin("qraudit")
+        .unwrap()
+        .args(["scan", "--no-policy", "--fail-on-no-code"])
+        .arg(&blank)
+        .arg(common::root().join("testdata/bad/empty.png"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = Command::cargo_bin("qraudit")
+        .unwrap()
+        .args(["scan", "--no-policy", "--fail-on-no-code"])
+        .arg(&poster)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+}

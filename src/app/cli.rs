@@ -335,6 +335,10 @@ pub struct OutputArgs {
     /// still --fail-on, judged on every finding; the summary counts every finding.
     #[arg(help_heading = "Output", long, value_enum, value_name = "LEVEL")]
     pub min_severity: Option<crate::audit::Severity>,
+    /// Exit 3 when every input was read and not one QR code was found (a CI check whose assets
+    /// lost their codes, a helpdesk script fed the wrong file). 1 and 2 outrank it.
+    #[arg(help_heading = "Baseline and CI", long)]
+    pub fail_on_no_code: bool,
     /// Order of the inputs (and of the table's distinct codes) [default: the table worst
     /// first, the other formats in walk order].
     #[arg(help_heading = "Output", long, value_enum, value_name = "ORDER")]

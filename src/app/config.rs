@@ -74,6 +74,8 @@ pub struct OutputConfig {
     pub width: usize,
     /// Which findings are listed, in which order (`--min-severity`, `--sort`).
     pub view: crate::report::view::View,
+    /// `--fail-on-no-code`: exit 3 when no code was found.
+    pub fail_on_no_code: bool,
 }
 
 /// A policy and where it came from.
@@ -90,6 +92,11 @@ pub enum PolicyOrigin {
     Flag { path: String, sha256: String },
     /// A `qraudit.toml` found by walking up; `path` is relative to the working folder.
     Discovered { path: String, sha256: String },
+    /// The file `QRAUDIT_POLICY` names (no project file was found).
+    Environment { path: String, sha256: String },
+    /// The user's own `$XDG_CONFIG_HOME/qraudit/qraudit.toml` (`~/.config/…`), the last place
+    /// looked: a helpdesk running from any folder gets the company allow-list.
+    User { path: String, sha256: String },
     /// No file given and none found.
     None,
     /// `--no-policy`.
@@ -127,6 +134,7 @@ pub fn output_config(
             min_severity: args.min_severity,
             sort: args.sort,
         },
+        fail_on_no_code: args.fail_on_no_code,
     })
 }
 
@@ -195,6 +203,10 @@ fn applied_policy(resolved: &ResolvedPolicy, fail_on: FailOn) -> AppliedPolicy {
         PolicyOrigin::Discovered { path, sha256 } => {
             ("discovered", Some(path.clone()), Some(sha256.clone()))
         }
+        PolicyOrigin::Environment { path, sha256 } => {
+            ("environment", Some(path.clone()), Some(sha256.clone()))
+        }
+        PolicyOrigin::User { path, sha256 } => ("user", Some(path.clone()), Some(sha256.clone())),
         PolicyOrigin::None => ("none", None, None),
         PolicyOrigin::Disabled => ("disabled", None, None),
     };
@@ -223,7 +235,7 @@ pub fn resolve_policy(args: &PolicyArgs) -> Result<ResolvedPolicy, ConfigError> 
                 let (policy, sha256) = load_policy_file(&file)?;
                 (policy, PolicyOrigin::Discovered { path, sha256 })
             }
-            None => (Policy::default(), PolicyOrigin::None),
+            None => beyond_the_project()?,
         },
     };
     policy.merge_flags(&args.allow_host, &args.allow_port)?;
@@ -263,12 +275,43 @@ fn fingerprint_root(flag: Option<&Path>, policy: &PolicyOrigin) -> Option<PathBu
         PolicyOrigin::Flag { path, .. } | PolicyOrigin::Discovered { path, .. } => Path::new(path)
             .parent()
             .map(|folder| cwd.unwrap_or_default().join(folder)),
-        PolicyOrigin::None | PolicyOrigin::Disabled => None,
+        // A policy from outside the project (QRAUDIT_POLICY, the user's config) says nothing
+        // about where the project is.
+        PolicyOrigin::Environment { .. }
+        | PolicyOrigin::User { .. }
+        | PolicyOrigin::None
+        | PolicyOrigin::Disabled => None,
     }
 }
 
 /// The first `qraudit.toml` from `start` up to the repository root (only `start` itself outside
 /// a repository): the file, and its path relative to `start` for reports.
+/// Where a policy is looked for once no project file was found: the file `QRAUDIT_POLICY`
+/// names (which must exist: a variable set to a missing file is an error, not a silent
+/// fallback), then the user's `$XDG_CONFIG_HOME/qraudit/qraudit.toml` (`$HOME/.config/…` when
+/// the variable is unset or empty), as ripgrep reads `RIPGREP_CONFIG_PATH` and git its user
+/// config after the repository's.
+fn beyond_the_project() -> Result<(Policy, PolicyOrigin), ConfigError> {
+    if let Some(file) = std::env::var_os("QRAUDIT_POLICY").filter(|v| !v.is_empty()) {
+        let file = PathBuf::from(file);
+        let (policy, sha256) = load_policy_file(&file)?;
+        let path = file.display().to_string();
+        return Ok((policy, PolicyOrigin::Environment { path, sha256 }));
+    }
+    let config_home = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")));
+    if let Some(file) = config_home.map(|d| d.join("qraudit").join(DEFAULT_FILE))
+        && file.is_file()
+    {
+        let (policy, sha256) = load_policy_file(&file)?;
+        let path = file.display().to_string();
+        return Ok((policy, PolicyOrigin::User { path, sha256 }));
+    }
+    Ok((Policy::default(), PolicyOrigin::None))
+}
+
 pub fn discover(start: &Path) -> Option<(PathBuf, String)> {
     let in_repository = start.ancestors().any(|d| d.join(".git").exists());
     for (depth, dir) in start.ancestors().enumerate() {

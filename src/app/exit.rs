@@ -5,6 +5,7 @@
 //! | 0 | nothing at or above `--fail-on` |
 //! | 1 | findings at or above `--fail-on` |
 //! | 2 | an input could not be read, or a usage or set-up error |
+//! | 3 | with `--fail-on-no-code`: every input was read and not one QR code was found |
 //!
 //! 2 outranks 1: a run that could not look at everything cannot vouch for what it missed.
 //! `--write-baseline` accepts today's findings, so such a run exits 0 unless an input could not
@@ -20,6 +21,10 @@ pub enum ExitStatus {
     Clean = 0,
     Findings = 1,
     Error = 2,
+    /// `--fail-on-no-code` and not one code in a run that read every input. Never set over 1
+    /// or 2 (`with_no_code`): a run with findings has codes, and an unreadable input is the
+    /// more serious news.
+    NoCode = 3,
 }
 
 impl ExitStatus {
@@ -52,6 +57,16 @@ impl ExitStatus {
             ExitStatus::Error
         } else {
             ExitStatus::Clean
+        }
+    }
+
+    /// This status, or `NoCode` for a clean run that found no code when `--fail-on-no-code`
+    /// asks for it.
+    pub fn with_no_code(self, report: &Report, fail_on_no_code: bool) -> ExitStatus {
+        if fail_on_no_code && self == ExitStatus::Clean && report.summary.codes == 0 {
+            ExitStatus::NoCode
+        } else {
+            self
         }
     }
 
@@ -89,6 +104,10 @@ impl ExitStatus {
             ExitStatus::Findings => {
                 format!("{} at or above {threshold}{suppressed}", findings(failing))
             }
+            ExitStatus::NoCode => format!(
+                "no QR code found in {} (--fail-on-no-code)",
+                count(s.inputs, "input", "inputs")
+            ),
             ExitStatus::Clean => match (baseline, fail_on) {
                 (Some(path), _) => format!(
                     "baseline written to {path}, accepting {}",

@@ -355,7 +355,18 @@ fn conclude(
     let status = match &baseline {
         Some(_) => ExitStatus::for_baseline(report),
         None => ExitStatus::for_report(report, output.fail_on),
-    };
+    }
+    .with_no_code(report, output.fail_on_no_code);
+    if report.summary.codes == 0 && report.summary.inputs > 0 && output.summary {
+        say!(
+            "qraudit: no QR code found in {} input{}. hint: a photo needs the code sharp and \
+             at least a few pixels per module; a PDF or mail is opened only when its content is \
+             an image, drawing or page (see `--format json` for what each input was); \
+             --fail-on-no-code makes this exit 3",
+            report.summary.inputs,
+            if report.summary.inputs == 1 { "" } else { "s" }
+        );
+    }
     if output.summary || status != ExitStatus::Clean {
         say!(
             "qraudit: {}",

@@ -56,7 +56,8 @@ impl Tool {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AppliedPolicy {
     /// Where it came from: `file` (`--policy`), `discovered` (a `qraudit.toml` found from the
-    /// working folder up to the repository root), `none` (no file found) or `disabled`
+    /// working folder up to the repository root), `environment` (`QRAUDIT_POLICY`), `user`
+    /// (`$XDG_CONFIG_HOME/qraudit/qraudit.toml`), `none` (no file found) or `disabled`
     /// (`--no-policy`).
     pub source: String,
     /// The policy file, as given or relative to the working folder; `null` without one.

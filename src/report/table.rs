@@ -120,10 +120,11 @@ fn policy_line(policy: &AppliedPolicy) -> String {
         (source, Some(path), Some(sha)) => format!(
             "{}{} (sha256 {})",
             escape_for_display(path),
-            if source == "discovered" {
-                ", found walking up"
-            } else {
-                ""
+            match source {
+                "discovered" => ", found walking up",
+                "environment" => ", from QRAUDIT_POLICY",
+                "user" => ", the user's config",
+                _ => "",
             },
             &sha[..sha.len().min(12)]
         ),
