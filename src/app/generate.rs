@@ -48,13 +48,7 @@ pub struct CommunitySpec {
 /// HCL's table.
 pub fn provisioning_url(spec: &CommunitySpec) -> Result<String, GenerateError> {
     let host = spec.host.trim();
-    let host_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'))
-        // A ':' only inside an IPv6 literal; a port has its own flag.
-        && (!host.contains(':') || host.starts_with('['));
-    if !host_ok {
+    if !host_is_valid(host) {
         return Err(GenerateError::BadHost(spec.host.clone()));
     }
     if spec.port == Some(0) {
@@ -95,6 +89,20 @@ pub fn provisioning_url(spec: &CommunitySpec) -> Result<String, GenerateError> {
     }
     .to_url();
     Ok(url)
+}
+
+/// A host name (letters, digits, `.`, `-`, `_`), or an IPv6 literal in brackets that parses as
+/// one. Brackets anywhere else (`]`, `a[b`, `[`) made URLs the WHATWG parser rejects and
+/// Android reads as another host (found by the `generate` fuzz target); a ':' belongs only in
+/// an IPv6 literal, as the port has its own flag.
+fn host_is_valid(host: &str) -> bool {
+    if let Some(literal) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return literal.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 /// The `<mobile>` element for stproxyconfig.xml, with `&` written as `%26` as HCL's procedure
@@ -265,9 +273,21 @@ mod tests {
             "x.example.com/path",
             "user@x.example.com",
             "x.example.com:443",
+            // Brackets only around a whole IPv6 literal (found by the generate fuzz target).
+            "]",
+            "[",
+            "a[oa",
+            "QQQ]ll",
+            "[zz]",
+            "[:3084",
         ] {
             assert!(provisioning_url(&spec(host)).is_err(), "{host}");
         }
+        // An IPv6 literal is still a host, and reads back as one.
+        assert_eq!(
+            provisioning_url(&spec("[2001:db8::1]")).unwrap(),
+            "hclsametime://[2001:db8::1]/?action=AddCommunity"
+        );
     }
 
     #[test]
