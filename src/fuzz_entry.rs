@@ -271,7 +271,7 @@ pub fn render(report: &Report) -> Outputs {
     Outputs {
         json: json_exporter().serialize(report),
         jsonl,
-        sarif: SarifExporter.serialize(report),
+        sarif: SarifExporter::default().serialize(report),
         table: TableExporter::default().serialize(report),
     }
 }

@@ -132,3 +132,51 @@ fn gitlab_code_quality_report() {
         assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
     }
 }
+
+/// SARIF locations are relative to the fingerprint root, named in `originalUriBaseIds`, so a
+/// file has one URI however the scan was started (issue 23, item 3).
+#[test]
+fn sarif_uris_are_relative_to_the_fingerprint_root() {
+    let root = common::root();
+    let sarif = |dir: &std::path::Path, path: &str| -> Value {
+        let output = Command::cargo_bin("qraudit")
+            .unwrap()
+            .current_dir(dir)
+            .args(["scan", "--no-policy", "-q", "--format", "sarif", path])
+            .output()
+            .unwrap();
+        let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+        log["runs"][0].clone()
+    };
+    let first = |run: &Value| {
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
+    };
+    let from_root = sarif(&root, "testdata/risky/encoding.png");
+    assert_eq!(
+        first(&from_root),
+        serde_json::json!({ "uri": "testdata/risky/encoding.png", "uriBaseId": "%SRCROOT%" })
+    );
+    let base = from_root["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    if root.join(".git").exists() {
+        let canonical = std::fs::canonicalize(&root).unwrap();
+        assert_eq!(base, format!("file://{}/", canonical.display()));
+        // Started from a subfolder, with another spelling of the same file: the same URI.
+        let from_sub = sarif(&root.join("testdata/risky"), "./encoding.png");
+        assert_eq!(first(&from_sub), first(&from_root));
+        assert_eq!(
+            from_sub["originalUriBaseIds"],
+            from_root["originalUriBaseIds"]
+        );
+    } else {
+        eprintln!(
+            "SKIPPED: the subfolder half needs a git checkout (the fingerprint root is git's top level)"
+        );
+    }
+}

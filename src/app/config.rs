@@ -76,6 +76,8 @@ pub struct OutputConfig {
     pub view: crate::report::view::View,
     /// `--fail-on-no-code`: exit 3 when no code was found.
     pub fail_on_no_code: bool,
+    /// The fingerprint root, absolute, for SARIF's `originalUriBaseIds` (a scan sets it).
+    pub sarif_root: Option<PathBuf>,
 }
 
 /// A policy and where it came from.
@@ -135,6 +137,7 @@ pub fn output_config(
             sort: args.sort,
         },
         fail_on_no_code: args.fail_on_no_code,
+        sarif_root: None,
     })
 }
 
@@ -349,6 +352,12 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
     if args.shard.is_some() {
         output.show_suppressed = true;
     }
+    let root = fingerprint_root(args.fingerprint_root.as_deref(), &resolved.origin);
+    // The folder the walk roots fingerprints at (source::walk: the working folder without one).
+    output.sarif_root = root
+        .clone()
+        .or_else(|| std::env::current_dir().ok())
+        .map(|r| std::fs::canonicalize(&r).unwrap_or(r));
     let policy = resolved.policy;
     let baseline = match &args.baseline {
         Some(path) => Some(Baseline::load(path)?),
@@ -360,7 +369,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         walk: WalkOptions {
             follow_symlinks: args.follow_symlinks,
             exclude: args.exclude.clone(),
-            fingerprint_root: fingerprint_root(args.fingerprint_root.as_deref(), &resolved.origin),
+            fingerprint_root: root,
         },
         jobs: args.jobs.unwrap_or(0),
         image_timeout: Duration::from_secs_f64(args.image_timeout),

@@ -398,7 +398,10 @@ fn render(format: Format, report: &Report, output: &OutputConfig, main: bool) ->
     };
     match format {
         Format::Json => json_exporter(output).serialize(report),
-        Format::Sarif => SarifExporter.serialize(&shown(report, output)),
+        Format::Sarif => SarifExporter {
+            root: output.sarif_root.clone(),
+        }
+        .serialize(&shown(report, output)),
         Format::Table => TableExporter {
             width: output.width,
             colour: main && output.colour,

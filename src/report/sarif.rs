@@ -9,9 +9,13 @@
 //! bounding box goes into `attachments[].rectangles`, the location inside a container and the
 //! code number into the message and `properties`.
 //!
-//! Artifact URIs: GitHub resolves a relative `uri` against the repository checkout, and a CI job
-//! runs from the checkout's root, so the URI is the input path as given (relative to the
-//! working directory), percent-encoded, under `uriBaseId` `%SRCROOT%`. An absolute path outside
+//! Artifact URIs: GitHub resolves a relative `uri` against the repository checkout. When the
+//! fingerprint root is known (a scan: `--fingerprint-root`, else git's top level, else the
+//! policy's folder, else the working folder), the URI is the input's path relative to it
+//! (`relative_path`), under `uriBaseId` `%SRCROOT%`, and `run.originalUriBaseIds` says which
+//! folder `%SRCROOT%` is, so the same file has the same URI however the scan was started.
+//! Otherwise (`merge` of reports) the URI is the input path as given (relative to the
+//! working directory), percent-encoded, under `%SRCROOT%`. An absolute path outside
 //! the working directory is written as a `file://` URI without a base id (a base id requires a
 //! relative reference). Fingerprints, by contrast, use the path relative to the scan root so that
 //! they survive moving the root.
@@ -26,11 +30,28 @@ use crate::text::sanitize::escape_json_output;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub struct SarifExporter;
+#[derive(Debug, Default)]
+pub struct SarifExporter {
+    /// The fingerprint root, absolute, when the run knows it (see the module comment).
+    pub root: Option<std::path::PathBuf>,
+}
 
 impl Exporter for SarifExporter {
     fn serialize(&self, report: &Report) -> Vec<u8> {
-        let text = serde_json::to_string_pretty(&sarif_log(report)).unwrap_or_default();
+        let mut log = sarif_log(report, self.root.is_some());
+        if let Some(root) = &self.root {
+            let mut uri = format!("file://{}", encode_path(&root.to_string_lossy()));
+            if !uri.ends_with('/') {
+                uri.push('/');
+            }
+            log["runs"][0]["originalUriBaseIds"] = json!({
+                "%SRCROOT%": {
+                    "uri": uri,
+                    "description": { "text": "The fingerprint root: result URIs and fingerprints are relative to it." },
+                }
+            });
+        }
+        let text = serde_json::to_string_pretty(&log).unwrap_or_default();
         let mut out = escape_json_output(&text).into_bytes();
         out.push(b'\n');
         out
@@ -58,7 +79,7 @@ pub fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-fn sarif_log(report: &Report) -> Value {
+fn sarif_log(report: &Report, rooted: bool) -> Value {
     let rules = catalogue::all();
     let results: Vec<Value> = report
         .inputs
@@ -67,7 +88,7 @@ fn sarif_log(report: &Report) -> Value {
             input.codes.iter().flat_map(move |code| {
                 code.findings
                     .iter()
-                    .map(move |finding| result(input, code, finding, rules))
+                    .map(move |finding| result(input, code, finding, rules, rooted))
             })
         })
         .collect();
@@ -79,7 +100,7 @@ fn sarif_log(report: &Report) -> Value {
             json!({
                 "level": "error",
                 "message": { "text": format!("{}: {}", input.path, input.error.as_deref().unwrap_or("error")) },
-                "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&input.path) } }],
+                "locations": [{ "physicalLocation": { "artifactLocation": input_location(input, rooted) } }],
             })
         })
         .collect();
@@ -129,6 +150,7 @@ fn result(
     code: &CodeReport,
     finding: &FindingReport,
     rules: &[Rule],
+    rooted: bool,
 ) -> Value {
     let where_ = if code.location == input.path {
         format!("code #{} in {}", code.index, input.path)
@@ -140,7 +162,7 @@ fn result(
         "level": level(finding.severity),
         "message": { "text": format!("{where_}: {}", finding.message) },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": artifact_location(&input.path),
+            "artifactLocation": input_location(input, rooted),
             "region": region(code),
         } }],
         "partialFingerprints": { "primaryLocationLineHash": finding.fingerprint },
@@ -170,7 +192,7 @@ fn result(
         );
         result["attachments"] = json!([{
             "description": { "text": format!("QR code #{} (corners in image pixels)", code.index) },
-            "artifactLocation": artifact_location(&input.path),
+            "artifactLocation": input_location(input, rooted),
             "rectangles": [{
                 "top": top.max(0.0), "left": left.max(0.0), "bottom": bottom.max(0.0), "right": right.max(0.0),
                 "message": { "text": format!("QR code #{}", code.index) },
@@ -197,6 +219,19 @@ fn region(code: &CodeReport) -> Value {
         region["snippet"] = json!({ "text": text });
     }
     region
+}
+
+/// The artifact location of an input: relative to the fingerprint root when `rooted` and the
+/// input lies inside it, else as `artifact_location` makes it.
+fn input_location(input: &InputReport, rooted: bool) -> Value {
+    let inside = !input.relative_path.is_empty()
+        && !input.relative_path.starts_with('/')
+        && input.path != "-";
+    if rooted && inside {
+        json!({ "uri": encode_path(&input.relative_path), "uriBaseId": "%SRCROOT%" })
+    } else {
+        artifact_location(&input.path)
+    }
 }
 
 /// The artifact location of an input path (see the module comment).
