@@ -74,14 +74,13 @@ fn github_annotations_one_per_finding_and_per_unreadable_input() {
         if let Some(title) = props
             .split(',')
             .find_map(|p| p.strip_prefix("title=qraudit "))
+            && title.contains('(')
         {
-            if title.contains('(') {
-                seen.push((
-                    file.to_string(),
-                    title.split(' ').next().unwrap().to_string(),
-                    command,
-                ));
-            }
+            seen.push((
+                file.to_string(),
+                title.split(' ').next().unwrap().to_string(),
+                command,
+            ));
         }
     }
     // Each finding is there with its level: high/critical error, medium warning, else notice.
@@ -151,7 +150,7 @@ fn sarif_uris_are_relative_to_the_fingerprint_root() {
     let first = |run: &Value| {
         run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
     };
-    let from_root = sarif(&root, "testdata/risky/encoding.png");
+    let from_root = sarif(root, "testdata/risky/encoding.png");
     assert_eq!(
         first(&from_root),
         serde_json::json!({ "uri": "testdata/risky/encoding.png", "uriBaseId": "%SRCROOT%" })
@@ -165,7 +164,7 @@ fn sarif_uris_are_relative_to_the_fingerprint_root() {
         "{base}"
     );
     if root.join(".git").exists() {
-        let canonical = std::fs::canonicalize(&root).unwrap();
+        let canonical = std::fs::canonicalize(root).unwrap();
         assert_eq!(base, format!("file://{}/", canonical.display()));
         // Started from a subfolder, with another spelling of the same file: the same URI.
         let from_sub = sarif(&root.join("testdata/risky"), "./encoding.png");
