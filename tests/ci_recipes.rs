@@ -90,3 +90,92 @@ fn the_pre_commit_hook_checks_the_staged_content_of_every_type() {
         String::from_utf8_lossy(&accepted.stderr)
     );
 }
+
+/// pre-commit itself (from PyPI, in a virtual environment under the target folder) runs the
+/// repository's `.pre-commit-hooks.yaml` (the `qraudit-system` hook, with the binary on PATH)
+/// in a temporary repository: a staged risky code fails it, whatever the working tree holds.
+#[test]
+fn pre_commit_runs_the_published_hook_on_staged_content() {
+    let venv = common::root().join("target/pre-commit-venv");
+    let pre_commit = venv.join("bin/pre-commit");
+    if !pre_commit.exists() {
+        let made = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new(venv.join("bin/pip"))
+                .args(["install", "-q", "pre-commit"])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!(
+                "SKIPPED: pre-commit could not be installed from PyPI (python3 -m venv, pip install pre-commit)"
+            );
+            return;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // try-repo runs a hook straight from a hooks repository: this checkout's hook file,
+    // copied into a repository of its own (try-repo needs a git repository with a commit).
+    let hooks = dir.path().join("hooks-repo");
+    std::fs::create_dir(&hooks).unwrap();
+    std::fs::copy(
+        common::root().join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    assert!(git(&hooks, &["init", "-q"]).status.success());
+    assert!(git(&hooks, &["add", "."]).status.success());
+    assert!(
+        git(&hooks, &["commit", "-q", "-m", "hooks"])
+            .status
+            .success()
+    );
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    assert!(git(&work, &["init", "-q"]).status.success());
+    copy(
+        "testdata/screenshots/untrusted-ssl.png",
+        &work,
+        "lobby poster.png",
+    );
+    copy(
+        "testdata/containers/pdf/flyer-raster.pdf",
+        &work,
+        "flyer.pdf",
+    );
+    std::fs::write(work.join("notes.txt"), "not an image\n").unwrap();
+    assert!(git(&work, &["add", "."]).status.success());
+    // The working tree's copy is clean; the staged one is not.
+    copy("testdata/posters/sales-team.png", &work, "lobby poster.png");
+    let run = |work: &Path| {
+        Command::new(&pre_commit)
+            .current_dir(work)
+            .env("PATH", path_with_qraudit())
+            .env("PRE_COMMIT_HOME", dir.path().join("cache"))
+            .args(["try-repo"])
+            .arg(&hooks)
+            .args(["qraudit-system", "--verbose"])
+            .output()
+            .expect("pre-commit")
+    };
+    let refused = run(&work);
+    let out = String::from_utf8_lossy(&refused.stdout);
+    assert!(!refused.status.success(), "{out}");
+    assert!(
+        out.contains("untrusted-ssl") && out.contains("flyer.pdf"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("notes.txt"),
+        "only the types qraudit reads are passed: {out}"
+    );
+    assert!(git(&work, &["add", "lobby poster.png"]).status.success());
+    let accepted = run(&work);
+    assert!(
+        accepted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accepted.stdout)
+    );
+}
