@@ -179,3 +179,157 @@ fn pre_commit_runs_the_published_hook_on_staged_content() {
         String::from_utf8_lossy(&accepted.stdout)
     );
 }
+
+/// The `run: |` block of the step named `name` in a workflow or action file written as this
+/// repository writes them (two-space YAML, a literal block): the lines indented past `run:`.
+fn run_block(yaml: &str, name: &str) -> String {
+    let step = yaml
+        .split("- name: ")
+        .find(|s| s.starts_with(name))
+        .unwrap_or_else(|| panic!("a step named {name}"));
+    let mut lines = step.lines().skip_while(|l| l.trim() != "run: |");
+    let run_line = lines.next().expect("run: |");
+    let indent = run_line.len() - run_line.trim_start().len();
+    lines
+        .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+        .map(|l| l.get(indent + 2..).unwrap_or("").to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// action.yml's scan step, run by bash as GitHub would (inputs as its env, GITHUB_OUTPUT a
+/// file): it writes the SARIF, records qraudit's exit code for the last step, and does not
+/// stop the job before the upload.
+#[test]
+fn the_action_scans_writes_sarif_and_reports_the_exit_code() {
+    let action = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
+    let script = run_block(&action, "Scan");
+    assert!(script.contains("qraudit scan"), "{script}");
+    let dir = tempfile::tempdir().unwrap();
+    let output_file = dir.path().join("github_output");
+    let sarif = dir.path().join("q.sarif");
+    let run = |paths: &str, fail_on: &str| {
+        std::fs::write(&output_file, "").unwrap();
+        let status = Command::new("bash")
+            .args(["-e", "-c", &script])
+            .current_dir(common::root())
+            .env("PATH", path_with_qraudit())
+            .env("QRAUDIT_PATHS", paths)
+            .env("QRAUDIT_FAIL_ON", fail_on)
+            .env("QRAUDIT_ARGS", "--no-policy -q")
+            .env("QRAUDIT_SARIF", &sarif)
+            .env("GITHUB_OUTPUT", &output_file)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "the scan step itself never fails");
+        std::fs::read_to_string(&output_file).unwrap()
+    };
+    assert_eq!(
+        run("testdata/risky testdata/posters", "medium"),
+        "exit-code=1\n"
+    );
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert_eq!(
+        run("testdata/posters/sales-team.png", "medium"),
+        "exit-code=0\n"
+    );
+    assert_eq!(run("testdata/bad", "never"), "exit-code=2\n");
+}
+
+/// The Dockerfile builds an image that runs as a non-root user and scans a mounted folder.
+/// Opt-in (QRAUDIT_DOCKER_TEST=1): building compiles every dependency inside the image, longer
+/// than the rest of the suite, and needs a Docker daemon.
+#[test]
+fn the_container_image_builds_and_scans() {
+    if std::env::var("QRAUDIT_DOCKER_TEST").as_deref() != Ok("1") {
+        eprintln!(
+            "SKIPPED: the Docker image test is opt-in (QRAUDIT_DOCKER_TEST=1; needs a Docker daemon)"
+        );
+        return;
+    }
+    let docker = |args: &[&str]| Command::new("docker").args(args).output().expect("docker");
+    if !docker(&["info"]).status.success() {
+        eprintln!("SKIPPED: no Docker daemon answers");
+        return;
+    }
+    let root = common::root().display().to_string();
+    let built = docker(&["build", "-t", "qraudit-test", &root]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let user = docker(&["run", "--rm", "--entrypoint", "id", "qraudit-test", "-u"]);
+    assert_ne!(String::from_utf8_lossy(&user.stdout).trim(), "0");
+    let mount = format!("{root}/testdata/risky:/scan:ro");
+    let scanned = docker(&[
+        "run",
+        "--rm",
+        "-v",
+        &mount,
+        "qraudit-test",
+        "scan",
+        "--no-policy",
+        "-q",
+        "--format",
+        "json",
+        ".",
+    ]);
+    assert_eq!(scanned.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&scanned.stdout).unwrap();
+    assert!(report["summary"]["codes"].as_u64().unwrap() > 0);
+}
+
+/// The GitLab template's script, run as GitLab would (its variables as the environment): the
+/// Code Quality report is written even when the job fails, as `artifacts: when: always` needs.
+#[test]
+fn the_gitlab_template_writes_a_code_quality_report() {
+    let template = std::fs::read_to_string(common::root().join("docs/ci/gitlab-ci.yml")).unwrap();
+    let script: Vec<String> = template
+        .split("\n  script:\n")
+        .nth(1)
+        .expect("a script")
+        .lines()
+        .take_while(|l| l.starts_with("    - "))
+        .map(|l| l.trim_start_matches("    - ").to_string())
+        .collect();
+    assert_eq!(script.len(), 1, "{script:?}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    copy(
+        "testdata/risky/encoding.png",
+        dir.path(),
+        "assets/encoding.png",
+    );
+    copy(
+        "testdata/bad/truncated.png",
+        dir.path(),
+        "assets/truncated.png",
+    );
+    let output = Command::new("sh")
+        .args(["-c", &script[0]])
+        .current_dir(dir.path())
+        .env("PATH", path_with_qraudit())
+        .env("QRAUDIT_PATHS", "assets")
+        .env("QRAUDIT_FAIL_ON", "medium")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a broken asset fails the job"
+    );
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("gl-code-quality-report.json")).unwrap(),
+    )
+    .unwrap();
+    let issues = report.as_array().unwrap();
+    assert!(!issues.is_empty());
+    assert!(
+        issues
+            .iter()
+            .all(|i| i["location"]["path"] == "assets/encoding.png")
+    );
+}

@@ -1,0 +1,17 @@
+# qraudit in a container: a build stage with the Rust toolchain, then a small Debian runtime
+# that holds only the binary and runs as an unprivileged user.
+#   docker build -t qraudit .
+#   docker run --rm -v "$PWD:/scan:ro" qraudit scan --format sarif .
+FROM rust:1.95-slim-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked --bin qraudit \
+    && strip target/release/qraudit
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin qraudit
+COPY --from=build /src/target/release/qraudit /usr/local/bin/qraudit
+USER qraudit
+WORKDIR /scan
+ENTRYPOINT ["qraudit"]
+CMD ["--help"]
