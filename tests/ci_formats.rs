@@ -7,17 +7,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn scan(args: &[&str]) -> (String, i32) {
-    let output = Command::cargo_bin("qraudit")
-        .unwrap()
-        .current_dir(common::root())
-        .args(["scan", "--no-policy", "-q"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(output.stdout).expect("UTF-8"),
-        output.status.code().expect("exit code"),
-    )
+    let (stdout, code) = common::scan_quiet(args);
+    (String::from_utf8(stdout).expect("UTF-8"), code)
 }
 
 const FOLDERS: [&str; 3] = ["testdata/risky", "testdata/bad", "testdata/screenshots"];

@@ -110,16 +110,19 @@ fn json_lines_come_in_the_json_reports_order() {
             .map(|v| v["path"].as_str().unwrap().to_string())
             .collect()
     };
-    let (json, _) = qraudit(&[
-        "scan",
-        "--no-policy",
-        "-q",
-        "-j",
-        "2",
-        "--format",
-        "json",
-        "testdata",
-    ]);
+    let run = |format: &str| {
+        qraudit(&[
+            "scan",
+            "--no-policy",
+            "-q",
+            "-j",
+            "2",
+            "--format",
+            format,
+            "testdata",
+        ])
+    };
+    let (json, _) = run("json");
     let report: Value = serde_json::from_str(&json).unwrap();
     let expected: Vec<String> = report["inputs"]
         .as_array()
@@ -129,16 +132,7 @@ fn json_lines_come_in_the_json_reports_order() {
         .collect();
     assert!(expected.len() > 50);
     for _ in 0..3 {
-        let (jsonl, _) = qraudit(&[
-            "scan",
-            "--no-policy",
-            "-q",
-            "-j",
-            "2",
-            "--format",
-            "jsonl",
-            "testdata",
-        ]);
+        let (jsonl, _) = run("jsonl");
         assert_eq!(paths(&jsonl), expected);
     }
 }

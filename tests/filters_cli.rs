@@ -6,16 +6,7 @@ mod common;
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn scan(args: &[&str]) -> (Vec<u8>, i32) {
-    let output = Command::cargo_bin("qraudit")
-        .unwrap()
-        .current_dir(common::root())
-        .args(["scan", "--no-policy", "-q"])
-        .args(args)
-        .output()
-        .unwrap();
-    (output.stdout, output.status.code().expect("exit code"))
-}
+use common::scan_quiet as scan;
 
 fn json(args: &[&str]) -> (Value, i32) {
     let (stdout, code) = scan(&[args, &["--format", "json"]].concat());

@@ -11,6 +11,17 @@ use image::{GrayImage, Luma};
 use qrcode::{Color, EcLevel, QrCode};
 use serde_json::Value;
 
+/// `qraudit scan --no-policy -q ARGS` from the repository root: its stdout and exit code.
+pub fn scan_quiet(args: &[&str]) -> (Vec<u8>, i32) {
+    let output = qraudit()
+        .current_dir(root())
+        .args(["scan", "--no-policy", "-q"])
+        .args(args)
+        .output()
+        .expect("the qraudit binary runs");
+    (output.stdout, output.status.code().expect("exit code"))
+}
+
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
