@@ -336,35 +336,25 @@ fn policy_from_the_environment_then_the_user_config_and_exit_3_without_codes() {
     assert_eq!(output.status.code(), Some(2));
     // No code at all: a hint on stderr; exit 3 only when asked.
     let blank = common::root().join("testdata/no-code");
-    let output = Command::cargo_bin("qraudit")
-        .unwrap()
-        .args(["scan", "--no-policy"])
-        .arg(&blank)
-        .output()
-        .unwrap();
+    let empty = common::root().join("testdata/bad/empty.png");
+    let no_policy_scan = |extra: &[&str], inputs: &[&std::path::Path]| {
+        Command::cargo_bin("qraudit")
+            .unwrap()
+            .args(["scan", "--no-policy"])
+            .args(extra)
+            .args(inputs)
+            .output()
+            .unwrap()
+    };
+    let output = no_policy_scan(&[], &[&blank]);
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no QR code found in 1 input. hint:"));
-    let output = Command::cargo_bin("qraudit")
-        .unwrap()
-        .args(["scan", "--no-policy", "--fail-on-no-code"])
-        .arg(&blank)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3));
+    let asked = ["--fail-on-no-code"];
+    assert_eq!(no_policy_scan(&asked, &[&blank]).status.code(), Some(3));
     // An unreadable input outranks it, and a code found clears it.
-    let output = Command::cargo_bin("qraudit")
-        .unwrap()
-        .args(["scan", "--no-policy", "--fail-on-no-code"])
-        .arg(&blank)
-        .arg(common::root().join("testdata/bad/empty.png"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let output = Command::cargo_bin("qraudit")
-        .unwrap()
-        .args(["scan", "--no-policy", "--fail-on-no-code"])
-        .arg(&poster)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        no_policy_scan(&asked, &[&blank, &empty]).status.code(),
+        Some(2)
+    );
+    assert_eq!(no_policy_scan(&asked, &[&poster]).status.code(), Some(0));
 }

@@ -60,15 +60,9 @@ impl View {
     }
 }
 
-/// The worst unsuppressed finding of an input.
+/// The worst unsuppressed finding of an input (`CodeReport::worst` over its codes).
 pub fn worst(input: &InputReport) -> Option<Severity> {
-    input
-        .codes
-        .iter()
-        .flat_map(|c| &c.findings)
-        .filter(|f| f.suppressed.is_none())
-        .map(|f| f.severity)
-        .max()
+    input.codes.iter().filter_map(|c| c.worst()).max()
 }
 
 /// The payload kind of an input's first code (`unreadable` for a symbol without text).
@@ -79,14 +73,12 @@ pub fn first_kind(input: &InputReport) -> Option<&str> {
 /// Sorts inputs, stably: among equals the walk order stays.
 pub fn sort_inputs(inputs: &mut [InputReport], order: SortOrder) {
     match order {
-        SortOrder::Severity => {
-            inputs.sort_by(|a, b| (Reverse(worst(a)), &a.path).cmp(&(Reverse(worst(b)), &b.path)))
-        }
+        // Keys computed once per input, not once per comparison.
+        SortOrder::Severity => inputs.sort_by_cached_key(|i| (Reverse(worst(i)), i.path.clone())),
         SortOrder::Path => inputs.sort_by(|a, b| a.path.cmp(&b.path)),
-        SortOrder::Kind => inputs.sort_by(|a, b| {
-            let key =
-                |i: &InputReport| (first_kind(i).is_none(), first_kind(i).map(str::to_string));
-            (key(a), &a.path).cmp(&(key(b), &b.path))
+        SortOrder::Kind => inputs.sort_by_cached_key(|i| {
+            let kind = first_kind(i).map(str::to_string);
+            (kind.is_none(), kind, i.path.clone())
         }),
     }
 }
