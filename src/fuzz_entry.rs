@@ -23,6 +23,7 @@ use std::time::Duration;
 use crate::app::generate::CommunitySpec;
 use crate::audit::policy::Policy;
 use crate::container::ContainerLimits;
+use crate::finish::merge::ShardReport;
 use crate::finish::read::read_report;
 use crate::finish::suppress::{Baseline, Suppressor};
 use crate::report::Exporter;
@@ -133,10 +134,8 @@ pub fn policy(text: &str) -> Result<Report, String> {
 /// a user would see.
 pub fn merge_report(text: &str) -> Result<Report, String> {
     let report = read_report(text).map_err(|e| e.to_string())?;
-    Ok(crate::finish::merge::merge(
-        vec![report],
-        &Policy::default(),
-    ))
+    let shard = ShardReport::from_report(report).map_err(|e| e.to_string())?;
+    Ok(crate::finish::merge::merge(vec![shard], &Policy::default()))
 }
 
 /// Reads `text` as a baseline, as `--baseline` does, and applies it to the report of

@@ -126,12 +126,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, RunError> {
             bar.set_message(escape_for_display(display));
         }
     };
-    let mut on_input = |input: &InputReport| {
+    let mut on_input = |input: InputReport| {
         if let Some(bar) = &progress {
             bar.inc(1);
         }
         if let Some(writer) = stream.as_mut() {
-            let mut shown = input.clone();
+            let mut shown = input;
             if !output.show_suppressed {
                 report::strip_suppressed(&mut shown);
             }
@@ -240,12 +240,17 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, RunError> {
     write_stdout(out.as_bytes())?;
     // What the audit would say about it, as warnings: the administrator asked for these options,
     // but should know what they cost.
-    let analyzed = crate::scan::analyze::analyze_text("generated", 1, &url, &Default::default());
-    for finding in &analyzed.report.findings {
+    let analyzed = crate::scan::analyze::analyze_text(
+        &crate::source::Provenance::of_input("generated"),
+        1,
+        &url,
+        &Default::default(),
+    );
+    for finding in &analyzed.entry.findings {
         say!(
             "qraudit: warning: [{}] {}: {}",
             finding.severity,
-            finding.rule,
+            finding.rule.id,
             crate::text::sanitize::escape_for_display(&finding.message)
         );
     }
@@ -295,10 +300,12 @@ fn run_merge(args: &MergeArgs) -> Result<ExitStatus, RunError> {
             path: path.clone(),
             source,
         })?;
-        reports.push(read_report(&text).map_err(|source| RunError::NotAReport {
+        let not_a_report = |source| RunError::NotAReport {
             path: path.clone(),
             source,
-        })?);
+        };
+        let report = read_report(&text).map_err(not_a_report)?;
+        reports.push(merge::ShardReport::from_report(report).map_err(not_a_report)?);
     }
     let report = merge::merge(reports, &resolved.policy);
     conclude(&report, &output, true, started)

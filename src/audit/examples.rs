@@ -29,17 +29,17 @@ fn rules_found(rule: &Rule, example: &str) -> Vec<String> {
         Scope::Symbol => {
             let (symbol, photograph) = example_symbol(example);
             let analyzed = analyze_symbol(
-                "example.png",
+                &crate::source::Provenance::of_input("example.png"),
                 1,
                 &symbol,
                 photograph,
                 &AnalysisOptions::default(),
             );
             analyzed
-                .report
+                .entry
                 .findings
                 .iter()
-                .map(|f| f.rule.clone())
+                .map(|f| f.rule.id.to_string())
                 .collect()
         }
         Scope::CrossCode => {

@@ -3,11 +3,10 @@
 //! `merge`, which re-parses them from the (redacted) texts of shard reports, so that a sharded
 //! run finds the same conflicts as a single one.
 
+use super::model::{FindingEntry, InputEntry};
 use crate::audit;
 use crate::audit::policy::Policy;
 use crate::payload::sametime::Provisioning;
-use crate::report::model::InputReport;
-use crate::scan::analyze::finding_report;
 use crate::text::redact::Redactor;
 
 /// A Sametime code of the run: where it is (input, code position) and what it says.
@@ -25,13 +24,13 @@ pub struct SametimeCode {
 /// Adds the cross-code findings to the codes they are about. Which codes carry a finding does
 /// not depend on the order of `codes`; the order only decides how the other codes are listed in
 /// messages, so callers pass them in walk order to match a single run.
-pub fn apply(inputs: &mut [InputReport], codes: &[SametimeCode], policy: &Policy) {
+pub fn apply(inputs: &mut [InputEntry], codes: &[SametimeCode], policy: &Policy) {
     // Findings name the other code by where a reader finds it.
     let labels: Vec<String> = codes
         .iter()
         .map(
             |c| match inputs.get(c.input).and_then(|i| i.codes.get(c.code)) {
-                Some(code) => format!("{} #{}", code.location, code.index),
+                Some(code) => format!("{} #{}", code.provenance, code.index),
                 None => "another code".to_string(),
             },
         )
@@ -49,8 +48,11 @@ pub fn apply(inputs: &mut [InputReport], codes: &[SametimeCode], policy: &Policy
             .get_mut(target.input)
             .and_then(|input| input.codes.get_mut(target.code))
         {
-            code.findings
-                .push(finding_report(&finding, &target.redactor, &target.masking));
+            code.findings.push(FindingEntry::redacted(
+                &finding,
+                &target.redactor,
+                &target.masking,
+            ));
         }
     }
 }

@@ -17,8 +17,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::report::model::InputReport;
-use crate::source::Provenance;
+use super::model::{Fingerprint, InputEntry};
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -55,13 +54,18 @@ fn fingerprint_of_form(
 }
 
 /// Fills in the fingerprint of every finding of one input that has none yet.
-pub fn assign_input(input: &mut InputReport) {
+pub fn assign_input(input: &mut InputEntry) {
     for code in &mut input.codes {
         // The location relative to the fingerprint root: the input's rooted path, plus the
         // part inside a container (`!page-2`) when there is one.
-        let provenance = Provenance::read(&input.path, &code.location);
-        let relative_location = provenance.with_input(&input.relative_path);
-        let legacy_location = provenance.with_input(&input.scan_relative_path);
+        let relative_location = code.provenance.with_input(&input.rooted_path);
+        // Only a scan knows the path relative to its PATH argument; a report read back (merge)
+        // does not, and keeps no fingerprint of the first form.
+        let legacy_location = input
+            .scan_relative_path
+            .as_deref()
+            .filter(|path| !path.is_empty())
+            .map(|path| code.provenance.with_input(path));
         let mut seen: Vec<String> = Vec::new();
         for finding in code.findings.iter_mut() {
             let evidence = finding
@@ -69,30 +73,30 @@ pub fn assign_input(input: &mut InputReport) {
                 .as_deref()
                 .or(finding.evidence.as_deref())
                 .unwrap_or("");
-            let key = format!("{}\n{evidence}", finding.rule);
+            let key = format!("{}\n{evidence}", finding.rule.id);
             let repeat = seen.iter().filter(|k| **k == key).count();
             seen.push(key);
             let detail = format!("{evidence}\n{repeat}");
-            if finding.fingerprint.is_empty() {
-                finding.fingerprint = fingerprint(
-                    &finding.rule,
-                    &relative_location,
-                    &code.payload_digest,
-                    code.index,
-                    &detail,
-                );
-            }
-            // Only a scan knows the path relative to its PATH argument; a report read back
-            // (merge) does not, and keeps no fingerprint of the first form.
-            if finding.legacy_fingerprint.is_empty() && !input.scan_relative_path.is_empty() {
-                finding.legacy_fingerprint = fingerprint_of_form(
-                    "v1",
-                    &finding.rule,
-                    &legacy_location,
-                    &code.payload_digest,
-                    code.index,
-                    &detail,
-                );
+            if finding.fingerprint.is_none() {
+                finding.fingerprint = Some(Fingerprint {
+                    current: fingerprint(
+                        finding.rule.id,
+                        &relative_location,
+                        &code.payload_digest,
+                        code.index,
+                        &detail,
+                    ),
+                    legacy: legacy_location.as_deref().map(|location| {
+                        fingerprint_of_form(
+                            "v1",
+                            finding.rule.id,
+                            location,
+                            &code.payload_digest,
+                            code.index,
+                            &detail,
+                        )
+                    }),
+                });
             }
         }
     }

@@ -22,25 +22,47 @@
 use std::cmp::Ordering;
 
 use super::crosscode::SametimeCode;
+use super::model::InputEntry;
+use super::read::ReadError;
 use super::suppress::Suppressor;
 use super::{Note, Unfinished};
+use crate::audit::catalogue::Scope;
 use crate::audit::policy::Policy;
 use crate::payload::sametime;
-use crate::report::model::{InputReport, Report};
+use crate::report::model::Report;
 use crate::text::redact::Redactor;
-
-/// Rules whose findings depend on several codes, and are recomputed by a merge.
-const CROSS_CODE_RULES: [&str; 1] = ["community-conflict"];
 
 /// Orders paths as a walk does: component by component, so `a/b` sorts with `a`'s contents.
 fn walk_order(a: &str, b: &str) -> Ordering {
     a.split('/').cmp(b.split('/'))
 }
 
+/// The report of one shard, read back into the entries finishing works on.
+#[derive(Debug)]
+pub struct ShardReport {
+    notes: Vec<String>,
+    inputs: Vec<InputEntry>,
+}
+
+impl ShardReport {
+    /// A report as `read::read_report` read it. Fails only on a finding of a rule this qraudit
+    /// does not know, which `read_report` has already refused.
+    pub fn from_report(report: Report) -> Result<ShardReport, ReadError> {
+        Ok(ShardReport {
+            notes: report.notes,
+            inputs: report
+                .inputs
+                .into_iter()
+                .map(InputEntry::from_wire)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
 /// Merges shard reports into one, with the policy the shards ran with.
-pub fn merge(reports: Vec<Report>, policy: &Policy) -> Report {
+pub fn merge(reports: Vec<ShardReport>, policy: &Policy) -> Report {
     let mut notes: Vec<Note> = Vec::new();
-    let mut inputs: Vec<InputReport> = Vec::new();
+    let mut inputs: Vec<InputEntry> = Vec::new();
     for report in reports {
         // Each shard says it is a shard; the merged report is not. Stale-ignore notes are
         // recomputed when the merge is finished.
@@ -60,8 +82,8 @@ pub fn merge(reports: Vec<Report>, policy: &Policy) -> Report {
     for (input_index, input) in inputs.iter_mut().enumerate() {
         input.walk_index = None;
         for (code_index, code) in input.codes.iter_mut().enumerate() {
-            code.findings
-                .retain(|f| !CROSS_CODE_RULES.contains(&f.rule.as_str()));
+            // Findings across codes are recomputed over every shard's codes.
+            code.findings.retain(|f| f.rule.scope != Scope::CrossCode);
             let provisioning = code.text.as_deref().and_then(sametime::parse);
             if let Some(provisioning) = provisioning {
                 sametime_codes.push(SametimeCode {

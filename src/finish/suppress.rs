@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::Note;
+use super::model::{FindingEntry, InputEntry};
 use super::read::{ReadError, read_report};
 use crate::audit::policy::{Ignore, Policy};
-use crate::report::model::{FINGERPRINT_VERSION, FindingReport, InputReport, Suppression};
+use crate::report::model::{FINGERPRINT_VERSION, SuppressedBy, Suppression};
 
 /// The fingerprints of an earlier report.
 #[derive(Debug, Clone, Default)]
@@ -95,29 +96,22 @@ impl Suppressor {
 
     /// Marks the findings of one input that an ignore entry or the baseline covers. Findings
     /// already marked are left as they are.
-    pub fn apply_input(&self, input: &mut InputReport) {
-        let names = [
-            input.path.clone(),
-            input.relative_path.clone(),
-            input.scan_relative_path.clone(),
-        ];
+    pub fn apply_input(&self, input: &mut InputEntry) {
+        let names = input.names().map(str::to_string);
         let paths = names.each_ref().map(String::as_str);
         for code in &mut input.codes {
             for finding in code.findings.iter_mut().filter(|f| f.suppressed.is_none()) {
-                let ignored = self.ignores.iter().find(|ignore| {
-                    ignore.matches(
-                        &[&finding.fingerprint, &finding.legacy_fingerprint],
-                        &finding.rule,
-                        &paths,
-                    )
-                });
+                let ignored = self
+                    .ignores
+                    .iter()
+                    .find(|ignore| matches_ignore(ignore, finding, &paths));
                 finding.suppressed = match (ignored, &self.baseline) {
                     (Some(ignore), _) => Some(Suppression {
-                        by: "ignore".to_string(),
+                        by: SuppressedBy::Ignore,
                         reason: ignore.reason.clone(),
                     }),
                     (None, Some(baseline)) if baseline.covers(finding) => Some(Suppression {
-                        by: "baseline".to_string(),
+                        by: SuppressedBy::Baseline,
                         reason: baseline.origin.clone(),
                     }),
                     _ => None,
@@ -128,18 +122,17 @@ impl Suppressor {
 
     /// The notes of the suppressions: the ignore entries that matched no finding of `inputs`,
     /// and a baseline of the first fingerprint form.
-    pub fn notes(&self, inputs: &[InputReport]) -> Vec<Note> {
+    pub fn notes(&self, inputs: &[InputEntry]) -> Vec<Note> {
         self.ignores
             .iter()
             .filter(|ignore| {
                 !inputs.iter().any(|input| {
-                    input.codes.iter().flat_map(|c| &c.findings).any(|f| {
-                        ignore.matches(
-                            &[&f.fingerprint, &f.legacy_fingerprint],
-                            &f.rule,
-                            &paths_of(input),
-                        )
-                    })
+                    let paths = input.names();
+                    input
+                        .codes
+                        .iter()
+                        .flat_map(|c| &c.findings)
+                        .any(|f| matches_ignore(ignore, f, &paths))
                 })
             })
             .map(|ignore| Note::StaleIgnore {
@@ -160,17 +153,25 @@ impl Suppressor {
 
 impl Baseline {
     /// Whether the baseline holds `finding`, by the fingerprint of the baseline's form.
-    fn covers(&self, finding: &FindingReport) -> bool {
-        let fingerprint = if self.fingerprint_version < FINGERPRINT_VERSION {
-            &finding.legacy_fingerprint
-        } else {
-            &finding.fingerprint
+    fn covers(&self, finding: &FindingEntry) -> bool {
+        let Some(fingerprint) = &finding.fingerprint else {
+            return false;
         };
-        !fingerprint.is_empty() && self.fingerprints.contains(fingerprint)
+        let of_its_form = if self.fingerprint_version < FINGERPRINT_VERSION {
+            fingerprint.legacy.as_deref()
+        } else {
+            Some(fingerprint.current.as_str())
+        };
+        of_its_form.is_some_and(|f| !f.is_empty() && self.fingerprints.contains(f))
     }
 }
 
-/// Every name an ignore entry's path glob may have been written for.
-fn paths_of(input: &InputReport) -> [&str; 3] {
-    [&input.path, &input.relative_path, &input.scan_relative_path]
+/// Whether `ignore` covers `finding` of an input known by `paths`: by either form of its
+/// fingerprint, or by its rule and a path glob.
+fn matches_ignore(ignore: &Ignore, finding: &FindingEntry, paths: &[&str; 3]) -> bool {
+    let (current, legacy) = match &finding.fingerprint {
+        Some(f) => (f.current.as_str(), f.legacy.as_deref().unwrap_or("")),
+        None => ("", ""),
+    };
+    ignore.matches(&[current, legacy], finding.rule.id, paths)
 }

@@ -404,7 +404,13 @@ mod tests {
             assert_ne!(payload.kind(), "text", "{text:?}");
             let json = crate::report::payload::unmasked_json(&payload).to_string();
             let redacted = Redactor::new(payload.secrets(), false).apply(&text);
-            let report = analyze_text("x", 1, &text, &AnalysisOptions::default()).report;
+            let report = analyze_text(
+                &crate::source::Provenance::of_input("x"),
+                1,
+                &text,
+                &AnalysisOptions::default(),
+            )
+            .into_report();
             let report_json = serde_json::to_string(&report).unwrap();
             assert!(
                 report
@@ -429,7 +435,7 @@ mod tests {
             }
             // And with --show-secrets the text is there, so the assertions above are not vacuous.
             let shown = analyze_text(
-                "x",
+                &crate::source::Provenance::of_input("x"),
                 1,
                 &text,
                 &AnalysisOptions {
@@ -438,12 +444,9 @@ mod tests {
                 },
             );
             assert!(
-                fragments.iter().any(|f| shown
-                    .report
-                    .text
-                    .as_deref()
-                    .unwrap()
-                    .contains(f.as_str())),
+                fragments
+                    .iter()
+                    .any(|f| shown.entry.text.as_deref().unwrap().contains(f.as_str())),
                 "{text:?}"
             );
         }

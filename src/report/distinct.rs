@@ -282,8 +282,13 @@ mod tests {
     fn input(path: &str, texts: &[&str]) -> InputReport {
         let mut report = InputReport::new(path, Status::Ok);
         for (i, text) in texts.iter().enumerate() {
-            let analyzed = analyze_text(path, i as u32 + 1, text, &AnalysisOptions::default());
-            report.codes.push(analyzed.report);
+            let analyzed = analyze_text(
+                &crate::source::Provenance::of_input(path),
+                i as u32 + 1,
+                text,
+                &AnalysisOptions::default(),
+            );
+            report.codes.push(analyzed.into_report());
         }
         report
     }
@@ -348,7 +353,7 @@ mod tests {
         let mut b = input("b.png", &[UNTRUSTED]);
         for f in &mut b.codes[0].findings {
             f.suppressed = Some(Suppression {
-                by: "baseline".into(),
+                by: crate::report::model::SuppressedBy::Baseline,
                 reason: "old.json".into(),
             });
         }

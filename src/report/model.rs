@@ -160,10 +160,6 @@ pub struct InputReport {
     /// way of naming the file (`source::rooted`).
     #[serde(default)]
     pub relative_path: String,
-    /// The path relative to the PATH argument it was found under: what fingerprints of the
-    /// first form hashed, kept to match baselines of that form. Not written.
-    #[serde(skip)]
-    pub scan_relative_path: String,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -196,7 +192,6 @@ impl InputReport {
         let path = path.into();
         InputReport {
             relative_path: path.clone(),
-            scan_relative_path: path.clone(),
             path,
             status,
             error: None,
@@ -209,12 +204,6 @@ impl InputReport {
             timing: None,
             walk_index: None,
         }
-    }
-
-    pub fn failed(path: impl Into<String>, error: impl Into<String>) -> Self {
-        let mut report = InputReport::new(path, Status::Error);
-        report.error = Some(error.into());
-        report
     }
 }
 
@@ -297,18 +286,10 @@ pub struct FindingReport {
     pub fix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggested_url: Option<String>,
-    /// Stable identity of this finding across runs: rule, path relative to the scan root,
-    /// payload digest and code index (see `fingerprint`).
+    /// Stable identity of this finding across runs: rule, path relative to the fingerprint
+    /// root, payload digest and code index (see `finish::fingerprint`).
     #[serde(default)]
     pub fingerprint: String,
-    /// The fingerprint of the first form (see `FINGERPRINT_VERSION`), to match baselines and
-    /// ignore entries written before fingerprints were rooted. Not written.
-    #[serde(skip)]
-    pub legacy_fingerprint: String,
-    /// The evidence with secrets masked even under `--show-secrets`: what the fingerprint hashes,
-    /// so that showing secrets never changes a finding's identity. Not serialized.
-    #[serde(skip)]
-    pub masked_evidence: Option<String>,
     /// Why the finding does not count, when a baseline or an ignore entry covers it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
@@ -316,10 +297,35 @@ pub struct FindingReport {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Suppression {
-    /// `baseline` or `ignore`.
-    pub by: String,
+    pub by: SuppressedBy,
     /// The ignore entry's reason, or the baseline file.
     pub reason: String,
+}
+
+/// What suppressed a finding.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressedBy {
+    /// A baseline (`--baseline FILE`) held its fingerprint.
+    Baseline,
+    /// An `[[ignore]]` entry of the policy matched it.
+    Ignore,
+}
+
+impl SuppressedBy {
+    /// The name reports write (`baseline`, `ignore`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressedBy::Baseline => "baseline",
+            SuppressedBy::Ignore => "ignore",
+        }
+    }
+}
+
+impl std::fmt::Display for SuppressedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Report {

@@ -39,8 +39,13 @@ mod tests {
             .iter()
             .enumerate()
         {
-            let analyzed = analyze_text("a.png", i as u32 + 1, text, &AnalysisOptions::default());
-            input.codes.push(analyzed.report);
+            let analyzed = analyze_text(
+                &crate::source::Provenance::of_input("a.png"),
+                i as u32 + 1,
+                text,
+                &AnalysisOptions::default(),
+            );
+            input.codes.push(analyzed.into_report());
         }
         let report = Report {
             schema_version: 1,

@@ -594,9 +594,15 @@ mod tests {
                     let mut input = InputReport::new(*path, Status::Ok);
                     for (i, text) in texts.iter().enumerate() {
                         let options = AnalysisOptions::default();
-                        input
-                            .codes
-                            .push(analyze_text(path, i as u32 + 1, text, &options).report);
+                        input.codes.push(
+                            analyze_text(
+                                &crate::source::Provenance::of_input(path),
+                                i as u32 + 1,
+                                text,
+                                &options,
+                            )
+                            .into_report(),
+                        );
                     }
                     input
                 })
@@ -652,7 +658,7 @@ mod tests {
         let mut r = report(&[("a.png", &[LONG])]);
         for f in &mut r.inputs[0].codes[0].findings {
             f.suppressed = Some(Suppression {
-                by: "baseline".into(),
+                by: crate::report::model::SuppressedBy::Baseline,
                 reason: "old.json".into(),
             });
         }

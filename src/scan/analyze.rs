@@ -1,7 +1,7 @@
-//! Analysis of one code: classify its text, audit it, and build its redacted report entry.
+//! Analysis of one code: classify its text, audit it, and build its redacted entry.
 //!
-//! This is where the domain types meet the report types, and so the one place where redaction
-//! and sanitising of a code happen: every string of the `CodeReport` passes through the code's
+//! This is where the domain types meet the report's, and so the one place where redaction
+//! and sanitising of a code happen: every string of the `CodeEntry` passes through the code's
 //! `Redactor` here. It is shared by `scan` (codes decoded from images) and `check` (texts given
 //! on the command line), so both report a code in exactly the same way.
 
@@ -10,10 +10,12 @@ use crate::audit::quality::QualityOptions;
 use crate::audit::{self, Finding, improvement};
 use crate::container::config_xml::ConfigUrl;
 use crate::decode::{Symbol, isolate};
+use crate::finish::model::{CodeEntry, FindingEntry};
 use crate::payload::sametime::Provisioning;
 use crate::payload::{Payload, readings};
-use crate::report::model::{CodeReport, FindingReport, SymbolReport};
+use crate::report::model::SymbolReport;
 use crate::report::payload::WirePayload;
+use crate::source::Provenance;
 use crate::text::escapes::hex;
 use crate::text::redact::Redactor;
 
@@ -28,11 +30,11 @@ pub struct AnalysisOptions {
     pub quality: QualityOptions,
 }
 
-/// A code's report plus what the cross-code rules need later (kept out of the report because
+/// A code's entry plus what the cross-code rules need later (kept out of the entry because
 /// it is not redacted).
 #[derive(Debug)]
 pub struct AnalyzedCode {
-    pub report: CodeReport,
+    pub entry: CodeEntry,
     pub provisioning: Option<Provisioning>,
     pub redactor: Redactor,
     /// Masks the code's secrets even under `--show-secrets` (for fingerprints).
@@ -43,10 +45,18 @@ pub struct AnalyzedCode {
     pub panic: Option<String>,
 }
 
+#[cfg(test)]
+impl AnalyzedCode {
+    /// The code as a report writes it (tests of the renderers build reports from real analyses).
+    pub fn into_report(self) -> crate::report::model::CodeReport {
+        self.entry.into_wire()
+    }
+}
+
 /// Analyses a decoded (or unreadable) symbol; `photograph`: it was read from a photograph,
 /// whose print quality is not judged (`audit::quality::is_photograph`).
 pub fn analyze_symbol(
-    location: &str,
+    location: &Provenance,
     index: u32,
     symbol: &Symbol,
     photograph: bool,
@@ -71,9 +81,9 @@ pub fn analyze_symbol(
         Some(text) => {
             let mut analyzed = analyze_decoded(location, index, text, origin, options);
             if !symbol.is_utf8() {
-                analyzed.report.bytes_hex = Some(hex(&symbol.bytes));
+                analyzed.entry.bytes_hex = Some(hex(&symbol.bytes));
             }
-            analyzed.report.symbol = Some(symbol_report);
+            analyzed.entry.symbol = Some(symbol_report);
             analyzed
         }
         None => {
@@ -94,7 +104,7 @@ pub fn analyze_symbol(
 /// Analyses a text, as decoded from a code or given to `qraudit check`. A panic in a payload
 /// parser or an audit rule is contained here (`AnalyzedCode::panic`).
 pub fn analyze_text(
-    location: &str,
+    location: &Provenance,
     index: u32,
     text: &str,
     options: &AnalysisOptions,
@@ -105,7 +115,7 @@ pub fn analyze_text(
 /// Analyses the configUrl of a stproxyconfig.xml file: its URL as if it were a decoded code,
 /// plus the rules about how the file writes it.
 pub fn analyze_config_url(
-    location: &str,
+    location: &Provenance,
     index: u32,
     config_url: &ConfigUrl,
     options: &AnalysisOptions,
@@ -121,7 +131,7 @@ pub fn analyze_config_url(
 /// payload parser or an audit rule panics, the code is reported without its text, with the
 /// findings about its origin alone.
 fn analyze_decoded(
-    location: &str,
+    location: &Provenance,
     index: u32,
     text: &str,
     origin: audit::Code<'_>,
@@ -149,7 +159,7 @@ fn analyze_decoded(
 /// text whose analysis panicked (what could not be parsed could not be redacted either). Its
 /// findings are about its origin only, and hold nothing of the text to mask.
 fn textless_code(
-    location: &str,
+    location: &Provenance,
     index: u32,
     symbol: Option<SymbolReport>,
     payload: WirePayload,
@@ -159,8 +169,8 @@ fn textless_code(
 ) -> AnalyzedCode {
     let redactor = Redactor::default();
     AnalyzedCode {
-        report: CodeReport {
-            location: location.to_string(),
+        entry: CodeEntry {
+            provenance: location.clone(),
             index,
             text: None,
             bytes_hex: None,
@@ -171,7 +181,7 @@ fn textless_code(
             description: None,
             findings: findings
                 .iter()
-                .map(|f| finding_report(f, &redactor, &redactor))
+                .map(|f| FindingEntry::redacted(f, &redactor, &redactor))
                 .collect(),
             fixed_url: None,
         },
@@ -183,7 +193,7 @@ fn textless_code(
 }
 
 fn analyze_text_unguarded(
-    location: &str,
+    location: &Provenance,
     index: u32,
     text: &str,
     origin: audit::Code<'_>,
@@ -223,14 +233,14 @@ fn analyze_text_unguarded(
         Some(p) if options.fix && findings.iter().any(fixes_the_text) => {
             crate::audit::sametime::fully_fixed_url(p)
                 .and_then(|url| improvement::vet_fixed(text, url, &options.policy))
-                .filter(|url| !masks_a_secret(&masking, url))
+                .filter(|url| !masking.masks(url))
                 .map(|url| redactor.apply(&url))
         }
         _ => None,
     };
     AnalyzedCode {
-        report: CodeReport {
-            location: location.to_string(),
+        entry: CodeEntry {
+            provenance: location.clone(),
             index,
             text: Some(redactor.apply(text)),
             bytes_hex: None,
@@ -241,7 +251,7 @@ fn analyze_text_unguarded(
             description,
             findings: findings
                 .iter()
-                .map(|f| finding_report(f, &redactor, &masking))
+                .map(|f| FindingEntry::redacted(f, &redactor, &masking))
                 .collect(),
             fixed_url,
         },
@@ -258,35 +268,6 @@ fn fixes_the_text(finding: &Finding) -> bool {
     finding.suggested_url.is_some() && finding.rule.scope.judges_the_text()
 }
 
-/// True when masking changes `url`: a rewrite that still holds a secret is no fix, and a
-/// suggested URL must never end in a literal `********` that someone would print.
-fn masks_a_secret(masking: &Redactor, url: &str) -> bool {
-    masking.apply(url) != url
-}
-
-/// The report form of a finding, redacted by `redactor` (which `--show-secrets` disables) and,
-/// for its fingerprint, by `masking` (which it never does). A suggested URL that would hold a
-/// secret is dropped rather than shown masked or in clear.
-pub fn finding_report(finding: &Finding, redactor: &Redactor, masking: &Redactor) -> FindingReport {
-    let suggested_url = finding
-        .suggested_url
-        .as_deref()
-        .filter(|url| !masks_a_secret(masking, url));
-    FindingReport {
-        rule: finding.rule.id.to_string(),
-        severity: finding.severity,
-        message: redactor.apply(&finding.message),
-        evidence: redactor.apply_opt(finding.evidence.as_deref()),
-        fix: redactor.apply_opt(finding.fix.as_deref()),
-        suggested_url: redactor.apply_opt(suggested_url),
-        // Assigned when the report is assembled, once the code's location is final.
-        fingerprint: String::new(),
-        legacy_fingerprint: String::new(),
-        masked_evidence: masking.apply_opt(finding.evidence.as_deref()),
-        suppressed: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,12 +275,12 @@ mod tests {
     #[test]
     fn web_url_password_never_reaches_the_report() {
         let analyzed = analyze_text(
-            "x",
+            &Provenance::of_input("x"),
             1,
             "https://bob:hunter2@example.com/",
             &AnalysisOptions::default(),
         );
-        let json = serde_json::to_string(&analyzed.report).unwrap();
+        let json = serde_json::to_string(&analyzed.into_report()).unwrap();
         assert!(!json.contains("hunter2"), "{json}");
         assert!(json.contains("https://bob:********@example.com/"), "{json}");
     }
@@ -320,13 +301,14 @@ mod tests {
             fragile: true,
             quiet_zone_modules: Some(1.0),
         };
-        let analyzed = analyze_symbol("x.png", 1, &symbol, false, &AnalysisOptions::default());
-        let rules: Vec<&str> = analyzed
-            .report
-            .findings
-            .iter()
-            .map(|f| f.rule.as_str())
-            .collect();
+        let analyzed = analyze_symbol(
+            &Provenance::of_input("x.png"),
+            1,
+            &symbol,
+            false,
+            &AnalysisOptions::default(),
+        );
+        let rules: Vec<&str> = analyzed.entry.findings.iter().map(|f| f.rule.id).collect();
         assert_eq!(
             rules,
             [
@@ -336,7 +318,7 @@ mod tests {
                 "missing-quiet-zone"
             ]
         );
-        let json = serde_json::to_value(&analyzed.report).unwrap();
+        let json = serde_json::to_value(analyzed.into_report()).unwrap();
         assert_eq!(json["symbol"]["quiet_zone_modules"], 1.0);
         assert_eq!(json["symbol"]["pass"], "binarized");
     }
@@ -355,15 +337,20 @@ mod tests {
             ..AnalysisOptions::default()
         };
         let severities = |analyzed: &AnalyzedCode| -> Vec<(String, crate::audit::Severity)> {
-            let findings = &analyzed.report.findings;
+            let findings = &analyzed.entry.findings;
             findings
                 .iter()
-                .map(|f| (f.rule.clone(), f.severity))
+                .map(|f| (f.rule.id.to_string(), f.severity))
                 .collect()
         };
         let xml = b"<config><mobile><configUrl>hclsametime://stproxy.example.com/?action=AddCommunity&allowUntrustedSSL=true</configUrl></mobile></config>";
         let config_url = crate::container::config_xml::extract(xml).unwrap();
-        let from_file = analyze_config_url("stproxyconfig.xml", 1, &config_url, &options);
+        let from_file = analyze_config_url(
+            &Provenance::of_input("stproxyconfig.xml"),
+            1,
+            &config_url,
+            &options,
+        );
         assert_eq!(
             severities(&from_file),
             [
@@ -393,7 +380,7 @@ mod tests {
         };
         assert!(
             severities(&analyze_symbol(
-                "x.png",
+                &Provenance::of_input("x.png"),
                 1,
                 &symbol,
                 false,
@@ -403,7 +390,13 @@ mod tests {
             .any(|(rule, _)| rule == "low-error-correction")
         );
         assert_eq!(
-            severities(&analyze_symbol("x.png", 1, &symbol, false, &options)),
+            severities(&analyze_symbol(
+                &Provenance::of_input("x.png"),
+                1,
+                &symbol,
+                false,
+                &options
+            )),
             []
         );
     }
@@ -414,9 +407,14 @@ mod tests {
             show_secrets: true,
             ..AnalysisOptions::default()
         };
-        let analyzed = analyze_text("x", 1, "https://bob:hunter2@example.com/", &options);
+        let analyzed = analyze_text(
+            &Provenance::of_input("x"),
+            1,
+            "https://bob:hunter2@example.com/",
+            &options,
+        );
         assert_eq!(
-            analyzed.report.text.as_deref(),
+            analyzed.entry.text.as_deref(),
             Some("https://bob:hunter2@example.com/")
         );
     }

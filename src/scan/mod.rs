@@ -33,6 +33,7 @@ use crate::container::{self, ContainerLimits, Content, Expansion};
 use crate::decode::{self, DecodeOptions};
 use crate::decode::{isolate, load};
 use crate::finish::crosscode::SametimeCode;
+use crate::finish::model::InputEntry;
 use crate::finish::suppress::Suppressor;
 use crate::finish::{self, Note, Unfinished};
 use crate::report::model::{InputReport, Report, Status, Timing};
@@ -97,21 +98,21 @@ pub enum ScanError {
 
 /// One finished input, with what the cross-code rules need.
 struct Processed {
-    report: InputReport,
+    entry: InputEntry,
     /// The input's Sametime codes (their `input` index is set when the report is assembled).
     provisionings: Vec<SametimeCode>,
 }
 
 /// Scans every input under `config.paths`. `on_start` is told (from the worker threads) the
 /// display path of each input as its work begins: what a progress bar shows as the current
-/// file. `on_input` sees each input's report in walk order, as soon as it and every input before
+/// file. `on_input` is given each input's report in walk order, as soon as it and every input before
 /// it are done (so JSON Lines come in the JSON report's order on every run, whatever `--jobs`;
 /// one slow input holds back the lines after it, never their work); the returned report lists
 /// inputs in walk order.
 pub fn scan(
     config: &ScanConfig,
     on_start: &(dyn Fn(&str) + Sync),
-    on_input: &mut dyn FnMut(&InputReport),
+    on_input: &mut dyn FnMut(InputReport),
 ) -> Result<Report, ScanError> {
     let walk = source::walk(&config.paths, &config.walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -148,7 +149,7 @@ pub fn scan(
                                 process_input(&input, config)
                             }
                             Err(err) => Processed {
-                                report: InputReport::failed(err.display, err.message),
+                                entry: InputEntry::failed(err.display, err.message),
                                 provisionings: Vec::new(),
                             },
                         };
@@ -163,20 +164,20 @@ pub fn scan(
         let mut next = 0;
         for (order, position, mut processed) in receiver {
             if config.shard.is_some() {
-                processed.report.walk_index = Some(position as u64);
+                processed.entry.walk_index = Some(position as u64);
             }
             // Fingerprints and suppressions are known per input, so streamed lines carry them.
-            finish::finish_input(&mut processed.report, &config.suppress);
+            finish::finish_input(&mut processed.entry, &config.suppress);
             waiting.insert(order, (position, processed));
             while let Some((position, processed)) = waiting.remove(&next) {
-                on_input(&processed.report);
+                on_input(processed.entry.clone().into_wire());
                 finished.push((position, processed));
                 next += 1;
             }
         }
         // Every order from 0 arrives once, so nothing is left; were it otherwise, no input is lost.
         for (_, (position, processed)) in std::mem::take(&mut waiting) {
-            on_input(&processed.report);
+            on_input(processed.entry.clone().into_wire());
             finished.push((position, processed));
         }
     });
@@ -217,12 +218,12 @@ pub fn check_texts(texts: &[String], analysis: &AnalysisOptions, suppress: &Supp
         .enumerate()
         .map(|(i, text)| {
             let name = format!("text:{}", i + 1);
-            let analyzed = analyze_text(&name, 1, text, analysis);
-            let mut report = InputReport::new(name, Status::Ok);
-            report.media_type = Some("text/plain".to_string());
-            let provisionings = collect_provisionings(&mut report, vec![analyzed]);
+            let analyzed = analyze_text(&Provenance::of_input(&name), 1, text, analysis);
+            let mut entry = InputEntry::new(name, Status::Ok);
+            entry.media_type = Some("text/plain".to_string());
+            let provisionings = collect_provisionings(&mut entry, vec![analyzed]);
             Processed {
-                report,
+                entry,
                 provisionings,
             }
         })
@@ -242,7 +243,7 @@ fn assemble(
         for code in p.provisionings {
             unfinished.sametime.push(SametimeCode { input, ..code });
         }
-        unfinished.inputs.push(p.report);
+        unfinished.inputs.push(p.entry);
     }
     if !analysis.policy.hosts_checked() {
         unfinished.notes.push(Note::HostsNotChecked);
@@ -255,16 +256,16 @@ fn assemble(
 
 /// Moves the analysed codes into the input's report, keeping their provisioning URLs aside. A
 /// code whose analysis panicked makes the input an error.
-fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> Vec<SametimeCode> {
+fn collect_provisionings(entry: &mut InputEntry, codes: Vec<AnalyzedCode>) -> Vec<SametimeCode> {
     let mut provisionings = Vec::new();
     for code in codes {
         if let Some(panic) = &code.panic {
             let message = format!(
                 "{} code {}: {panic}",
-                code.report.location, code.report.index
+                code.entry.provenance, code.entry.index
             );
-            report.status = Status::Error;
-            report.error = Some(match report.error.take() {
+            entry.status = Status::Error;
+            entry.error = Some(match entry.error.take() {
                 Some(earlier) => format!("{earlier}; {message}"),
                 None => message,
             });
@@ -272,13 +273,13 @@ fn collect_provisionings(report: &mut InputReport, codes: Vec<AnalyzedCode>) -> 
         if let Some(provisioning) = code.provisioning {
             provisionings.push(SametimeCode {
                 input: 0,
-                code: report.codes.len(),
+                code: entry.codes.len(),
                 provisioning,
                 redactor: code.redactor,
                 masking: code.masking,
             });
         }
-        report.codes.push(code.report);
+        entry.codes.push(code.entry);
     }
     provisionings
 }
@@ -288,12 +289,12 @@ fn process_input(input: &Input, config: &ScanConfig) -> Processed {
     let mut processed = match source::read_input(input, config.max_file_size) {
         Ok(bytes) => examine_guarded(&input.display, bytes, config),
         Err(err) => Processed {
-            report: InputReport::failed(&input.display, err.to_string()),
+            entry: InputEntry::failed(&input.display, err.to_string()),
             provisionings: Vec::new(),
         },
     };
-    processed.report.relative_path = input.rooted.clone();
-    processed.report.scan_relative_path = input.relative.clone();
+    processed.entry.rooted_path = input.rooted.clone();
+    processed.entry.scan_relative_path = Some(input.relative.clone());
     processed
 }
 
@@ -306,7 +307,7 @@ fn examine_guarded(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Proces
         examine_bytes(display, bytes, config)
     })
     .unwrap_or_else(|panic| Processed {
-        report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
+        entry: InputEntry::failed(display, isolate::Stage::Scan.panicked(&panic)),
         provisionings: Vec::new(),
     })
 }
@@ -324,7 +325,7 @@ pub fn scan_gray(display: &str, image: image::GrayImage, config: &ScanConfig) ->
     let processed =
         isolate::isolated(|| image_input(display, "image/x-raw-gray", Pixels::Gray(image), config))
             .unwrap_or_else(|panic| Processed {
-                report: InputReport::failed(display, isolate::Stage::Scan.panicked(&panic)),
+                entry: InputEntry::failed(display, isolate::Stage::Scan.panicked(&panic)),
                 provisionings: Vec::new(),
             });
     finish_alone(processed, config)
@@ -333,7 +334,7 @@ pub fn scan_gray(display: &str, image: image::GrayImage, config: &ScanConfig) ->
 /// The report of a run over the one input `processed`: fingerprints, suppressions, cross-code
 /// rules and summary, as `scan` applies them.
 fn finish_alone(mut processed: Processed, config: &ScanConfig) -> Report {
-    finish::finish_input(&mut processed.report, &config.suppress);
+    finish::finish_input(&mut processed.entry, &config.suppress);
     assemble(
         vec![processed],
         &config.analysis,
@@ -345,8 +346,8 @@ fn finish_alone(mut processed: Processed, config: &ScanConfig) -> Report {
 /// Sniffs, decodes and analyses the bytes of one input.
 fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processed {
     let started = Instant::now();
-    let no_codes = |report| Processed {
-        report,
+    let no_codes = |entry| Processed {
+        entry,
         provisionings: Vec::new(),
     };
     let config_url = isolate::isolated(|| {
@@ -357,7 +358,7 @@ fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processe
         Ok(Some(config_url)) => return config_file(display, &config_url, &config.analysis),
         Ok(None) => {}
         Err(panic) => {
-            return no_codes(InputReport::failed(
+            return no_codes(InputEntry::failed(
                 display,
                 isolate::Stage::ConfigXml.panicked(&panic),
             ));
@@ -367,7 +368,7 @@ fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processe
         return match open_container(display, bytes, config, started) {
             Opened::Container(expansion) => process_container(display, expansion, config, started),
             Opened::NotAContainer(bytes) => no_codes(not_an_image(display, &bytes)),
-            Opened::Failed(message) => no_codes(InputReport::failed(display, message)),
+            Opened::Failed(message) => no_codes(InputEntry::failed(display, message)),
         };
     };
     image_input(
@@ -437,48 +438,55 @@ const OPEN_GRACE: Duration = Duration::from_millis(250);
 
 /// Decodes one image (file bytes, or a raster) and analyses its codes.
 fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanConfig) -> Processed {
-    let no_codes = |report| Processed {
-        report,
+    let no_codes = |entry| Processed {
+        entry,
         provisionings: Vec::new(),
     };
-    let mut report = InputReport::new(display, Status::NoCode);
-    report.media_type = Some(media_type.to_string());
+    let mut entry = InputEntry::new(display, Status::NoCode);
+    entry.media_type = Some(media_type.to_string());
     let (outcome, timing) = match decode_with_budget(pixels, config, Budget::image(config)) {
         Ok(done) => done,
         Err(error) => {
-            report.status = Status::Error;
-            report.error = Some(error.to_string());
-            return no_codes(report);
+            entry.status = Status::Error;
+            entry.error = Some(error.to_string());
+            return no_codes(entry);
         }
     };
-    report.dimensions = Some(timing.dimensions);
+    entry.dimensions = Some(timing.dimensions);
     let photograph = crate::audit::quality::is_photograph(media_type);
+    let provenance = Provenance::of_input(display);
     let analyzed: Vec<AnalyzedCode> = outcome
         .symbols
         .iter()
         .enumerate()
         .map(|(i, symbol)| {
-            analyze_symbol(display, i as u32 + 1, symbol, photograph, &config.analysis)
+            analyze_symbol(
+                &provenance,
+                i as u32 + 1,
+                symbol,
+                photograph,
+                &config.analysis,
+            )
         })
         .collect();
     if !analyzed.is_empty() {
-        report.status = Status::Ok;
+        entry.status = Status::Ok;
     }
     // A pass whose decoder panicked did not look at the image: an error, like a broken part of
     // a container, with the codes the other passes read still reported.
     if let Some(panics) = outcome.panic_summary() {
-        report.status = Status::Error;
-        report.error = Some(panics);
+        entry.status = Status::Error;
+        entry.error = Some(panics);
     }
-    let provisionings = collect_provisionings(&mut report, analyzed);
+    let provisionings = collect_provisionings(&mut entry, analyzed);
     if config.timings {
-        report.timing = Some(Timing {
+        entry.timing = Some(Timing {
             load_ms: round_ms(timing.load),
             decode_ms: round_ms(timing.decode),
         });
     }
     Processed {
-        report,
+        entry,
         provisionings,
     }
 }
@@ -486,15 +494,13 @@ fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanCon
 /// A stproxyconfig.xml file: its configUrl audited as if it were a decoded code, plus the
 /// escaping HCL's procedure requires.
 fn config_file(display: &str, config_url: &ConfigUrl, analysis: &AnalysisOptions) -> Processed {
-    let mut report = InputReport::new(display, Status::Ok);
-    report.media_type = Some("application/xml".to_string());
-    let location = Provenance::of_input(display)
-        .step("mobile/configUrl")
-        .to_string();
+    let mut entry = InputEntry::new(display, Status::Ok);
+    entry.media_type = Some("application/xml".to_string());
+    let location = Provenance::of_input(display).step("mobile/configUrl");
     let analyzed = analyze_config_url(&location, 1, config_url, analysis);
-    let provisionings = collect_provisionings(&mut report, vec![analyzed]);
+    let provisionings = collect_provisionings(&mut entry, vec![analyzed]);
     Processed {
-        report,
+        entry,
         provisionings,
     }
 }
@@ -508,10 +514,10 @@ fn process_container(
     config: &ScanConfig,
     started: Instant,
 ) -> Processed {
-    let mut report = InputReport::new(display, Status::NoCode);
-    report.media_type = Some(expansion.kind.media_type().to_string());
+    let mut entry = InputEntry::new(display, Status::NoCode);
+    entry.media_type = Some(expansion.kind.media_type().to_string());
     let mut errors = expansion.errors;
-    report.warnings = expansion.notes;
+    entry.warnings = expansion.notes;
     let mut analyzed: Vec<AnalyzedCode> = Vec::new();
     let mut images: u64 = 0;
     let mut load_time = Duration::ZERO;
@@ -547,9 +553,9 @@ fn process_container(
         let photograph;
         let (pixels, optional) = match part.content {
             Content::Text(text) => {
-                let index = next_index.entry(provenance).or_insert(0);
+                let index = next_index.entry(provenance.clone()).or_insert(0);
                 *index += 1;
-                analyzed.push(analyze_text(&location, *index, &text, &config.analysis));
+                analyzed.push(analyze_text(&provenance, *index, &text, &config.analysis));
                 continue;
             }
             Content::Image(bytes) => match load::sniff_image(&bytes) {
@@ -571,7 +577,7 @@ fn process_container(
         let (outcome, timing) = match decode_with_budget(pixels, config, budget) {
             Ok(done) => done,
             Err(error) if optional => {
-                report
+                entry
                     .warnings
                     .push(format!("{location}: was not rendered: {error}"));
                 continue;
@@ -603,7 +609,7 @@ fn process_container(
             let index = next_index.entry(provenance.clone()).or_insert(0);
             *index += 1;
             analyzed.push(analyze_symbol(
-                &location,
+                &provenance,
                 *index,
                 symbol,
                 photograph,
@@ -614,12 +620,12 @@ fn process_container(
             }
         }
     }
-    report.images = Some(images);
+    entry.images = Some(images);
     if !analyzed.is_empty() {
-        report.status = Status::Ok;
+        entry.status = Status::Ok;
     }
     if !errors.is_empty() {
-        report.status = Status::Error;
+        entry.status = Status::Error;
         // The input's own path is already the report's `path` (and the head of the stderr line):
         // a problem with the container itself is named by its reason alone, a problem inside it
         // keeps the part's location.
@@ -628,17 +634,17 @@ fn process_container(
             .iter()
             .map(|error| error.strip_prefix(&own).unwrap_or(error))
             .collect();
-        report.error = Some(reasons.join("; "));
+        entry.error = Some(reasons.join("; "));
     }
-    let provisionings = collect_provisionings(&mut report, analyzed);
+    let provisionings = collect_provisionings(&mut entry, analyzed);
     if config.timings {
-        report.timing = Some(Timing {
+        entry.timing = Some(Timing {
             load_ms: round_ms(load_time),
             decode_ms: round_ms(decode_time),
         });
     }
     Processed {
-        report,
+        entry,
         provisionings,
     }
 }
@@ -647,11 +653,11 @@ fn process_container(
 /// format that this build cannot decode (a code may be in it: never a silent skip), else
 /// skipped, unless the name promises an image or a mail (then the file is a broken asset, and
 /// that is an error a CI run must see).
-fn not_an_image(display: &str, bytes: &[u8]) -> InputReport {
+fn not_an_image(display: &str, bytes: &[u8]) -> InputEntry {
     if let Some(unsupported) = crate::decode::formats::unsupported_image(bytes) {
-        let mut report = InputReport::failed(display, unsupported.to_string());
-        report.media_type = Some(unsupported.media_type.to_string());
-        return report;
+        let mut entry = InputEntry::failed(display, unsupported.to_string());
+        entry.media_type = Some(unsupported.media_type.to_string());
+        return entry;
     }
     let extension = std::path::Path::new(display)
         .extension()
@@ -687,11 +693,11 @@ fn not_an_image(display: &str, bytes: &[u8]) -> InputReport {
     };
     match extension {
         Some(ext) if claims_image => {
-            InputReport::failed(display, format!("named .{ext} but {what}"))
+            InputEntry::failed(display, format!("named .{ext} but {what}"))
         }
         // An Outlook message whose compound-file structure is damaged is no message to the
         // container sniffer; the name says what it was meant to be.
-        Some(ext) if ext == "msg" && !bytes.is_empty() => InputReport::failed(
+        Some(ext) if ext == "msg" && !bytes.is_empty() => InputEntry::failed(
             display,
             if bytes.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
                 "named .msg but its Compound File Binary structure cannot be read (a damaged or \
@@ -705,9 +711,9 @@ fn not_an_image(display: &str, bytes: &[u8]) -> InputReport {
             },
         ),
         _ => {
-            let mut report = InputReport::new(display, Status::Skipped);
-            report.reason = Some(what);
-            report
+            let mut entry = InputEntry::new(display, Status::Skipped);
+            entry.reason = Some(what);
+            entry
         }
     }
 }
@@ -778,24 +784,30 @@ mod tests {
         };
         let processed =
             process_container("f.pdf", expansion, &ScanConfig::default(), Instant::now());
-        let report = processed.report;
-        let found: Vec<(&str, u32)> = report
+        let entry = processed.entry;
+        let found: Vec<(String, u32)> = entry
             .codes
             .iter()
-            .map(|c| (c.location.as_str(), c.index))
+            .map(|c| (c.provenance.to_string(), c.index))
             .collect();
-        assert_eq!(found, vec![("f.pdf!page-1!Im1", 1), ("f.pdf!page-3", 1)]);
-        assert_eq!(report.images, Some(2));
-        assert_eq!(report.status, Status::Error);
         assert_eq!(
-            report.error.as_deref(),
+            found,
+            vec![
+                ("f.pdf!page-1!Im1".to_string(), 1),
+                ("f.pdf!page-3".to_string(), 1)
+            ]
+        );
+        assert_eq!(entry.images, Some(2));
+        assert_eq!(entry.status, Status::Error);
+        assert_eq!(
+            entry.error.as_deref(),
             Some("f.pdf!page-4: something broke; f.pdf!page-3!Im1: not a supported image")
         );
         assert_eq!(
-            report.warnings,
+            entry.warnings,
             vec!["f.pdf!page-2: was not rendered: no renderer".to_string()]
         );
-        assert_eq!(report.media_type.as_deref(), Some("application/pdf"));
+        assert_eq!(entry.media_type.as_deref(), Some("application/pdf"));
         assert_eq!(processed.provisionings.len(), 2);
     }
 }

@@ -41,6 +41,11 @@ impl Redactor {
         out
     }
 
+    /// True when masking changes `text`: it holds one of the secrets.
+    pub fn masks(&self, text: &str) -> bool {
+        self.apply(text) != text
+    }
+
     pub fn apply_opt(&self, text: Option<&str>) -> Option<String> {
         text.map(|t| self.apply(t))
     }

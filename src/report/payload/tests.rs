@@ -116,7 +116,8 @@ fn analysed(text: &str, show_secrets: bool) -> crate::report::model::CodeReport 
         show_secrets,
         ..Default::default()
     };
-    crate::scan::analyze::analyze_text("x", 1, text, &options).report
+    crate::scan::analyze::analyze_text(&crate::source::Provenance::of_input("x"), 1, text, &options)
+        .into_report()
 }
 
 fn schema() -> Value {
