@@ -358,3 +358,74 @@ fn policy_from_the_environment_then_the_user_config_and_exit_3_without_codes() {
     );
     assert_eq!(no_policy_scan(&asked, &[&poster]).status.code(), Some(0));
 }
+
+/// Without any allow-list, each Sametime code's verdict says that its host was not checked (an
+/// info finding naming the host, in every format), and `--fail-on info` fails on it; with the
+/// organisation's hosts (flag or the helpdesk's QRAUDIT_POLICY) the same code is clean.
+#[test]
+fn a_code_judged_without_an_allow_list_says_its_host_was_not_checked() {
+    let home = tempfile::tempdir().unwrap();
+    let poster = common::root().join("testdata/posters/sales-team.png");
+    let run = |env: Option<&std::path::Path>, extra: &[&str]| {
+        let mut cmd = Command::cargo_bin("qraudit").unwrap();
+        cmd.current_dir(home.path())
+            .env_remove("QRAUDIT_POLICY")
+            .env("XDG_CONFIG_HOME", home.path().join("no-config"));
+        if let Some(policy) = env {
+            cmd.env("QRAUDIT_POLICY", policy);
+        }
+        let output = cmd.arg("scan").args(extra).arg(&poster).output().unwrap();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            output.status.code().unwrap(),
+        )
+    };
+    let (json, code) = run(None, &["--format", "json"]);
+    assert_eq!(code, 0, "info fails no run under the default fail_on");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let findings = &report["inputs"][0]["codes"][0]["findings"];
+    assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
+    assert_eq!(findings[0]["rule"], "host-not-checked");
+    assert_eq!(findings[0]["severity"], "info");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("host 'stproxy.example.com' was not checked"),
+        "{}",
+        findings[0]["message"]
+    );
+    let (table, _) = run(None, &["--format", "table"]);
+    assert!(table.contains("host-not-checked"), "{table}");
+    // The exit code reflects fail_on for the verdict.
+    let (_, code) = run(None, &["--fail-on", "info"]);
+    assert_eq!(code, 1);
+    // With the organisation's hosts, by flag or by the helpdesk's policy, no verdict is needed.
+    let (json, code) = run(
+        None,
+        &[
+            "--format",
+            "json",
+            "--fail-on",
+            "info",
+            "--allow-host",
+            "stproxy.example.com",
+        ],
+    );
+    assert_eq!(code, 0, "{json}");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        report["inputs"][0]["codes"][0]["findings"],
+        Value::Array(vec![])
+    );
+    let company = home.path().join("company.toml");
+    std::fs::write(&company, "allowed_hosts = [\"*.example.com\"]\n").unwrap();
+    let (json, code) = run(Some(&company), &["--format", "json", "--fail-on", "info"]);
+    assert_eq!(code, 0, "{json}");
+    // A host outside the list is then judged, not merely unchecked.
+    std::fs::write(&company, "allowed_hosts = [\"other.example.org\"]\n").unwrap();
+    let (json, code) = run(Some(&company), &["--format", "json"]);
+    assert_eq!(code, 1, "{json}");
+    assert!(json.contains("\"host-not-allowed\""), "{json}");
+    assert!(!json.contains("\"host-not-checked\""), "{json}");
+}

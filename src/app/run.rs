@@ -239,12 +239,21 @@ fn run_generate(args: &GenerateArgs) -> Result<ExitStatus, RunError> {
     }
     write_stdout(out.as_bytes())?;
     // What the audit would say about it, as warnings: the administrator asked for these options,
-    // but should know what they cost.
+    // but should know what they cost. The host they named is theirs by definition: it is judged
+    // as allowed (no `host-not-checked` verdict on every code generated).
+    let mut analysis = crate::scan::analyze::AnalysisOptions::default();
+    if analysis
+        .policy
+        .merge_flags(std::slice::from_ref(&args.host), &[])
+        .is_err()
+    {
+        analysis = crate::scan::analyze::AnalysisOptions::default();
+    }
     let analyzed = crate::scan::analyze::analyze_text(
         &crate::source::Provenance::of_input("generated"),
         1,
         &url,
-        &Default::default(),
+        &analysis,
     );
     for finding in &analyzed.entry.findings {
         say!(

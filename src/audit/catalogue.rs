@@ -254,6 +254,31 @@ pub const HOST_NOT_ALLOWED: Rule = Rule {
     passes: &[CLEAN],
 };
 
+/// The verdict of a provisioning URL judged without an allow-list: nothing said whether its host
+/// is the organisation's, and a clean-looking report must not be read as "the host is fine".
+/// Info, so that only `fail_on = "info"` fails on it; the run's note says the same once.
+pub const HOST_NOT_CHECKED: Rule = Rule {
+    id: "host-not-checked",
+    severity: Severity::Info,
+    scope: Scope::NeedsPolicy { policy: "" },
+    title: "Sametime host not checked (no allow-list)",
+    rationale: "A provisioning code sends every user who scans it, and their Sametime credentials, \
+                to the host it names. Without allowed hosts in the policy nothing checked that the \
+                host is the organisation's: a code for a look-alike server would show no other \
+                finding. Reported on each Sametime code while no allowed hosts are configured, so \
+                that a report without findings is never read as an approved host.",
+    fix: "List the organisation's Sametime proxy hosts in allowed_hosts (qraudit.toml, or \
+          QRAUDIT_POLICY / the user config for a helpdesk), or pass --allow-host.",
+    fires_on: &[
+        "hclsametime://stproxy.example.com/?action=AddCommunity",
+        "hclsametime://stproxy.example.com.evil.example.net/?action=AddCommunity",
+    ],
+    passes: &[
+        "https://stproxy.example.com/",
+        "WIFI:S:Office;T:WPA;P:correct-horse-battery;;",
+    ],
+};
+
 pub const DECEPTIVE_USERINFO: Rule = Rule {
     id: "deceptive-userinfo",
     severity: Severity::High,
@@ -999,6 +1024,7 @@ pub fn all() -> &'static [Rule] {
         SECRET_PARAMETER,
         UNTRUSTED_SSL,
         HOST_NOT_ALLOWED,
+        HOST_NOT_CHECKED,
         DECEPTIVE_USERINFO,
         IDN_HOST,
         NOT_FQDN,

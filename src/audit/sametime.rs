@@ -303,6 +303,17 @@ fn host_not_allowed(p: &Provisioning, policy: &Policy, out: &mut Vec<Finding>) {
     let Some(server) = p.community.server.as_deref() else {
         return;
     };
+    if !policy.hosts_checked() {
+        out.push(finding(
+            &catalogue::HOST_NOT_CHECKED,
+            format!(
+                "host '{server}' was not checked: no allowed hosts are configured, so nothing \
+                 says this server is the organisation's; the app will connect to it with the \
+                 user's Sametime credentials"
+            ),
+            server,
+        ));
+    }
     // The allow-list must hold for every host some parser connects to.
     for (host, other) in std::iter::once((server, false))
         .chain(p.community.other_servers.iter().map(|h| (h.as_str(), true)))

@@ -328,7 +328,7 @@ mod tests {
     #[test]
     fn overrides_apply_to_text_file_and_symbol_findings_alike() {
         let policy = Policy::from_toml_str(
-            "[rules]\nuntrusted-ssl = \"critical\"\nconfig-url-escaping = \"low\"\nlow-error-correction = \"off\"\n",
+            "allowed_hosts = [\"stproxy.example.com\", \"example.com\"]\n[rules]\nuntrusted-ssl = \"critical\"\nconfig-url-escaping = \"low\"\nlow-error-correction = \"off\"\n",
             std::path::Path::new("test.toml"),
         )
         .unwrap();

@@ -25,35 +25,51 @@ fn suggestion(text: &str, rule: &str) -> Option<String> {
 #[test]
 fn seed_examples_raise_only_the_user_id_rules() {
     let policy = Policy::default();
+    // Without an allow-list every code also carries the verdict that its host was not checked.
     let seed_1 = "hclsametime://stproxyserver.example.com/?action=AddCommunity&communityName=Sametime%20Server";
-    assert!(audit_str(seed_1, &policy).is_empty());
+    assert_eq!(rules_of(&audit_str(seed_1, &policy)), ["host-not-checked"]);
     assert_eq!(
         rules_of(&audit_str(
             "hclsametime://dmisawa@stproxyserver.example.com:9080/?action=AddCommunity",
             &policy
         )),
-        ["personal-user-id"]
+        ["host-not-checked", "personal-user-id"]
     );
     assert_eq!(
         rules_of(&audit_str(
             "hclsametime://Your_Sametime_ID@safelinx.example.com/?action=AddCommunity&authProxyReuseCredentials=true",
             &policy
         )),
-        ["placeholder-user-id"]
+        ["host-not-checked", "placeholder-user-id"]
     );
-    assert!(
-        audit_str(
+    assert_eq!(
+        rules_of(&audit_str(
             "hclsametime://safelinx.example.com:8881/?action=AddCommunity&authProxyEnabled=true",
             &policy
-        )
-        .is_empty()
+        )),
+        ["host-not-checked"]
     );
+    // With one, the seed's codes for the organisation's hosts are clean.
+    let mut company = Policy::default();
+    company
+        .merge_flags(&["*.example.com".into()], &[])
+        .expect("valid pattern");
+    assert!(audit_str(seed_1, &company).is_empty());
 }
 
 #[test]
 fn host_not_allowed_fires_only_with_a_policy() {
     let text = "hclsametime://stproxy.evil.example/?action=AddCommunity";
-    assert!(!rules_of(&audit_str(text, &Policy::default())).contains(&"host-not-allowed"));
+    let unchecked = audit_str(text, &Policy::default());
+    assert_eq!(rules_of(&unchecked), ["host-not-checked"]);
+    assert!(
+        unchecked[0]
+            .message
+            .contains("host 'stproxy.evil.example' was not checked"),
+        "{}",
+        unchecked[0].message
+    );
+    assert_eq!(unchecked[0].severity, Severity::Info);
     let mut policy = Policy::default();
     policy
         .merge_flags(&["*.example.com".into()], &[])
@@ -98,12 +114,13 @@ fn ports_are_checked_when_the_policy_lists_them() {
         "{}",
         f.message
     );
-    assert!(
-        audit_str(
+    // Ports alone are no allow-list of hosts: the host is still reported as not checked.
+    assert_eq!(
+        rules_of(&audit_str(
             "hclsametime://stproxy.example.com:8443/?action=AddCommunity",
             &policy
-        )
-        .is_empty()
+        )),
+        ["host-not-checked"]
     );
 }
 
@@ -253,8 +270,8 @@ fn policy_overrides_apply_to_sametime_findings() {
         "hclsametime://dmisawa@stproxy.example.com/?action=AddCommunity&savePassword=true",
         &policy,
     );
-    assert_eq!(rules_of(&findings), ["save-password"]);
-    assert_eq!(findings[0].severity, Severity::Critical);
+    assert_eq!(rules_of(&findings), ["host-not-checked", "save-password"]);
+    assert_eq!(findings[1].severity, Severity::Critical);
 }
 
 #[test]
@@ -302,7 +319,7 @@ fn fully_fixed_url_clears_everything_it_can() {
     );
     assert_eq!(
         rules_of(&audit_str(&fixed, &Policy::default())),
-        ["personal-user-id"]
+        ["host-not-checked", "personal-user-id"]
     );
     let clean = sametime::parse(
         "hclsametime://stproxy.example.com/?action=AddCommunity&communityName=Sales",
@@ -338,13 +355,20 @@ fn e_mail_user_ids_are_not_deceptive_but_hosts_are() {
         "hclsametime://myid%40mycompany.com@stproxy.example.com/?action=AddCommunity",
         &policy,
     );
-    assert_eq!(rules_of(&email), ["personal-user-id"]);
+    assert_eq!(rules_of(&email), ["host-not-checked", "personal-user-id"]);
     let host = audit_str(
         "hclsametime://stproxy.example.com:443@evil.example.net/?action=AddCommunity",
         &policy,
     );
     // The ":443" is a password to the parser, so embedded-password fires too.
-    assert_eq!(rules_of(&host), ["embedded-password", "deceptive-userinfo"]);
+    assert_eq!(
+        rules_of(&host),
+        [
+            "embedded-password",
+            "host-not-checked",
+            "deceptive-userinfo"
+        ]
+    );
 }
 
 #[test]
