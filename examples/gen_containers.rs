@@ -45,6 +45,15 @@ const HOSTILE_SURVIVOR: &str =
     "hclsametime://pdf.example.com/?action=AddCommunity&communityName=After%20Hostile%20Colours";
 const DEEP_BOTTOM: &str =
     "hclsametime://deep.example.com/?action=AddCommunity&communityName=Level%2020";
+const SITE_FILE: &str = "hclsametime://site.example.com/?action=AddCommunity&communityName=Poster";
+const SITE_DATA: &str =
+    "hclsametime://site.example.com/?action=AddCommunity&communityName=Data%20URI";
+const SITE_SVG: &str =
+    "hclsametime://site.example.com/?action=AddCommunity&communityName=Inline%20SVG";
+const SITE_CSS: &str =
+    "hclsametime://site.example.com/?action=AddCommunity&communityName=Background";
+const SITE_SRCSET: &str =
+    "hclsametime://site.example.com/?action=AddCommunity&communityName=Srcset";
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/containers");
@@ -67,11 +76,15 @@ fn main() {
         b"%PDF-1.7\n1 0 obj\n<< /Type /Catal\x00\x00garbage where the page tree should be\n%%EOF\n",
     );
     write(&root, "broken/hostile-colour.pdf", &hostile_colour_pdf());
+    write(&root, "site/img/poster.png", &png(SITE_FILE));
+    write(&root, "site/img/bg.png", &png(SITE_CSS));
+    write(&root, "site/index.html", site_index().as_bytes());
+    write(&root, "site/blog/post.html", site_post().as_bytes());
     write(&root, "README.md", readme().as_bytes());
 }
 
 /// What each file is and what `qraudit scan` reports for it (locations after the file's path).
-const README_ROWS: [(&str, &str, &str); 21] = [
+const README_ROWS: [(&str, &str, &str); 23] = [
     (
         "mail/helpdesk.eml",
         "multipart/mixed: related (alternative text + HTML with `cid:` image, inline PNG), attached poster.png",
@@ -171,6 +184,16 @@ const README_ROWS: [(&str, &str, &str); 21] = [
         "broken/corrupt.pdf",
         "a PDF header and garbage",
         "error: corrupt PDF",
+    ),
+    (
+        "site/index.html",
+        "a page: `<img src>` of img/poster.png (twice), a `data:` URI image, an inline `<svg>` without a namespace, a CSS `url()` background, an image on a CDN, one outside the tree, a provisioning link and an image written by a script",
+        "`!img[1]`; `!img[2]`; `!svg[1]`; `!url[1]`; notes: the CDN image not fetched, `../../outside.png` not read; the link and the script's image are not codes",
+    ),
+    (
+        "site/blog/post.html",
+        "a page below the first: a root-relative `<img src=\"/img/poster.png\">` and a `<picture>` whose `<source srcset>` holds ../img/bg.png and a `data:` URI",
+        "`!img[1]`; `!source[1]/srcset-1`; `!source[1]/srcset-2`",
     ),
     (
         "broken/hostile-colour.pdf",
@@ -525,6 +548,44 @@ fn vector_pdf() -> Vec<u8> {
 }
 
 /// A code drawn as one `<rect>` per dark module, one user unit per module.
+/// The first page of the generated website (testdata/containers/site).
+fn site_index() -> String {
+    let data = data_encoding::BASE64.encode(&png(SITE_DATA));
+    let inline = svg(SITE_SVG);
+    // HTML lets an inline SVG leave out the XML declaration and the namespace.
+    let inline = inline
+        .split_once('\n')
+        .map_or(inline.as_str(), |(_, rest)| rest)
+        .replace(" xmlns=\"http://www.w3.org/2000/svg\"", "");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Join Sametime <img src=\"title.png\"></title>\n\
+         <style>\n.poster {{ background: #fff url('img/bg.png') no-repeat; }}\n</style>\n</head>\n<body>\n\
+         <h1>Add the Sales community</h1>\n\
+         <p>Scan the poster, or <a href=\"hclsametime://link.example.com/?action=AddCommunity&amp;communityName=Link\">tap here</a>.</p>\n\
+         <img src=\"img/poster.png\" alt=\"poster\">\n\
+         <img alt=\"data\" src=\"data:image/png;base64,{data}\">\n\
+         <div class=poster>\n{inline}</div>\n\
+         <!-- <img src=\"img/commented-out.png\"> -->\n\
+         <img src=\"https://cdn.example.com/qr.png\" alt=\"cdn\">\n\
+         <img src=\"../../outside.png\" alt=\"outside\">\n\
+         <img src=\"img/poster.png?v=2\" alt=\"again\">\n\
+         <script>document.write('<img src=\"img/script.png\">');</script>\n\
+         </body>\n</html>\n"
+    )
+}
+
+/// A second page, one folder down, referring to the first page's images in two more ways.
+fn site_post() -> String {
+    let data = data_encoding::BASE64.encode(&png(SITE_SRCSET));
+    format!(
+        "<!doctype html>\n<html>\n<body>\n\
+         <img src=\"/img/poster.png\" alt=\"from the site root\">\n\
+         <picture>\n<source srcset=\"../img/bg.png 1x, data:image/png;base64,{data} 2x\">\n\
+         <img src=\"/img/poster.png\" alt=\"fallback\">\n</picture>\n\
+         </body>\n</html>\n"
+    )
+}
+
 fn svg(text: &str) -> String {
     let code = qr(text);
     let n = code.width();

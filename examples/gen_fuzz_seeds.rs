@@ -109,6 +109,18 @@ fn main() {
 <defs><g id="g">&a;</g></defs><use xlink:href="#g" x="2"/><use href="#g" y="2" transform="scale(2)"/>
 <image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/></svg>"##,
     );
+    // HTML pages: the generated site, and the tokenizer's corners in one page.
+    writer.copy("html", &containers.join("site/index.html"));
+    writer.copy("html", &containers.join("site/blog/post.html"));
+    writer.put(
+        "html",
+        "corners.html",
+        br##"<!DOCTYPE html><html><head><title><img src=t.png></title><style>a{background:url( "x.png" )}</style></head>
+<body><!-- <img src=c.png> --><script>"<svg>"</script><IMG SRC=data:image/png;base64,iVBORw0KGgo= srcset="a.png 1x, data:image/png;base64,AA== 2x,b.png">
+<img src='a&amp;b.png' style="background-image:url(data:image/gif;base64,R0lGODlhAQABAAAAACw=)"><picture><source srcset=",,, 2x"></picture>
+<svg viewBox="0 0 2 2"><svg><rect width="1" height="1"/></svg></svg><svg/><object data="x.svg"></object><embed src=/y.png><input type=image src=z.png>
+<p title="<img src=q.png>">"##,
+    );
     let config = "<?xml version=\"1.0\"?>\n<config>\n<mobile>\n  <configUrl>hclsametime://h.example.com/?action=AddCommunity%26communityName=Sametime%20Server</configUrl>\n</mobile>\n</config>\n";
     writer.put("config_xml", "good.xml", config.as_bytes());
     writer.put(

@@ -9,7 +9,6 @@
 //! Only provisioning URLs are taken from bodies: every mail carries web links (signatures,
 //! trackers) and auditing them all would bury the one that matters.
 
-use data_encoding::BASE64_MIME_PERMISSIVE;
 use mailparse::{MailHeaderMap, ParsedMail};
 
 use super::{Content, Kind, Walker, segment_name};
@@ -284,27 +283,12 @@ pub(super) fn data_uris(walker: &mut Walker, location: &Provenance, html: &str, 
             return;
         }
         let uri = &html[start + "data:".len()..end];
-        let Some((header, payload)) = uri.split_once(',') else {
-            walker.error(&uri_location, "data: URI without a comma before its data");
-            continue;
-        };
-        let bytes = if header.to_ascii_lowercase().ends_with(";base64") {
-            let cleaned: Vec<u8> = payload
-                .bytes()
-                .filter(|b| !b.is_ascii_whitespace())
-                .collect();
-            match BASE64_MIME_PERMISSIVE.decode(&cleaned) {
-                Ok(bytes) => bytes,
-                Err(err) => {
-                    walker.error(
-                        &uri_location,
-                        format!("data: URI is not valid base64: {err}"),
-                    );
-                    continue;
-                }
+        let bytes = match super::data_uri::decode(uri) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                walker.error(&uri_location, err);
+                continue;
             }
-        } else {
-            percent_encoding::percent_decode_str(payload).collect()
         };
         if !walker.take_bytes(&uri_location, bytes.len() as u64) {
             return;

@@ -4,7 +4,8 @@
 //!
 //! `expand` sniffs the bytes (never the name): a zip starts with a local file header, a PDF with
 //! `%PDF-`, an mbox with a `From ` line, a mail with RFC 5322 header fields, an SVG with an
-//! `<svg>` root element. It returns `None` for anything else, and otherwise an `Expansion`:
+//! `<svg>` root element, an HTML page with `<!DOCTYPE html>` or an `<html>`, `<head>` or
+//! `<body>` tag. It returns `None` for anything else, and otherwise an `Expansion`:
 //! the parts found, in document order, plus errors (something could not be read, or a limit was
 //! hit) and notes (something was left out on purpose). Nested containers (a forwarded mail, a
 //! zip in a zip, a PDF attached to a mail) are opened here, recursively, within the input's
@@ -31,6 +32,7 @@
 //! | PDF | `page-N` for the rendered page; `page-N!NAME` for an image XObject drawn on it (`Fm1/Im3` inside a form) | `flyer.pdf!page-2!Im1` |
 //! | zip | the member's path in the archive | `assets.zip!img/qr.png` |
 //! | SVG | none: the whole drawing is one image | `logo.svg`, `assets.zip!logo.svg` |
+//! | HTML page | `img[N]`, `svg[N]`, `url[N]` (CSS), `object[N]`… as `html` documents | `index.html!img[2]`, `index.html!svg[1]` |
 //! | `stproxyconfig.xml` | `mobile/configUrl`, the element whose provisioning URL is audited | `stproxyconfig.xml!mobile/configUrl` |
 //!
 //! In names taken from the file (attachment names, zip member paths) `%` is written `%25` and
@@ -38,7 +40,10 @@
 //! reported at the location of the text part (`mail.eml!1`), numbered in order of appearance.
 
 pub mod config_xml;
+mod data_uri;
+mod html;
 mod limits;
+mod local;
 mod mail;
 mod mbox;
 mod msg;
@@ -47,6 +52,7 @@ mod svg;
 mod zip;
 
 pub use limits::ContainerLimits;
+pub use local::LocalFiles;
 
 use image::GrayImage;
 
@@ -64,6 +70,7 @@ pub enum Kind {
     Pdf,
     Svg,
     Zip,
+    Html,
 }
 
 impl Kind {
@@ -76,6 +83,7 @@ impl Kind {
             Kind::Pdf => "application/pdf",
             Kind::Svg => "image/svg+xml",
             Kind::Zip => "application/zip",
+            Kind::Html => "text/html",
         }
     }
 
@@ -87,6 +95,7 @@ impl Kind {
             Kind::Pdf => "PDF",
             Kind::Svg => "SVG",
             Kind::Zip => "zip",
+            Kind::Html => "HTML page",
         }
     }
 }
@@ -103,6 +112,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
         Some(Kind::Mbox)
     } else if svg::sniff(bytes) {
         Some(Kind::Svg)
+    } else if html::sniff(bytes) {
+        Some(Kind::Html)
     } else if mail::sniff(bytes) {
         Some(Kind::Mail)
     } else {
@@ -191,24 +202,28 @@ pub fn expand(input: &str, bytes: &[u8], limits: &ContainerLimits) -> Option<Exp
         bytes,
         limits,
         None,
+        None,
     ))
 }
 
 /// Opens `bytes` as a container of `kind` (as `sniff` said), found at `location` (the input
 /// itself: every part's location is a step inside it). Past `deadline` the readers stop
-/// looking, with a limit error, and what they found so far is returned.
+/// looking, with a limit error, and what they found so far is returned. `local` says where
+/// the input lies on disk, for a page's references to files (`html`, `local`).
 pub fn expand_kind(
     kind: Kind,
     location: &Provenance,
     bytes: &[u8],
     limits: &ContainerLimits,
     deadline: Option<std::time::Instant>,
+    local: Option<LocalFiles>,
 ) -> Expansion {
     let mut walker = Walker {
         budget: Budget::new(*limits).with_deadline(deadline),
         parts: Vec::new(),
         errors: Vec::new(),
         notes: Vec::new(),
+        local,
     };
     walker.open(kind, location, bytes, 1);
     Expansion {
@@ -225,6 +240,9 @@ pub(crate) struct Walker {
     parts: Vec<Part>,
     errors: Vec<String>,
     notes: Vec<String>,
+    /// Where the input lies on disk, when it is a file: the scanned page's references to
+    /// files are read through it.
+    local: Option<LocalFiles>,
 }
 
 impl Walker {
@@ -240,6 +258,7 @@ impl Walker {
             Kind::Pdf => isolate::Stage::Pdf,
             Kind::Svg => isolate::Stage::Svg,
             Kind::Zip => isolate::Stage::Zip,
+            Kind::Html => isolate::Stage::Html,
         };
         let result = isolate::isolated(|| {
             isolate::inject_panic_if_asked(stage, bytes);
@@ -250,6 +269,7 @@ impl Walker {
                 Kind::Pdf => pdf::open(self, location, bytes, depth),
                 Kind::Svg => svg::open(self, location, bytes),
                 Kind::Zip => zip::open(self, location, bytes, depth),
+                Kind::Html => html::open(self, location, bytes, depth),
             }
         });
         if let Err(panic) = result {

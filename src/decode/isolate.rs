@@ -94,6 +94,8 @@ pub enum Stage {
     Pdf,
     Svg,
     Zip,
+    /// The HTML page reader.
+    Html,
     /// Decoding image file bytes to pixels.
     ImageLoad,
     /// Rasterising a drawing (an SVG, a PDF page).
@@ -105,7 +107,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    const ALL: [Stage; 13] = [
+    const ALL: [Stage; 14] = [
         Stage::Scan,
         Stage::ConfigXml,
         Stage::Container,
@@ -115,6 +117,7 @@ impl Stage {
         Stage::Pdf,
         Stage::Svg,
         Stage::Zip,
+        Stage::Html,
         Stage::ImageLoad,
         Stage::Render,
         Stage::Decode,
@@ -132,6 +135,7 @@ impl Stage {
             Stage::Msg => "msg",
             Stage::Pdf => "pdf",
             Stage::Svg => "svg",
+            Stage::Html => "html",
             Stage::Zip => "zip",
             Stage::ImageLoad => "image-load",
             Stage::Render => "render",
@@ -150,6 +154,7 @@ impl Stage {
             Stage::Msg => "Outlook message reader",
             Stage::Pdf => "PDF reader",
             Stage::Svg => "SVG reader",
+            Stage::Html => "HTML reader",
             Stage::Zip => "zip reader",
             Stage::ImageLoad => "image decoder",
             Stage::Render => "renderer",

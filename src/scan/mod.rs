@@ -287,7 +287,13 @@ fn collect_provisionings(entry: &mut InputEntry, codes: Vec<AnalyzedCode>) -> Ve
 /// Reads, sniffs, decodes and analyses one input. Never fails: problems become the report's error.
 fn process_input(input: &Input, config: &ScanConfig) -> Processed {
     let mut processed = match source::read_input(input, config.max_file_size) {
-        Ok(bytes) => examine_guarded(&input.display, bytes, config),
+        Ok(bytes) => {
+            let file = match &input.origin {
+                source::Origin::File(path) => Some(path.as_path()),
+                source::Origin::Stdin => None,
+            };
+            examine_guarded(&input.display, file, bytes, config)
+        }
         Err(err) => Processed {
             entry: InputEntry::failed(&input.display, err.to_string()),
             provisionings: Vec::new(),
@@ -301,10 +307,15 @@ fn process_input(input: &Input, config: &ScanConfig) -> Processed {
 /// `examine_bytes` with a last line of defence: every reader, decoder and parser is isolated
 /// where it runs (so that what was read before a panic is kept), and this catches a panic
 /// anywhere else in the handling of one input, so that it costs that input and never the run.
-fn examine_guarded(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processed {
+fn examine_guarded(
+    display: &str,
+    file: Option<&std::path::Path>,
+    bytes: Vec<u8>,
+    config: &ScanConfig,
+) -> Processed {
     isolate::isolated(|| {
         isolate::inject_panic_if_asked(isolate::Stage::Scan, &bytes);
-        examine_bytes(display, bytes, config)
+        examine_bytes(display, file, bytes, config)
     })
     .unwrap_or_else(|panic| Processed {
         entry: InputEntry::failed(display, isolate::Stage::Scan.panicked(&panic)),
@@ -315,7 +326,7 @@ fn examine_guarded(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Proces
 /// Scans one input given as bytes, as `scan` scans a file holding them, and returns the
 /// report of a run over that one input. The entry point of `fuzz_entry`.
 pub fn scan_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Report {
-    let processed = examine_guarded(display, bytes, config);
+    let processed = examine_guarded(display, None, bytes, config);
     finish_alone(processed, config)
 }
 
@@ -344,7 +355,14 @@ fn finish_alone(mut processed: Processed, config: &ScanConfig) -> Report {
 }
 
 /// Sniffs, decodes and analyses the bytes of one input.
-fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processed {
+/// `file`: where the bytes were read from, when from a file (a page's references to other
+/// files are resolved from there).
+fn examine_bytes(
+    display: &str,
+    file: Option<&std::path::Path>,
+    bytes: Vec<u8>,
+    config: &ScanConfig,
+) -> Processed {
     let started = Instant::now();
     let no_codes = |entry| Processed {
         entry,
@@ -365,7 +383,7 @@ fn examine_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Processe
         }
     }
     let Some(format) = load::sniff_image(&bytes) else {
-        return match open_container(display, bytes, config, started) {
+        return match open_container(display, file, bytes, config, started) {
             Opened::Container(expansion) => process_container(display, expansion, config, started),
             Opened::NotAContainer(bytes) => no_codes(not_an_image(display, &bytes)),
             Opened::Failed(message) => no_codes(InputEntry::failed(display, message)),
@@ -394,6 +412,7 @@ enum Opened {
 /// up on a moment later and left to finish on its own, as a decoder that overruns is.
 fn open_container(
     display: &str,
+    file: Option<&std::path::Path>,
     bytes: Vec<u8>,
     config: &ScanConfig,
     input_started: Instant,
@@ -408,11 +427,18 @@ fn open_container(
     let (sender, receiver) = mpsc::sync_channel(1);
     let location = Provenance::of_input(display);
     let limits = config.containers;
+    // Only a page reads other files, and only inside the scanned folders (`container::local`).
+    let local = match (kind, file) {
+        (container::Kind::Html, Some(path)) => {
+            container::LocalFiles::new(path, &config.paths, config.max_file_size)
+        }
+        _ => None,
+    };
     let spawned = std::thread::Builder::new()
         .name("qraudit-open".to_string())
         .spawn(move || {
             let expansion = isolate::isolated(|| {
-                container::expand_kind(kind, &location, &bytes, &limits, Some(deadline))
+                container::expand_kind(kind, &location, &bytes, &limits, Some(deadline), local)
             });
             let _ = sender.send(expansion);
         });
