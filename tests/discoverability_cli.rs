@@ -136,3 +136,27 @@ fn json_lines_come_in_the_json_reports_order() {
         assert_eq!(paths(&jsonl), expected);
     }
 }
+
+/// docs/rules.md is the catalogue as `qraudit rules --format markdown` prints it: a rule added,
+/// retitled or given new examples without regenerating it fails here.
+#[test]
+fn docs_rules_md_is_the_catalogue() {
+    let output = common::qraudit()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let committed = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
+    assert!(
+        printed == committed,
+        "docs/rules.md is stale: run `cargo run --release -- rules --format markdown > docs/rules.md`"
+    );
+    // One section per rule that `qraudit rules` lists, each with its fix.
+    let listed = common::qraudit().arg("rules").output().unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let sections = printed.matches("\n## ").count();
+    let rows = listed.lines().filter(|l| l.contains(" ┆ ")).count() - 1;
+    assert_eq!(sections, rows, "{listed}");
+    assert_eq!(printed.matches("**Fix:**").count(), sections);
+}

@@ -52,8 +52,11 @@ pub enum Command {
   qraudit merge shard-*.json -o qraudit.sarif       SARIF for code scanning
   qraudit merge shard-*.jsonl --fail-on high        the exit code of the whole run")]
     Merge(MergeArgs),
-    /// List every audit rule.
-    Rules,
+    /// List every audit rule (`--format markdown`: the document docs/rules.md holds).
+    Rules {
+        #[arg(long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
     /// Explain one audit rule.
     Explain {
         /// The rule id, e.g. embedded-password.
@@ -466,4 +469,13 @@ mod tests {
             assert_eq!(implied(&args), args);
         }
     }
+}
+
+/// How `qraudit rules` lists the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule: id, severity, title.
+    Table,
+    /// Every rule in full (why, fix, examples), as docs/rules.md.
+    Markdown,
 }

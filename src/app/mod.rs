@@ -26,4 +26,5 @@ pub mod config;
 pub mod exit;
 pub mod generate;
 pub mod pasted;
+pub mod rules_doc;
 pub mod run;

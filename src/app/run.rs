@@ -76,7 +76,13 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check(args) => run_check(&args),
         Command::Merge(args) => run_merge(&args),
         Command::Generate(args) => run_generate(&args),
-        Command::Rules => write_stdout(rules_text().as_bytes()).map(|_| ExitStatus::Clean),
+        Command::Rules { format } => {
+            let text = match format {
+                crate::app::cli::RulesFormat::Table => rules_text(),
+                crate::app::cli::RulesFormat::Markdown => crate::app::rules_doc::markdown(),
+            };
+            write_stdout(text.as_bytes()).map(|_| ExitStatus::Clean)
+        }
         Command::Explain { rule } => run_explain(&rule),
         Command::Completions { shell } => {
             let mut script = Vec::new();

@@ -53,6 +53,26 @@ impl Scope {
     }
 }
 
+impl Rule {
+    /// The address of the rule's section of docs/rules.md as published, for SARIF's
+    /// `helpUri`: under the package's `repository` (Cargo.toml) at this version's tag. `None`
+    /// while the package names no repository (SARIF then carries the help text alone).
+    pub fn help_uri(&self) -> Option<String> {
+        self.help_uri_in(env!("CARGO_PKG_REPOSITORY"))
+    }
+
+    fn help_uri_in(&self, repository: &str) -> Option<String> {
+        let repository = repository.trim_end_matches('/');
+        (!repository.is_empty()).then(|| {
+            format!(
+                "{repository}/blob/v{}/docs/rules.md#{}",
+                env!("CARGO_PKG_VERSION"),
+                self.id
+            )
+        })
+    }
+}
+
 /// Rules are identified by their id: two `Rule`s with one id are one rule.
 impl PartialEq for Rule {
     fn eq(&self, other: &Rule) -> bool {
@@ -1069,4 +1089,21 @@ pub fn all() -> &'static [Rule] {
 /// The rule with this id, if any.
 pub fn find(id: &str) -> Option<&'static Rule> {
     all().iter().find(|rule| rule.id == id)
+}
+
+#[cfg(test)]
+mod help_uri_tests {
+    use super::*;
+
+    #[test]
+    fn help_uri_points_at_the_rules_section_of_this_version() {
+        assert_eq!(
+            UNTRUSTED_SSL.help_uri_in("https://git.example.com/sec/qraudit/"),
+            Some(format!(
+                "https://git.example.com/sec/qraudit/blob/v{}/docs/rules.md#untrusted-ssl",
+                env!("CARGO_PKG_VERSION")
+            ))
+        );
+        assert_eq!(UNTRUSTED_SSL.help_uri_in(""), None);
+    }
 }

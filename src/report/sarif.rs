@@ -126,7 +126,7 @@ fn sarif_log(report: &Report, rooted: bool) -> Value {
 }
 
 fn rule_descriptor(rule: &Rule) -> Value {
-    json!({
+    let mut descriptor = json!({
         "id": rule.id,
         "name": camel_case(rule.id),
         "shortDescription": { "text": rule.title },
@@ -142,7 +142,11 @@ fn rule_descriptor(rule: &Rule) -> Value {
             "precision": "high",
             "tags": ["security", "qr-code", rule.severity.as_str()],
         },
-    })
+    });
+    if let (Some(uri), Some(object)) = (rule.help_uri(), descriptor.as_object_mut()) {
+        object.insert("helpUri".to_string(), Value::String(uri));
+    }
+    descriptor
 }
 
 fn result(
