@@ -71,7 +71,7 @@ fn section(rule: &Rule) -> String {
 fn looks_at(scope: Scope) -> String {
     match scope {
         Scope::Text => "the decoded text".to_string(),
-        Scope::NeedsPolicy { policy } if policy.is_empty() => {
+        Scope::NeedsPolicy { policy: "" } => {
             "the decoded text, under the policy (examples: with no policy file)".to_string()
         }
         Scope::NeedsPolicy { policy } => format!(
