@@ -166,6 +166,11 @@ pub struct ScanArgs {
         default_value_t = 300.0
     )]
     pub input_timeout: f64,
+    /// Remember what each image decoded to in DIR, and reuse it on the next run (images whose
+    /// bytes, decoder and limits are unchanged are not decoded again; findings are always
+    /// computed anew). Also `cache = "DIR"` in the policy file.
+    #[arg(help_heading = "Limits", long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Refuse images with more pixels than this (decompression bombs).
     #[arg(
         help_heading = "Limits",

@@ -44,6 +44,8 @@ pub enum ConfigError {
     Policy(#[from] PolicyError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error(transparent)]
+    Cache(#[from] crate::scan::cache::CacheError),
     #[error(
         "cannot tell the report format of {path} from its extension .{extension} (known: .json, .jsonl, .ndjson, .sarif, .txt): give --format table, json, jsonl, sarif or raw"
     )]
@@ -388,6 +390,17 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         analysis: analysis_options(policy, &args.output, &args.fix),
         ..ScanConfig::default()
     };
+    let cache_dir = args
+        .cache
+        .clone()
+        .or_else(|| config.analysis.policy.cache.clone());
+    if let Some(dir) = cache_dir {
+        config.cache = Some(std::sync::Arc::new(crate::scan::cache::DecodeCache::open(
+            &dir,
+            &config.decode,
+            config.max_pixels,
+        )?));
+    }
     config.analysis.quality.min_module_px = args.min_module_px;
     config.analysis.quality.photographs = args.quality || config.analysis.policy.quality;
     Ok((config, output))

@@ -104,6 +104,9 @@ pub struct Policy {
     pub payment_accounts: Vec<String>,
     /// `quality = true`: judge the print quality of codes in photographs too (as `--quality`).
     pub quality: bool,
+    /// `cache = "DIR"`: the decode cache folder (as `--cache`), relative to the policy file's
+    /// folder. It changes no finding, only how long a rerun takes.
+    pub cache: Option<PathBuf>,
     pub rules: BTreeMap<String, RuleSetting>,
     /// `[[ignore]]` entries: findings they match are reported as suppressed.
     pub ignores: Vec<Ignore>,
@@ -174,6 +177,7 @@ struct PolicyFile {
     guest_networks: Option<Vec<Spanned<String>>>,
     payment_accounts: Option<Vec<Spanned<String>>>,
     quality: Option<bool>,
+    cache: Option<String>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     ignore: Option<Vec<Spanned<IgnoreEntry>>>,
 }
@@ -310,6 +314,11 @@ impl Policy {
             policy.allowed_hosts.push(pattern);
         }
         policy.quality = file.quality.unwrap_or(false);
+        policy.cache = file.cache.map(|dir| {
+            origin
+                .parent()
+                .map_or_else(|| PathBuf::from(&dir), |folder| folder.join(&dir))
+        });
         for port in file.allowed_ports.unwrap_or_default() {
             let value = *port.get_ref();
             let port_number = u16::try_from(value)

@@ -55,7 +55,7 @@ impl Ecc {
 }
 
 /// One QR symbol found in an image: decoded, or detected but unreadable (`text == None`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Symbol {
     /// The decoded text; non-UTF-8 payloads are decoded lossily (see `bytes`).
     pub text: Option<String>,

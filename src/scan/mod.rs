@@ -16,8 +16,9 @@
 
 pub(crate) mod analyze;
 mod budget;
+pub mod cache;
 
-use budget::{Budget, Pixels, decode_with_budget, format_seconds, round_ms};
+use budget::{Budget, Pixels, format_seconds, round_ms};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -65,6 +66,8 @@ pub struct ScanConfig {
     pub shard: Option<Shard>,
     /// Baseline and ignore entries.
     pub suppress: Suppressor,
+    /// `--cache DIR`: decoded images remembered across runs (`cache`).
+    pub cache: Option<std::sync::Arc<cache::DecodeCache>>,
 }
 
 impl Default for ScanConfig {
@@ -83,6 +86,7 @@ impl Default for ScanConfig {
             timings: false,
             shard: None,
             suppress: Suppressor::default(),
+            cache: None,
         }
     }
 }
@@ -470,7 +474,7 @@ fn image_input(display: &str, media_type: &str, pixels: Pixels, config: &ScanCon
     };
     let mut entry = InputEntry::new(display, Status::NoCode);
     entry.media_type = Some(media_type.to_string());
-    let (outcome, timing) = match decode_with_budget(pixels, config, Budget::image(config)) {
+    let (outcome, timing) = match cache::decode_remembered(pixels, config, Budget::image(config)) {
         Ok(done) => done,
         Err(error) => {
             entry.status = Status::Error;
@@ -600,7 +604,7 @@ fn process_container(
                 (Pixels::Render(job), optional)
             }
         };
-        let (outcome, timing) = match decode_with_budget(pixels, config, budget) {
+        let (outcome, timing) = match cache::decode_remembered(pixels, config, budget) {
             Ok(done) => done,
             Err(error) if optional => {
                 entry

@@ -1,5 +1,5 @@
-//! The two small byte-to-text conversions every layer needs, written once: percent-decoding as
-//! the readers of URLs and URIs do it, and lower-case hex.
+//! The small byte-to-text conversions every layer needs, written once: percent-decoding as
+//! the readers of URLs and URIs do it, and lower-case hex (and back).
 //!
 //! Percent-decoding here never treats `+` as a space (that is a query-string convention, which
 //! the callers that want it apply first) and turns invalid UTF-8 into U+FFFD: the parsers that
@@ -23,6 +23,24 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// The bytes of hex digits (either case), two per byte; `None` for anything else.
+pub(crate) fn unhex(digits: &str) -> Option<Vec<u8>> {
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| {
+            let pair = digits.get(i..i + 2)?;
+            // from_str_radix would take a sign ("+1"): only digits are hex digits.
+            if !pair.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            u8::from_str_radix(pair, 16).ok()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +57,13 @@ mod tests {
     fn hex_is_two_lower_case_digits_per_byte() {
         assert_eq!(hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
         assert_eq!(hex(&[]), "");
+        assert_eq!(unhex("000fABff"), Some(vec![0x00, 0x0f, 0xab, 0xff]));
+        assert_eq!(
+            unhex(&hex(b"any bytes\xff")),
+            Some(b"any bytes\xff".to_vec())
+        );
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("zz"), None);
+        assert_eq!(unhex("+1"), None);
     }
 }
