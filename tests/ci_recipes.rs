@@ -333,3 +333,185 @@ fn the_gitlab_template_writes_a_code_quality_report() {
             .all(|i| i["location"]["path"] == "assets/encoding.png")
     );
 }
+
+/// A workflow of the README, parsed.
+fn workflow(name: &str) -> serde_yaml::Value {
+    serde_yaml::from_str(&recipe(name)).expect("the README's workflow is valid YAML")
+}
+
+/// The `run:` steps of a job, in order, with GitHub's `${{ matrix.NAME }}` filled in. The step
+/// that installs qraudit is checked and left out: the binary under test is on PATH instead.
+fn run_steps(job: &serde_yaml::Value, matrix: &[(&str, String)]) -> Vec<String> {
+    let steps = job["steps"].as_sequence().expect("steps");
+    let mut runs = Vec::new();
+    for step in steps {
+        let Some(run) = step["run"].as_str() else {
+            continue;
+        };
+        let mut run = run.to_string();
+        for (name, value) in matrix {
+            run = run.replace(&format!("${{{{ matrix.{name} }}}}"), value);
+        }
+        if run.starts_with("cargo install") {
+            assert!(run.contains("qraudit"), "{run}");
+            continue;
+        }
+        runs.push(run);
+    }
+    runs
+}
+
+/// `sh -c run` in `dir` with qraudit on PATH, as a runner's default shell runs a step; the
+/// exit code.
+fn run_step(run: &str, dir: &Path) -> i32 {
+    Command::new("sh")
+        .args(["-e", "-c", run])
+        .current_dir(dir)
+        .env("PATH", path_with_qraudit())
+        .output()
+        .unwrap()
+        .status
+        .code()
+        .unwrap()
+}
+
+/// The step that `uses:` an action starting with `action`.
+fn uses_step<'a>(job: &'a serde_yaml::Value, action: &str) -> &'a serde_yaml::Value {
+    job["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(action)))
+        .unwrap_or_else(|| panic!("a step using {action}"))
+}
+
+/// The shard matrix: every shard's scan step runs as written (one shard holds a broken asset
+/// and exits 2, yet writes its report, which `if: always()` uploads); the merge job, which runs
+/// unless cancelled, merges the downloaded reports into what one run over the store reports.
+#[test]
+fn the_shard_matrix_workflow_runs_as_written() {
+    let flow = workflow("github-shards");
+    let scan = &flow["jobs"]["scan"];
+    let merge = &flow["jobs"]["merge"];
+    assert_eq!(scan["runs-on"], "ubuntu-latest");
+    assert_eq!(merge["needs"], "scan");
+    assert_eq!(merge["if"], "${{ !cancelled() }}");
+    assert_eq!(uses_step(scan, "actions/upload-artifact")["if"], "always()");
+    let shards: Vec<String> = scan["strategy"]["matrix"]["shard"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap().to_string())
+        .collect();
+    assert_eq!(shards.len(), 4);
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    for (from, to) in [
+        ("testdata/posters", "posters"),
+        ("testdata/risky", "risky"),
+        ("testdata/bad", "bad"),
+        ("testdata/sheets", "sheets"),
+    ] {
+        std::fs::create_dir_all(store.join(to)).unwrap();
+        for entry in std::fs::read_dir(common::root().join(from)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), store.join(to).join(entry.file_name())).unwrap();
+        }
+    }
+    let mut codes = Vec::new();
+    for shard in &shards {
+        let runs = run_steps(scan, &[("shard", shard.clone())]);
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        codes.push(run_step(&runs[0], dir.path()));
+        // What the upload step uploads exists, whatever the exit code.
+        let uploaded = uses_step(scan, "actions/upload-artifact")["with"]["path"]
+            .as_str()
+            .unwrap()
+            .replace("${{ matrix.shard }}", shard);
+        assert!(dir.path().join(&uploaded).is_file(), "{uploaded}");
+    }
+    // --fail-on never: only a shard with an unreadable asset fails, and some shard has one.
+    assert!(codes.iter().all(|c| *c == 0 || *c == 2), "{codes:?}");
+    assert!(codes.contains(&2), "{codes:?}");
+
+    let runs = run_steps(merge, &[]);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert!(
+        runs[0].starts_with("qraudit merge shard-*.json"),
+        "{}",
+        runs[0]
+    );
+    assert_eq!(
+        run_step(&runs[0], dir.path()),
+        2,
+        "the broken asset fails the build"
+    );
+    // The merged SARIF is the single run's.
+    let merged = std::fs::read(dir.path().join("qraudit.sarif")).unwrap();
+    let single = dir.path().join("single.sarif");
+    let single_run = Command::new(assert_cmd::cargo::cargo_bin("qraudit"))
+        .current_dir(dir.path())
+        .args(["scan", "store/", "-q", "--format", "sarif", "-o"])
+        .arg(&single)
+        .output()
+        .unwrap();
+    assert_eq!(single_run.status.code(), Some(2));
+    let as_json = |bytes: &[u8]| -> serde_json::Value {
+        let mut log: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        // The run's own timing differs between two runs.
+        log["runs"][0]["invocations"] = serde_json::Value::Null;
+        log
+    };
+    assert_eq!(as_json(&merged), as_json(&std::fs::read(&single).unwrap()));
+}
+
+/// The single-job workflow: the baseline accepted once with the README's own command, the
+/// scan step passes on the accepted assets and fails on a new risky one; the SARIF the upload
+/// step names is written either way.
+#[test]
+fn the_scan_workflow_runs_as_written_with_its_baseline() {
+    let flow = workflow("github-scan");
+    let job = &flow["jobs"]["qraudit"];
+    let runs = run_steps(job, &[]);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let sarif = uses_step(job, "github/codeql-action/upload-sarif")["with"]["sarif_file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        uses_step(job, "github/codeql-action/upload-sarif")["if"],
+        "always()"
+    );
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let accept = readme
+        .split("Accept today's state once with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("the README's baseline command")
+        .replace('\n', " ");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    copy(
+        "testdata/posters/password-in-url.jpg",
+        dir.path(),
+        "assets/password-in-url.jpg",
+    );
+    copy(
+        "testdata/risky/encoding.png",
+        dir.path(),
+        "assets/encoding.png",
+    );
+    assert_eq!(run_step(&accept, dir.path()), 0, "{accept}");
+    assert_eq!(run_step(&runs[0], dir.path()), 0, "accepted findings pass");
+    assert!(dir.path().join(&sarif).is_file());
+    copy(
+        "testdata/risky/evil-host.png",
+        dir.path(),
+        "assets/evil-host.png",
+    );
+    std::fs::remove_file(dir.path().join(&sarif)).unwrap();
+    assert_eq!(run_step(&runs[0], dir.path()), 1, "a new risky code fails");
+    assert!(dir.path().join(&sarif).is_file());
+}

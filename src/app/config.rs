@@ -265,6 +265,20 @@ fn load_policy_file(path: &Path) -> Result<(Policy, String), PolicyError> {
 }
 
 /// The folder fingerprints are relative to (see the module comment); `None`: the working folder.
+/// The folder SARIF's `%SRCROOT%` names: the fingerprint root, else the working folder (where
+/// the walk roots fingerprints without one), canonical.
+fn sarif_root(fingerprint_root: Option<PathBuf>) -> Option<PathBuf> {
+    fingerprint_root
+        .or_else(|| std::env::current_dir().ok())
+        .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
+}
+
+/// `sarif_root` for `merge`, which runs where the shards ran (a CI job's checkout) and so finds
+/// the same root they did without a `--fingerprint-root` of its own.
+pub fn merge_sarif_root(resolved: &ResolvedPolicy) -> Option<PathBuf> {
+    sarif_root(fingerprint_root(None, &resolved.origin))
+}
+
 fn fingerprint_root(flag: Option<&Path>, policy: &PolicyOrigin) -> Option<PathBuf> {
     if let Some(root) = flag {
         return Some(root.to_path_buf());
@@ -355,11 +369,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), Config
         output.show_suppressed = true;
     }
     let root = fingerprint_root(args.fingerprint_root.as_deref(), &resolved.origin);
-    // The folder the walk roots fingerprints at (source::walk: the working folder without one).
-    output.sarif_root = root
-        .clone()
-        .or_else(|| std::env::current_dir().ok())
-        .map(|r| std::fs::canonicalize(&r).unwrap_or(r));
+    output.sarif_root = sarif_root(root.clone());
     let policy = resolved.policy;
     let baseline = match &args.baseline {
         Some(path) => Some(Baseline::load(path)?),

@@ -308,7 +308,8 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, RunError> {
 fn run_merge(args: &MergeArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
     let resolved = config::resolve_policy(&args.policy)?;
-    let output = config::output_config(&args.output, &resolved)?;
+    let mut output = config::output_config(&args.output, &resolved)?;
+    output.sarif_root = config::merge_sarif_root(&resolved);
     let mut reports = Vec::new();
     for path in &args.reports {
         let text = std::fs::read_to_string(path).map_err(|source| RunError::ReadReport {
