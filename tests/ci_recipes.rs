@@ -515,3 +515,29 @@ fn the_scan_workflow_runs_as_written_with_its_baseline() {
     assert_eq!(run_step(&runs[0], dir.path()), 1, "a new risky code fails");
     assert!(dir.path().join(&sarif).is_file());
 }
+
+/// Every YAML file the project ships, and every YAML block of the README, is valid YAML: a
+/// recipe that does not parse is refused by the CI system before anything runs.
+#[test]
+fn every_shipped_yaml_parses() {
+    for file in [
+        "action.yml",
+        ".pre-commit-hooks.yaml",
+        "docs/ci/gitlab-ci.yml",
+    ] {
+        let text = std::fs::read_to_string(common::root().join(file)).unwrap();
+        serde_yaml::from_str::<serde_yaml::Value>(&text)
+            .unwrap_or_else(|err| panic!("{file}: {err}"));
+    }
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .collect();
+    assert!(blocks.len() >= 3, "{}", blocks.len());
+    for block in blocks {
+        serde_yaml::from_str::<serde_yaml::Value>(block)
+            .unwrap_or_else(|err| panic!("README block does not parse: {err}\n{block}"));
+    }
+}
