@@ -22,5 +22,7 @@ pub mod fuzz_entry;
 pub mod payload;
 pub mod report;
 mod scan;
+#[cfg(feature = "serve")]
+mod serve;
 mod source;
 mod text;

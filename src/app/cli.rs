@@ -52,6 +52,13 @@ pub enum Command {
   qraudit merge shard-*.json -o qraudit.sarif       SARIF for code scanning
   qraudit merge shard-*.jsonl --fail-on high        the exit code of the whole run")]
     Merge(MergeArgs),
+    /// Serve the helpdesk page (paste a screenshot, read what its code does) and the HTTP API.
+    #[cfg(feature = "serve")]
+    #[command(before_help = "Examples:
+  qraudit serve                                   http://127.0.0.1:8080, this machine only
+  qraudit serve --policy company.toml --token \"$TOKEN\" --listen 0.0.0.0:8080
+  curl -F file=@shot.png http://127.0.0.1:8080/api/scan")]
+    Serve(ServeArgs),
     /// List every audit rule (`--format markdown`: the document docs/rules.md holds).
     Rules {
         #[arg(long, value_enum, default_value = "table")]
@@ -483,4 +490,59 @@ pub enum RulesFormat {
     Table,
     /// Every rule in full (why, fix, examples), as docs/rules.md.
     Markdown,
+}
+
+/// `qraudit serve`: where it listens, what it accepts, and the scan limits and policy it runs with.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Anything but a loopback address lets everyone who can
+    /// reach it use the server (a warning says so).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Largest request body, in bytes: an upload above it is refused (413).
+    #[arg(long, value_name = "BYTES", default_value_t = 20 << 20)]
+    pub max_upload_bytes: usize,
+    /// Most files (or texts) in one request.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_files: usize,
+    /// Requests decoded at once (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Requests that may wait for a worker; beyond, the server answers 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub queue: usize,
+    /// Require this token: `Authorization: Bearer TOKEN` for the API, the browser's login (any
+    /// user name, the token as password) for the page. Also QRAUDIT_TOKEN.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "QRAUDIT_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// Access log format on stderr.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Show passwords, Wi-Fi keys and OTP seeds in responses instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Time budget for loading and decoding one image, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub image_timeout: f64,
+    /// Refuse images with more pixels than this (decompression bombs).
+    #[arg(long, value_name = "N", default_value_t = 100_000_000)]
+    pub max_pixels: u64,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// How `serve` writes its access log.
+#[cfg(feature = "serve")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per request.
+    Text,
+    /// One JSON object per request.
+    Json,
 }

@@ -354,6 +354,50 @@ pub fn analysis_options(policy: Policy, output: &OutputArgs, fix: &FixArgs) -> A
     }
 }
 
+/// What `qraudit serve` runs with: the policy resolved as for `scan` (file, discovery,
+/// environment, user config, flags), the same limits, safe rewrites on (the page offers them).
+#[cfg(feature = "serve")]
+pub fn serve_config(
+    args: &crate::app::cli::ServeArgs,
+) -> Result<crate::serve::ServeConfig, ConfigError> {
+    if !(args.image_timeout.is_finite() && args.image_timeout > 0.0) {
+        return Err(ConfigError::BadTimeout(args.image_timeout));
+    }
+    let resolved = resolve_policy(&args.policy)?;
+    let fail_on = resolved.policy.fail_on_or(FailOn::At(Severity::Medium));
+    let applied_policy = applied_policy(&resolved, fail_on);
+    let suppress = Suppressor::new(&resolved.policy, None);
+    let workers = args.jobs.filter(|n| *n > 0).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+    });
+    let scan = ScanConfig {
+        jobs: 1,
+        image_timeout: Duration::from_secs_f64(args.image_timeout),
+        input_timeout: Duration::from_secs_f64(args.image_timeout * 6.0),
+        max_pixels: args.max_pixels,
+        max_file_size: args.max_upload_bytes as u64,
+        analysis: AnalysisOptions {
+            policy: resolved.policy,
+            show_secrets: args.show_secrets,
+            fix: true,
+            ..AnalysisOptions::default()
+        },
+        suppress,
+        ..ScanConfig::default()
+    };
+    Ok(crate::serve::ServeConfig {
+        listen: args.listen,
+        scan,
+        applied_policy,
+        max_upload_bytes: args.max_upload_bytes,
+        max_files: args.max_files,
+        workers,
+        queue: args.queue,
+        token: args.token.clone().filter(|t| !t.is_empty()),
+        log_json: args.log_format == crate::app::cli::LogFormat::Json,
+    })
+}
+
 pub fn scan_config(args: &ScanArgs) -> Result<(ScanConfig, OutputConfig), ConfigError> {
     for timeout in [args.image_timeout, args.input_timeout] {
         if !(timeout.is_finite() && timeout > 0.0) {

@@ -45,6 +45,9 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Scan(#[from] ScanError),
+    #[cfg(feature = "serve")]
+    #[error(transparent)]
+    Serve(crate::serve::ServeError),
     #[error(transparent)]
     Generate(#[from] GenerateError),
     /// Writing the report to stdout or `--output`.
@@ -75,6 +78,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Scan(args) => run_scan(&args),
         Command::Check(args) => run_check(&args),
         Command::Merge(args) => run_merge(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => run_serve(&args),
         Command::Generate(args) => run_generate(&args),
         Command::Rules { format } => {
             let text = match format {
@@ -303,6 +308,29 @@ fn run_check(args: &CheckArgs) -> Result<ExitStatus, RunError> {
     let report = scan::check_texts(&texts, &analysis, &suppressor);
     write_fixed_images(&report, args.fix.fix_dir.as_deref())?;
     conclude(&report, &output, true, started)
+}
+
+/// `qraudit serve`: the scan configuration built as `scan` builds it (policy, limits), with
+/// safe rewrites on, then the server until SIGTERM.
+#[cfg(feature = "serve")]
+fn run_serve(args: &crate::app::cli::ServeArgs) -> Result<ExitStatus, RunError> {
+    let config = config::serve_config(args)?;
+    if !config.listen.ip().is_loopback() {
+        say!(
+            "qraudit: warning: listening on {}: anyone who can reach this address can use the server{}",
+            config.listen,
+            if config.token.is_some() {
+                " (with the token)"
+            } else {
+                "; set --token to require one"
+            }
+        );
+    }
+    crate::serve::run(config, |addr| {
+        say!("qraudit serve: listening on http://{addr}/");
+    })
+    .map_err(RunError::Serve)?;
+    Ok(ExitStatus::Clean)
 }
 
 fn run_merge(args: &MergeArgs) -> Result<ExitStatus, RunError> {

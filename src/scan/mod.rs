@@ -334,6 +334,22 @@ pub fn scan_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Report 
     finish_alone(processed, config)
 }
 
+/// Scans inputs given as bytes (the uploads of one `serve` request), each as `scan` scans a
+/// file holding them, and finishes them as one run: the cross-code rules see all of them.
+/// Nothing touches the disk: a page among them reads no file it refers to.
+#[cfg(feature = "serve")]
+pub fn scan_uploads(uploads: Vec<(String, Vec<u8>)>, config: &ScanConfig) -> Report {
+    let processed = uploads
+        .into_iter()
+        .map(|(name, bytes)| {
+            let mut processed = examine_guarded(&name, None, bytes, config);
+            finish::finish_input(&mut processed.entry, &config.suppress);
+            processed
+        })
+        .collect();
+    assemble(processed, &config.analysis, &config.suppress, None)
+}
+
 /// Decodes and analyses a grey raster as if an image file had decoded to it (the decoder
 /// passes, then the same analysis): the entry point of `fuzz_entry` for the decoder alone.
 pub fn scan_gray(display: &str, image: image::GrayImage, config: &ScanConfig) -> Report {
