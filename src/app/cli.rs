@@ -533,6 +533,18 @@ pub struct ServeArgs {
     /// Refuse images with more pixels than this (decompression bombs).
     #[arg(long, value_name = "N", default_value_t = 100_000_000)]
     pub max_pixels: u64,
+    /// Open containers (mail, PDF, zip…) at most this many levels deep, as `scan`.
+    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_depth)]
+    pub max_depth: u32,
+    /// Look at most at this many parts inside one upload, as `scan`.
+    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_parts)]
+    pub max_parts: u32,
+    /// Decode at most this many bytes inside one upload (zip and deflate bombs), as `scan`.
+    #[arg(long, value_name = "BYTES", default_value_t = ContainerLimits::default().max_bytes)]
+    pub max_container_bytes: u64,
+    /// Render a PDF page or an SVG to at most this many pixels, as `scan`.
+    #[arg(long, value_name = "N", default_value_t = ContainerLimits::default().max_page_pixels)]
+    pub max_page_pixels: u64,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }

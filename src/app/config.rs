@@ -376,6 +376,12 @@ pub fn serve_config(
         input_timeout: Duration::from_secs_f64(args.image_timeout * 6.0),
         max_pixels: args.max_pixels,
         max_file_size: args.max_upload_bytes as u64,
+        containers: ContainerLimits {
+            max_depth: args.max_depth,
+            max_parts: args.max_parts,
+            max_bytes: args.max_container_bytes,
+            max_page_pixels: args.max_page_pixels,
+        },
         analysis: AnalysisOptions {
             policy: resolved.policy,
             show_secrets: args.show_secrets,

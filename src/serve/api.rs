@@ -132,10 +132,7 @@ pub(super) async fn check(State(state): State<Shared>, request: Request) -> Resp
         return error(StatusCode::BAD_REQUEST, "no text to check");
     }
     if texts.len() > state.config.max_files {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("more than {} texts in one request", state.config.max_files),
-        );
+        return too_many(&state, "texts");
     }
     let worker_state = Arc::clone(&state);
     work(&state, move || {
@@ -177,16 +174,24 @@ pub(super) async fn scan(State(state): State<Shared>, request: Request) -> Respo
         return error(StatusCode::BAD_REQUEST, "no file in the request");
     }
     if uploads.len() > state.config.max_files {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("more than {} files in one request", state.config.max_files),
-        );
+        return too_many(&state, "files");
     }
     let worker_state = Arc::clone(&state);
     work(&state, move || {
         crate::scan::scan_uploads(uploads, &worker_state.config.scan)
     })
     .await
+}
+
+/// 413 for a request with more than `--max-files` files or texts.
+fn too_many(state: &Shared, what: &str) -> Response {
+    error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!(
+            "more than {} {what} in one request (--max-files)",
+            state.config.max_files
+        ),
+    )
 }
 
 /// A place among the requests being read, queued or decoded, taken before the body is read
@@ -292,10 +297,7 @@ async fn multipart_files(
                     }
                 }
                 if files.len() > state.config.max_files {
-                    return Err(error(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        &format!("more than {} files in one request", state.config.max_files),
-                    ));
+                    return Err(too_many(state, "files"));
                 }
             }
             Ok(None) => return Ok(files),
