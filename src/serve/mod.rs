@@ -3,7 +3,7 @@
 //! A helpdesk person pastes a user's screenshot into a page (`GET /`, `page.rs`) and reads what
 //! the code will do; a ticket system posts the same screenshot to `POST /api/scan` and gets the
 //! JSON report `scan --format json` writes (`api.rs`; the routes and their errors are
-//! documented in docs/openapi.yaml, which a test checks the real responses against).
+//! documented in docs/openapi.json, which a test checks the real responses against).
 //!
 //! Safe by construction, because it is run for a team:
 //! - nothing is written to disk: an upload lives in memory for its request only, and is
@@ -246,7 +246,10 @@ fn log_access(json: bool, method: &str, path: &str, status: StatusCode, started:
             status.as_u16()
         )
     };
-    crate::app::write_stderr_line(line);
+    // One write per line, so that lines of concurrent requests never interleave.
+    let mut line = line;
+    line.push('\n');
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }
 
 /// The body of an error response: `{"error": MESSAGE}` with its status.
