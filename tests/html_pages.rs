@@ -215,4 +215,18 @@ fn a_page_inside_a_zip_reads_data_uris_only() {
         notes.contains("!www/evil.html!img[1]: x\u{1b}[2J"),
         "{notes}"
     );
+    // The table lists it among the parts left out, escaped.
+    let output = common::qraudit()
+        .args(["scan", "--no-policy", "--format", "table"])
+        .arg(&zip_path)
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(table.contains("parts left out (not scanned)"), "{table}");
+    assert!(table.contains("pwned"), "{table}");
+    assert!(
+        !table.contains('\u{1b}'),
+        "a raw escape reached the terminal: {table}"
+    );
 }

@@ -31,6 +31,8 @@ const ROW_LOCATIONS: usize = 3;
 const DETAIL_LOCATIONS: usize = 10;
 /// Skipped files are listed one by one up to this many, and grouped by reason beyond.
 const SKIPPED_ONE_BY_ONE: usize = 5;
+/// How many notes of left-out parts the table lists one by one.
+const LEFT_OUT_LISTED: usize = 10;
 
 pub struct TableExporter<'a> {
     /// Columns available.
@@ -101,6 +103,7 @@ impl Exporter for TableExporter<'_> {
         out.push_str(&self.unreadable_inputs(report));
         out.push_str(&self.inputs_without_codes(report));
         out.push_str(&self.skipped(report));
+        out.push_str(&self.left_out(report));
         for note in &report.notes {
             out.push('\n');
             out.push_str(&hanging(
@@ -469,6 +472,45 @@ impl TableExporter<'_> {
                 self.width
             )
         )
+    }
+
+    /// What containers left out on purpose (an image a page loads from the network, a file
+    /// outside the scanned folders, a drawing not rendered): each input's notes, which start
+    /// with the location, the first `LEFT_OUT_LISTED` of them one per line.
+    fn left_out(&self, report: &Report) -> String {
+        let notes: Vec<&String> = report
+            .inputs
+            .iter()
+            .flat_map(|input| &input.warnings)
+            .collect();
+        if notes.is_empty() {
+            return String::new();
+        }
+        let mut out = format!(
+            "\n{}:\n",
+            self.paint(
+                &format!(
+                    "{} (not scanned)",
+                    plural(notes.len(), "part left out", "parts left out")
+                ),
+                Style::Bold
+            )
+        );
+        for note in notes.iter().take(LEFT_OUT_LISTED) {
+            out.push_str(&hanging(
+                "  ",
+                "      ",
+                &escape_for_display(note),
+                self.width,
+            ));
+        }
+        if notes.len() > LEFT_OUT_LISTED {
+            out.push_str(&format!(
+                "  +{} more (--format json lists them under each input's warnings)\n",
+                notes.len() - LEFT_OUT_LISTED
+            ));
+        }
+        out
     }
 
     /// Skipped files: one by one when few, grouped by reason when many.
