@@ -11,7 +11,7 @@
 //! 3. per distinct code, its full decoded text (escaped, redacted, wrapped and never cut), what
 //!    it does, every location, then each finding once with evidence, fix and suggested URL;
 //! 4. every input that could not be read, inputs without a code, skipped files (grouped by
-//!    reason when there are many), and the run's notes.
+//!    reason when there are many), the parts containers left out, and the run's notes.
 //!
 //! The width is given (the terminal's, `COLUMNS`, or 80); the layout never breaks a word
 //! between two letters (see `layout`). Colour, when on, marks severities only.
