@@ -104,11 +104,13 @@ impl LocalFiles {
         if !self.roots.iter().any(|root| canonical.starts_with(root)) {
             return Err(Unread::OutsideTree);
         }
-        let file = std::fs::File::open(&canonical).map_err(missing)?;
-        let metadata = file.metadata().map_err(missing)?;
-        if !metadata.is_file() {
+        // Only a regular file is opened: opening a named pipe (or a device) the page names would
+        // block until something writes to it.
+        if !std::fs::metadata(&canonical).map_err(missing)?.is_file() {
             return Err(Unread::NotAFile);
         }
+        let file = std::fs::File::open(&canonical).map_err(missing)?;
+        let metadata = file.metadata().map_err(missing)?;
         if metadata.len() > self.max_bytes {
             return Err(Unread::TooBig {
                 size: metadata.len(),
@@ -182,6 +184,24 @@ mod tests {
             small.read("../img/q%20r.png"),
             Err(Unread::TooBig { size: 3, .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_in_the_tree_is_not_opened() {
+        let site = tempfile::tempdir().unwrap();
+        let fifo = site.path().join("pipe.png");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo unavailable: named pipe case not exercised");
+            return;
+        }
+        let page = site.path().join("index.html");
+        std::fs::write(&page, "<html>").unwrap();
+        let files = LocalFiles::new(&page, &[site.path().to_path_buf()], 1000).unwrap();
+        // Returns at once instead of blocking on the pipe.
+        assert_eq!(files.read("pipe.png"), Err(Unread::NotAFile));
+        assert_eq!(files.read("."), Err(Unread::NotAFile));
     }
 
     #[cfg(unix)]
