@@ -188,6 +188,9 @@ pub struct InputReport {
 }
 
 impl InputReport {
+    /// An input report built by hand: the renderers' tests (the pipeline builds
+    /// `finish::model::InputEntry` and turns it into this).
+    #[cfg(test)]
     pub fn new(path: impl Into<String>, status: Status) -> Self {
         let path = path.into();
         InputReport {

@@ -37,7 +37,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use thiserror::Error;
 use tokio::sync::Semaphore;
@@ -261,10 +261,4 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
-}
-
-impl IntoResponse for ServeError {
-    fn into_response(self) -> Response {
-        api::error(StatusCode::INTERNAL_SERVER_ERROR, &self.to_string())
-    }
 }
