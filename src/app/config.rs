@@ -373,6 +373,8 @@ pub fn serve_config(
     let scan = ScanConfig {
         jobs: 1,
         image_timeout: Duration::from_secs_f64(args.image_timeout),
+        // An upload with several images inside (a PDF, a mail) gets a few images' worth of
+        // time, not `scan`'s five minutes: a helpdesk request is waited on by a person.
         input_timeout: Duration::from_secs_f64(args.image_timeout * 6.0),
         max_pixels: args.max_pixels,
         max_file_size: args.max_upload_bytes as u64,

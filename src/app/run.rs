@@ -29,7 +29,7 @@ use crate::report::codequality::CodeQualityExporter;
 use crate::report::csv::CsvExporter;
 use crate::report::github::GithubExporter;
 use crate::report::json::{self, JsonExporter, StreamedCounts};
-use crate::report::model::{InputReport, Report, Status};
+use crate::report::model::{Report, Status};
 use crate::report::raw::RawExporter;
 use crate::report::sarif::SarifExporter;
 use crate::report::table::{self, TableExporter};
@@ -137,12 +137,13 @@ fn run_scan(args: &ScanArgs) -> Result<ExitStatus, RunError> {
             bar.set_message(escape_for_display(display));
         }
     };
-    let mut on_input = |input: InputReport| {
+    let mut on_input = |input: &crate::finish::model::InputEntry| {
         if let Some(bar) = &progress {
             bar.inc(1);
         }
         if let Some(writer) = stream.as_mut() {
-            let mut shown = input;
+            // The wire form is made only here, for the line written.
+            let mut shown = input.clone().into_wire();
             if !output.show_suppressed {
                 report::strip_suppressed(&mut shown);
             }

@@ -29,6 +29,7 @@ use std::collections::HashSet;
 use super::mail::decode_entities;
 use super::{Kind, Walker, data_uri};
 use crate::source::Provenance;
+use crate::text::strip_prefix_ignore_case;
 
 /// How far into the bytes the sniffer looks for the opening of a page (comments and blank
 /// lines before `<!DOCTYPE html>` included).
@@ -186,7 +187,7 @@ impl Page<'_> {
             } else {
                 None
             };
-            let shown = escape_reference(reference);
+            let shown = shortened_reference(reference);
             let Some(local) = local else {
                 walker.note(
                     &at,
@@ -223,18 +224,12 @@ impl Page<'_> {
 }
 
 /// A reference as a note shows it: at most 200 characters (a `data:` URI may be megabytes).
-fn escape_reference(reference: &str) -> String {
+fn shortened_reference(reference: &str) -> String {
     const MAX: usize = 200;
     match reference.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}…", &reference[..cut]),
         None => reference.to_string(),
     }
-}
-
-fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &text[prefix.len()..])
 }
 
 /// An inline `<svg>` as a document of its own: the namespace HTML lets it leave out is added,

@@ -26,6 +26,7 @@
 //! two-letter country codes except those that are common file extensions (`SHORT_FILE_TLDS`).
 
 use super::{WebUrl, fields, raw_password};
+use crate::text::strip_prefix_ignore_case;
 
 /// Schemes without an authority (`scheme:rest`) that phones hand to an app: see the file.
 const APP_SCHEMES: &str = include_str!("data/app-schemes.txt");
@@ -203,12 +204,6 @@ pub(crate) fn parse(text: &str) -> Option<WebUrl> {
         Some(LinkForm::BareHost),
         None,
     ))
-}
-
-fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &text[prefix.len()..])
 }
 
 /// The URL of a field whose value is meant as a URL (a bookmark's, a `URLTO:`'s, a contact's

@@ -291,7 +291,7 @@ mod tests {
     }
 
     fn input(path: &str, texts: &[&str]) -> InputReport {
-        let mut report = InputReport::new(path, Status::Ok);
+        let mut report = crate::finish::model::InputEntry::new(path, Status::Ok).into_wire();
         for (i, text) in texts.iter().enumerate() {
             let analyzed = analyze_text(
                 &crate::source::Provenance::of_input(path),

@@ -187,29 +187,6 @@ pub struct InputReport {
     pub walk_index: Option<u64>,
 }
 
-impl InputReport {
-    /// An input report built by hand: the renderers' tests (the pipeline builds
-    /// `finish::model::InputEntry` and turns it into this).
-    #[cfg(test)]
-    pub fn new(path: impl Into<String>, status: Status) -> Self {
-        let path = path.into();
-        InputReport {
-            relative_path: path.clone(),
-            path,
-            status,
-            error: None,
-            reason: None,
-            media_type: None,
-            dimensions: None,
-            images: None,
-            warnings: Vec::new(),
-            codes: Vec::new(),
-            timing: None,
-            walk_index: None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Timing {
     /// Reading the file and decoding the image format.

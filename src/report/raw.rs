@@ -29,12 +29,12 @@ impl Exporter for RawExporter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::model::{InputReport, Status, Tool};
+    use crate::report::model::{Status, Tool};
     use crate::scan::analyze::{AnalysisOptions, analyze_text};
 
     #[test]
     fn one_escaped_redacted_line_per_code() {
-        let mut input = InputReport::new("a.png", Status::Ok);
+        let mut input = crate::finish::model::InputEntry::new("a.png", Status::Ok).into_wire();
         for (i, text) in ["https://bob:hunter2@example.com/", "two\nlines\u{1b}[2J"]
             .iter()
             .enumerate()

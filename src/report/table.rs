@@ -633,7 +633,8 @@ mod tests {
             inputs: inputs
                 .iter()
                 .map(|(path, texts)| {
-                    let mut input = InputReport::new(*path, Status::Ok);
+                    let mut input =
+                        crate::finish::model::InputEntry::new(*path, Status::Ok).into_wire();
                     for (i, text) in texts.iter().enumerate() {
                         let options = AnalysisOptions::default();
                         input.codes.push(
@@ -722,7 +723,8 @@ mod tests {
             ("e.docx", "Office document"),
             ("f.bin", "unknown binary data"),
         ] {
-            let mut input = InputReport::new(path, Status::Skipped);
+            let mut input =
+                crate::finish::model::InputEntry::new(path, Status::Skipped).into_wire();
             input.reason = Some(why.to_string());
             r.inputs.push(input);
         }

@@ -37,7 +37,7 @@ use crate::finish::crosscode::SametimeCode;
 use crate::finish::model::InputEntry;
 use crate::finish::suppress::Suppressor;
 use crate::finish::{self, Note, Unfinished};
-use crate::report::model::{InputReport, Report, Status, Timing};
+use crate::report::model::{Report, Status, Timing};
 use crate::scan::analyze::{
     AnalysisOptions, AnalyzedCode, analyze_config_url, analyze_symbol, analyze_text,
 };
@@ -109,14 +109,14 @@ struct Processed {
 
 /// Scans every input under `config.paths`. `on_start` is told (from the worker threads) the
 /// display path of each input as its work begins: what a progress bar shows as the current
-/// file. `on_input` is given each input's report in walk order, as soon as it and every input before
+/// file. `on_input` sees each input's finished entry in walk order, as soon as it and every input before
 /// it are done (so JSON Lines come in the JSON report's order on every run, whatever `--jobs`;
 /// one slow input holds back the lines after it, never their work); the returned report lists
 /// inputs in walk order.
 pub fn scan(
     config: &ScanConfig,
     on_start: &(dyn Fn(&str) + Sync),
-    on_input: &mut dyn FnMut(InputReport),
+    on_input: &mut dyn FnMut(&InputEntry),
 ) -> Result<Report, ScanError> {
     let walk = source::walk(&config.paths, &config.walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -174,14 +174,14 @@ pub fn scan(
             finish::finish_input(&mut processed.entry, &config.suppress);
             waiting.insert(order, (position, processed));
             while let Some((position, processed)) = waiting.remove(&next) {
-                on_input(processed.entry.clone().into_wire());
+                on_input(&processed.entry);
                 finished.push((position, processed));
                 next += 1;
             }
         }
         // Every order from 0 arrives once, so nothing is left; were it otherwise, no input is lost.
         for (_, (position, processed)) in std::mem::take(&mut waiting) {
-            on_input(processed.entry.clone().into_wire());
+            on_input(&processed.entry);
             finished.push((position, processed));
         }
     });
@@ -341,11 +341,7 @@ pub fn scan_bytes(display: &str, bytes: Vec<u8>, config: &ScanConfig) -> Report 
 pub fn scan_uploads(uploads: Vec<(String, Vec<u8>)>, config: &ScanConfig) -> Report {
     let processed = uploads
         .into_iter()
-        .map(|(name, bytes)| {
-            let mut processed = examine_guarded(&name, None, bytes, config);
-            finish::finish_input(&mut processed.entry, &config.suppress);
-            processed
-        })
+        .map(|(name, bytes)| examine_guarded(&name, None, bytes, config))
         .collect();
     assemble(processed, &config.analysis, &config.suppress, None)
 }
@@ -364,8 +360,7 @@ pub fn scan_gray(display: &str, image: image::GrayImage, config: &ScanConfig) ->
 
 /// The report of a run over the one input `processed`: fingerprints, suppressions, cross-code
 /// rules and summary, as `scan` applies them.
-fn finish_alone(mut processed: Processed, config: &ScanConfig) -> Report {
-    finish::finish_input(&mut processed.entry, &config.suppress);
+fn finish_alone(processed: Processed, config: &ScanConfig) -> Report {
     assemble(
         vec![processed],
         &config.analysis,

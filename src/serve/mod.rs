@@ -200,8 +200,7 @@ async fn headers_and_log(State(state): State<Shared>, request: Request, next: Ne
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_str(&state.page.content_security_policy)
-            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'")),
+        state.page.content_security_policy.clone(),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -252,7 +251,7 @@ fn log_access(json: bool, method: &str, path: &str, status: StatusCode, started:
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }
 
-/// The body of an error response: `{"error": MESSAGE}` with its status.
+/// A response with a JSON `body` (a report, an error object) and `status`.
 fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;

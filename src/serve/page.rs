@@ -28,7 +28,8 @@ const SCRIPT: &str = include_str!("page.js");
 /// The page and the Content-Security-Policy every response carries.
 pub(super) struct Page {
     html: String,
-    pub content_security_policy: String,
+    /// Built once: every response carries it.
+    pub content_security_policy: HeaderValue,
 }
 
 impl Page {
@@ -37,7 +38,7 @@ impl Page {
         let hash = |text: &str| {
             base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
         };
-        let content_security_policy = format!(
+        let policy = format!(
             "default-src 'none'; script-src 'sha256-{}'; style-src 'sha256-{}'; img-src blob: data:; \
              connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
             hash(SCRIPT),
@@ -68,7 +69,9 @@ impl Page {
         );
         Page {
             html,
-            content_security_policy,
+            // Base64 and ASCII only: always a valid header value.
+            content_security_policy: HeaderValue::from_str(&policy)
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'")),
         }
     }
 }

@@ -6,3 +6,11 @@
 pub(crate) mod escapes;
 pub(crate) mod redact;
 pub(crate) mod sanitize;
+
+/// `text` after `prefix`, compared without regard to ASCII case (`DATA:`, `Http:`); `None`
+/// when it does not start with it.
+pub(crate) fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
