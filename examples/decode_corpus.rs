@@ -25,7 +25,10 @@
 //! of the machine cancelled), `--repeat N` decodes each image N times
 //! and keeps the fastest time (for comparing two builds on a noisy machine), `-v` lists every miss and misread with
 //! the passes that found something, and the passes of every image slower than `--slow MS`
-//! (default 50). Exits 0 with a note when the corpus is absent.
+//! (default 50), `--first-pixels N` and `--fast-pixels N` set the sizes of `DecodeOptions`
+//! (rxing's first look, the later passes) for measuring other resolutions. The table of time
+//! by pass ends each run, with the time of the runs that returned nothing: what a sharper gate
+//! could save. Exits 0 with a note when the corpus is absent.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -63,6 +66,10 @@ fn main() {
     // Passes never to run (the others keep their gates): what each pass adds is what is lost
     // without it.
     let mut skip: Vec<String> = Vec::new();
+    // rxing's first look runs on a copy of at most this many pixels (`DecodeOptions`).
+    let mut first_pixels = DecodeOptions::default().rxing_first_pixels;
+    // The later passes run on a copy of at most this many pixels (`DecodeOptions`).
+    let mut fast_pixels = DecodeOptions::default().fast_pass_pixels;
     // A second configuration, the same minus these passes, decoded image by image alternately
     // with the first so that the machine's drift hits both alike: what the passes add, in codes
     // and in time.
@@ -75,6 +82,18 @@ fn main() {
             "-v" => verbose = true,
             "--each-pass" => each_pass = pass_names(args.next(), "--each-pass"),
             "--skip" => skip = pass_names(args.next(), "--skip"),
+            "--fast-pixels" => {
+                fast_pixels = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("--fast-pixels PIXELS")
+            }
+            "--first-pixels" => {
+                first_pixels = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("--first-pixels PIXELS")
+            }
             "--versus-skip" => versus = Some(pass_names(args.next(), "--versus-skip")),
             "--repeat" => {
                 repeat = args
@@ -105,6 +124,8 @@ fn main() {
     }
     let options = DecodeOptions {
         skip_passes: skip,
+        rxing_first_pixels: first_pixels,
+        fast_pass_pixels: fast_pixels,
         ..DecodeOptions::default()
     };
     let versus_options = versus.map(|more| DecodeOptions {
@@ -114,8 +135,9 @@ fn main() {
     let cancel = AtomicBool::new(false);
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut versus_tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    // Per pass: how often it ran, its total time, and the symbols it returned (before merging).
-    let mut pass_times: BTreeMap<&'static str, (usize, f64, usize)> = BTreeMap::new();
+    // Per pass: how often it ran, its total time, the symbols it returned (before merging), and
+    // the time of the runs that returned none (what a better gate would save).
+    let mut pass_times: BTreeMap<&'static str, PassTime> = BTreeMap::new();
     for item in &items {
         let bytes = std::fs::read(corpus.join(&item.relpath)).expect("reading a corpus image");
         let Some(format) = load::sniff_image(&bytes) else {
@@ -169,9 +191,12 @@ fn main() {
         }
         for (name, pass_ms, found) in &outcome.passes_run {
             let entry = pass_times.entry(name).or_default();
-            entry.0 += 1;
-            entry.1 += pass_ms;
-            entry.2 += found;
+            entry.runs += 1;
+            entry.ms += pass_ms;
+            entry.symbols += found;
+            if *found == 0 {
+                entry.fruitless_ms += pass_ms;
+            }
         }
         let tally = tallies.entry(folder).or_default();
         tally.images += 1;
@@ -260,23 +285,39 @@ fn print_versus(base: &BTreeMap<String, Tally>, versus: &BTreeMap<String, Tally>
 /// gate more tightly. The rest of the total is the work between passes (crops, merging, the
 /// quiet-zone measurement).
 fn print_pass_times(
-    pass_times: &BTreeMap<&'static str, (usize, f64, usize)>,
+    pass_times: &BTreeMap<&'static str, PassTime>,
     tallies: &BTreeMap<String, Tally>,
 ) {
     let total_ms: f64 = tallies.values().map(|t| t.ms).sum();
     let mut rows: Vec<_> = pass_times.iter().collect();
-    rows.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));
-    let in_passes: f64 = rows.iter().map(|(_, (_, ms, _))| ms).sum();
+    rows.sort_by(|a, b| b.1.ms.total_cmp(&a.1.ms));
+    let in_passes: f64 = rows.iter().map(|(_, t)| t.ms).sum();
+    let fruitless: f64 = rows.iter().map(|(_, t)| t.fruitless_ms).sum();
     println!(
-        "time by pass ({total_ms:.0} ms in all, {:.0} ms outside passes):",
+        "time by pass ({total_ms:.0} ms in all, {:.0} ms outside passes, {fruitless:.0} ms in runs that found nothing):",
         total_ms - in_passes
     );
-    for (name, (runs, ms, found)) in rows {
+    for (name, t) in rows {
         println!(
-            "  {name:<18} {ms:>8.0} ms {:>5.1}%  {runs:>5} runs  {found:>5} symbols",
-            100.0 * ms / total_ms.max(1e-9)
+            "  {name:<18} {:>8.0} ms {:>5.1}%  {:>5} runs  {:>5} symbols  {:>8.0} ms found nothing",
+            t.ms,
+            100.0 * t.ms / total_ms.max(1e-9),
+            t.runs,
+            t.symbols,
+            t.fruitless_ms
         );
     }
+}
+
+/// One pass's share of the decoding time (see `print_pass_times`).
+#[derive(Default)]
+struct PassTime {
+    runs: usize,
+    ms: f64,
+    /// Symbols returned, before merging (decoded or detected).
+    symbols: usize,
+    /// Time of the runs that returned no symbol at all.
+    fruitless_ms: f64,
 }
 
 /// One image and its truth.
