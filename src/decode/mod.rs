@@ -282,6 +282,8 @@ struct Run {
     passes: usize,
     /// Box-downscaled copies of the image by factor, shared by the passes that use them.
     scaled: Vec<(u32, GrayImage)>,
+    /// Prepared copies that several passes look at (`pass::SharedCopies`).
+    shared: pass::SharedCopies,
 }
 
 /// Whether the next pass of a plan runs.
@@ -332,7 +334,7 @@ impl Run {
             })
             .collect();
         let result = if pass.factor <= 1 {
-            pass.run(image, &known, cancel)
+            pass.run(image, &known, &mut self.shared, cancel)
         } else {
             // Several passes look at the same downscaled copy: make it once.
             let index = match self.scaled.iter().position(|(f, _)| *f == pass.factor) {
@@ -343,7 +345,7 @@ impl Run {
                     self.scaled.len() - 1
                 }
             };
-            pass.run(&self.scaled[index].1, &known, cancel)
+            pass.run(&self.scaled[index].1, &known, &mut self.shared, cancel)
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let count = result.as_ref().map_or(0, |r| r.symbols.len());

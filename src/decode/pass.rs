@@ -7,6 +7,11 @@
 //! overlapping tiles. Every point an engine reports is in the prepared copy's pixels; `Frame`
 //! maps it back (and maps the codes already read there, for the engine to skip). The whole pass
 //! runs isolated: a panic in an engine becomes an error of this pass only.
+//!
+//! The Sauvola threshold and the padded copy are each looked at by both engines (rxing's and
+//! rqrr's rescue passes): they are made once per image (or crop) and factor and kept in a
+//! `Prepared` store that the passes share (`SharedCopies`), so that the second engine does not
+//! threshold or pad the same pixels again.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -79,25 +84,113 @@ impl Frame {
     }
 }
 
+/// A prepared copy that owns its pixels, kept for the next pass that asks for the same one.
+pub(super) struct SharedCopy {
+    factor: u32,
+    prep: Prep,
+    image: Owned,
+    frame: Frame,
+}
+
+enum Owned {
+    Grey(GrayImage),
+    Dark {
+        width: usize,
+        height: usize,
+        dark: Vec<bool>,
+    },
+}
+
+impl SharedCopy {
+    fn view(&self) -> Prepared<'_> {
+        match &self.image {
+            Owned::Grey(grey) => Prepared::Grey(Cow::Borrowed(grey)),
+            Owned::Dark {
+                width,
+                height,
+                dark,
+            } => Prepared::Dark {
+                width: *width,
+                height: *height,
+                dark: Cow::Borrowed(dark),
+            },
+        }
+    }
+}
+
+/// The prepared copies of one image (or crop) that more than one pass looks at.
+#[derive(Default)]
+pub(super) struct SharedCopies(Vec<SharedCopy>);
+
+impl SharedCopies {
+    /// Whether passes share copies made with `prep` (the others are made for one pass and
+    /// dropped after it: keeping them would only hold memory).
+    fn shared(prep: Prep) -> bool {
+        matches!(prep, Prep::Binarized | Prep::Padded)
+    }
+}
+
 impl Pass {
     /// Runs the pass on `base`, the image already box-downscaled by `self.factor`; `known` are
     /// the codes already read (in `base`'s pixels scaled back by the factor, i.e. the image's),
-    /// which the engine need not read again. `Err` carries the message of a decoder panic.
+    /// which the engine need not read again; `shared` keeps the copies that other passes over
+    /// the same `base` also look at. `Err` carries the message of a decoder panic (the copy is
+    /// then not kept).
     pub(super) fn run(
         self,
         base: &GrayImage,
         known: &[Known],
+        shared: &mut SharedCopies,
         cancel: &AtomicBool,
     ) -> Result<Found, String> {
         let name = self.name;
-        isolated(|| {
-            if self.prep == Prep::Tiled {
-                return tiled(base, self.engine, name, cancel);
-            }
-            let (prepared, frame) = prepare(base, self.prep, self.factor);
+        if self.prep == Prep::Tiled {
+            return isolated(|| tiled(base, self.engine, name, cancel));
+        }
+        let read = |prepared: Prepared<'_>, frame: Frame| {
             let known: Vec<Known> = known.iter().map(|k| frame.known_to_prepared(k)).collect();
             frame.found_to_image(self.engine.read(prepared, name, &known, cancel))
-        })
+        };
+        if !SharedCopies::shared(self.prep) {
+            return isolated(|| {
+                let (prepared, frame) = prepare(base, self.prep, self.factor);
+                read(prepared, frame)
+            });
+        }
+        let kept = shared
+            .0
+            .iter()
+            .position(|c| c.factor == self.factor && c.prep == self.prep);
+        let index = match kept {
+            Some(index) => index,
+            None => {
+                let copy = isolated(|| {
+                    let (prepared, frame) = prepare(base, self.prep, self.factor);
+                    let image = match prepared {
+                        Prepared::Grey(grey) => Owned::Grey(grey.into_owned()),
+                        Prepared::Dark {
+                            width,
+                            height,
+                            dark,
+                        } => Owned::Dark {
+                            width,
+                            height,
+                            dark: dark.into_owned(),
+                        },
+                    };
+                    SharedCopy {
+                        factor: self.factor,
+                        prep: self.prep,
+                        image,
+                        frame,
+                    }
+                })?;
+                shared.0.push(copy);
+                shared.0.len() - 1
+            }
+        };
+        let copy = &shared.0[index];
+        isolated(|| read(copy.view(), copy.frame))
     }
 }
 
@@ -121,7 +214,7 @@ fn prepare(base: &GrayImage, prep: Prep, factor: u32) -> (Prepared<'_>, Frame) {
             Prepared::Dark {
                 width,
                 height,
-                dark: filters::sauvola(base, radius, 0.05),
+                dark: Cow::Owned(filters::sauvola(base, radius, 0.05)),
             }
         }
         Prep::Upscaled { smooth } => {

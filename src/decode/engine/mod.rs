@@ -52,7 +52,7 @@ pub(super) enum Prepared<'a> {
     Dark {
         width: usize,
         height: usize,
-        dark: Vec<bool>,
+        dark: Cow<'a, [bool]>,
     },
 }
 
