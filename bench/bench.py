@@ -25,8 +25,29 @@ Ground truth (see ../shared/corpus/README.md):
 
 Timing: "decode ms/img" is decoding only, the image already loaded (qraudit: its own
 `timing.decode_ms`; zxing-cpp and pyzbar: the call alone, after PIL loading and conversion to
-grey). "img/s" is end to end: qraudit and zbarimg as whole commands over the folder's files
-(wall clock, process start included); zxing-cpp in-process PIL load + decode, one core.
+grey). Every decoder's per-image decode times are kept, so the tables give the mean and the
+median per folder and per set. "img/s" is end to end: qraudit and zbarimg as whole commands over
+the folder's files (wall clock, process start included); zxing-cpp in-process PIL load + decode,
+one core.
+
+The ratio table (issue 19), printed before the per-decoder tables, puts per folder and per set
+("zxing (4 folders)", "boofcv (10 categories)") side by side: qraudit's and zxing-cpp's mean and
+median decode ms/img and their ratios (qraudit / zxing-cpp), zbar's mean and median (pyzbar),
+qraudit's end-to-end ms/img at the default jobs (wall clock of the scan command / images) against
+the load-only floor at the same jobs and their ratio, and the peak RSS of the commands. A set's
+mean is its total ms / its images and its median is taken over all its images (not over folder
+medians); its walls are summed and its peak RSS is the largest of its folders'. A decoder that was
+not run or failed to install shows "n/a".
+
+The load-only floor is `examples/load_floor.rs` (built with `cargo build --release --example
+load_floor`; with --no-build it is expected at the qraudit binary's directory +
+examples/load_floor). It reads each file and decodes it to greyscale with the scanner's own
+`sniff_image` + `load_gray`, nothing else, with N worker threads, and prints one JSON line. It
+runs on each folder's files with --jobs 1 and with --jobs = all cores, like the two scan commands,
+in the same run; both are timed the same way (wall clock of the command, process start included).
+Peak RSS: every qraudit and load_floor command is started with subprocess.Popen and reaped with
+os.wait4, whose rusage gives that child's own ru_maxrss (KB on Linux); a folder reports the
+largest of its commands', in MB (1024 KB).
 
 Dependencies install themselves (pip: zxing-cpp, pillow, pyzbar; apt: zbar-tools, libzbar0);
 a competitor whose install fails is skipped with a note, and a missing corpus skips the corpus
@@ -42,8 +63,11 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -363,6 +387,125 @@ def score_folder(folder: Folder, results: dict[Path, ImageResult]) -> Score:
 
 
 # ---------------------------------------------------------------------------------------------
+# Speed statistics: per-image times, sets, the load-only floor, peak RSS (issue 19)
+
+
+def mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def median(values: list[float]) -> float | None:
+    """Middle value; with an even count, the mean of the two middle ones."""
+    return statistics.median(values) if values else None
+
+
+def fmt_num(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def fmt_ratio(num: float | None, den: float | None) -> str:
+    """num / den with two decimals, "n/a" when either side was not measured (or den is 0)."""
+    if num is None or den is None or den <= 0:
+        return "n/a"
+    return f"{num / den:.2f}"
+
+
+def set_groups(folders: list[Folder]) -> list[tuple[str, list[int]]]:
+    """The sets that get a subtotal row: (label, indexes of its folders). The structured-append
+    sequence and boofcv/decoding (text truth, another source) are not part of either set."""
+    groups = []
+    for prefix, label in (("zxing/qrcode-", "**zxing (4 folders)**"),
+                          ("boofcv/", "**boofcv (10 categories)**")):
+        idx = [i for i, f in enumerate(folders)
+               if f.name.startswith(prefix) and "structured" not in f.name
+               and f.name != "boofcv/decoding"]
+        if len(idx) > 1:
+            groups.append((label, idx))
+    return groups
+
+
+@dataclass
+class QrauditRun:
+    """One folder's (or set's) qraudit commands: wall clocks in seconds, peak RSS in KB.
+    None = not measured (command failed, floor binary missing)."""
+    images: int = 0
+    wall_1: float | None = None  # scan --jobs 1
+    wall_n: float | None = None  # scan, default jobs
+    floor_1: float | None = None  # load_floor --jobs 1
+    floor_n: float | None = None  # load_floor --jobs <cores>
+    rss_scan_kb: int | None = None  # max over the scan commands
+    rss_floor_kb: int | None = None  # max over the load_floor commands
+    floor_errors: int = 0  # load_floor's "errors" (the --jobs 1 run)
+
+
+def combine_runs(runs: list[QrauditRun]) -> QrauditRun:
+    """A set's figures: images and walls summed (None if any folder lacks one), peak RSS the
+    largest of its folders' (None only when no folder has one)."""
+    def total(values):
+        return sum(values) if values and all(v is not None for v in values) else None
+
+    def peak(values):
+        known = [v for v in values if v is not None]
+        return max(known) if known else None
+
+    return QrauditRun(
+        images=sum(r.images for r in runs),
+        wall_1=total([r.wall_1 for r in runs]),
+        wall_n=total([r.wall_n for r in runs]),
+        floor_1=total([r.floor_1 for r in runs]),
+        floor_n=total([r.floor_n for r in runs]),
+        rss_scan_kb=peak([r.rss_scan_kb for r in runs]),
+        rss_floor_kb=peak([r.rss_floor_kb for r in runs]),
+        floor_errors=sum(r.floor_errors for r in runs),
+    )
+
+
+def ms_per_image(seconds: float | None, images: int) -> float | None:
+    return seconds * 1000 / images if seconds is not None and images else None
+
+
+def fmt_rss(kb_scan: int | None, kb_floor: int | None) -> str:
+    """"scan / floor" peak RSS in MB (1024 KB)."""
+    def mb(kb):
+        return None if kb is None else kb / 1024
+
+    if kb_scan is None and kb_floor is None:
+        return "n/a"
+    return f"{fmt_num(mb(kb_scan), 0)} / {fmt_num(mb(kb_floor), 0)}"
+
+
+@dataclass
+class FloorResult:
+    images: int
+    errors: int
+    wall_ms: float
+    load_ms: list[float | None]
+
+
+def parse_load_floor(stdout: str) -> FloorResult:
+    """The one JSON line of examples/load_floor.rs. Raises ValueError when there is none or it
+    does not have the expected shape (a floor that is silently wrong is worse than none)."""
+    for line in reversed(stdout.splitlines()):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"load_floor printed bad JSON: {e}") from e
+        try:
+            images, errors = int(obj["images"]), int(obj["errors"])
+            wall_ms = float(obj["wall_ms"])
+            load_ms = [None if v is None else float(v) for v in obj["load_ms"]]
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError(f"load_floor JSON lacks or garbles {e}") from e
+        if len(load_ms) != images:
+            raise ValueError(f"load_floor: {images} images but {len(load_ms)} times")
+        return FloorResult(images, errors, wall_ms, load_ms)
+    raise ValueError("load_floor printed no JSON line")
+
+
+# ---------------------------------------------------------------------------------------------
 # Installing the competitors
 
 
@@ -446,24 +589,83 @@ def qraudit_results(lines: str, wanted: set[Path]) -> dict[Path, ImageResult]:
     return out
 
 
-def run_qraudit(binary: Path, files: list[Path], jobs: int | None) -> tuple[dict, float, str]:
+@dataclass
+class Measured:
+    stdout: bytes
+    stderr: bytes
+    returncode: int | None
+    wall: float  # seconds, start of the process to its end
+    maxrss_kb: int | None  # the child's own peak resident set (ru_maxrss, KB on Linux)
+    timed_out: bool = False
+
+
+def run_measured(cmd: list[str], timeout: float) -> Measured:
+    """Run cmd to the end and measure its wall clock and its own peak RSS: the child is reaped
+    with os.wait4, whose rusage is that process's alone (resource.RUSAGE_CHILDREN would be the
+    largest of every child so far). Output goes to temporary files, so a full pipe cannot block
+    it; a timer kills it after `timeout` seconds."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        try:
+            p = subprocess.Popen(cmd, stdout=out, stderr=err)
+        except OSError as e:
+            return Measured(b"", str(e).encode(), None, 0.0, None)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            p.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        p.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        return Measured(out.read(), err.read(), p.returncode, wall, usage.ru_maxrss,
+                        timed_out.is_set())
+
+
+def run_qraudit(binary: Path, files: list[Path],
+                jobs: int | None) -> tuple[dict, float, str, int | None]:
+    """(results, wall seconds, problem note or "", peak RSS KB) of one scan command."""
     # --show-secrets: the benchmark compares decoded texts with the truth, and a redacted
     # password would count a correct read as a misread.
     cmd = [str(binary), "scan", "--format", "jsonl", "--timings", "--quiet", "--show-secrets"]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
     cmd += [str(f) for f in files]
-    start = time.perf_counter()
-    try:
-        p = subprocess.run(cmd, capture_output=True, timeout=120 + 60 * len(files))
-    except subprocess.TimeoutExpired:
-        return {}, time.perf_counter() - start, "qraudit timed out"
-    wall = time.perf_counter() - start
-    results = qraudit_results(p.stdout.decode("utf-8", "replace"), set(files))
+    m = run_measured(cmd, 120 + 60 * len(files))
+    if m.timed_out:
+        return {}, m.wall, "qraudit timed out", m.maxrss_kb
+    results = qraudit_results(m.stdout.decode("utf-8", "replace"), set(files))
     note = ""
     if not results:
-        note = f"qraudit printed no results (exit {p.returncode}): {p.stderr.decode()[-300:]}"
-    return results, wall, note
+        note = f"qraudit printed no results (exit {m.returncode}): {m.stderr.decode()[-300:]}"
+    return results, m.wall, note, m.maxrss_kb
+
+
+def run_load_floor(binary: Path, files: list[Path],
+                   jobs: int) -> tuple[FloorResult | None, float, str, int | None]:
+    """(parsed JSON line or None, wall seconds, problem note or "", peak RSS KB) of one
+    examples/load_floor command."""
+    cmd = [str(binary), "--jobs", str(jobs)] + [str(f) for f in files]
+    m = run_measured(cmd, 120 + 60 * len(files))
+    if m.timed_out:
+        return None, m.wall, "load_floor timed out", m.maxrss_kb
+    try:
+        floor = parse_load_floor(m.stdout.decode("utf-8", "replace"))
+    except ValueError as e:
+        return None, m.wall, f"{e} (exit {m.returncode}): {m.stderr.decode()[-300:]}", m.maxrss_kb
+    note = ""
+    if floor.errors:
+        note = f"load_floor: {floor.errors} of {floor.images} files not loaded: " \
+               f"{m.stderr.decode()[-300:]}"
+    return floor, m.wall, note, m.maxrss_kb
 
 
 def load_grey(Image, path: Path):
@@ -578,15 +780,70 @@ def decoder_table(title: str, rate_headers: list[str], rows: list) -> str:
 def group_rows(folders, scores, walls) -> list:
     """Folder rows, then subtotal rows for the zxing and boofcv groups."""
     rows = [(f.name, scores[i], walls[i]) for i, f in enumerate(folders)]
-    for prefix, label in (("zxing/qrcode-", "**zxing (4 folders)**"),
-                          ("boofcv/", "**boofcv (10 categories)**")):
-        idx = [i for i, f in enumerate(folders)
-               if f.name.startswith(prefix) and "structured" not in f.name
-               and f.name != "boofcv/decoding"]
-        if len(idx) > 1:
-            t, w = totals(label, [scores[i] for i in idx], [walls[i] for i in idx])
-            rows.append((label, t, w))
+    for label, idx in set_groups(folders):
+        t, w = totals(label, [scores[i] for i in idx], [walls[i] for i in idx])
+        rows.append((label, t, w))
     return rows
+
+
+RATIO_HEADERS = [
+    "folder", "images",
+    "qraudit mean", "zxing-cpp mean", "mean ratio †",
+    "qraudit median", "zxing-cpp median", "median ratio †",
+    "zbar mean", "zbar median",
+    "end to end ms/img ({jobs} jobs)", "load floor ms/img ({jobs} jobs)", "end to end / floor †",
+    "peak RSS MB (scan / floor)",
+]
+RATIO_LEGEND = ("† goal: decode ratio ≤ 1.0 on mean and median per set; end to end ≤ 1.3 × "
+                "floor")
+
+
+def ratio_rows(folders: list[Folder], summary: dict[str, list[Score]],
+               runs: list[QrauditRun] | None) -> list[list[str]]:
+    """The cells of the ratio table: one row per folder, then one per set. Decode times are
+    ms/img (mean = total / images with a time; a set's median over all its images); a decoder
+    absent from `summary`, or qraudit's runs absent, gives "n/a"."""
+    def decode_times(decoder: str, idx: list[int]) -> list[float] | None:
+        if decoder not in summary:
+            return None
+        return [ms for i in idx for ms in summary[decoder][i].decode_ms]
+
+    def stat(values: list[float] | None, f) -> float | None:
+        return f(values) if values else None
+
+    units = [(f.name, [i]) for i, f in enumerate(folders)] + set_groups(folders)
+    rows = []
+    for name, idx in units:
+        images = sum(len(folders[i].items) for i in idx)
+        q, z, b = (decode_times(d, idx) for d in ("qraudit", "zxing-cpp", "zbar"))
+        q_mean, z_mean = stat(q, mean), stat(z, mean)
+        q_med, z_med = stat(q, median), stat(z, median)
+        run = combine_runs([runs[i] for i in idx]) if runs is not None else QrauditRun()
+        e2e = ms_per_image(run.wall_n, run.images)
+        floor = ms_per_image(run.floor_n, run.images)
+        rows.append([
+            name, str(images),
+            fmt_num(q_mean), fmt_num(z_mean), fmt_ratio(q_mean, z_mean),
+            fmt_num(q_med), fmt_num(z_med), fmt_ratio(q_med, z_med),
+            fmt_num(stat(b, mean)), fmt_num(stat(b, median)),
+            fmt_num(e2e), fmt_num(floor), fmt_ratio(e2e, floor),
+            fmt_rss(run.rss_scan_kb, run.rss_floor_kb),
+        ])
+    return rows
+
+
+def ratio_table(folders: list[Folder], summary: dict[str, list[Score]],
+                runs: list[QrauditRun] | None, cores: int) -> str:
+    head = [h.format(jobs=cores) for h in RATIO_HEADERS]
+    lines = ["## Ratio table (issue 19)", "",
+             "Decode ms/img (decoding only, image loaded), mean and median, per folder and per "
+             "set; ratio = qraudit / zxing-cpp. End to end = wall clock of `qraudit scan` at the "
+             f"default jobs ({cores}) / images; load floor = `examples/load_floor --jobs {cores}` "
+             "(read + decode to grey only) on the same files, timed the same way.", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in ratio_rows(folders, summary, runs)]
+    lines += ["", RATIO_LEGEND]
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -622,33 +879,70 @@ def main(argv: list[str]) -> int:
     summary: dict[str, list[Score]] = {}
     versions: list[str] = []
 
+    cores = os.cpu_count() or 1
+    runs: list[QrauditRun] | None = None  # qraudit's walls, floor and RSS per folder
     if "qraudit" in decoders:
         ok = True
+        floor_bin = args.qraudit.parent / "examples" / "load_floor"
         if not args.no_build:
             log("cargo build --release ...")
             b = subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO)
             ok = b.returncode == 0
             if not ok:
                 notes.append("qraudit: cargo build --release failed, skipped")
+            else:
+                log("cargo build --release --example load_floor ...")
+                b = subprocess.run(["cargo", "build", "--release", "--quiet", "--example",
+                                    "load_floor"], cwd=REPO)
+                if b.returncode != 0:
+                    notes.append("load floor: cargo build --release --example load_floor failed")
         if ok and not args.qraudit.is_file():
             notes.append(f"qraudit: no binary at {args.qraudit}, skipped")
             ok = False
+        have_floor = floor_bin.is_file()
+        if ok and not have_floor:
+            notes.append(f"load floor not measured: no binary at {floor_bin} "
+                         "(cargo build --release --example load_floor)")
         if ok:
             v = subprocess.run([str(args.qraudit), "--version"], capture_output=True, text=True)
             versions.append(v.stdout.strip() or "qraudit (version unknown)")
-            cores = os.cpu_count() or 1
             scores, walls, problems, answered = [], [], [], False
+            folder_runs: list[QrauditRun] = []
             for f in folders:
                 files = [i.path for i in f.items]
                 log(f"qraudit: {f.name} ({len(files)} images) ...")
-                res1, wall1, note1 = run_qraudit(args.qraudit, files, 1)
+                run = QrauditRun(images=len(files))
+                res1, wall1, note1, rss1 = run_qraudit(args.qraudit, files, 1)
+                rss = [rss1]
                 answered = answered or bool(res1)
                 if note1:
                     problems.append(f"{f.name}: {note1}")
-                    walls.append([None, None])
                 else:
-                    _, wall_n, _ = run_qraudit(args.qraudit, files, None)
-                    walls.append([wall1, wall_n])
+                    _, wall_n, note_n, rss_n = run_qraudit(args.qraudit, files, None)
+                    rss.append(rss_n)
+                    run.wall_1 = wall1
+                    run.wall_n = None if note_n else wall_n
+                    if note_n:
+                        problems.append(f"{f.name} (default jobs): {note_n}")
+                known = [r for r in rss if r is not None]
+                run.rss_scan_kb = max(known) if known else None
+                if have_floor:
+                    floor_rss = []
+                    for jobs in (1, cores):
+                        floor, wall, note, frss = run_load_floor(floor_bin, files, jobs)
+                        floor_rss.append(frss)
+                        if note:
+                            problems.append(f"{f.name} (load_floor --jobs {jobs}): {note}")
+                        if floor is None:
+                            continue
+                        if jobs == 1:
+                            run.floor_1, run.floor_errors = wall, floor.errors
+                        else:
+                            run.floor_n = wall
+                    known = [r for r in floor_rss if r is not None]
+                    run.rss_floor_kb = max(known) if known else None
+                folder_runs.append(run)
+                walls.append([run.wall_1, run.wall_n, run.floor_1, run.floor_n])
                 scores.append(score_folder(f, res1))
             if not answered:
                 # The binary exists but does not implement `scan` yet (or fails on everything).
@@ -656,8 +950,11 @@ def main(argv: list[str]) -> int:
             else:
                 notes.extend(f"qraudit: {p}" for p in problems)
                 summary["qraudit"] = scores
+                runs = folder_runs
                 sections.append(decoder_table(
-                    "qraudit", ["img/s (--jobs 1)", f"img/s (default jobs, {cores} cores)"],
+                    "qraudit", ["img/s (--jobs 1)", f"img/s (default jobs, {cores} cores)",
+                                "load floor img/s (--jobs 1)",
+                                f"load floor img/s (--jobs {cores})"],
                     group_rows(folders, scores, walls)))
 
     Image = None
@@ -739,6 +1036,7 @@ def main(argv: list[str]) -> int:
         "Correct codes per folder (misreads in brackets; for boofcv folders, \"misread\" = a "
         "decoded symbol that covers no labelled code):", "",
         "\n".join(lines), "",
+        ratio_table(folders, summary, runs, cores),
         "## Per decoder", "",
         "decode ms/img = decoding only (image loaded); img/s = end to end (see bench/README.md).",
         "",

@@ -4,7 +4,11 @@
 A benchmark whose scoring is wrong reports wrong numbers with full confidence, so the pieces
 that turn files and decoder output into counts are checked here on hand-made inputs: manifest
 unescaping, BoofCV label parsing (both file layouts), polygon coverage (Sutherland–Hodgman on
-convex hulls), text and corner scoring, structured-append scoring and qraudit JSONL parsing.
+convex hulls), text and corner scoring, structured-append scoring and qraudit JSONL parsing;
+and the speed figures of the ratio table (issue 19): mean and median of per-image times, the
+aggregation of folders into sets (a set's median over all its images, walls summed, peak RSS the
+largest), the ratio and "n/a" formatting, parsing of examples/load_floor's JSON line, and the
+peak-RSS measurement of one child process.
 Run: `python3 bench/selftest.py` or `bench/run.sh --selftest`. Exits non-zero on a failure.
 """
 
@@ -148,9 +152,144 @@ def test_manifest_reading() -> None:
         check("unescaped", bench.unescape(rows[0][2]), b"line\r\nnext")
 
 
+def test_mean_median() -> None:
+    check("median odd", bench.median([5.0, 1.0, 3.0]), 3.0)
+    check("median even", bench.median([4.0, 1.0, 3.0, 10.0]), 3.5)
+    check("median one", bench.median([2.5]), 2.5)
+    check("median empty", bench.median([]), None)
+    check("mean", bench.mean([1.0, 2.0, 6.0]), 3.0)
+    check("mean empty", bench.mean([]), None)
+
+
+def test_ratio_formatting() -> None:
+    check("ratio", bench.fmt_ratio(3.0, 2.0), "1.50")
+    check("ratio rounds", bench.fmt_ratio(1.0, 3.0), "0.33")
+    check("ratio no numerator", bench.fmt_ratio(None, 2.0), "n/a")
+    check("ratio no denominator", bench.fmt_ratio(2.0, None), "n/a")
+    check("ratio zero denominator", bench.fmt_ratio(2.0, 0.0), "n/a")
+    check("num", bench.fmt_num(12.345), "12.35")
+    check("num none", bench.fmt_num(None), "n/a")
+    check("rss", bench.fmt_rss(2048 * 100, 1024 * 20), "200 / 20")
+    check("rss floor missing", bench.fmt_rss(1024 * 30, None), "30 / n/a")
+    check("rss none", bench.fmt_rss(None, None), "n/a")
+    check("ms per image", bench.ms_per_image(0.5, 4), 125.0)
+    check("ms per image none", bench.ms_per_image(None, 4), None)
+
+
+def _folder(name: str, n: int) -> bench.Folder:
+    return bench.Folder(name, [bench.Item(Path(f"/{name}/{k}.png"), texts=[b"x"])
+                               for k in range(n)])
+
+
+def test_sets_and_ratio_rows() -> None:
+    folders = [_folder("zxing/qrcode-1", 2), _folder("zxing/qrcode-2", 3),
+               _folder("zxing/qrcode-7 (structured append)", 1),
+               _folder("boofcv/nominal", 1), _folder("boofcv/lots", 2),
+               _folder("boofcv/decoding", 1)]
+    groups = bench.set_groups(folders)
+    check("sets", groups, [("**zxing (4 folders)**", [0, 1]),
+                           ("**boofcv (10 categories)**", [3, 4])])
+
+    def score(times: list[float]) -> bench.Score:
+        return bench.Score(images=len(times), decode_ms=times)
+
+    # Folder medians 1.0 and 10.0 would give 5.5 as a median of medians; over all five images
+    # of the zxing set the median is 2.0, and the mean is 45 / 5 = 9.0.
+    summary = {
+        "qraudit": [score([1.0, 1.0]), score([2.0, 10.0, 31.0]), score([5.0]),
+                    score([100.0]), score([50.0, 70.0]), score([1.0])],
+        "zxing-cpp": [score([2.0, 2.0]), score([1.0, 4.0, 6.0]), score([5.0]),
+                      score([50.0]), score([40.0, 60.0]), score([1.0])],
+    }
+    runs = [bench.QrauditRun(2, 0.1, 0.05, 0.04, 0.02, 30_000, 20_000),
+            bench.QrauditRun(3, 0.3, 0.15, 0.10, 0.05, 50_000, 25_000),
+            bench.QrauditRun(1, 0.1, 0.1, 0.1, 0.1, 10_000, 10_000),
+            bench.QrauditRun(1, 1.0, 0.4, 0.2, 0.1, 200_000, 40_000),
+            bench.QrauditRun(2, 2.0, None, 0.4, 0.2, 300_000, None)]
+    runs.append(bench.QrauditRun(1, 0.1, 0.1, None, None, 10_000, None))
+
+    zx = bench.combine_runs([runs[0], runs[1]])
+    check("set images", zx.images, 5)
+    check("set wall summed", zx.wall_n, 0.2)
+    check("set floor summed", zx.floor_n, 0.07)
+    check("set rss max", zx.rss_scan_kb, 50_000)
+    bf = bench.combine_runs([runs[3], runs[4]])
+    check("set wall missing in one folder", bf.wall_n, None)
+    check("set rss max of known", bf.rss_floor_kb, 40_000)
+
+    rows = bench.ratio_rows(folders, summary, runs)
+    check("row count", len(rows), 8)
+    check("row width", {len(r) for r in rows}, {len(bench.RATIO_HEADERS)})
+    by_name = {r[0]: r for r in rows}
+    z = by_name["**zxing (4 folders)**"]
+    check("set images cell", z[1], "5")
+    check("set mean (total / images)", z[2], "9.00")
+    check("set zxing-cpp mean", z[3], "3.00")
+    check("set mean ratio", z[4], "3.00")
+    check("set median over all images", z[5], "2.00")
+    check("set zxing-cpp median", z[6], "2.00")
+    check("set median ratio", z[7], "1.00")
+    check("zbar not run", (z[8], z[9]), ("n/a", "n/a"))
+    check("end to end ms/img", z[10], "40.00")  # 0.2 s / 5 images
+    check("floor ms/img", z[11], "14.00")  # 0.07 s / 5
+    check("end to end / floor", z[12], "2.86")
+    check("rss MB", z[13], "49 / 24")
+    f2 = by_name["zxing/qrcode-2"]
+    check("folder median odd", f2[5], "10.00")
+    check("folder mean", f2[2], "14.33")
+    b = by_name["**boofcv (10 categories)**"]
+    check("boofcv median even", b[5], "70.00")
+    check("boofcv e2e n/a when a folder failed", (b[10], b[12]), ("n/a", "n/a"))
+    check("boofcv floor still measured", b[11], "100.00")
+    check("decoding not in a set", "boofcv/decoding" in by_name and b[1] == "3", True)
+
+    # A decoder that was not run (or failed to install) and no qraudit runs: n/a, no crash.
+    only_zx = bench.ratio_rows(folders, {"zxing-cpp": summary["zxing-cpp"]}, None)
+    z = {r[0]: r for r in only_zx}["**zxing (4 folders)**"]
+    check("qraudit missing", (z[2], z[4], z[5], z[7]), ("n/a", "n/a", "n/a", "n/a"))
+    check("zxing-cpp alone", z[3], "3.00")
+    check("no runs", (z[10], z[11], z[12], z[13]), ("n/a", "n/a", "n/a", "n/a"))
+    table = bench.ratio_table(folders, {}, None, 2)
+    check("table legend", bench.RATIO_LEGEND in table, True)
+    check("table jobs header", "end to end ms/img (2 jobs)" in table, True)
+
+
+def test_load_floor_json() -> None:
+    line = '{"images": 3, "errors": 1, "wall_ms": 12.5, "load_ms": [1.25, 2.0, 9.0]}'
+    f = bench.parse_load_floor("some noise\n" + line + "\n")
+    check("floor images", f.images, 3)
+    check("floor errors", f.errors, 1)
+    check("floor wall", f.wall_ms, 12.5)
+    check("floor times", f.load_ms, [1.25, 2.0, 9.0])
+    check("floor median", bench.median(f.load_ms), 2.0)
+    f = bench.parse_load_floor('{"images": 1, "errors": 1, "wall_ms": 1, "load_ms": [null]}')
+    check("floor null time", f.load_ms, [None])
+    for bad in ("", "no json here", '{"images": 2, "errors": 0, "wall_ms": 1, "load_ms": [1]}',
+                '{"images": 1, "errors": 0, "load_ms": [1]}', '{"images": 1, oops'):
+        try:
+            bench.parse_load_floor(bad)
+            FAILURES.append(f"load_floor {bad!r}: accepted")
+        except ValueError:
+            pass
+
+
+def test_peak_rss() -> None:
+    # A child that holds 64 MB: its own ru_maxrss (KB) must show it, and its output must arrive.
+    code = "b = bytearray(64 << 20); b[::4096] = b'x' * len(b[::4096]); print('done')"
+    m = bench.run_measured([sys.executable, "-c", code], 60)
+    check("child exit", m.returncode, 0)
+    check("child output", m.stdout.strip(), b"done")
+    check("child rss at least 64 MB", (m.maxrss_kb or 0) >= 64 * 1024, True)
+    check("child rss plausible", (m.maxrss_kb or 0) < 1024 * 1024, True)
+    m = bench.run_measured([sys.executable, "-c", "import time; time.sleep(30)"], 0.5)
+    check("timeout kills", (m.timed_out, m.wall < 10), (True, True))
+
+
 def main() -> int:
     for test in (test_unescape, test_labels, test_geometry, test_text_scoring,
-                 test_corner_scoring, test_qraudit_jsonl_and_folder, test_manifest_reading):
+                 test_corner_scoring, test_qraudit_jsonl_and_folder, test_manifest_reading,
+                 test_mean_median, test_ratio_formatting, test_sets_and_ratio_rows,
+                 test_load_floor_json, test_peak_rss):
         test()
     if FAILURES:
         print("\n".join(FAILURES))
