@@ -55,6 +55,8 @@ struct Tally {
 fn main() {
     let mut corpus = PathBuf::from("../shared/corpus");
     let mut verbose = false;
+    // Print, per folder, the stage at which each code not read was lost (see `Stage`).
+    let mut census = false;
     // Passes to run one by one on each whole image, printing what each read (a TSV for
     // choosing the order of passes) instead of the table.
     let mut each_pass: Vec<String> = Vec::new();
@@ -80,6 +82,7 @@ fn main() {
         match arg.as_str() {
             "--corpus" => corpus = PathBuf::from(args.next().expect("--corpus DIR")),
             "-v" => verbose = true,
+            "--census" => census = true,
             "--each-pass" => each_pass = pass_names(args.next(), "--each-pass"),
             "--skip" => skip = pass_names(args.next(), "--skip"),
             "--fast-pixels" => {
@@ -138,6 +141,7 @@ fn main() {
     // Per pass: how often it ran, its total time, the symbols it returned (before merging), and
     // the time of the runs that returned none (what a better gate would save).
     let mut pass_times: BTreeMap<&'static str, PassTime> = BTreeMap::new();
+    let mut stages: BTreeMap<String, BTreeMap<Stage, usize>> = BTreeMap::new();
     for item in &items {
         let bytes = std::fs::read(corpus.join(&item.relpath)).expect("reading a corpus image");
         let Some(format) = load::sniff_image(&bytes) else {
@@ -198,6 +202,12 @@ fn main() {
                 entry.fruitless_ms += pass_ms;
             }
         }
+        if census {
+            let lost = stages.entry(folder.clone()).or_default();
+            for stage in lost_at(item, &outcome) {
+                *lost.entry(stage).or_default() += 1;
+            }
+        }
         let tally = tallies.entry(folder).or_default();
         tally.images += 1;
         tally.ms += ms;
@@ -223,6 +233,180 @@ fn main() {
         print_versus(&tallies, &versus_tallies);
     }
     print_pass_times(&pass_times, &tallies);
+    if census {
+        print_census(&stages, &tallies);
+    }
+}
+
+/// The furthest stage a code that was not read got to, over all passes (issue 21's failure
+/// census): what a technique aimed at that stage could win.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    /// Not one finder pattern of it was seen.
+    Nothing,
+    /// One finder pattern seen, no grid.
+    OneFinder,
+    /// Two finder patterns seen (the third torn, covered or out of shape).
+    TwoFinders,
+    /// Three or more finder patterns seen, but no grid sampled from them.
+    ThreeFinders,
+    /// A grid was sampled from three finder patterns and did not decode (rxing).
+    Grid,
+    /// A symbol was detected with its format information, and its data did not decode.
+    Unreadable,
+    /// A decoded outline touches it but covers less than the 10% the rule asks.
+    OutlineOff,
+}
+
+impl Stage {
+    fn name(self) -> &'static str {
+        match self {
+            Stage::Nothing => "nothing seen",
+            Stage::OneFinder => "1 finder",
+            Stage::TwoFinders => "2 finders",
+            Stage::ThreeFinders => "3+ finders, no grid",
+            Stage::Grid => "grid, no decode",
+            Stage::Unreadable => "format read, data failed",
+            Stage::OutlineOff => "outline off",
+        }
+    }
+
+    const ALL: [Stage; 7] = [
+        Stage::Nothing,
+        Stage::OneFinder,
+        Stage::TwoFinders,
+        Stage::ThreeFinders,
+        Stage::Grid,
+        Stage::Unreadable,
+        Stage::OutlineOff,
+    ];
+}
+
+/// The stage each code of `item` that `outcome` did not read was lost at. A code with text
+/// truth is one region: the whole image.
+fn lost_at(item: &Item, outcome: &DecodeOutcome) -> Vec<Stage> {
+    let mut probe = Tally::default();
+    score(item, outcome, &mut probe, false);
+    let regions: Vec<Option<Vec<[f64; 2]>>> = match &item.truth {
+        Truth::Text(_) if probe.correct == 0 => vec![None],
+        Truth::Text(_) => Vec::new(),
+        Truth::Polygons(labels) => labels
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !probe.labels_read.contains(i))
+            .map(|(_, l)| Some(l.to_vec()))
+            .collect(),
+    };
+    let inside = |region: &Option<Vec<[f64; 2]>>, p: [f32; 2]| match region {
+        None => true,
+        Some(poly) => contains(poly, [f64::from(p[0]), f64::from(p[1])]),
+    };
+    let centre = |q: &[[f32; 2]; 4]| {
+        [
+            q.iter().map(|c| c[0]).sum::<f32>() / 4.0,
+            q.iter().map(|c| c[1]).sum::<f32>() / 4.0,
+        ]
+    };
+    regions
+        .iter()
+        .map(|region| {
+            let touching = outcome.symbols.iter().any(|s| {
+                s.text.is_some()
+                    && region.as_ref().is_some_and(|poly| {
+                        let outline: Vec<[f64; 2]> = s
+                            .corners
+                            .iter()
+                            .map(|c| [f64::from(c[0]), f64::from(c[1])])
+                            .collect();
+                        intersection_area(poly, &outline) > 0.0
+                    })
+            });
+            if touching {
+                return Stage::OutlineOff;
+            }
+            if outcome
+                .symbols
+                .iter()
+                .any(|s| s.text.is_none() && inside(region, s.center()))
+            {
+                return Stage::Unreadable;
+            }
+            if outcome
+                .evidence
+                .grids
+                .iter()
+                .any(|g| inside(region, centre(g)))
+            {
+                return Stage::Grid;
+            }
+            // Several passes see the same pattern: count each place once.
+            let mut finders: Vec<[f32; 3]> = Vec::new();
+            for f in &outcome.evidence.finders {
+                let seen = finders
+                    .iter()
+                    .any(|o| (o[0] - f[0]).abs().max((o[1] - f[1]).abs()) < 0.5 * o[2].max(f[2]));
+                if !seen && inside(region, [f[0], f[1]]) {
+                    finders.push(*f);
+                }
+            }
+            match finders.len() {
+                0 => Stage::Nothing,
+                1 => Stage::OneFinder,
+                2 => Stage::TwoFinders,
+                _ => Stage::ThreeFinders,
+            }
+        })
+        .collect()
+}
+
+/// Whether `p` lies inside the simple polygon `poly` (crossing number).
+fn contains(poly: &[[f64; 2]], p: [f64; 2]) -> bool {
+    let mut inside = false;
+    for (i, a) in poly.iter().enumerate() {
+        let b = poly[(i + 1) % poly.len()];
+        if (a[1] > p[1]) != (b[1] > p[1]) {
+            let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
+            if p[0] < x {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+/// The census table: per folder, the codes read and the stage each missed one was lost at.
+fn print_census(
+    stages: &BTreeMap<String, BTreeMap<Stage, usize>>,
+    tallies: &BTreeMap<String, Tally>,
+) {
+    println!("failure census (the furthest stage each code not read got to, over all passes):");
+    let header: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+    println!("| folder | codes | read | {} |", header.join(" | "));
+    println!("|---|---|---|{}", "---|".repeat(header.len()));
+    let mut totals = [0usize; Stage::ALL.len()];
+    let (mut codes, mut read) = (0, 0);
+    for (folder, tally) in tallies {
+        let lost = stages.get(folder);
+        let cells: Vec<String> = Stage::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, stage)| {
+                let n = lost.and_then(|l| l.get(stage)).copied().unwrap_or(0);
+                totals[i] += n;
+                n.to_string()
+            })
+            .collect();
+        codes += tally.codes;
+        read += tally.correct;
+        println!(
+            "| {folder} | {} | {} | {} |",
+            tally.codes,
+            tally.correct,
+            cells.join(" | ")
+        );
+    }
+    let cells: Vec<String> = totals.iter().map(usize::to_string).collect();
+    println!("| **all** | {codes} | {read} | {} |", cells.join(" | "));
 }
 
 /// The comma-separated pass names given after `flag`.

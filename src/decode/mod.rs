@@ -124,6 +124,38 @@ pub struct DecodeOutcome {
     /// The passes that ran, in order, with their time in milliseconds and the number of
     /// symbols each returned (before merging).
     pub passes_run: Vec<(&'static str, f64, usize)>,
+    /// What the passes saw of codes they did not read, for measuring where a code is lost
+    /// (`examples/decode_corpus.rs --census`); the scan does not report it.
+    pub evidence: Evidence,
+}
+
+/// Parts of codes the passes saw without reading them, in image pixels: the stages a symbol
+/// got through before it was lost.
+#[derive(Debug, Default, Clone)]
+pub struct Evidence {
+    /// Finder patterns (x, y, width in pixels) that no decoded symbol used (rxing's passes).
+    pub finders: Vec<[f32; 3]>,
+    /// Outlines of grids sampled from three finder patterns that did not decode (rxing's
+    /// passes: neither the format information nor the codewords gave a code).
+    pub grids: Vec<[[f32; 2]; 4]>,
+}
+
+impl Evidence {
+    /// Adds what a run saw, shifted by (dx, dy) (a crop's place in the image).
+    fn add(&mut self, leftovers: &leftovers::Leftovers, dx: f32, dy: f32) {
+        self.finders.extend(
+            leftovers
+                .stray_finders
+                .iter()
+                .map(|f| [f[0] + dx, f[1] + dy, f[2]]),
+        );
+        self.grids.extend(
+            leftovers
+                .undecoded_regions
+                .iter()
+                .map(|q| q.translated(dx, dy).0),
+        );
+    }
 }
 
 impl DecodeOutcome {
@@ -244,6 +276,9 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                         local.run_pass(pass, &crop, cancel);
                     }
                     run.passes += local.passes;
+                    run.outcome
+                        .evidence
+                        .add(&local.leftovers, x as f32, y as f32);
                     run.outcome.panics.extend(local.outcome.panics);
                     run.outcome.passes_run.extend(local.outcome.passes_run);
                     let shifted = local
@@ -263,6 +298,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
         run.run_pass(*pass, image, cancel);
     }
     let mut outcome = run.outcome;
+    outcome.evidence.add(&run.leftovers, 0.0, 0.0);
     for symbol in &mut outcome.symbols {
         symbol.quiet_zone_modules = quiet_zone::measure(image, symbol);
     }
