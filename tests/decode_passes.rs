@@ -376,3 +376,54 @@ fn decoder_panic_is_isolated_and_the_other_passes_go_on() {
         );
     }
 }
+
+/// A code with one finder pattern covered (a sticker, a torn corner, a glare spot) is read
+/// from the other two, whichever corner is gone, upright or turned, on its own and inside a
+/// photo-sized picture (where the rescue passes wait for evidence); without the pass that
+/// completes pairs of finder patterns (`rxing-two-finders`) the decoder reads none of them.
+#[cfg(feature = "rxing")]
+#[test]
+fn a_code_with_one_finder_pattern_covered_is_read_from_the_other_two() {
+    let text = "hclsametime://st.example.com/?action=AddCommunity";
+    let (module, quiet) = (6u32, 4u32);
+    let code = render(text, module, quiet, 0, 255);
+    let n = (code.width() / module) - 2 * quiet;
+    // The top-left module of each finder pattern, in modules: top-left, top-right, bottom-left.
+    for (cover_x, cover_y) in [(0, 0), (n - 7, 0), (0, n - 7)] {
+        let mut covered = code.clone();
+        // The pattern and its separator, painted over in the light ground.
+        let (x0, y0) = (quiet + cover_x, quiet + cover_y);
+        let (left, top) = (x0.saturating_sub(1) * module, y0.saturating_sub(1) * module);
+        for y in top..(y0 + 8) * module {
+            for x in left..(x0 + 8) * module {
+                covered.put_pixel(x, y, Luma([255]));
+            }
+        }
+        for (what, image) in [
+            ("upright", covered.clone()),
+            ("turned 20°", rotate(&covered, 20.0)),
+            ("in a photo", {
+                let mut photo = GrayImage::from_pixel(1400, 1100, Luma([225]));
+                paste(&mut photo, &covered, 500, 300);
+                photo
+            }),
+        ] {
+            let corner = format!("pattern at ({cover_x}, {cover_y}) covered, {what}");
+            let without = DecodeOptions {
+                skip_passes: vec!["rxing-two-finders".to_string()],
+                ..DecodeOptions::default()
+            };
+            let before = decode::decode(&image, &without, &AtomicBool::new(false));
+            assert!(
+                texts(&before).is_empty(),
+                "{corner}: read without completing"
+            );
+            let after = run(&image, &[]);
+            assert_eq!(texts(&after), [text], "{corner}");
+            let read = after.symbols.iter().find(|s| s.text.is_some()).unwrap();
+            assert_eq!(read.pass, "rxing-two-finders", "{corner}");
+            // A code only a decoder's repair reads is one phones will struggle with.
+            assert!(read.fragile, "{corner}");
+        }
+    }
+}

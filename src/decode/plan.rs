@@ -31,6 +31,9 @@
 //!   replication for rqrr, then bilinear for both engines), for 1–2-pixel modules; rqrr's two
 //!   only without rxing, which reads those codes in its own passes.
 //! - `enhanced` / `rxing-enhanced`: a contrast stretch with unsharp masking, for faint prints.
+//! - `rxing-two-finders`: rxing's look, and pairs of finder patterns that no triple used
+//!   completed with a guessed third (a corner torn, covered or under glare): the first rescue
+//!   pass, since it costs one rxing look.
 
 use image::GrayImage;
 
@@ -168,6 +171,7 @@ impl Row {
 
 const RXING: Engine = Engine::Rxing(Threshold::Hybrid);
 const RXING_GLOBAL: Engine = Engine::Rxing(Threshold::Global);
+const RXING_PAIRS: Engine = Engine::RxingCompleting;
 const RQRR: Engine = Engine::Rqrr;
 const LIGHT: bool = false;
 const HEAVY: bool = true;
@@ -179,7 +183,7 @@ use Scale::{Fast, First, Full, Half, Pyramid};
 /// Every pass, cheapest first, with the condition under which it is planned. The comment above
 /// each row says why it is there and why under that condition.
 #[rustfmt::skip]
-const PLAN: [Row; 18] = [
+const PLAN: [Row; 19] = [
     //  name                engine        prep       scale    heavy  gate       planned when
     // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
     // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
@@ -219,6 +223,10 @@ const PLAN: [Row; 18] = [
     // rxing reads light-on-dark codes in its own passes; rqrr needs the negative.
     row("inverted",         RQRR,         Inverted,  Fast,    LIGHT, Leftovers, |i| !i.rxing),
     // The rescue passes (rqrr's cost ten rxing looks each on a photo), see `RowGate::Rescue`.
+    // First the cheapest: rxing's look once more, guessing the third finder pattern of pairs
+    // left over (a corner torn, covered or washed out by glare, see engine/rxing/complete.rs);
+    // where it reads the code, the rqrr looks after it are not needed.
+    row("rxing-two-finders", RXING_PAIRS, Plain,    Fast,    HEAVY, Rescue,    |i| i.rxing).whole(),
     row("rxing-binarized",  RXING,        Binarized, Fast,    HEAVY, Rescue,    |i| i.rxing),
     row("rxing-enhanced",   RXING,        Enhanced,  Fast,    HEAVY, Rescue,    |i| i.rxing),
     row("padded",           RQRR,         Padded,    Fast,    LIGHT, Rescue,    |_| true),
@@ -332,6 +340,7 @@ mod tests {
                     "rxing-global",
                     "rxing-pyramid",
                     "rxing-padded",
+                    "rxing-two-finders",
                     "rxing-binarized",
                     "rxing-enhanced",
                     "padded",
@@ -347,6 +356,7 @@ mod tests {
                     "rxing-padded",
                     "rxing-upscaled",
                     "direct",
+                    "rxing-two-finders",
                     "rxing-binarized",
                     "rxing-enhanced",
                     "padded",
@@ -396,7 +406,13 @@ mod tests {
         assert_eq!(gate_of(&photo, "rxing-full"), Some(Gate::CodesRead));
         // rqrr's look at a large image is `padded` alone (see `plan`).
         assert!(photo.iter().all(|p| p.name != "downscaled"));
-        for rescue in ["padded", "binarized", "rxing-binarized", "rxing-enhanced"] {
+        for rescue in [
+            "padded",
+            "binarized",
+            "rxing-two-finders",
+            "rxing-binarized",
+            "rxing-enhanced",
+        ] {
             assert_eq!(gate_of(&photo, rescue), Some(Gate::Evidence), "{rescue}");
         }
         let small = plan(&GrayImage::new(300, 300), 90_000, &options);

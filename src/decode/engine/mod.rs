@@ -31,6 +31,9 @@ pub(super) enum Engine {
     /// rxing, with the threshold that turns the greyscale image into its bit matrix. Only
     /// planned when the `rxing` feature is built (see `plan.rs`).
     Rxing(Threshold),
+    /// rxing with its hybrid threshold, which also completes pairs of finder patterns left over
+    /// to triples (a code with one pattern torn or covered).
+    RxingCompleting,
 }
 
 /// How rxing turns the greyscale image into the bit matrix its detector reads.
@@ -81,11 +84,15 @@ impl Engine {
         match self {
             Engine::Rqrr => rqrr::read(image, pass, cancel),
             #[cfg(feature = "rxing")]
-            Engine::Rxing(threshold) => rxing::read(image, threshold, pass, known, cancel),
+            Engine::Rxing(threshold) => rxing::read(image, threshold, false, pass, known, cancel),
+            #[cfg(feature = "rxing")]
+            Engine::RxingCompleting => {
+                rxing::read(image, Threshold::Hybrid, true, pass, known, cancel)
+            }
             // Never planned without the feature (`plan.rs` plans rxing's rows only when it is
             // built): a build without rxing reads nothing with it.
             #[cfg(not(feature = "rxing"))]
-            Engine::Rxing(_) => {
+            Engine::Rxing(_) | Engine::RxingCompleting => {
                 let _ = (known, cancel);
                 Found::default()
             }

@@ -1,0 +1,161 @@
+//! Completing a symbol of which only two finder patterns were seen (issue 21).
+//!
+//! A torn corner, a sticker, a thumb or a glare spot over one finder pattern leaves the other
+//! two, and the detector, which needs three, samples nothing. But the two that remain fix the
+//! third: a QR symbol is square, so two patterns on one side put the third a side's length
+//! away at a right angle (on one side of them or the other), and two patterns on the diagonal
+//! put it at the midpoint, half a diagonal away at a right angle. The grid is then sampled on
+//! the affine map of the three centres (`sample_from_centres`) for the module count the
+//! patterns' size and distance give, and decoded as any other: the data and the error
+//! correction do not depend on the finder pattern that is gone, and the format information
+//! has a second copy beside the other two patterns. Reed–Solomon decides, as for every grid:
+//! a guess that is wrong does not decode.
+//!
+//! This is how the census (`examples/decode_corpus.rs --census`) counts "two finders": on
+//! ../shared/corpus 22 of the 105 codes not read got that far.
+
+use rxing::Point;
+use rxing::common::cpp_essentials::ConcentricPattern;
+use rxing::qrcode::cpp_port::detector::FinderPatternSet;
+
+/// At most this many pairs are completed per look: each costs six guesses of the third
+/// pattern, each sampled and decoded at up to three module counts.
+const MAX_PAIRS: usize = 12;
+
+/// A guessed finder-pattern triple, with the module counts to sample it at.
+pub(super) struct Completed {
+    pub set: FinderPatternSet,
+    pub modules: Vec<u32>,
+}
+
+/// The triples that complete pairs of `patterns` (finder patterns no code used), nearest pairs
+/// first: for each pair of similar size at a distance a symbol of 21 to 177 modules allows, the
+/// third pattern on either side of the pair as a side of the symbol (with either pattern at the
+/// corner), and on either side of it as the diagonal.
+pub(super) fn completed_sets(patterns: &[ConcentricPattern]) -> Vec<Completed> {
+    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+    for (i, a) in patterns.iter().enumerate() {
+        for (j, b) in patterns.iter().enumerate().skip(i + 1) {
+            let (small, large) = (a.size.min(b.size), a.size.max(b.size));
+            if small <= 0 || large > 2 * small {
+                continue;
+            }
+            let distance = (a.p.x - b.p.x).hypot(a.p.y - b.p.y);
+            let module = (a.size + b.size) as f32 / 2.0 / 7.0;
+            // As a side: centres (modules - 7) apart; as the diagonal: √2 times that.
+            let side_modules = distance / module + 7.0;
+            if !(21.0 * 0.9..=177.0 * 1.5 * std::f32::consts::SQRT_2).contains(&side_modules) {
+                continue;
+            }
+            pairs.push((distance, i, j));
+        }
+    }
+    pairs.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut completed = Vec::new();
+    for &(distance, i, j) in pairs.iter().take(MAX_PAIRS) {
+        let (a, b) = (patterns[i], patterns[j]);
+        let module = (a.size + b.size) as f32 / 2.0 / 7.0;
+        let size = (a.size + b.size) / 2;
+        let third = |p: Point| ConcentricPattern { p, size };
+        // The pair as a side, `corner` at the symbol's corner: the third is the other end of
+        // the perpendicular side from `corner`.
+        for (corner, end) in [(a, b), (b, a)] {
+            let along = end.p - corner.p;
+            for turn in [1.0f32, -1.0] {
+                let across = Point {
+                    x: -along.y * turn,
+                    y: along.x * turn,
+                };
+                let set = FinderPatternSet {
+                    tl: corner,
+                    tr: end,
+                    bl: third(corner.p + across),
+                };
+                completed.push(Completed {
+                    set,
+                    modules: module_counts(distance / module + 7.0),
+                });
+            }
+        }
+        // The pair as the diagonal: the corner is off its midpoint by half of it, at a right
+        // angle.
+        let middle = Point {
+            x: (a.p.x + b.p.x) / 2.0,
+            y: (a.p.y + b.p.y) / 2.0,
+        };
+        let half = Point {
+            x: (b.p.x - a.p.x) / 2.0,
+            y: (b.p.y - a.p.y) / 2.0,
+        };
+        for turn in [1.0f32, -1.0] {
+            let corner = Point {
+                x: middle.x - half.y * turn,
+                y: middle.y + half.x * turn,
+            };
+            let set = FinderPatternSet {
+                tl: third(corner),
+                tr: a,
+                bl: b,
+            };
+            completed.push(Completed {
+                set,
+                modules: module_counts(distance / std::f32::consts::SQRT_2 / module + 7.0),
+            });
+        }
+    }
+    completed
+}
+
+/// The module counts (4k + 1, 21 to 177) nearest to `estimate`, nearest first: the estimate
+/// from a pattern's size is good to a few modules.
+fn module_counts(estimate: f32) -> Vec<u32> {
+    let nearest = ((estimate - 17.0) / 4.0).round() as i64 * 4 + 17;
+    [nearest, nearest + 4, nearest - 4]
+        .into_iter()
+        .filter(|n| (21..=177).contains(n))
+        .map(|n| n as u32)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(x: f32, y: f32, size: i32) -> ConcentricPattern {
+        ConcentricPattern {
+            p: Point { x, y },
+            size,
+        }
+    }
+
+    #[test]
+    fn module_counts_are_versions_near_the_estimate() {
+        assert_eq!(module_counts(25.3), vec![25, 29, 21]);
+        assert_eq!(module_counts(20.0), vec![21, 25]);
+        assert_eq!(module_counts(176.0), vec![177, 173]);
+    }
+
+    /// Two patterns of a 25-module symbol with 4-pixel modules on its top side (centres 18
+    /// modules apart): one guess puts the third where the bottom-left pattern is, another
+    /// (with the diagonal reading) where it would be if they were the diagonal.
+    #[test]
+    fn a_pair_on_a_side_gives_the_missing_corner() {
+        let (tl, tr) = (pattern(14.0, 14.0, 28), pattern(86.0, 14.0, 28));
+        let sets = completed_sets(&[tl, tr]);
+        assert_eq!(sets.len(), 6);
+        let near = |p: Point, x: f32, y: f32| (p.x - x).abs() < 0.01 && (p.y - y).abs() < 0.01;
+        assert!(
+            sets.iter()
+                .any(|c| near(c.set.tl.p, 14.0, 14.0) && near(c.set.bl.p, 14.0, 86.0)),
+            "no guess at the bottom-left corner"
+        );
+        let side = sets
+            .iter()
+            .find(|c| near(c.set.bl.p, 14.0, 86.0))
+            .expect("the side guess");
+        assert_eq!(side.modules[0], 25);
+        // Far apart or of unlike size: no symbol has both.
+        assert!(completed_sets(&[tl, pattern(2000.0, 14.0, 28)]).is_empty());
+        assert!(completed_sets(&[tl, pattern(86.0, 14.0, 80)]).is_empty());
+    }
+}
