@@ -4,8 +4,8 @@
 //!
 //! What is cached is the decoder's result for one image's bytes (the symbols it found, and the
 //! image's size), keyed by the SHA-256 of those bytes and of everything that decides the result:
-//! this qraudit's version, the cache format, the compiled-in decoders (`rxing`, `avif`, `heif`),
-//! the decoder options and the pixel limit. Everything after decoding (the payload, the audit
+//! this qraudit's version and decoder revision (`decode::REVISION`), the cache format, the
+//! compiled-in decoders (`rxing`, `avif`, `heif`), the decoder options and the pixel limit. Everything after decoding (the payload, the audit
 //! under the current policy, fingerprints, suppressions) is computed again on every run: it costs
 //! microseconds, and so a changed policy, `--show-secrets` or a baseline never needs the cache
 //! cleared, and a cached run writes the same report as an uncached one (apart from `--timings`,
@@ -107,8 +107,9 @@ impl DecodeCache {
             source,
         })?;
         let salt = format!(
-            "qraudit-decode-cache\n{FORMAT}\n{}\nrxing={} avif={} heif={}\n{options:?}\n{max_pixels}",
+            "qraudit-decode-cache\n{FORMAT}\n{} decoder {}\nrxing={} avif={} heif={}\n{options:?}\n{max_pixels}",
             env!("CARGO_PKG_VERSION"),
+            crate::decode::REVISION,
             cfg!(feature = "rxing"),
             cfg!(feature = "avif"),
             cfg!(feature = "heif"),
