@@ -312,6 +312,15 @@ class Score:
     decode_ms: list[float] = field(default_factory=list)
 
 
+def macro_rate(folders: list, scores: list) -> float | None:
+    """The mean over the BoofCV categories (every boofcv folder but `decoding`, which has text
+    truth and is not one of the benchmark's categories) of codes read / codes labelled; None
+    when no category was measured."""
+    rates = [s.correct / f.codes for f, s in zip(folders, scores)
+             if f.name.startswith("boofcv/") and f.name != "boofcv/decoding" and f.codes]
+    return sum(rates) / len(rates) if rates else None
+
+
 def fold(text: bytes) -> bytes:
     return text.replace(b"\r\n", b"\n").rstrip(b"\n")
 
@@ -1025,6 +1034,14 @@ def main(argv: list[str]) -> int:
             s = summary[n][i]
             cells.append(f"{s.correct}" + (f" ({s.misread} misread)" if s.misread else ""))
         lines.append("| " + " | ".join(cells) + " |")
+
+    # Issue 21's headline: the macro rate, the mean of the BoofCV categories' reading rates (the
+    # figure commercial SDKs publish), over the categories present in this run.
+    macro_cells = ["**macro rate (BoofCV categories)**", "", ""]
+    for n in names:
+        rate = macro_rate(folders, summary[n])
+        macro_cells.append("n/a" if rate is None else f"{100 * rate:.1f}%")
+    lines.append("| " + " | ".join(macro_cells) + " |")
 
     cmd = "bench/run.sh " + " ".join(argv)
     doc = [

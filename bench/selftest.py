@@ -285,11 +285,20 @@ def test_peak_rss() -> None:
     check("timeout kills", (m.timed_out, m.wall < 10), (True, True))
 
 
+def test_macro_rate() -> None:
+    folders = [_folder("boofcv/nominal", 4), _folder("boofcv/damaged", 10),
+               _folder("boofcv/decoding", 26), _folder("zxing/qrcode-1", 8)]
+    scores = [bench.Score(correct=c) for c in [3, 2, 26, 0]]
+    # (3/4 + 2/10) / 2: decoding and the zxing folder do not count.
+    check("macro rate", round(bench.macro_rate(folders, scores), 6), 0.475)
+    check("macro rate without categories", bench.macro_rate(folders[2:], scores[2:]), None)
+
+
 def main() -> int:
     for test in (test_unescape, test_labels, test_geometry, test_text_scoring,
                  test_corner_scoring, test_qraudit_jsonl_and_folder, test_manifest_reading,
                  test_mean_median, test_ratio_formatting, test_sets_and_ratio_rows,
-                 test_load_floor_json, test_peak_rss):
+                 test_load_floor_json, test_peak_rss, test_macro_rate):
         test()
     if FAILURES:
         print("\n".join(FAILURES))
