@@ -9,9 +9,9 @@
 //! runs isolated: a panic in an engine becomes an error of this pass only.
 //!
 //! The Sauvola threshold and the padded copy are each looked at by both engines (rxing's and
-//! rqrr's rescue passes): they are made once per image (or crop) and factor and kept in a
-//! `Prepared` store that the passes share (`SharedCopies`), so that the second engine does not
-//! threshold or pad the same pixels again.
+//! rqrr's rescue passes): they are made once per image (or crop) and factor and kept for the
+//! image's later passes (`SharedCopies`), so that the second engine does not threshold or pad
+//! the same pixels again.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -10,8 +10,8 @@
 //!
 //! This is the one place that reaches into rxing's internals (`cpp_port`, `cpp_essentials`,
 //! `BitMatrix`), together with its children: our faster versions of two of its stages
-//! (`binarize`, `finders`), the format-information reader (`format_info`) and the Model 1 repair
-//! (`model1`). Those internals change between rxing's patch releases, which is why Cargo.toml
+//! (`binarize`, `finders`), the format-information reader (`format_info`), the Model 1 repair
+//! (`model1`) and the completion of a code whose third finder pattern is missing (`complete`). Those internals change between rxing's patch releases, which is why Cargo.toml
 //! pins rxing to the exact version they were written and tested against.
 
 mod binarize;
