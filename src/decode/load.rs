@@ -182,35 +182,52 @@ fn load_raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<Gra
 /// the 8-bit colour layouts photographs come in: the generic conversion went through floats per
 /// pixel and took a fifth of the time of scanning a folder of JPEG photos.
 fn to_gray(image: image::DynamicImage) -> GrayImage {
-    // Red, green and blue are the first three bytes of every pixel in both 8-bit layouts.
-    let from_channels = |raw: &[u8], channels: usize, (w, h): (u32, u32)| {
-        let pixels = raw
-            .chunks_exact(channels)
-            .map(|p| {
-                // The weights 0.2126, 0.7152, 0.0722 in 16-bit fixed point (they sum to 65536):
-                // a shift instead of a division per pixel.
-                let (r, g, b) = (u32::from(p[0]), u32::from(p[1]), u32::from(p[2]));
-                ((13933 * r + 46871 * g + 4732 * b + 32768) >> 16) as u8
-            })
-            .collect();
-        GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| GrayImage::new(w, h))
-    };
     match image {
         image::DynamicImage::ImageLuma8(gray) => gray,
-        image::DynamicImage::ImageRgb8(rgb) => from_channels(rgb.as_raw(), 3, rgb.dimensions()),
-        image::DynamicImage::ImageRgba8(rgba) => from_channels(rgba.as_raw(), 4, rgba.dimensions()),
+        image::DynamicImage::ImageRgb8(rgb) => {
+            let (width, height) = rgb.dimensions();
+            grey_in_place(rgb.into_raw(), 3, width, height)
+        }
+        image::DynamicImage::ImageRgba8(rgba) => {
+            let (width, height) = rgba.dimensions();
+            grey_in_place(rgba.into_raw(), 4, width, height)
+        }
         other => other.to_luma8(),
     }
+}
+
+/// The grey of 8-bit pixels of `channels` bytes (red, green and blue first), computed in the
+/// decoder's own buffer: pixel i's grey goes to byte i, and every byte before `channels · i`
+/// has been read already, so nothing is overwritten before it is read. The buffer is then cut
+/// to a byte a pixel. A photo's peak is its decoded colour image alone (3 bytes a pixel)
+/// instead of that and a grey copy (4): 405 MB for a 100-megapixel JPEG became about 300.
+fn grey_in_place(mut raw: Vec<u8>, channels: usize, width: u32, height: u32) -> GrayImage {
+    let pixels = raw.len() / channels;
+    for i in 0..pixels {
+        let p = i * channels;
+        let (r, g, b) = (
+            u32::from(raw[p]),
+            u32::from(raw[p + 1]),
+            u32::from(raw[p + 2]),
+        );
+        // The weights 0.2126, 0.7152, 0.0722 in 16-bit fixed point (they sum to 65536): a
+        // shift instead of a division per pixel.
+        raw[i] = ((13933 * r + 46871 * g + 4732 * b + 32768) >> 16) as u8;
+    }
+    raw.truncate(pixels);
+    raw.shrink_to_fit();
+    GrayImage::from_raw(width, height, raw).unwrap_or_else(|| GrayImage::new(width, height))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The integer conversion agrees with the image crate's to within one grey level.
+    /// The integer conversion agrees with the image crate's to within one grey level, for RGB
+    /// and RGBA, on an image whose width is no multiple of anything in particular.
     #[test]
     fn colour_to_grey_matches_the_generic_conversion() {
-        let rgb = image::RgbImage::from_fn(64, 64, |x, y| {
+        let rgb = image::RgbImage::from_fn(67, 61, |x, y| {
             image::Rgb([(x * 4) as u8, (y * 4) as u8, ((x + y) * 2) as u8])
         });
         let rgba = image::DynamicImage::ImageRgb8(rgb.clone()).to_rgba8();
@@ -220,6 +237,7 @@ mod tests {
         ] {
             let generic = colour.to_luma8();
             let ours = to_gray(colour);
+            assert_eq!(ours.dimensions(), (67, 61));
             let worst = generic
                 .as_raw()
                 .iter()
