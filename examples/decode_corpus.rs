@@ -85,32 +85,14 @@ fn main() {
             "--census" => census = true,
             "--each-pass" => each_pass = pass_names(args.next(), "--each-pass"),
             "--skip" => skip = pass_names(args.next(), "--skip"),
-            "--fast-pixels" => {
-                fast_pixels = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .expect("--fast-pixels PIXELS")
-            }
-            "--first-pixels" => {
-                first_pixels = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .expect("--first-pixels PIXELS")
-            }
+            "--fast-pixels" => fast_pixels = number(args.next(), "--fast-pixels PIXELS"),
+            "--first-pixels" => first_pixels = number(args.next(), "--first-pixels PIXELS"),
             "--versus-skip" => versus = Some(pass_names(args.next(), "--versus-skip")),
             "--repeat" => {
-                repeat = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .filter(|n| *n > 0)
-                    .expect("--repeat N (at least 1)")
+                repeat = number(args.next(), "--repeat N (at least 1)");
+                assert!(repeat > 0, "--repeat N (at least 1)");
             }
-            "--slow" => {
-                slow_ms = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .expect("--slow MILLISECONDS")
-            }
+            "--slow" => slow_ms = number(args.next(), "--slow MILLISECONDS"),
             _ => selections.push(arg),
         }
     }
@@ -407,6 +389,14 @@ fn print_census(
     }
     let cells: Vec<String> = totals.iter().map(usize::to_string).collect();
     println!("| **all** | {codes} | {read} | {} |", cells.join(" | "));
+}
+
+/// The number given after a flag (`usage` names the flag and its value when it is missing or
+/// not a number).
+fn number<T: std::str::FromStr>(value: Option<String>, usage: &str) -> T {
+    value
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{usage}"))
 }
 
 /// The comma-separated pass names given after `flag`.
