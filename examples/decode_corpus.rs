@@ -184,12 +184,7 @@ fn main() {
                 entry.fruitless_ms += pass_ms;
             }
         }
-        if census {
-            let lost = stages.entry(folder.clone()).or_default();
-            for stage in lost_at(item, &outcome) {
-                *lost.entry(stage).or_default() += 1;
-            }
-        }
+        let lost = stages.entry(folder.clone()).or_default();
         let tally = tallies.entry(folder).or_default();
         tally.images += 1;
         tally.ms += ms;
@@ -208,7 +203,17 @@ fn main() {
         if let Some(panics) = outcome.panic_summary().filter(|_| verbose) {
             println!("  {}: {panics}", item.relpath);
         }
+        let (read_before, labels_before) = (tally.correct, tally.labels_read.len());
         score(item, &outcome, tally, verbose);
+        if census {
+            let read = Read {
+                any: tally.correct > read_before,
+                labels: &tally.labels_read[labels_before..],
+            };
+            for stage in lost_at(item, &outcome, read) {
+                *lost.entry(stage).or_default() += 1;
+            }
+        }
     }
     print_table(&tallies);
     if versus_options.is_some() {
@@ -264,18 +269,23 @@ impl Stage {
     ];
 }
 
+/// What `score` credited one image with: any code, and which labels.
+#[derive(Clone, Copy)]
+struct Read<'a> {
+    any: bool,
+    labels: &'a [usize],
+}
+
 /// The stage each code of `item` that `outcome` did not read was lost at. A code with text
 /// truth is one region: the whole image.
-fn lost_at(item: &Item, outcome: &DecodeOutcome) -> Vec<Stage> {
-    let mut probe = Tally::default();
-    score(item, outcome, &mut probe, false);
+fn lost_at(item: &Item, outcome: &DecodeOutcome, read: Read<'_>) -> Vec<Stage> {
     let regions: Vec<Option<Vec<[f64; 2]>>> = match &item.truth {
-        Truth::Text(_) if probe.correct == 0 => vec![None],
+        Truth::Text(_) if !read.any => vec![None],
         Truth::Text(_) => Vec::new(),
         Truth::Polygons(labels) => labels
             .iter()
             .enumerate()
-            .filter(|(i, _)| !probe.labels_read.contains(i))
+            .filter(|(i, _)| !read.labels.contains(i))
             .map(|(_, l)| Some(l.to_vec()))
             .collect(),
     };

@@ -88,34 +88,8 @@ impl Frame {
 pub(super) struct SharedCopy {
     factor: u32,
     prep: Prep,
-    image: Owned,
+    image: Prepared<'static>,
     frame: Frame,
-}
-
-enum Owned {
-    Grey(GrayImage),
-    Dark {
-        width: usize,
-        height: usize,
-        dark: Vec<bool>,
-    },
-}
-
-impl SharedCopy {
-    fn view(&self) -> Prepared<'_> {
-        match &self.image {
-            Owned::Grey(grey) => Prepared::Grey(Cow::Borrowed(grey)),
-            Owned::Dark {
-                width,
-                height,
-                dark,
-            } => Prepared::Dark {
-                width: *width,
-                height: *height,
-                dark: Cow::Borrowed(dark),
-            },
-        }
-    }
 }
 
 /// The prepared copies of one image (or crop) that more than one pass looks at.
@@ -166,22 +140,10 @@ impl Pass {
             None => {
                 let copy = isolated(|| {
                     let (prepared, frame) = prepare(base, self.prep, self.factor);
-                    let image = match prepared {
-                        Prepared::Grey(grey) => Owned::Grey(grey.into_owned()),
-                        Prepared::Dark {
-                            width,
-                            height,
-                            dark,
-                        } => Owned::Dark {
-                            width,
-                            height,
-                            dark: dark.into_owned(),
-                        },
-                    };
                     SharedCopy {
                         factor: self.factor,
                         prep: self.prep,
-                        image,
+                        image: prepared.into_owned(),
                         frame,
                     }
                 })?;
@@ -190,7 +152,7 @@ impl Pass {
             }
         };
         let copy = &shared.0[index];
-        isolated(|| read(copy.view(), copy.frame))
+        isolated(|| read(copy.image.view(), copy.frame))
     }
 }
 

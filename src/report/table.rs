@@ -422,6 +422,11 @@ impl TableExporter<'_> {
         }
     }
 
+    /// The bold title line that opens one of the closing lists.
+    fn list_heading(&self, title: &str) -> String {
+        format!("\n{}:\n", self.paint(title, Style::Bold))
+    }
+
     /// One indented `what: why` line of the closing lists, wrapped with a hanging indent.
     fn listed(&self, what: &str, why: &str) -> String {
         hanging("  ", "      ", &format!("{what}: {why}"), self.width)
@@ -432,16 +437,10 @@ impl TableExporter<'_> {
         if failed.is_empty() {
             return String::new();
         }
-        let mut out = format!(
-            "\n{}:\n",
-            self.paint(
-                &format!(
-                    "{} could not be read",
-                    plural(failed.len(), "input", "inputs")
-                ),
-                Style::Bold
-            )
-        );
+        let mut out = self.list_heading(&format!(
+            "{} could not be read",
+            plural(failed.len(), "input", "inputs")
+        ));
         for input in failed {
             out.push_str(&self.listed(
                 &escape_for_display(&input.path),
@@ -486,16 +485,10 @@ impl TableExporter<'_> {
         if notes.is_empty() {
             return String::new();
         }
-        let mut out = format!(
-            "\n{}:\n",
-            self.paint(
-                &format!(
-                    "{} (not scanned)",
-                    plural(notes.len(), "part left out", "parts left out")
-                ),
-                Style::Bold
-            )
-        );
+        let mut out = self.list_heading(&format!(
+            "{} (not scanned)",
+            plural(notes.len(), "part left out", "parts left out")
+        ));
         for note in notes.iter().take(LEFT_OUT_LISTED) {
             out.push_str(&hanging(
                 "  ",

@@ -59,6 +59,40 @@ pub(super) enum Prepared<'a> {
     },
 }
 
+impl Prepared<'_> {
+    /// The same copy owning its pixels, to be kept beyond the image it was made from.
+    pub(super) fn into_owned(self) -> Prepared<'static> {
+        match self {
+            Prepared::Grey(grey) => Prepared::Grey(Cow::Owned(grey.into_owned())),
+            Prepared::Dark {
+                width,
+                height,
+                dark,
+            } => Prepared::Dark {
+                width,
+                height,
+                dark: Cow::Owned(dark.into_owned()),
+            },
+        }
+    }
+
+    /// The same copy, borrowed: what an engine is handed when the copy is kept for later passes.
+    pub(super) fn view(&self) -> Prepared<'_> {
+        match self {
+            Prepared::Grey(grey) => Prepared::Grey(Cow::Borrowed(grey.as_ref())),
+            Prepared::Dark {
+                width,
+                height,
+                dark,
+            } => Prepared::Dark {
+                width: *width,
+                height: *height,
+                dark: Cow::Borrowed(dark.as_ref()),
+            },
+        }
+    }
+}
+
 /// What one engine run found, in the pixels of the image it was given.
 #[derive(Debug, Default)]
 pub(super) struct Found {

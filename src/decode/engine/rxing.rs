@@ -79,27 +79,6 @@ struct Look {
     complete_pairs: bool,
 }
 
-/// Runs rxing's QR reader on `image` (both polarities when `also_inverted`); corners are in
-/// `image`'s pixels. Finder-pattern triples of a `known` code (already read, in `image`'s
-/// pixels) are not sampled again: they count as used, as if read again. (The engine's tests
-/// read through this; passes go through `read`.)
-#[cfg(test)]
-fn rxing_symbols(
-    image: &GrayImage,
-    threshold: Threshold,
-    also_inverted: bool,
-    pass: &'static str,
-    known: &[Known],
-    cancel: &AtomicBool,
-) -> Found {
-    let look = Look {
-        threshold,
-        also_inverted,
-        complete_pairs: false,
-    };
-    look.read(image, pass, known, cancel)
-}
-
 impl Look {
     fn read(
         self,
@@ -481,6 +460,25 @@ fn cyclic(points: [[f32; 2]; 4]) -> [[f32; 2]; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs rxing's QR reader on `image` (both polarities when `also_inverted`); corners are in
+    /// `image`'s pixels. Finder-pattern triples of a `known` code (already read, in `image`'s
+    /// pixels) are not sampled again: they count as used, as if read again.
+    fn rxing_symbols(
+        image: &GrayImage,
+        threshold: Threshold,
+        also_inverted: bool,
+        pass: &'static str,
+        known: &[Known],
+        cancel: &AtomicBool,
+    ) -> Found {
+        let look = Look {
+            threshold,
+            also_inverted,
+            complete_pairs: false,
+        };
+        look.read(image, pass, known, cancel)
+    }
 
     #[test]
     fn points_are_put_in_cyclic_order() {

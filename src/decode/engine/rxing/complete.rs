@@ -33,7 +33,8 @@ pub(super) struct Completed {
 /// third pattern on either side of the pair as a side of the symbol (with either pattern at the
 /// corner), and on either side of it as the diagonal.
 pub(super) fn completed_sets(patterns: &[ConcentricPattern]) -> Vec<Completed> {
-    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+    // (distance, module size, the two patterns), nearest first.
+    let mut pairs: Vec<(f32, f32, usize, usize)> = Vec::new();
     for (i, a) in patterns.iter().enumerate() {
         for (j, b) in patterns.iter().enumerate().skip(i + 1) {
             let (small, large) = (a.size.min(b.size), a.size.max(b.size));
@@ -47,14 +48,13 @@ pub(super) fn completed_sets(patterns: &[ConcentricPattern]) -> Vec<Completed> {
             if !(21.0 * 0.9..=177.0 * 1.5 * std::f32::consts::SQRT_2).contains(&side_modules) {
                 continue;
             }
-            pairs.push((distance, i, j));
+            pairs.push((distance, module, i, j));
         }
     }
     pairs.sort_by(|x, y| x.0.total_cmp(&y.0));
     let mut completed = Vec::new();
-    for &(distance, i, j) in pairs.iter().take(MAX_PAIRS) {
+    for &(distance, module, i, j) in pairs.iter().take(MAX_PAIRS) {
         let (a, b) = (patterns[i], patterns[j]);
-        let module = (a.size + b.size) as f32 / 2.0 / 7.0;
         let size = (a.size + b.size) / 2;
         let third = |p: Point| ConcentricPattern { p, size };
         // The pair as a side, `corner` at the symbol's corner: the third is the other end of
