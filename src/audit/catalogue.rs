@@ -983,8 +983,10 @@ pub const FRAGILE_CODE: Rule = Rule {
     scope: Scope::Symbol,
     title: "Code readable only by a heavy decoder pass",
     rationale: concat!(
-        "qraudit read this code only after re-binarising, rescaling or sharpening the image. \
-                Phone scanners do not try that hard, so many of them will fail on the same code.",
+        "qraudit read this code only after re-binarising, rescaling or sharpening the image, \
+                or only by treating the codewords it could not tell apart (glare, smudges, blur) \
+                as erasures. Phone scanners do not try that hard, so many of them will fail on \
+                the same code.",
         born_digital_only!()
     ),
     fix: "Print the code larger and with more contrast (dark modules on a plain light ground), with a quiet zone of 4 modules, and regenerate it at a higher error-correction level.",

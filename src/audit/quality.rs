@@ -4,7 +4,8 @@
 //!
 //! - `unreadable-code`: the only finding of an undecodable symbol (its print quality cannot be
 //!   judged, and its text is unknown).
-//! - `fragile-code`: only a heavy decoder pass (re-binarised, rescaled, sharpened) read it.
+//! - `fragile-code`: only a heavy decoder pass (re-binarised, rescaled, sharpened) or erasure
+//!   decoding read it.
 //! - `low-error-correction`: level L, which restores only 7% of the symbol; a printed code
 //!   picks up scratches, dirt, glare and folds, and logos are often pasted over its middle.
 //! - `small-modules`: modules narrower than `QualityOptions::min_module_px` pixels (default 4).

@@ -79,8 +79,8 @@ pub struct Symbol {
     pub module_px: f32,
     /// The pass that found it.
     pub pass: &'static str,
-    /// Set when only a heavy pass (re-binarised, rescaled, sharpened) could read it: phones in
-    /// the field will struggle with it too.
+    /// Set when only a heavy pass (re-binarised, rescaled, sharpened) or erasure decoding could
+    /// read it: phones in the field will struggle with it too.
     pub fragile: bool,
     /// Width of the light margin around the symbol in modules, measured on the image (the
     /// smallest of the four sides, capped at `quiet_zone::MAX_MEASURED`); `None` when it could
@@ -394,7 +394,8 @@ impl Run {
         match result {
             Ok(mut found) => {
                 for symbol in &mut found.symbols {
-                    symbol.fragile = pass.heavy;
+                    // An engine may already know (a symbol read only by erasure decoding).
+                    symbol.fragile |= pass.heavy;
                 }
                 merge(&mut self.outcome.symbols, found.symbols);
                 self.leftovers

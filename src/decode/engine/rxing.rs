@@ -16,9 +16,11 @@
 
 mod binarize;
 mod complete;
+mod erasures;
 mod finders;
 mod format_info;
 mod model1;
+mod reed_solomon;
 
 use rxing::common::cpp_essentials::ConcentricPattern;
 use rxing::common::{BitMatrix, DetectorRXingResult};
@@ -93,7 +95,7 @@ impl Look {
             Threshold::Global => binarize::global(image.as_raw(), w, h),
         };
         match matrix {
-            Some(mut matrix) => self.read_both_polarities(&mut matrix, pass, known, cancel),
+            Some(mut matrix) => self.read_both_polarities(image, &mut matrix, pass, known, cancel),
             // Too little contrast for a threshold: zxing reads nothing there either.
             None => Found::default(),
         }
@@ -101,18 +103,35 @@ impl Look {
 
     fn read_both_polarities(
         self,
+        grey: &GrayImage,
         matrix: &mut BitMatrix,
         pass: &'static str,
         known: &[Known],
         cancel: &AtomicBool,
     ) -> Found {
         let mut found = Found::default();
-        read_matrix(matrix, self.complete_pairs, pass, known, cancel, &mut found);
+        let levels = Levels {
+            grey,
+            inverted: false,
+        };
+        read_matrix(
+            matrix,
+            levels,
+            self.complete_pairs,
+            pass,
+            known,
+            cancel,
+            &mut found,
+        );
         if self.also_inverted && !cancel.load(Ordering::Relaxed) {
             matrix.flip_self();
             let mut inverted = Found::default();
             read_matrix(
                 matrix,
+                Levels {
+                    inverted: true,
+                    ..levels
+                },
                 self.complete_pairs,
                 pass,
                 known,
@@ -132,6 +151,7 @@ impl Look {
 /// `cancel` is checked before each one.
 fn read_matrix(
     matrix: &BitMatrix,
+    levels: Levels<'_>,
     complete_pairs: bool,
     pass: &'static str,
     known: &[Known],
@@ -156,7 +176,7 @@ fn read_matrix(
             used.extend([set.bl, set.tl, set.tr]);
             continue;
         }
-        read_set(matrix, &set, pass, true, found, &mut used);
+        read_set(matrix, levels, &set, pass, true, found, &mut used);
     }
     // rxing pairs each pattern only with the first 15 it meets in a spiral of bins around it:
     // on a crowded sheet that misses the partners of some codes (a clean, 45°-turned code on a
@@ -173,7 +193,7 @@ fn read_matrix(
             return;
         }
         if !uses_any(&used, &set) {
-            read_set(matrix, &set, pass, false, found, &mut used);
+            read_set(matrix, levels, &set, pass, false, found, &mut used);
         }
     }
     // Two patterns left of a code whose third is torn or covered: guess the third (see
@@ -234,6 +254,7 @@ fn uses_any(used: &[ConcentricPattern], set: &FinderPatternSet) -> bool {
 /// patterns used. `report_undecoded` keeps the grid as a leftover when it does not decode.
 fn read_set(
     matrix: &BitMatrix,
+    levels: Levels<'_>,
     set: &FinderPatternSet,
     pass: &'static str,
     report_undecoded: bool,
@@ -280,8 +301,49 @@ fn read_set(
             return;
         }
     }
+    // Reed–Solomon rejected every grid: once more with the least sure codewords as erasures.
+    // rxing's points are top-left, top-right, bottom-left, bottom-right of the grid, half a
+    // pixel beyond the transform's coordinates; the outline is in module order without it.
+    let outline = [0, 1, 3, 2].map(|i| [points[i].x - 0.5, points[i].y - 0.5]);
+    if let Some(result) = levels.read_with_erasures(bits, outline) {
+        used.extend([set.bl, set.tl, set.tr]);
+        // Read only by erasing codewords a phone would count as errors: a phone is unlikely to
+        // read it.
+        let mut read = symbol(&result, bits, corners, pass);
+        read.fragile = true;
+        found.symbols.push(read);
+        return;
+    }
     if report_undecoded {
         found.undecoded_regions.push(Quad(corners));
+    }
+}
+
+/// The grey levels a matrix was thresholded from, for a second look at a grid that did not
+/// decode (`erasures`).
+#[derive(Clone, Copy)]
+struct Levels<'a> {
+    grey: &'a GrayImage,
+    /// The matrix was inverted (light-on-dark try): dark modules are the light ones in `grey`.
+    inverted: bool,
+}
+
+impl Levels<'_> {
+    /// `bits` decoded with its least sure codewords erased; `outline` is the grid's corners in
+    /// module order ((0,0), (n,0), (n,n), (0,n)), in pixels where pixel (i, j) covers
+    /// [i, i + 1) × [j, j + 1).
+    fn read_with_erasures(
+        self,
+        bits: &BitMatrix,
+        outline: [[f32; 2]; 4],
+    ) -> Option<rxing::common::cpp_essentials::DecoderResult<bool>> {
+        // Most grids that fail are no symbol at all (a triple of stray patterns): their format
+        // information does not read either, and they are not worth the grey levels.
+        [false, true]
+            .into_iter()
+            .any(|mirrored| format_info::closest(bits, mirrored, &[FORMAT_INFO_MASK_QR]).is_some())
+            .then_some(())?;
+        erasures::decode(&erasures::reread(self.grey, outline, bits, self.inverted)?)
     }
 }
 
