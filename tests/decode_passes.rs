@@ -447,10 +447,10 @@ fn glare(image: &GrayImage, cx: f32, cy: f32, radius: f32, strength: f32) -> Gra
 }
 
 /// A code printed on grey paper under a glare blob that washes out more codewords than
-/// Reed–Solomon can find as errors (the same blobs a little smaller are read without erasures)
-/// is read: the washed-out codewords are the least sure, and erased they cost half. Blobs of
-/// three sizes and two strengths at three places; each symbol is marked fragile (only erasure
-/// decoding read it: a phone would have to do the same).
+/// Reed–Solomon can find as errors is read: the washed-out codewords are the least sure, and
+/// erased they cost half. Blobs of three sizes at four places; before erasure decoding no pass
+/// read any of these 12 images. Each symbol is marked fragile (a phone, which corrects errors
+/// only, would not read it).
 #[cfg(feature = "rxing")]
 #[test]
 fn a_code_under_a_glare_blob_is_read_with_its_washed_out_codewords_erased() {
@@ -458,26 +458,23 @@ fn a_code_under_a_glare_blob_is_read_with_its_washed_out_codewords_erased() {
     let (module, quiet) = (8u32, 4u32);
     let code = render(text, module, quiet, 40, 190);
     let side = code.width() as f32;
-    for radius in [4.5f32, 5.0, 5.5] {
-        for strength in [1.6f32, 2.0] {
-            for (fx, fy) in [(0.5f32, 0.5f32), (0.62, 0.4), (0.4, 0.62)] {
-                let image = glare(
-                    &code,
-                    side * fx,
-                    side * fy,
-                    module as f32 * radius,
-                    strength,
-                );
-                let what = format!(
-                    "blob at ({fx}, {fy}) of the code, radius {radius} modules, strength {strength}"
-                );
-                let outcome = run(&image, &[]);
-                assert_eq!(texts(&outcome), [text], "{what}");
-                assert!(
-                    outcome.symbols.iter().all(|s| s.fragile),
-                    "{what}: read without erasures"
-                );
-            }
+    for (radius, strength) in [(4.5f32, 3.0f32), (5.0, 3.0), (5.5, 2.0)] {
+        for (fx, fy) in [(0.5f32, 0.5f32), (0.62, 0.4), (0.4, 0.62), (0.55, 0.6)] {
+            let image = glare(
+                &code,
+                side * fx,
+                side * fy,
+                module as f32 * radius,
+                strength,
+            );
+            let what =
+                format!("blob at ({fx}, {fy}), radius {radius} modules, strength {strength}");
+            let outcome = run(&image, &[]);
+            assert_eq!(texts(&outcome), [text], "{what}");
+            assert!(
+                outcome.symbols.iter().all(|s| s.fragile),
+                "{what}: read without erasures"
+            );
         }
     }
 }
@@ -493,8 +490,8 @@ fn smudge(image: &GrayImage, cx: f32, cy: f32, radius: f32, grey: f32, opacity: 
 }
 
 /// A grey smudge over a disc of modules leaves them close to the threshold: they are read as
-/// erasures, where errors-only decoding fails (the same smudge two modules smaller is read
-/// without). Two sizes, two opacities, three places; each symbol marked fragile.
+/// erasures, where errors-only decoding fails. Two sizes at four places; before erasure
+/// decoding no pass read any of these 8 images. Each symbol is marked fragile.
 #[cfg(feature = "rxing")]
 #[test]
 fn a_code_with_a_grey_smudge_is_read_with_the_smudged_codewords_erased() {
@@ -503,25 +500,22 @@ fn a_code_with_a_grey_smudge_is_read_with_the_smudged_codewords_erased() {
     let code = render(text, module, quiet, 20, 235);
     let side = code.width() as f32;
     for radius in [8.0f32, 9.0] {
-        for opacity in [0.9f32, 0.96] {
-            for (fx, fy) in [(0.5f32, 0.5f32), (0.62, 0.4), (0.4, 0.62)] {
-                let image = smudge(
-                    &code,
-                    side * fx,
-                    side * fy,
-                    module as f32 * radius,
-                    128.0,
-                    opacity,
-                );
-                let what =
-                    format!("smudge at ({fx}, {fy}), radius {radius} modules, opacity {opacity}");
-                let outcome = run(&image, &[]);
-                assert_eq!(texts(&outcome), [text], "{what}");
-                assert!(
-                    outcome.symbols.iter().all(|s| s.fragile),
-                    "{what}: read without erasures"
-                );
-            }
+        for (fx, fy) in [(0.5f32, 0.5f32), (0.62, 0.4), (0.4, 0.62), (0.55, 0.6)] {
+            let image = smudge(
+                &code,
+                side * fx,
+                side * fy,
+                module as f32 * radius,
+                128.0,
+                0.96,
+            );
+            let what = format!("smudge at ({fx}, {fy}), radius {radius} modules");
+            let outcome = run(&image, &[]);
+            assert_eq!(texts(&outcome), [text], "{what}");
+            assert!(
+                outcome.symbols.iter().all(|s| s.fragile),
+                "{what}: read without erasures"
+            );
         }
     }
 }
