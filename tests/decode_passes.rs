@@ -519,3 +519,39 @@ fn a_code_with_a_grey_smudge_is_read_with_the_smudged_codewords_erased() {
         }
     }
 }
+
+/// Both repairs at once: a code with its top-left finder pattern covered and a grey smudge
+/// over its data is read from the other two patterns with the smudged codewords erased (the
+/// grids of completed pairs get erasures too). Two sizes at four places; before completed grids
+/// got erasures no pass read any of these 8 images.
+#[cfg(feature = "rxing")]
+#[test]
+fn a_code_missing_a_finder_pattern_and_smudged_is_read() {
+    let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Both";
+    let (module, quiet) = (8u32, 4u32);
+    let code = render(text, module, quiet, 20, 235);
+    let side = code.width() as f32;
+    for radius in [8.0f32, 9.0] {
+        for (fx, fy) in [(0.5f32, 0.5f32), (0.62, 0.4), (0.4, 0.62), (0.55, 0.6)] {
+            let mut image = smudge(
+                &code,
+                side * fx,
+                side * fy,
+                module as f32 * radius,
+                128.0,
+                0.96,
+            );
+            // The top-left pattern and its separator, painted over in the paper's colour.
+            for y in (quiet - 1) * module..(quiet + 8) * module {
+                for x in (quiet - 1) * module..(quiet + 8) * module {
+                    image.put_pixel(x, y, Luma([235]));
+                }
+            }
+            let outcome = run(&image, &[]);
+            let what = format!("smudge at ({fx}, {fy}), radius {radius} modules");
+            assert_eq!(texts(&outcome), [text], "{what}");
+            assert_eq!(passes(&outcome), ["rxing-two-finders"], "{what}");
+            assert!(outcome.symbols[0].fragile, "{what}");
+        }
+    }
+}

@@ -17,9 +17,10 @@
 //! bit stream that does not parse is no symbol. Nothing here is tuned to a file: glare, blur
 //! and a faded print all put modules near the midpoint or above the paper.
 //!
-//! Measured on ../shared/corpus (bench/README.md): errors-only decoding of the same grids read
-//! none of these; the reread grid with erasures reads 4 more BoofCV codes (damaged, glare,
-//! nominal), no misread.
+//! Measured on ../shared/corpus (bench/README.md): the reread grid with erasures reads 5 more
+//! BoofCV codes (damaged 2, glare 2, nominal 1), no misread, no stray symbol; rxing's own bits
+//! with the same erasures read 1, and sureness from the minimum of a codeword's modules
+//! instead of the log-probability read 1 fewer.
 
 use image::GrayImage;
 use rxing::common::BitMatrix;
@@ -213,22 +214,18 @@ pub(super) fn decode(grid: &Reread) -> Option<DecoderResult<bool>> {
 /// the 1, 2, … least sure codewords erased, keeping `MARGIN` check codewords unused.
 fn correct_block(block: &mut [u8], layout: &Block, sureness: &[f32]) -> Option<()> {
     let check = block.len() - layout.data;
-    let mut attempt = block.to_vec();
-    if reed_solomon::correct(&mut attempt, check, &[], 0).is_ok() {
-        block.copy_from_slice(&attempt);
-        return Some(());
-    }
+    let received = reed_solomon::Received::new(block, check).ok()?;
     // Positions in the block, least sure first.
     let mut order: Vec<usize> = (0..block.len()).collect();
     order.sort_by(|&a, &b| sureness[layout.indices[a]].total_cmp(&sureness[layout.indices[b]]));
-    for erased in 1..=check.saturating_sub(MARGIN) {
-        attempt.copy_from_slice(block);
-        if reed_solomon::correct(&mut attempt, check, &order[..erased], MARGIN).is_ok() {
-            block.copy_from_slice(&attempt);
-            return Some(());
-        }
+    let corrections = received.corrections(&[], 0).ok().or_else(|| {
+        (1..=check.saturating_sub(MARGIN))
+            .find_map(|erased| received.corrections(&order[..erased], MARGIN).ok())
+    })?;
+    for (index, value) in corrections {
+        block[index] ^= value;
     }
-    None
+    Some(())
 }
 
 /// The codewords of a grid in reading order (ISO/IEC 18004 §7.7.3: column pairs from the right,

@@ -82,120 +82,160 @@ pub(super) enum Failure {
 
 /// Corrects `block` (data then check codewords, as a QR block is stored) in place, with the
 /// codewords at the indices `erasures` treated as erased, keeping `margin` check codewords
-/// unused as a guard against miscorrection. Returns the number of codewords changed.
+/// unused as a guard against miscorrection. Returns the number of codewords changed. (The
+/// decoder tries several erasure sets on one block through `Received`; this is the one-shot
+/// form the tests use.)
+#[cfg(test)]
 pub(super) fn correct(
     block: &mut [u8],
     check_codewords: usize,
     erasures: &[usize],
     margin: usize,
 ) -> Result<usize, Failure> {
-    let field = &*FIELD;
-    let n = block.len();
-    if n > 255
-        || check_codewords == 0
-        || check_codewords > n
-        || erasures.len() > check_codewords
-        || erasures.iter().any(|&index| index >= n)
-    {
-        return Err(Failure::Unusable);
+    let received = Received::new(block, check_codewords)?;
+    let corrections = received.corrections(erasures, margin)?;
+    for &(index, value) in &corrections {
+        block[index] ^= value;
     }
-    // Index i holds the coefficient of x^(n-1-i): the first codeword is the highest power.
-    let power_of = |index: usize| n - 1 - index;
-    let received = syndromes(field, block, check_codewords);
-    if received.iter().all(|&s| s == 0) {
-        return Ok(0);
-    }
-    let erased = erasures.len();
-    // Erasure locator Γ(x) = Π (1 - X_j x), X_j = α^(power of erasure j).
-    let mut locator = vec![1u8];
-    for &index in erasures {
-        let x = field.alpha(power_of(index));
-        let mut next = vec![0u8; locator.len() + 1];
-        for (i, &c) in locator.iter().enumerate() {
-            next[i] ^= c;
-            next[i + 1] ^= field.mul(c, x);
+    Ok(corrections.len())
+}
+
+/// A received block and its syndromes, computed once for the several erasure sets a caller
+/// may try on it.
+pub(super) struct Received<'a> {
+    block: &'a [u8],
+    check_codewords: usize,
+    syndromes: Vec<u8>,
+}
+
+impl<'a> Received<'a> {
+    pub(super) fn new(block: &'a [u8], check_codewords: usize) -> Result<Self, Failure> {
+        if block.len() > 255 || check_codewords == 0 || check_codewords > block.len() {
+            return Err(Failure::Unusable);
         }
-        locator = next;
+        Ok(Self {
+            block,
+            check_codewords,
+            syndromes: syndromes(&FIELD, block, check_codewords),
+        })
     }
-    // Berlekamp–Massey from Γ over the syndromes the erasures leave.
-    let mut previous = locator.clone();
-    let mut length = erased;
-    for r in erased..check_codewords {
-        let discrepancy = (0..locator.len())
-            .filter(|&i| i <= r)
-            .fold(0u8, |acc, i| acc ^ field.mul(locator[i], received[r - i]));
-        // previous ← x · previous
-        previous.insert(0, 0);
-        if discrepancy == 0 {
-            continue;
+
+    /// The (index, value to add) pairs that correct the block with the codewords at
+    /// `erasures` erased, keeping `margin` check codewords unused; empty for a clean block.
+    pub(super) fn corrections(
+        &self,
+        erasures: &[usize],
+        margin: usize,
+    ) -> Result<Vec<(usize, u8)>, Failure> {
+        let field = &*FIELD;
+        let (block, check_codewords, received) =
+            (self.block, self.check_codewords, &self.syndromes);
+        let n = block.len();
+        if erasures.len() > check_codewords || erasures.iter().any(|&index| index >= n) {
+            return Err(Failure::Unusable);
         }
-        let mut updated = locator.clone();
-        if updated.len() < previous.len() {
-            updated.resize(previous.len(), 0);
+        if received.iter().all(|&s| s == 0) {
+            return Ok(Vec::new());
         }
-        for (i, &c) in previous.iter().enumerate() {
-            updated[i] ^= field.mul(discrepancy, c);
-        }
-        if 2 * length <= r + erased {
-            length = r + 1 + erased - length;
-            previous = locator.iter().map(|&c| field.div(c, discrepancy)).collect();
-        }
-        locator = updated;
-    }
-    while locator.len() > 1 && locator.last() == Some(&0) {
-        locator.pop();
-    }
-    let degree = locator.len() - 1;
-    if degree < erased || degree != length {
-        return Err(Failure::TooDamaged);
-    }
-    let errors = degree - erased;
-    if 2 * errors + erased + margin > check_codewords {
-        return Err(Failure::TooDamaged);
-    }
-    // Chien search: position with power p is in error when Λ(α^-p) = 0.
-    let positions: Vec<usize> = (0..n)
-        .filter(|&index| field.eval(&locator, field.alpha(255 - power_of(index) % 255)) == 0)
-        .collect();
-    if positions.len() != degree {
-        return Err(Failure::TooDamaged);
-    }
-    // Forney: Ω(x) = S(x) Λ(x) mod x^(n-k); value at X = X · Ω(X⁻¹) / Λ'(X⁻¹).
-    let mut evaluator = vec![0u8; check_codewords];
-    for (i, &l) in locator.iter().enumerate() {
-        for (j, &s) in received.iter().enumerate() {
-            if i + j < check_codewords {
-                evaluator[i + j] ^= field.mul(l, s);
+        // Index i holds the coefficient of x^(n-1-i): the first codeword is the highest power.
+        let power_of = |index: usize| n - 1 - index;
+        let erased = erasures.len();
+        // Erasure locator Γ(x) = Π (1 - X_j x), X_j = α^(power of erasure j).
+        let mut locator = vec![1u8];
+        for &index in erasures {
+            let x = field.alpha(power_of(index));
+            let mut next = vec![0u8; locator.len() + 1];
+            for (i, &c) in locator.iter().enumerate() {
+                next[i] ^= c;
+                next[i + 1] ^= field.mul(c, x);
             }
+            locator = next;
         }
-    }
-    let derivative: Vec<u8> = locator
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, &c)| if i % 2 == 1 { c } else { 0 })
-        .collect();
-    let mut changed = 0;
-    for &index in &positions {
-        let x = field.alpha(power_of(index));
-        let x_inverse = field.alpha(255 - power_of(index) % 255);
-        let denominator = field.eval(&derivative, x_inverse);
-        if denominator == 0 {
+        // Berlekamp–Massey from Γ over the syndromes the erasures leave.
+        let mut previous = locator.clone();
+        let mut length = erased;
+        for r in erased..check_codewords {
+            let discrepancy = (0..locator.len())
+                .filter(|&i| i <= r)
+                .fold(0u8, |acc, i| acc ^ field.mul(locator[i], received[r - i]));
+            // previous ← x · previous
+            previous.insert(0, 0);
+            if discrepancy == 0 {
+                continue;
+            }
+            let mut updated = locator.clone();
+            if updated.len() < previous.len() {
+                updated.resize(previous.len(), 0);
+            }
+            for (i, &c) in previous.iter().enumerate() {
+                updated[i] ^= field.mul(discrepancy, c);
+            }
+            if 2 * length <= r + erased {
+                length = r + 1 + erased - length;
+                previous = locator.iter().map(|&c| field.div(c, discrepancy)).collect();
+            }
+            locator = updated;
+        }
+        while locator.len() > 1 && locator.last() == Some(&0) {
+            locator.pop();
+        }
+        let degree = locator.len() - 1;
+        if degree < erased || degree != length {
             return Err(Failure::TooDamaged);
         }
-        let value = field.mul(x, field.div(field.eval(&evaluator, x_inverse), denominator));
-        if value != 0 {
-            block[index] ^= value;
-            changed += 1;
+        let errors = degree - erased;
+        if 2 * errors + erased + margin > check_codewords {
+            return Err(Failure::TooDamaged);
         }
+        // Chien search: position with power p is in error when Λ(α^-p) = 0.
+        let positions: Vec<usize> = (0..n)
+            .filter(|&index| field.eval(&locator, field.alpha(255 - power_of(index) % 255)) == 0)
+            .collect();
+        if positions.len() != degree {
+            return Err(Failure::TooDamaged);
+        }
+        // Forney: Ω(x) = S(x) Λ(x) mod x^(n-k); value at X = X · Ω(X⁻¹) / Λ'(X⁻¹).
+        let mut evaluator = vec![0u8; check_codewords];
+        for (i, &l) in locator.iter().enumerate() {
+            for (j, &s) in received.iter().enumerate() {
+                if i + j < check_codewords {
+                    evaluator[i + j] ^= field.mul(l, s);
+                }
+            }
+        }
+        let derivative: Vec<u8> = locator
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, &c)| if i % 2 == 1 { c } else { 0 })
+            .collect();
+        let mut corrections = Vec::with_capacity(positions.len());
+        for &index in &positions {
+            let x = field.alpha(power_of(index));
+            let x_inverse = field.alpha(255 - power_of(index) % 255);
+            let denominator = field.eval(&derivative, x_inverse);
+            if denominator == 0 {
+                return Err(Failure::TooDamaged);
+            }
+            let value = field.mul(x, field.div(field.eval(&evaluator, x_inverse), denominator));
+            if value != 0 {
+                corrections.push((index, value));
+            }
+        }
+        // The corrected block must be a codeword (it is, unless the arithmetic above is
+        // wrong: a cheap guard, run only on success).
+        let mut corrected = block.to_vec();
+        for &(index, value) in &corrections {
+            corrected[index] ^= value;
+        }
+        if syndromes(field, &corrected, check_codewords)
+            .iter()
+            .any(|&s| s != 0)
+        {
+            return Err(Failure::TooDamaged);
+        }
+        Ok(corrections)
     }
-    if syndromes(field, block, check_codewords)
-        .iter()
-        .any(|&s| s != 0)
-    {
-        return Err(Failure::TooDamaged);
-    }
-    Ok(changed)
 }
 
 /// S_j = r(α^j) for j < check_codewords.
