@@ -984,8 +984,8 @@ pub const FRAGILE_CODE: Rule = Rule {
     title: "Code readable only by a heavy decoder pass",
     rationale: concat!(
         "qraudit read this code only after re-binarising, rescaling or sharpening the image, \
-                or only by treating the codewords it could not tell apart (glare, smudges, blur) \
-                as erasures. Phone scanners do not try that hard, so many of them will fail on \
+                or only by re-reading its modules from the grey levels and treating the codewords \
+                it could not tell apart (glare, smudges, blur) as erasures. Phone scanners do not try that hard, so many of them will fail on \
                 the same code.",
         born_digital_only!()
     ),

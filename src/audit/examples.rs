@@ -89,6 +89,7 @@ fn example_symbol(spec: &str) -> (Symbol, bool) {
         module_px: 6.0,
         pass: "direct",
         fragile: false,
+        erasures: None,
         quiet_zone_modules: Some(4.0),
     };
     for change in spec.split_whitespace() {

@@ -80,13 +80,23 @@ pub fn audit_symbol(symbol: &Symbol, options: &QualityOptions, photograph: bool)
         return findings;
     }
     if symbol.fragile {
-        findings.push(Finding::new(
-            &catalogue::FRAGILE_CODE,
+        let message = if let Some(erased) = symbol.erasures {
+            let how = if erased > 0 {
+                format!(" and treating {erased} codewords it could not tell apart as erasures")
+            } else {
+                String::new()
+            };
+            format!(
+                "the decoder read this code only by re-reading its modules from the grey levels{how} (pass `{}`); phones will struggle with it too",
+                symbol.pass
+            )
+        } else {
             format!(
                 "only the heavy decoder pass `{}` could read this code; phones in the field will struggle with it too",
                 symbol.pass
-            ),
-        ));
+            )
+        };
+        findings.push(Finding::new(&catalogue::FRAGILE_CODE, message));
     }
     if symbol.ecc == Some(Ecc::L) {
         findings.push(Finding::new(
@@ -133,6 +143,7 @@ mod tests {
             module_px: 5.0,
             pass: "direct",
             fragile: false,
+            erasures: None,
             quiet_zone_modules: Some(4.0),
         }
     }
@@ -212,6 +223,7 @@ mod tests {
     fn heavy_pass_only_is_fragile() {
         let s = Symbol {
             fragile: true,
+            erasures: None,
             pass: "binarized",
             ..symbol()
         };
@@ -220,6 +232,32 @@ mod tests {
         assert_eq!(findings[0].rule, "fragile-code");
         assert_eq!(findings[0].severity, crate::audit::Severity::Low);
         assert!(findings[0].message.contains("binarized"));
+    }
+
+    /// A code read only with erasures says so, with the count, not "heavy pass" (the pass that
+    /// sampled it may be the plain first one).
+    #[test]
+    fn a_code_read_with_erasures_is_fragile_and_says_why() {
+        let s = Symbol {
+            fragile: true,
+            erasures: Some(7),
+            pass: "rxing",
+            ..symbol()
+        };
+        let findings = audit_symbol(&s, &QualityOptions::default(), false);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, "fragile-code");
+        assert!(findings[0].message.contains("7 codewords"), "{findings:?}");
+        assert!(findings[0].message.contains("erasures"), "{findings:?}");
+        assert!(!findings[0].message.contains("heavy"), "{findings:?}");
+        // Re-read from the grey levels, decoded without erasures.
+        let s = Symbol {
+            erasures: Some(0),
+            ..s
+        };
+        let findings = audit_symbol(&s, &QualityOptions::default(), false);
+        assert!(findings[0].message.contains("re-reading"), "{findings:?}");
+        assert!(!findings[0].message.contains("erasures"), "{findings:?}");
     }
 
     #[test]

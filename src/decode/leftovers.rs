@@ -214,6 +214,7 @@ mod tests {
             module_px: 5.0,
             pass: "rxing",
             fragile: false,
+            erasures: None,
             quiet_zone_modules: None,
         }
     }

@@ -36,7 +36,7 @@ use geometry::Quad;
 /// The decoder's revision: raised whenever a change may make it read an image differently (a
 /// pass added or reordered, a threshold changed), so that results remembered by an earlier
 /// build within the same release (`--cache`) are not taken for this one's.
-pub const REVISION: u32 = 2;
+pub const REVISION: u32 = 3;
 
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -82,6 +82,10 @@ pub struct Symbol {
     /// Set when only a heavy pass (re-binarised, rescaled, sharpened) or erasure decoding could
     /// read it: phones in the field will struggle with it too.
     pub fragile: bool,
+    /// Set when only the grid re-read from the grey levels decoded (`engine/rxing/erasures.rs`):
+    /// how many codewords were declared erasures (0 when the re-read grid decoded as it is).
+    /// `None` for a grid that decoded as sampled, with errors-only correction as phones do.
+    pub erasures: Option<u32>,
     /// Width of the light margin around the symbol in modules, measured on the image (the
     /// smallest of the four sides, capped at `quiet_zone::MAX_MEASURED`); `None` when it could
     /// not be measured (module size unknown).

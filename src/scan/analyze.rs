@@ -299,6 +299,7 @@ mod tests {
             module_px: 3.0,
             pass: "binarized",
             fragile: true,
+            erasures: None,
             quiet_zone_modules: Some(1.0),
         };
         let analyzed = analyze_symbol(
@@ -376,6 +377,7 @@ mod tests {
             module_px: 6.0,
             pass: "direct",
             fragile: false,
+            erasures: None,
             quiet_zone_modules: Some(4.0),
         };
         assert!(

@@ -91,6 +91,8 @@ struct StoredSymbol {
     module_px: f32,
     pass: String,
     fragile: bool,
+    #[serde(default)]
+    erasures: Option<u32>,
     quiet_zone_modules: Option<f32>,
 }
 
@@ -201,6 +203,7 @@ impl From<&Symbol> for StoredSymbol {
             module_px: symbol.module_px,
             pass: symbol.pass.to_string(),
             fragile: symbol.fragile,
+            erasures: symbol.erasures,
             quiet_zone_modules: symbol.quiet_zone_modules,
         }
     }
@@ -229,6 +232,7 @@ impl StoredSymbol {
             module_px: self.module_px,
             pass: intern(&self.pass),
             fragile: self.fragile,
+            erasures: self.erasures,
             quiet_zone_modules: self.quiet_zone_modules,
         })
     }
@@ -310,6 +314,7 @@ mod tests {
             module_px: 2.5,
             pass: "binarized",
             fragile: true,
+            erasures: Some(4),
             quiet_zone_modules: Some(3.5),
         }
     }

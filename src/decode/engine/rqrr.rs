@@ -90,6 +90,7 @@ fn symbols<G: rqrr::BitGrid>(
             module_px,
             pass,
             fragile: false,
+            erasures: None,
             quiet_zone_modules: None,
         };
         let mut bytes = Vec::new();

@@ -245,10 +245,11 @@ fn read_completed(
     }
     // As for a grid of three patterns found (`read_set`): the least sure codewords erased.
     for (grid, corners) in &grids {
-        if let Some(result) = levels.read_with_erasures(grid, *corners) {
+        if let Some((result, erased)) = levels.read_with_erasures(grid, *corners) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
             found.symbols.push(Symbol {
                 fragile: true,
+                erasures: Some(erased),
                 ..symbol(&result, grid, *corners, pass)
             });
             return;
@@ -319,12 +320,13 @@ fn read_set(
     // rxing's points are top-left, top-right, bottom-left, bottom-right of the grid, half a
     // pixel beyond the transform's coordinates; the outline is in module order without it.
     let outline = [0, 1, 3, 2].map(|i| [points[i].x - 0.5, points[i].y - 0.5]);
-    if let Some(result) = levels.read_with_erasures(bits, outline) {
+    if let Some((result, erased)) = levels.read_with_erasures(bits, outline) {
         used.extend([set.bl, set.tl, set.tr]);
         // Read only by erasing codewords a phone would count as errors: a phone is unlikely to
         // read it.
         let mut read = symbol(&result, bits, corners, pass);
         read.fragile = true;
+        read.erasures = Some(erased);
         found.symbols.push(read);
         return;
     }
@@ -343,14 +345,14 @@ struct Levels<'a> {
 }
 
 impl Levels<'_> {
-    /// `bits` decoded with its least sure codewords erased; `outline` is the grid's corners in
+    /// `bits` decoded with its least sure codewords erased, with how many were; `outline` is the grid's corners in
     /// module order ((0,0), (n,0), (n,n), (0,n)), in pixels where pixel (i, j) covers
     /// [i, i + 1) × [j, j + 1).
     fn read_with_erasures(
         self,
         bits: &BitMatrix,
         outline: [[f32; 2]; 4],
-    ) -> Option<rxing::common::cpp_essentials::DecoderResult<bool>> {
+    ) -> Option<(rxing::common::cpp_essentials::DecoderResult<bool>, u32)> {
         // Most grids that fail are no symbol at all (a triple of stray patterns, a guessed third
         // pattern in the wrong place), and not worth the grey levels. Their format information
         // is noise, which comes within the BCH code's 3 bits of a valid word in nearly every
@@ -440,6 +442,7 @@ fn symbol(
         module_px: module_px(&corners, modules),
         pass,
         fragile: false,
+        erasures: None,
         quiet_zone_modules: None,
     }
 }

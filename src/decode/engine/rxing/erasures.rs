@@ -178,10 +178,10 @@ pub(super) fn reread(
     })
 }
 
-/// Decodes a reread grid with the least sure codewords of each failing block erased. `None`
-/// when the format information does not read or no erasure set within the margin corrects
-/// every block and parses.
-pub(super) fn decode(grid: &Reread) -> Option<DecoderResult<bool>> {
+/// Decodes a reread grid with the least sure codewords of each failing block erased, with the
+/// number of codewords erased. `None` when the format information does not read or no erasure
+/// set within the margin corrects every block and parses.
+pub(super) fn decode(grid: &Reread) -> Option<(DecoderResult<bool>, u32)> {
     let bits = &grid.bits;
     let n = bits.getWidth();
     if bits.getHeight() != n || grid.sureness.len() != (n * n) as usize {
@@ -199,33 +199,42 @@ pub(super) fn decode(grid: &Reread) -> Option<DecoderResult<bool>> {
     let (codewords, sureness) = read_codewords(bits, &grid.sureness, version, mask, mirrored)?;
     let blocks = block_layout(version, level, codewords.len())?;
     let mut data = Vec::with_capacity(codewords.len());
+    let mut erased = 0;
     for layout in &blocks {
         let mut block: Vec<u8> = layout.indices.iter().map(|&i| codewords[i]).collect();
-        correct_block(&mut block, layout, &sureness)?;
+        erased += correct_block(&mut block, layout, &sureness)?;
         data.extend_from_slice(&block[..layout.data]);
     }
     let result = DecodeBitStream(&data, version, level)
         .ok()?
         .withIsMirrored(mirrored);
-    result.isValid().then_some(result)
+    result.isValid().then_some((result, erased))
 }
 
 /// Corrects one block: errors only first (as rxing did, all check codewords used), then with
-/// the 1, 2, … least sure codewords erased, keeping `MARGIN` check codewords unused.
-fn correct_block(block: &mut [u8], layout: &Block, sureness: &[f32]) -> Option<()> {
+/// the 1, 2, … least sure codewords erased, keeping `MARGIN` check codewords unused. Returns
+/// how many codewords were erased.
+fn correct_block(block: &mut [u8], layout: &Block, sureness: &[f32]) -> Option<u32> {
     let check = block.len() - layout.data;
     let received = reed_solomon::Received::new(block, check).ok()?;
     // Positions in the block, least sure first.
     let mut order: Vec<usize> = (0..block.len()).collect();
     order.sort_by(|&a, &b| sureness[layout.indices[a]].total_cmp(&sureness[layout.indices[b]]));
-    let corrections = received.corrections(&[], 0).ok().or_else(|| {
-        (1..=check.saturating_sub(MARGIN))
-            .find_map(|erased| received.corrections(&order[..erased], MARGIN).ok())
-    })?;
+    let (erased, corrections) =
+        received
+            .corrections(&[], 0)
+            .ok()
+            .map(|c| (0, c))
+            .or_else(|| {
+                (1..=check.saturating_sub(MARGIN)).find_map(|erased| {
+                    let corrections = received.corrections(&order[..erased], MARGIN).ok()?;
+                    Some((erased as u32, corrections))
+                })
+            })?;
     for (index, value) in corrections {
         block[index] ^= value;
     }
-    Some(())
+    Some(erased)
 }
 
 /// The codewords of a grid in reading order (ISO/IEC 18004 §7.7.3: column pairs from the right,
@@ -414,8 +423,11 @@ mod tests {
             bits: damaged.clone(),
             sureness: unsure,
         };
-        let read = decode(&grid).expect("read with erasures");
+        let (read, erased) = decode(&grid).expect("read with erasures");
         assert_eq!(read.text(), text);
+        // 16 wrong, all of them unsure: erasing f of them leaves 16 - f errors (2 check
+        // codewords each), which fit the 21 usable ones from f = 11 on.
+        assert_eq!(erased, 11);
         // Unsure marks on other codewords than the damaged ones: nothing read.
         let mut misled = sure.clone();
         for &codeword in layout[0].indices.iter().skip(2).step_by(4).take(16) {
