@@ -434,6 +434,18 @@ fn a_code_with_one_finder_pattern_covered_is_read_from_the_other_two() {
     }
 }
 
+/// `outcome` read `text` only, with codewords erased, and says the code is fragile.
+fn assert_read_with_erasures(outcome: &DecodeOutcome, text: &str, what: &str) {
+    assert_eq!(texts(outcome), [text], "{what}");
+    assert!(
+        outcome
+            .symbols
+            .iter()
+            .all(|s| s.fragile && s.erasures.is_some_and(|n| n > 0)),
+        "{what}: read without erasures"
+    );
+}
+
 /// Lifts `image` towards white under a glare blob centred at (cx, cy) pixels: the share of the
 /// way to white is `strength` at the centre (capped at all of it) and falls off as a Gaussian
 /// of `radius` pixels.
@@ -469,15 +481,7 @@ fn a_code_under_a_glare_blob_is_read_with_its_washed_out_codewords_erased() {
             );
             let what =
                 format!("blob at ({fx}, {fy}), radius {radius} modules, strength {strength}");
-            let outcome = run(&image, &[]);
-            assert_eq!(texts(&outcome), [text], "{what}");
-            assert!(
-                outcome
-                    .symbols
-                    .iter()
-                    .all(|s| s.fragile && s.erasures.is_some_and(|n| n > 0)),
-                "{what}: read without erasures"
-            );
+            assert_read_with_erasures(&run(&image, &[]), text, &what);
         }
     }
 }
@@ -513,15 +517,7 @@ fn a_code_with_a_grey_smudge_is_read_with_the_smudged_codewords_erased() {
                 0.96,
             );
             let what = format!("smudge at ({fx}, {fy}), radius {radius} modules");
-            let outcome = run(&image, &[]);
-            assert_eq!(texts(&outcome), [text], "{what}");
-            assert!(
-                outcome
-                    .symbols
-                    .iter()
-                    .all(|s| s.fragile && s.erasures.is_some_and(|n| n > 0)),
-                "{what}: read without erasures"
-            );
+            assert_read_with_erasures(&run(&image, &[]), text, &what);
         }
     }
 }

@@ -237,10 +237,9 @@ fn correct_block(block: &mut [u8], layout: &Block, sureness: &[f32]) -> Option<u
     Some(erased)
 }
 
-/// The codewords of a grid in reading order (ISO/IEC 18004 §7.7.3: column pairs from the right,
-/// up and down in turn, the timing column skipped, function patterns left out), unmasked, each
-/// with its sureness: the log-probability that all eight of its modules are right, each module
-/// right with the logistic probability of its own sureness.
+/// The codewords of a grid in reading order, unmasked, each with its sureness: the
+/// log-probability that all eight of its modules are right, each module right with the
+/// logistic probability of its own sureness.
 fn read_codewords(
     bits: &BitMatrix,
     module_sureness: &[f32],
@@ -248,14 +247,35 @@ fn read_codewords(
     mask: u32,
     mirrored: bool,
 ) -> Option<(Vec<u8>, Vec<f32>)> {
-    let function = version.buildFunctionPattern().ok()?;
     let n = bits.getWidth();
     let total = version.getTotalCodewords() as usize;
+    let positions = data_modules(version, n)?;
     let mut codewords = Vec::with_capacity(total);
     let mut sureness = Vec::with_capacity(total);
-    let (mut byte, mut log_right, mut count) = (0u8, 0f32, 0);
+    for codeword in positions.chunks_exact(8) {
+        let (mut byte, mut log_right) = (0u8, 0f32);
+        for &(x, y) in codeword {
+            let (gx, gy) = if mirrored { (y, x) } else { (x, y) };
+            let bit = bits.get(gx, gy) != mask_bit(mask, x, y);
+            byte = (byte << 1) | u8::from(bit);
+            let module = module_sureness[(gy * n + gx) as usize];
+            // ln σ(k·s), the log-probability this module is right.
+            log_right -= (-STEEPNESS * module).exp().ln_1p();
+        }
+        codewords.push(byte);
+        sureness.push(log_right);
+    }
+    (codewords.len() == total).then_some((codewords, sureness))
+}
+
+/// The data modules of an `n`-wide grid of `version` in reading order (ISO/IEC 18004 §7.7.3:
+/// column pairs from the right, up and down in turn, the timing column skipped, function
+/// patterns left out), as (column, row); eight per codeword, then the remainder bits.
+fn data_modules(version: &Version, n: u32) -> Option<Vec<(u32, u32)>> {
+    let function = version.buildFunctionPattern().ok()?;
+    let mut modules = Vec::with_capacity((n * n) as usize);
     let mut upward = true;
-    let mut x = n as i64 - 1;
+    let mut x = i64::from(n) - 1;
     while x > 0 {
         if x == 6 {
             x -= 1;
@@ -264,27 +284,15 @@ fn read_codewords(
             let y = if upward { n - 1 - row } else { row };
             for column in 0..2 {
                 let xx = (x - column) as u32;
-                if function.get(xx, y) {
-                    continue;
-                }
-                let (gx, gy) = if mirrored { (y, xx) } else { (xx, y) };
-                let bit = bits.get(gx, gy) != mask_bit(mask, xx, y);
-                byte = (byte << 1) | u8::from(bit);
-                let module = module_sureness[(gy * n + gx) as usize];
-                // ln σ(k·s), the log-probability this module is right.
-                log_right -= (-STEEPNESS * module).exp().ln_1p();
-                count += 1;
-                if count % 8 == 0 {
-                    codewords.push(byte);
-                    sureness.push(log_right);
-                    (byte, log_right) = (0, 0.0);
+                if !function.get(xx, y) {
+                    modules.push((xx, y));
                 }
             }
         }
         upward = !upward;
         x -= 2;
     }
-    (codewords.len() == total).then_some((codewords, sureness))
+    Some(modules)
 }
 
 /// Whether data mask `mask` inverts the module in column `x`, row `y` (ISO/IEC 18004 §7.8.2).
@@ -477,26 +485,7 @@ mod tests {
 
     /// The grid position of each codeword's modules, in reading order (for placing damage).
     fn codeword_modules(version: &Version, n: u32) -> Vec<Vec<(u32, u32)>> {
-        let function = version.buildFunctionPattern().expect("pattern");
-        let mut all = Vec::new();
-        let mut upward = true;
-        let mut x = n as i64 - 1;
-        while x > 0 {
-            if x == 6 {
-                x -= 1;
-            }
-            for row in 0..n {
-                let y = if upward { n - 1 - row } else { row };
-                for column in 0..2 {
-                    let xx = (x - column) as u32;
-                    if !function.get(xx, y) {
-                        all.push((xx, y));
-                    }
-                }
-            }
-            upward = !upward;
-            x -= 2;
-        }
+        let all = data_modules(version, n).expect("pattern");
         all.chunks(8).map(<[_]>::to_vec).collect()
     }
 
