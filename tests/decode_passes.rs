@@ -435,6 +435,7 @@ fn a_code_with_one_finder_pattern_covered_is_read_from_the_other_two() {
 }
 
 /// `outcome` read `text` only, with codewords erased, and says the code is fragile.
+#[cfg(feature = "rxing")]
 fn assert_read_with_erasures(outcome: &DecodeOutcome, text: &str, what: &str) {
     assert_eq!(texts(outcome), [text], "{what}");
     assert!(
@@ -449,6 +450,7 @@ fn assert_read_with_erasures(outcome: &DecodeOutcome, text: &str, what: &str) {
 /// Lifts `image` towards white under a glare blob centred at (cx, cy) pixels: the share of the
 /// way to white is `strength` at the centre (capped at all of it) and falls off as a Gaussian
 /// of `radius` pixels.
+#[cfg(feature = "rxing")]
 fn glare(image: &GrayImage, cx: f32, cy: f32, radius: f32, strength: f32) -> GrayImage {
     GrayImage::from_fn(image.width(), image.height(), |x, y| {
         let r2 = (x as f32 - cx).powi(2) + (y as f32 - cy).powi(2);
@@ -488,6 +490,7 @@ fn a_code_under_a_glare_blob_is_read_with_its_washed_out_codewords_erased() {
 
 /// Blends a disc of `radius` pixels at (cx, cy) towards `grey` by `opacity`: a smudge of ink or
 /// dirt that leaves the modules under it near the threshold.
+#[cfg(feature = "rxing")]
 fn smudge(image: &GrayImage, cx: f32, cy: f32, radius: f32, grey: f32, opacity: f32) -> GrayImage {
     GrayImage::from_fn(image.width(), image.height(), |x, y| {
         let g = f32::from(image.get_pixel(x, y)[0]);
