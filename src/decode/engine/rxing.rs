@@ -11,8 +11,11 @@
 //! This is the one place that reaches into rxing's internals (`cpp_port`, `cpp_essentials`,
 //! `BitMatrix`), together with its children: our faster versions of two of its stages
 //! (`binarize`, `finders`), the format-information reader (`format_info`), the Model 1 repair
-//! (`model1`) and the completion of a code whose third finder pattern is missing (`complete`). Those internals change between rxing's patch releases, which is why Cargo.toml
-//! pins rxing to the exact version they were written and tested against.
+//! (`model1`), the completion of a code whose third finder pattern is missing (`complete`), and
+//! the second reading of a grid Reed–Solomon rejected, with its doubtful codewords as erasures
+//! (`erasures`, on our own errata decoder `reed_solomon`). Those internals change between
+//! rxing's patch releases, which is why Cargo.toml pins rxing to the exact version they were
+//! written and tested against.
 
 mod binarize;
 mod complete;
@@ -336,7 +339,8 @@ fn read_set(
 }
 
 /// The grey levels a matrix was thresholded from, for a second look at a grid that did not
-/// decode (`erasures`).
+/// decode (`erasures`). For a pass that hands rxing a thresholded bitmap, the black-and-white
+/// image made from it: its levels still tell a module's centre from its edge.
 #[derive(Clone, Copy)]
 struct Levels<'a> {
     grey: &'a GrayImage,
@@ -345,9 +349,9 @@ struct Levels<'a> {
 }
 
 impl Levels<'_> {
-    /// `bits` decoded with its least sure codewords erased, with how many were; `outline` is the grid's corners in
-    /// module order ((0,0), (n,0), (n,n), (0,n)), in pixels where pixel (i, j) covers
-    /// [i, i + 1) × [j, j + 1).
+    /// `bits` decoded with its least sure codewords erased, with how many were; `outline` is
+    /// the grid's corners in module order ((0,0), (n,0), (n,n), (0,n)), in pixels where pixel
+    /// (i, j) covers [i, i + 1) × [j, j + 1).
     fn read_with_erasures(
         self,
         bits: &BitMatrix,
