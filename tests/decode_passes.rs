@@ -506,23 +506,34 @@ fn smudge(image: &GrayImage, cx: f32, cy: f32, radius: f32, grey: f32, opacity: 
 #[test]
 fn a_code_with_a_grey_smudge_is_read_with_the_smudged_codewords_erased() {
     let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Smudge";
-    let (module, quiet) = (8u32, 4u32);
-    let code = render(text, module, quiet, 20, 235);
+    for (image, what) in smudged(&render(text, 8, 4, 20, 235), 8) {
+        assert_read_with_erasures(&run(&image, &[]), text, &what);
+    }
+}
+
+/// `code` (`module` pixels a module) under a near-opaque grey smudge of 8 and of 9 modules'
+/// radius at four places, each with a description.
+#[cfg(feature = "rxing")]
+fn smudged(code: &GrayImage, module: u32) -> Vec<(GrayImage, String)> {
     let side = code.width() as f32;
+    let mut out = Vec::new();
     for radius in [8.0f32, 9.0] {
         for (fx, fy) in [(0.5f32, 0.5f32), (0.62, 0.4), (0.4, 0.62), (0.55, 0.6)] {
             let image = smudge(
-                &code,
+                code,
                 side * fx,
                 side * fy,
                 module as f32 * radius,
                 128.0,
                 0.96,
             );
-            let what = format!("smudge at ({fx}, {fy}), radius {radius} modules");
-            assert_read_with_erasures(&run(&image, &[]), text, &what);
+            out.push((
+                image,
+                format!("smudge at ({fx}, {fy}), radius {radius} modules"),
+            ));
         }
     }
+    out
 }
 
 /// Both repairs at once: a code with its top-left finder pattern covered and a grey smudge
@@ -534,30 +545,17 @@ fn a_code_with_a_grey_smudge_is_read_with_the_smudged_codewords_erased() {
 fn a_code_missing_a_finder_pattern_and_smudged_is_read() {
     let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Both";
     let (module, quiet) = (8u32, 4u32);
-    let code = render(text, module, quiet, 20, 235);
-    let side = code.width() as f32;
-    for radius in [8.0f32, 9.0] {
-        for (fx, fy) in [(0.5f32, 0.5f32), (0.62, 0.4), (0.4, 0.62), (0.55, 0.6)] {
-            let mut image = smudge(
-                &code,
-                side * fx,
-                side * fy,
-                module as f32 * radius,
-                128.0,
-                0.96,
-            );
-            // The top-left pattern and its separator, painted over in the paper's colour.
-            for y in (quiet - 1) * module..(quiet + 8) * module {
-                for x in (quiet - 1) * module..(quiet + 8) * module {
-                    image.put_pixel(x, y, Luma([235]));
-                }
+    for (mut image, what) in smudged(&render(text, module, quiet, 20, 235), module) {
+        // The top-left pattern and its separator, painted over in the paper's colour.
+        for y in (quiet - 1) * module..(quiet + 8) * module {
+            for x in (quiet - 1) * module..(quiet + 8) * module {
+                image.put_pixel(x, y, Luma([235]));
             }
-            let outcome = run(&image, &[]);
-            let what = format!("smudge at ({fx}, {fy}), radius {radius} modules");
-            assert_eq!(texts(&outcome), [text], "{what}");
-            assert_eq!(passes(&outcome), ["rxing-two-finders"], "{what}");
-            assert!(outcome.symbols[0].fragile, "{what}");
-            assert!(outcome.symbols[0].erasures.is_some_and(|n| n > 0), "{what}");
         }
+        let outcome = run(&image, &[]);
+        assert_eq!(texts(&outcome), [text], "{what}");
+        assert_eq!(passes(&outcome), ["rxing-two-finders"], "{what}");
+        assert!(outcome.symbols[0].fragile, "{what}");
+        assert!(outcome.symbols[0].erasures.is_some_and(|n| n > 0), "{what}");
     }
 }

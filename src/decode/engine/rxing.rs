@@ -234,27 +234,23 @@ fn read_completed(
     found: &mut Found,
     used: &mut Vec<ConcentricPattern>,
 ) {
-    let grids: Vec<_> = guess
-        .modules
-        .iter()
-        .filter_map(|&modules| sample_from_centres(matrix, &guess.set, modules))
-        .collect();
-    for (grid, corners) in &grids {
-        if let Some(result) = Decode(grid).ok().filter(|r| r.isValid()) {
+    let mut rejected = Vec::new();
+    for &modules in &guess.modules {
+        let Some((grid, corners)) = sample_from_centres(matrix, &guess.set, modules) else {
+            continue;
+        };
+        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
-            found.symbols.push(symbol(&result, grid, *corners, pass));
+            found.symbols.push(symbol(&result, &grid, corners, pass));
             return;
         }
+        rejected.push((grid, corners));
     }
     // As for a grid of three patterns found (`read_set`): the least sure codewords erased.
-    for (grid, corners) in &grids {
-        if let Some((result, erased)) = levels.read_with_erasures(grid, *corners) {
+    for (grid, corners) in &rejected {
+        if let Some(read) = levels.repair(grid, *corners, *corners, pass) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
-            found.symbols.push(Symbol {
-                fragile: true,
-                erasures: Some(erased),
-                ..symbol(&result, grid, *corners, pass)
-            });
+            found.symbols.push(read);
             return;
         }
     }
@@ -323,13 +319,8 @@ fn read_set(
     // rxing's points are top-left, top-right, bottom-left, bottom-right of the grid, half a
     // pixel beyond the transform's coordinates; the outline is in module order without it.
     let outline = [0, 1, 3, 2].map(|i| [points[i].x - 0.5, points[i].y - 0.5]);
-    if let Some((result, erased)) = levels.read_with_erasures(bits, outline) {
+    if let Some(read) = levels.repair(bits, outline, corners, pass) {
         used.extend([set.bl, set.tl, set.tr]);
-        // Read only by erasing codewords a phone would count as errors: a phone is unlikely to
-        // read it.
-        let mut read = symbol(&result, bits, corners, pass);
-        read.fragile = true;
-        read.erasures = Some(erased);
         found.symbols.push(read);
         return;
     }
@@ -349,6 +340,24 @@ struct Levels<'a> {
 }
 
 impl Levels<'_> {
+    /// The symbol `bits` is, read with erasures (`read_with_erasures`), reported at `corners`.
+    /// Fragile: read only from the re-read grid, which a phone, decoding the grid as sampled
+    /// with errors-only correction, does not do.
+    fn repair(
+        self,
+        bits: &BitMatrix,
+        outline: [[f32; 2]; 4],
+        corners: [[f32; 2]; 4],
+        pass: &'static str,
+    ) -> Option<Symbol> {
+        let (result, erased) = self.read_with_erasures(bits, outline)?;
+        Some(Symbol {
+            fragile: true,
+            erasures: Some(erased),
+            ..symbol(&result, bits, corners, pass)
+        })
+    }
+
     /// `bits` decoded with its least sure codewords erased, with how many were; `outline` is
     /// the grid's corners in module order ((0,0), (n,0), (n,n), (0,n)), in pixels where pixel
     /// (i, j) covers [i, i + 1) × [j, j + 1).
@@ -363,11 +372,7 @@ impl Levels<'_> {
         // grid but within one bit in about 6 in 100: a grid whose data erasures can save has
         // its format area, beside the finder patterns, intact (on ../shared/corpus every
         // symbol read with erasures had no format bit wrong).
-        [false, true]
-            .into_iter()
-            .filter_map(|mirrored| format_info::closest(bits, mirrored, &[FORMAT_INFO_MASK_QR]))
-            .any(|format| format.hammingDistance <= 1)
-            .then_some(())?;
+        format_info::closest_either_way(bits).filter(|(format, _)| format.hammingDistance <= 1)?;
         erasures::decode(&erasures::reread(self.grey, outline, bits, self.inverted)?)
     }
 }

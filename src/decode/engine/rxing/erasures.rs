@@ -23,10 +23,12 @@
 //! instead of the log-probability read 1 fewer.
 
 use image::GrayImage;
-use rxing::common::BitMatrix;
 use rxing::common::cpp_essentials::DecoderResult;
-use rxing::qrcode::common::{ErrorCorrectionLevel, FORMAT_INFO_MASK_QR, Version};
+use rxing::common::{BitMatrix, PerspectiveTransform, Quadrilateral};
+use rxing::qrcode::common::{ErrorCorrectionLevel, Version};
 use rxing::qrcode::cpp_port::decoder::DecodeBitStream;
+use rxing::qrcode::decoder::DataMask;
+use rxing::{Point, point};
 
 use super::format_info;
 use super::reed_solomon;
@@ -70,7 +72,14 @@ pub(super) fn reread(
     if n == 0 || bits.getHeight() as usize != n {
         return None;
     }
-    let map = Homography::square_to(corners)?;
+    // Module coordinates over n, (0,0) to (1,1), to pixels.
+    let map = PerspectiveTransform::squareToQuadrilateral(Quadrilateral::from(
+        corners.map(|[x, y]| point(x, y)),
+    ));
+    let at = |u: f32, v: f32| {
+        let Point { x, y } = map.transform_point(point(u, v));
+        [x, y]
+    };
     let (w, h) = (grey.width() as f32, grey.height() as f32);
     let pixel = |x: f32, y: f32| -> f32 {
         // Bilinear between pixel centres (pixel (i, j) covers [i, i + 1)), clamped to the image.
@@ -89,7 +98,7 @@ pub(super) fn reread(
     for v in 0..n {
         for u in 0..n {
             let (cu, cv) = (u as f32 + 0.5, v as f32 + 0.5);
-            let [x, y] = map.at(cu / n as f32, cv / n as f32);
+            let [x, y] = at(cu / n as f32, cv / n as f32);
             if !(0.0..w).contains(&x) || !(0.0..h).contains(&y) {
                 return None;
             }
@@ -97,7 +106,7 @@ pub(super) fn reread(
             // and noise averaged out, still inside the module.
             let mut sum = pixel(x, y);
             for (du, dv) in [(-0.2, 0.0), (0.2, 0.0), (0.0, -0.2), (0.0, 0.2)] {
-                let [px, py] = map.at((cu + du) / n as f32, (cv + dv) / n as f32);
+                let [px, py] = at((cu + du) / n as f32, (cv + dv) / n as f32);
                 sum += pixel(px, py);
             }
             let mean = sum / 5.0;
@@ -188,14 +197,9 @@ pub(super) fn decode(grid: &Reread) -> Option<(DecoderResult<bool>, u32)> {
         return None;
     }
     let version = Version::getProvisionalVersionForDimension(n).ok()?;
-    let (format, mirrored) = [false, true]
-        .into_iter()
-        .filter_map(|mirrored| {
-            format_info::closest(bits, mirrored, &[FORMAT_INFO_MASK_QR]).map(|f| (f, mirrored))
-        })
-        .min_by_key(|(f, _)| f.hammingDistance)?;
+    let (format, mirrored) = format_info::closest_either_way(bits)?;
     let level = ErrorCorrectionLevel::forBits(((format.data >> 3) & 3) as u8).ok()?;
-    let mask = format.data & 7;
+    let mask = DataMask::try_from((format.data & 7) as u8).ok()?;
     let (codewords, sureness) = read_codewords(bits, &grid.sureness, version, mask, mirrored)?;
     let blocks = block_layout(version, level, codewords.len())?;
     let mut data = Vec::with_capacity(codewords.len());
@@ -244,7 +248,7 @@ fn read_codewords(
     bits: &BitMatrix,
     module_sureness: &[f32],
     version: &Version,
-    mask: u32,
+    mask: DataMask,
     mirrored: bool,
 ) -> Option<(Vec<u8>, Vec<f32>)> {
     let n = bits.getWidth();
@@ -256,7 +260,8 @@ fn read_codewords(
         let (mut byte, mut log_right) = (0u8, 0f32);
         for &(x, y) in codeword {
             let (gx, gy) = if mirrored { (y, x) } else { (x, y) };
-            let bit = bits.get(gx, gy) != mask_bit(mask, x, y);
+            // rxing's `isMasked` takes the row first.
+            let bit = bits.get(gx, gy) != mask.isMasked(y, x);
             byte = (byte << 1) | u8::from(bit);
             let module = module_sureness[(gy * n + gx) as usize];
             // ln σ(k·s), the log-probability this module is right.
@@ -293,20 +298,6 @@ fn data_modules(version: &Version, n: u32) -> Option<Vec<(u32, u32)>> {
         x -= 2;
     }
     Some(modules)
-}
-
-/// Whether data mask `mask` inverts the module in column `x`, row `y` (ISO/IEC 18004 §7.8.2).
-fn mask_bit(mask: u32, x: u32, y: u32) -> bool {
-    match mask {
-        0 => (y + x).is_multiple_of(2),
-        1 => y.is_multiple_of(2),
-        2 => x.is_multiple_of(3),
-        3 => (y + x).is_multiple_of(3),
-        4 => (y / 2 + x / 3).is_multiple_of(2),
-        5 => (y * x).is_multiple_of(6),
-        6 => (y * x) % 6 < 3,
-        _ => (y + x + (y * x) % 3).is_multiple_of(2),
-    }
 }
 
 /// One Reed–Solomon block: where its codewords are in the symbol's reading order (data then
@@ -356,40 +347,6 @@ fn block_layout(
         }
     }
     Some(blocks)
-}
-
-/// The projective map of the unit square onto a quadrilateral ((0,0), (1,0), (1,1), (0,1) to
-/// its corners in that order).
-struct Homography([f32; 8]);
-
-impl Homography {
-    fn square_to(q: [[f32; 2]; 4]) -> Option<Self> {
-        let [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = q;
-        let (dx3, dy3) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
-        let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
-        let denominator = dx1 * dy2 - dx2 * dy1;
-        if denominator.abs() < f32::EPSILON {
-            return None;
-        }
-        let g = (dx3 * dy2 - dx2 * dy3) / denominator;
-        let h = (dx1 * dy3 - dx3 * dy1) / denominator;
-        Some(Self([
-            x1 - x0 + g * x1,
-            x3 - x0 + h * x3,
-            x0,
-            y1 - y0 + g * y1,
-            y3 - y0 + h * y3,
-            y0,
-            g,
-            h,
-        ]))
-    }
-
-    fn at(&self, u: f32, v: f32) -> [f32; 2] {
-        let [a, b, c, d, e, f, g, h] = self.0;
-        let z = g * u + h * v + 1.0;
-        [(a * u + b * v + c) / z, (d * u + e * v + f) / z]
-    }
 }
 
 #[cfg(test)]
@@ -503,19 +460,6 @@ mod tests {
             let bytes: Vec<u8> = o.indices.iter().map(|&i| raw[i]).collect();
             assert_eq!(bytes, t.getCodewords());
             assert_eq!(o.data as u32, t.getNumDataCodewords());
-        }
-    }
-
-    #[test]
-    fn the_homography_maps_the_unit_square_onto_the_corners() {
-        let corners = [[10.0, 20.0], [110.0, 30.0], [120.0, 140.0], [5.0, 120.0]];
-        let map = Homography::square_to(corners).expect("map");
-        for (i, (u, v)) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
-            .into_iter()
-            .enumerate()
-        {
-            let [x, y] = map.at(u, v);
-            assert!((x - corners[i][0]).abs() < 1e-3 && (y - corners[i][1]).abs() < 1e-3);
         }
     }
 }

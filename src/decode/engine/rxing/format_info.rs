@@ -6,7 +6,7 @@
 //! Model 1 symbol from a Model 2 one (`model1`).
 
 use rxing::common::BitMatrix;
-use rxing::qrcode::common::FormatInformation;
+use rxing::qrcode::common::{FORMAT_INFO_MASK_QR, FormatInformation};
 
 /// The two copies of a square grid's format information, most significant bit first: the first
 /// around the top-left finder pattern, the second below the top-right and beside the bottom-left
@@ -61,6 +61,18 @@ pub(super) fn closest(
     (found.hammingDistance <= 3).then_some(found)
 }
 
+/// The Model 2 format information of `bits` read as it is or transposed, whichever is closer
+/// to a valid word (as it is on a tie), and whether that was the transposed reading; `None` when
+/// neither is within 3 bit errors.
+pub(super) fn closest_either_way(bits: &BitMatrix) -> Option<(FormatInformation, bool)> {
+    [false, true]
+        .into_iter()
+        .filter_map(|mirrored| {
+            closest(bits, mirrored, &[FORMAT_INFO_MASK_QR]).map(|format| (format, mirrored))
+        })
+        .min_by_key(|(format, _)| format.hammingDistance)
+}
+
 /// The modules of a symbol made by the `qrcode` crate as a grid, one bit per module (for tests
 /// of what reads grids).
 #[cfg(test)]
@@ -78,7 +90,7 @@ pub(super) fn module_grid(code: &qrcode::QrCode) -> BitMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rxing::qrcode::common::{ErrorCorrectionLevel, FORMAT_INFO_MASK_QR};
+    use rxing::qrcode::common::ErrorCorrectionLevel;
 
     /// A generated level-H Model 2 grid reads as level H with no bit error, still does with 3
     /// modules of each copy flipped, and no longer with 4.

@@ -249,41 +249,24 @@ fn syndromes(field: &Field, block: &[u8], check_codewords: usize) -> Vec<u8> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
+    use rxing::common::reedsolomon::{PredefinedGenericGF, ReedSolomonEncoder};
 
-    /// A systematic codeword: `data` followed by `check` codewords of QR's code.
-    pub(crate) fn encode(data: &[u8], check: usize) -> Vec<u8> {
-        let field = &*FIELD;
-        // Generator Π (x - α^i), highest degree first.
-        let mut generator = vec![1u8];
-        for i in 0..check {
-            let mut next = vec![0u8; generator.len() + 1];
-            for (j, &c) in generator.iter().enumerate() {
-                next[j] ^= c;
-                next[j + 1] ^= field.mul(c, field.alpha(i));
-            }
-            generator = next;
-        }
-        let mut remainder = data.to_vec();
-        remainder.resize(data.len() + check, 0);
-        for i in 0..data.len() {
-            let lead = remainder[i];
-            if lead != 0 {
-                for (j, &g) in generator.iter().enumerate() {
-                    remainder[i + j] ^= field.mul(g, lead);
-                }
-            }
-        }
-        let mut block = data.to_vec();
-        block.extend_from_slice(&remainder[data.len()..]);
-        block
+    /// A systematic block of QR's code, by rxing's encoder: `data` then `check` codewords.
+    fn encode(data: &[u8], check: usize) -> Vec<u8> {
+        let mut encoder =
+            ReedSolomonEncoder::new(PredefinedGenericGF::QrCodeField256.into()).expect("field");
+        let mut block: Vec<i32> = data.iter().map(|&b| i32::from(b)).collect();
+        block.resize(data.len() + check, 0);
+        encoder.encode(&mut block, check).expect("encodes");
+        block.into_iter().map(|c| c as u8).collect()
     }
 
     /// A small deterministic generator (xorshift), so the tests need no dependency.
-    pub(crate) struct Noise(pub u64);
+    struct Noise(u64);
     impl Noise {
-        pub(crate) fn next(&mut self) -> u64 {
+        fn next(&mut self) -> u64 {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
@@ -294,15 +277,19 @@ pub(super) mod tests {
         }
     }
 
-    /// The encoder agrees with rxing's: a block it makes decodes with rxing's own corrector.
+    /// Our field and code are rxing's: a block two errors off is corrected to the same block by
+    /// rxing's corrector and by ours.
     #[test]
     fn blocks_agree_with_rxings_code() {
         let block = encode(b"erasures agree", 10);
         let mut damaged = block.clone();
         damaged[3] ^= 0x55;
         damaged[12] ^= 0x01;
+        let mut ours = damaged.clone();
         rxing::qrcode::cpp_port::decoder::CorrectErrors(&mut damaged, 14).expect("corrects");
         assert_eq!(damaged, block);
+        assert_eq!(correct(&mut ours, 10, &[], 0), Ok(2));
+        assert_eq!(ours, block);
     }
 
     /// Every mix of errors and erasures with 2e + f within the check codewords less the margin
