@@ -261,6 +261,27 @@ fn low_contrast_needs_a_rebinarising_pass() {
     assert!(outcome.symbols[0].fragile);
 }
 
+/// The contrast-stretching pass applies only to faint images (1st–99th percentile range under
+/// half the grey scale): on a full-contrast code it does not run at all, on a faint one it
+/// runs and reads it.
+#[test]
+fn contrast_stretch_runs_only_on_faint_images() {
+    let ran = |outcome: &DecodeOutcome| outcome.passes_run.iter().any(|p| p.0 == ENHANCED);
+    let full = plain("full contrast", 6);
+    let outcome = run(&full, &[ENHANCED]);
+    assert!(texts(&outcome).is_empty() && !ran(&outcome));
+    // A grey print on grey paper, 90 levels apart: faint, though no pass but a threshold's
+    // minimum contrast would notice.
+    let grey = render("grey print", 6, 4, 80, 170);
+    let outcome = run(&grey, &[ENHANCED]);
+    assert!(ran(&outcome));
+    assert_eq!(texts(&outcome), ["grey print"]);
+    let faint = render("faint print", 6, 4, 120, 140);
+    let outcome = run(&faint, &[ENHANCED]);
+    assert!(ran(&outcome));
+    assert_eq!(texts(&outcome), ["faint print"]);
+}
+
 #[test]
 fn enhanced_pass_reads_low_contrast_under_a_gradient() {
     // The same faint print with a brightness gradient across it.

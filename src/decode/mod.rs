@@ -363,6 +363,25 @@ impl Run {
     }
 
     fn run_pass(&mut self, pass: plan::Pass, image: &GrayImage, cancel: &AtomicBool) {
+        // Several passes look at the same downscaled copy: make it once.
+        let base = if pass.factor <= 1 {
+            image
+        } else {
+            let index = match self.scaled.iter().position(|(f, _)| *f == pass.factor) {
+                Some(index) => index,
+                None => {
+                    let copy = filters::downscale(image, pass.factor);
+                    self.scaled.push((pass.factor, copy));
+                    self.scaled.len() - 1
+                }
+            };
+            &self.scaled[index].1
+        };
+        // A contrast stretch has nothing to add where the image already spans the grey scale
+        // (`filters::is_faint`): the pass does not apply and is not counted.
+        if pass.prep == pass::Prep::Enhanced && !filters::is_faint(base) {
+            return;
+        }
         self.passes += 1;
         let started = std::time::Instant::now();
         // Codes already read: rxing's later looks skip the finder-pattern triples inside them
@@ -378,20 +397,7 @@ impl Run {
                 module_px: s.module_px,
             })
             .collect();
-        let result = if pass.factor <= 1 {
-            pass.run(image, &known, &mut self.shared, cancel)
-        } else {
-            // Several passes look at the same downscaled copy: make it once.
-            let index = match self.scaled.iter().position(|(f, _)| *f == pass.factor) {
-                Some(index) => index,
-                None => {
-                    let copy = filters::downscale(image, pass.factor);
-                    self.scaled.push((pass.factor, copy));
-                    self.scaled.len() - 1
-                }
-            };
-            pass.run(&self.scaled[index].1, &known, &mut self.shared, cancel)
-        };
+        let result = pass.run(base, &known, &mut self.shared, cancel);
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let count = result.as_ref().map_or(0, |r| r.symbols.len());
         self.outcome.passes_run.push((pass.name, ms, count));

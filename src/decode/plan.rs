@@ -30,7 +30,9 @@
 //! - `upscaled` / `upscaled-smooth` / `rxing-upscaled`: a padded 2× copy of small images (pixel
 //!   replication for rqrr, then bilinear for both engines), for 1–2-pixel modules; rqrr's two
 //!   only without rxing, which reads those codes in its own passes.
-//! - `enhanced` / `rxing-enhanced`: a contrast stretch with unsharp masking, for faint prints.
+//! - `enhanced` / `rxing-enhanced`: a contrast stretch with unsharp masking, for faint prints;
+//!   they run only on a faint image or crop (`filters::is_faint`: its 1st–99th percentile range
+//!   under half the grey scale), where the stretch at least doubles the contrast.
 //! - `rxing-two-finders`: rxing's look, and pairs of finder patterns that no triple used
 //!   completed with a guessed third (a corner torn, covered or under glare): the first rescue
 //!   pass, since it costs one rxing look.
