@@ -13,6 +13,7 @@
 //! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
 //! image (`quiet_zone`). This module never classifies or judges what a code says.
 
+mod divisor;
 mod engine;
 mod filters;
 pub(crate) mod formats;

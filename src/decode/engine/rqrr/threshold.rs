@@ -4,39 +4,14 @@
 //! row, in both directions, and it divides twice per pixel by a divisor known only at run time
 //! (the average's length, an eighth of the width), through the generic pixel accessors: on the
 //! BoofCV photographs that was 40% of the time of rqrr's passes. Here the divisions are
-//! multiplications by a precomputed reciprocal that gives the same quotient for every numerator
-//! the averages can reach (Lemire, Kaser and Kurz, "Faster remainder by direct computation",
-//! 2019: for a 32-bit numerator, ⌈2⁶⁴/d⌉ · n / 2⁶⁴ is ⌊n/d⌋), and the final comparison is
-//! cross-multiplied. The result is handed to rqrr as a bitmap (`prepare_from_bitmap`), so its
+//! multiplications by a precomputed reciprocal (`decode::divisor`), exact for every numerator
+//! the averages can reach, and the final comparison is cross-multiplied. The result is handed to rqrr as a bitmap (`prepare_from_bitmap`), so its
 //! detector sees exactly the image its own `prepare` would have made (a test compares them
 //! pixel by pixel).
 
 use image::GrayImage;
 
-/// Division by one run-time divisor, exact for numerators below 2³².
-#[derive(Clone, Copy)]
-struct Divisor {
-    /// ⌈2⁶⁴ / d⌉ for the divisor d, or 0 when d is 1 (whose reciprocal does not fit).
-    reciprocal: u64,
-}
-
-impl Divisor {
-    fn new(value: u64) -> Divisor {
-        let value = value.max(1);
-        let reciprocal = if value == 1 { 0 } else { u64::MAX / value + 1 };
-        Divisor { reciprocal }
-    }
-
-    /// ⌊n / d⌋ for n < 2³².
-    #[inline(always)]
-    fn divide(self, n: u64) -> u64 {
-        if self.reciprocal == 0 {
-            n
-        } else {
-            ((u128::from(self.reciprocal) * u128::from(n)) >> 64) as u64
-        }
-    }
-}
+use crate::decode::divisor::Divisor;
 
 /// The dark pixels of `image` as `rqrr::PreparedImage::prepare` finds them, row by row
 /// (`true` = dark).
@@ -92,22 +67,6 @@ pub(super) fn rqrr_threshold(image: &GrayImage) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every quotient the averages can ask for, against the division, at divisors around the
-    /// widths of the passes' copies (and powers of two, where the reciprocal is exact).
-    #[test]
-    fn reciprocal_division_is_exact() {
-        for s in [1u64, 2, 3, 7, 8, 64, 100, 125, 127, 128, 255, 1000, 4095] {
-            let divisor = Divisor::new(s);
-            let top = 255 * s * s;
-            let mut n = 0u64;
-            while n < top.min(1 << 32) {
-                assert_eq!(divisor.divide(n), n / s, "{n} / {s}");
-                n += 1 + n / 997;
-            }
-            assert_eq!(divisor.divide(top - 1), (top - 1) / s);
-        }
-    }
 
     /// The same dark pixels as rqrr's own `prepare`, on noise, gradients and a rendered code,
     /// at widths under 16 (divisor 1), odd and even heights, and wider rows.
