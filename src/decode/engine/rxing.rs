@@ -239,6 +239,10 @@ fn read_completed(
         let Some((grid, corners)) = sample_from_centres(matrix, &guess.set, modules) else {
             continue;
         };
+        // Most guesses are wrong: a look at the timing pattern spares them Reed–Solomon.
+        if !complete::shows_timing_pattern(&grid) {
+            continue;
+        }
         if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
             found.symbols.push(symbol(&result, &grid, corners, pass));
@@ -307,6 +311,11 @@ fn read_set(
         let Some((grid, grid_corners)) = sample_from_centres(matrix, set, modules) else {
             continue;
         };
+        // At the wrong module count the grid is noise: the timing pattern tells, for a
+        // fraction of Reed–Solomon's cost (`complete::shows_timing_pattern`).
+        if !complete::shows_timing_pattern(&grid) {
+            continue;
+        }
         if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
             used.extend([set.bl, set.tl, set.tr]);
             found
