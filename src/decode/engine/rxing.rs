@@ -64,11 +64,16 @@ pub(super) fn read(
             height,
             dark,
         } => {
+            // Already thresholded: the flags are the matrix (`binarize::from_flags`). The black
+            // and white image is the grey levels the erasure re-read samples.
             let pixels = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
-            match GrayImage::from_raw(width as u32, height as u32, pixels) {
-                Some(grey) => look.read(&grey, pass, known, cancel),
+            let grey = GrayImage::from_raw(width as u32, height as u32, pixels);
+            match (grey, binarize::from_flags(&dark, width, height)) {
+                (Some(grey), Some(mut matrix)) => {
+                    look.read_both_polarities(&grey, &mut matrix, pass, known, cancel)
+                }
                 // One flag per pixel always fits; nothing to read otherwise.
-                None => Found::default(),
+                _ => Found::default(),
             }
         }
     }

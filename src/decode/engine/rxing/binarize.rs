@@ -141,6 +141,28 @@ fn estimate_black_point(buckets: &[u32; 32]) -> Option<u32> {
     Some((best_valley as u32) << 3)
 }
 
+/// The bit matrix of an image already thresholded (`dark`, row-major, `width` × `height`),
+/// as it is. Giving rxing the image as black (0) and white (255) and its hybrid threshold
+/// gives the same matrix (every block of both levels has their mean as threshold, every
+/// uniform block a threshold between them; tested), at the cost of a threshold per look.
+/// `None` for an empty image or too few flags.
+pub(super) fn from_flags(dark: &[bool], width: usize, height: usize) -> Option<BitMatrix> {
+    if width == 0 || height == 0 || dark.len() < width * height {
+        return None;
+    }
+    let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
+    let mut row_bits = BitArray::with_size(width);
+    let mut flags = vec![0u8; width.div_ceil(WORD) * WORD];
+    for (y, row) in dark.chunks_exact(width).take(height).enumerate() {
+        for (flag, &d) in flags.iter_mut().zip(row) {
+            *flag = u8::from(d);
+        }
+        pack_row(&flags, &mut row_bits);
+        matrix.setRow(y as u32, &row_bits);
+    }
+    Some(matrix)
+}
+
 /// Packs a row's dark flags (one byte each, 0 or 1, padded with zeros to whole words) into
 /// `row`, bit i for pixel i: eight flags at a time by one multiplication, which moves byte k's
 /// low bit to bit 56 + k.
@@ -332,6 +354,38 @@ mod tests {
     }
 
     /// Below 5 blocks a side, the hybrid threshold is the global one, as in zxing.
+    /// A black-and-white image's hybrid threshold is the image itself: `from_flags` gives the
+    /// same matrix, for blotches, fine noise and uniform regions, at sizes the hybrid threshold
+    /// takes (40 and up) with and without partial blocks.
+    #[test]
+    fn a_thresholded_image_is_its_own_matrix() {
+        for (width, height, seed) in [(40, 40, 21), (64, 48, 22), (333, 250, 23), (130, 65, 24)] {
+            let luma = scene(width, height, seed);
+            // Blotches (the scene thresholded at mid-grey) and, in one band, per-pixel noise.
+            let dark: Vec<bool> = luma
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| {
+                    let (x, y) = (i % width, i / width);
+                    if (10..20).contains(&y) {
+                        (x * 7 + y * 13 + seed as usize).is_multiple_of(3)
+                    } else {
+                        p < 128
+                    }
+                })
+                .collect();
+            let black_and_white: Vec<u8> = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
+            assert_eq!(
+                hybrid(&black_and_white, width, height),
+                from_flags(&dark, width, height),
+                "{width}×{height}"
+            );
+        }
+        let white = vec![false; 50 * 50];
+        let black_and_white = vec![255u8; 50 * 50];
+        assert_eq!(hybrid(&black_and_white, 50, 50), from_flags(&white, 50, 50));
+    }
+
     #[test]
     fn small_images_get_the_global_threshold() {
         let luma = scene(39, 100, 11);
