@@ -37,13 +37,9 @@ pub(super) fn hybrid(luma: &[u8], width: usize, height: usize) -> Option<BitMatr
     let (sub_w, sub_h) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
     let black_points = black_points(luma, width, height, sub_w, sub_h);
     let thresholds = block_thresholds(&black_points, sub_w, sub_h);
-    let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
-    let mut row_bits = BitArray::with_size(width);
     let mut row_threshold = vec![0u8; width];
-    // One byte per pixel, padded to whole words with zeros (the padding bits of a row stay 0).
-    let mut flags = vec![0u8; width.div_ceil(WORD) * WORD];
     let mut threshold_row_of: Option<(usize, bool)> = None;
-    for y in 0..height {
+    matrix_of_rows(width, height, |y, flags| {
         // The block rows covering this pixel row: its own, and the last one (aligned to the
         // bottom edge) for the last 8 rows.
         let own = y / BLOCK;
@@ -64,10 +60,7 @@ pub(super) fn hybrid(luma: &[u8], width: usize, height: usize) -> Option<BitMatr
         for ((flag, &p), &t) in flags.iter_mut().zip(pixels).zip(&row_threshold) {
             *flag = u8::from(p <= t);
         }
-        pack_row(&flags, &mut row_bits);
-        matrix.setRow(y as u32, &row_bits);
-    }
-    Some(matrix)
+    })
 }
 
 /// zxing's global-histogram threshold: one black point for the whole image, from a 32-bucket
@@ -86,17 +79,11 @@ pub(super) fn global(luma: &[u8], width: usize, height: usize) -> Option<BitMatr
         }
     }
     let black_point = estimate_black_point(&buckets)?;
-    let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
-    let mut row_bits = BitArray::with_size(width);
-    let mut flags = vec![0u8; width.div_ceil(WORD) * WORD];
-    for (y, pixels) in luma.chunks_exact(width).take(height).enumerate() {
-        for (flag, &p) in flags.iter_mut().zip(pixels) {
+    matrix_of_rows(width, height, |y, flags| {
+        for (flag, &p) in flags.iter_mut().zip(&luma[y * width..(y + 1) * width]) {
             *flag = u8::from(u32::from(p) < black_point);
         }
-        pack_row(&flags, &mut row_bits);
-        matrix.setRow(y as u32, &row_bits);
-    }
-    Some(matrix)
+    })
 }
 
 /// zxing's `estimateBlackPoint`, step for step (including its 32-bit valley score).
@@ -150,13 +137,26 @@ pub(super) fn from_flags(dark: &[bool], width: usize, height: usize) -> Option<B
     if width == 0 || height == 0 || dark.len() < width * height {
         return None;
     }
-    let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
-    let mut row_bits = BitArray::with_size(width);
-    let mut flags = vec![0u8; width.div_ceil(WORD) * WORD];
-    for (y, row) in dark.chunks_exact(width).take(height).enumerate() {
-        for (flag, &d) in flags.iter_mut().zip(row) {
+    matrix_of_rows(width, height, |y, flags| {
+        for (flag, &d) in flags.iter_mut().zip(&dark[y * width..(y + 1) * width]) {
             *flag = u8::from(d);
         }
+    })
+}
+
+/// A `width` × `height` matrix built row by row: `dark_row(y, flags)` sets row y's flags (one
+/// byte a pixel, 1 = dark), which are then packed a word at a time.
+fn matrix_of_rows(
+    width: usize,
+    height: usize,
+    mut dark_row: impl FnMut(usize, &mut [u8]),
+) -> Option<BitMatrix> {
+    let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
+    let mut row_bits = BitArray::with_size(width);
+    // Padded to whole words with zeros (the padding bits of a row stay 0).
+    let mut flags = vec![0u8; width.div_ceil(WORD) * WORD];
+    for y in 0..height {
+        dark_row(y, &mut flags[..width]);
         pack_row(&flags, &mut row_bits);
         matrix.setRow(y as u32, &row_bits);
     }
