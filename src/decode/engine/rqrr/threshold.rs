@@ -27,7 +27,10 @@ pub(super) fn rqrr_threshold(image: &GrayImage) -> Vec<bool> {
     // 255), so the numerators avg·(s−1) stay below 255·s²: the reciprocal is exact while that
     // is under 2³², i.e. for rows narrower than about 32 800 pixels. Wider rows (none of the
     // copies the passes make) divide the slow way.
-    let exact = 255 * s * s < 1 << 32;
+    let exact = s
+        .checked_mul(s)
+        .and_then(|square| square.checked_mul(255))
+        .is_some_and(|bound| bound < 1 << 32);
     let divisor = Divisor::new(s);
     let step = |average: u64| {
         let n = average * (s - 1);
