@@ -985,8 +985,8 @@ pub const FRAGILE_CODE: Rule = Rule {
     rationale: concat!(
         "qraudit read this code only after re-binarising, rescaling or sharpening the image, \
                 or only by re-reading its modules from the grey levels and treating the codewords \
-                it could not tell apart (glare, smudges, blur) as erasures. Phone scanners do not try that hard, so many of them will fail on \
-                the same code.",
+                it could not tell apart (glare, smudges, blur) as erasures. Phone scanners do not \
+                try that hard, so many of them will fail on the same code.",
         born_digital_only!()
     ),
     fix: "Print the code larger and with more contrast (dark modules on a plain light ground), with a quiet zone of 4 modules, and regenerate it at a higher error-correction level.",

@@ -378,9 +378,7 @@ impl Run {
             };
             &self.scaled[index].1
         };
-        // A contrast stretch has nothing to add where the image already spans the grey scale
-        // (`filters::is_faint`): the pass does not apply and is not counted.
-        if pass.prep == pass::Prep::Enhanced && !filters::is_faint(base) {
+        if !pass.applies_to(base) {
             return;
         }
         self.passes += 1;

@@ -105,6 +105,16 @@ impl SharedCopies {
 }
 
 impl Pass {
+    /// Whether the pass has anything to add on `base` (the image already box-downscaled by
+    /// `self.factor`): a contrast stretch has not where the image already spans the grey scale
+    /// (`filters::is_faint`). A pass that does not apply is not run and not counted.
+    pub(super) fn applies_to(&self, base: &GrayImage) -> bool {
+        match self.prep {
+            Prep::Enhanced => filters::is_faint(base),
+            _ => true,
+        }
+    }
+
     /// Runs the pass on `base`, the image already box-downscaled by `self.factor`; `known` are
     /// the codes already read (in `base`'s pixels scaled back by the factor, i.e. the image's),
     /// which the engine need not read again; `shared` keeps the copies that other passes over

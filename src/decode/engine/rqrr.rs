@@ -1,10 +1,11 @@
 //! The first engine: rqrr, a pure-Rust port of quirc, through `Engine::read`'s shape.
 //!
-//! rqrr is handed a thresholded bitmap: its own running row average, computed faster here with
-//! the same result (`threshold`), or the Sauvola threshold of the `binarized` pass. Its detector differs from zxing's and
-//! so reads some codes rxing's misses (perspective, damage), but it reports neither the grids it
-//! could not read nor stray finder patterns: its passes leave no leftovers beyond unreadable
-//! symbols. It only finds dark-on-light codes, and it cannot be told to skip codes already read.
+//! rqrr is handed a thresholded bitmap: its own running row average, computed faster here with the
+//! same result (`threshold`), or the Sauvola threshold of the `binarized` pass. Its detector
+//! differs from zxing's and so reads some codes rxing's misses (perspective, damage), but it
+//! reports neither the grids it could not read nor stray finder patterns: its passes leave no
+//! leftovers beyond unreadable symbols. It only finds dark-on-light codes, and it cannot be told to
+//! skip codes already read.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
