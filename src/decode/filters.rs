@@ -119,17 +119,56 @@ pub(super) fn upscale2(image: &GrayImage, smooth: bool) -> GrayImage {
 /// side wide, at least 8 pixels: codes cropped to their edge have no quiet zone, and both
 /// engines need one to see the finder patterns. Returns the image and the border width.
 pub(super) fn pad(image: &GrayImage) -> (GrayImage, u32) {
-    let mut values: Vec<u8> = image.as_raw().iter().step_by(7).copied().collect();
-    values.sort_unstable();
-    let light = values.get(values.len() * 99 / 100).copied().unwrap_or(255);
+    // Every 7th pixel, counted (sorting them was a tenth of a padded pass).
+    let mut histogram = [0usize; 256];
+    let mut samples = 0;
+    for &p in image.as_raw().iter().step_by(7) {
+        histogram[usize::from(p)] += 1;
+        samples += 1;
+    }
+    let light = nth_smallest(&histogram, samples * 99 / 100);
     let border = (image.width().max(image.height()) / 8).max(8);
     let mut out = GrayImage::from_pixel(
         image.width() + 2 * border,
         image.height() + 2 * border,
         Luma([light]),
     );
-    image::imageops::replace(&mut out, image, i64::from(border), i64::from(border));
+    let (width, out_width) = (image.width() as usize, out.width() as usize);
+    let (border_px, rows) = (border as usize, image.as_raw().chunks_exact(width.max(1)));
+    let out_pixels: &mut [u8] = &mut out;
+    for (y, row) in rows.enumerate() {
+        let start = (y + border_px) * out_width + border_px;
+        out_pixels[start..start + width].copy_from_slice(row);
+    }
     (out, border)
+}
+
+/// The part of `image` in the rectangle at (`x`, `y`) of `width` × `height`, clipped to the
+/// image (as `image::imageops::crop_imm` clips it), copied a row at a time: the generic
+/// `SubImage::to_image` copies a pixel at a time.
+pub(super) fn crop(image: &GrayImage, x: u32, y: u32, width: u32, height: u32) -> GrayImage {
+    let (x, y) = (x.min(image.width()), y.min(image.height()));
+    let (width, height) = (width.min(image.width() - x), height.min(image.height() - y));
+    let stride = image.width() as usize;
+    let mut pixels = Vec::with_capacity(width as usize * height as usize);
+    for row in y as usize..(y + height) as usize {
+        let start = row * stride + x as usize;
+        pixels.extend_from_slice(&image.as_raw()[start..start + width as usize]);
+    }
+    GrayImage::from_raw(width, height, pixels).unwrap_or_else(|| GrayImage::new(width, height))
+}
+
+/// The value at index `k` of the sorted samples that `histogram` counts, or 255 when there
+/// are no more than `k` samples.
+pub(super) fn nth_smallest(histogram: &[usize; 256], k: usize) -> u8 {
+    let mut below = 0;
+    for (value, &count) in histogram.iter().enumerate() {
+        below += count;
+        if below > k {
+            return value as u8;
+        }
+    }
+    u8::MAX
 }
 
 /// Local-threshold binarisation (Sauvola: T = m · (1 + k · (s / 128 − 1)) over a square window),
@@ -187,17 +226,8 @@ fn percentile_range(image: &GrayImage) -> (i32, i32) {
         histogram[*p as usize] += 1;
     }
     let total = image.as_raw().len();
-    let percentile = |fraction: f64| {
-        let target = (total as f64 * fraction) as usize;
-        let mut seen = 0;
-        for (value, count) in histogram.iter().enumerate() {
-            seen += count;
-            if seen > target {
-                return value as i32;
-            }
-        }
-        255
-    };
+    let percentile =
+        |fraction: f64| i32::from(nth_smallest(&histogram, (total as f64 * fraction) as usize));
     (percentile(0.01), percentile(0.99))
 }
 
@@ -245,6 +275,16 @@ pub(super) fn enhance(image: &GrayImage) -> GrayImage {
 mod tests {
     use super::*;
 
+    /// Pseudo-random grey levels (xorshift), the same for the same seed.
+    fn noise(width: u32, height: u32, mut seed: u32) -> GrayImage {
+        GrayImage::from_fn(width, height, |_, _| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            Luma([(seed >> 24) as u8])
+        })
+    }
+
     #[test]
     fn upscale_replicates_or_interpolates() {
         let step = GrayImage::from_fn(4, 2, |x, _| Luma([if x < 2 { 0 } else { 200 }]));
@@ -272,13 +312,7 @@ mod tests {
     /// pixel the truncated mean of its block, on noise of a size no factor divides.
     #[test]
     fn downscale_is_the_block_mean_for_every_factor() {
-        let mut seed = 0x1234_5678_u32;
-        let image = GrayImage::from_fn(103, 71, |_, _| {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            Luma([(seed >> 24) as u8])
-        });
+        let image = noise(103, 71, 0x1234_5678);
         for factor in 2..=11u32 {
             let small = downscale(&image, factor);
             assert_eq!(small.dimensions(), (103 / factor, 71 / factor));
@@ -342,5 +376,50 @@ mod tests {
         let out = enhance(&img);
         assert!(out.get_pixel(2, 10)[0] < 20);
         assert!(out.get_pixel(17, 10)[0] > 235);
+    }
+
+    /// The histogram gives the same order statistic as sorting the samples, at every index,
+    /// on skewed samples with repeated values and gaps.
+    #[test]
+    fn histogram_percentile_equals_the_sorted_sample() {
+        let mut samples: Vec<u8> = noise(997, 1, 12345).into_raw();
+        // Fold half the values onto a few levels, like a symbol's dark and light modules.
+        for v in samples.iter_mut().step_by(2) {
+            *v &= 0xF0;
+        }
+        let mut histogram = [0usize; 256];
+        for &s in &samples {
+            histogram[usize::from(s)] += 1;
+        }
+        samples.sort_unstable();
+        for (k, &expected) in samples.iter().enumerate() {
+            assert_eq!(nth_smallest(&histogram, k), expected, "index {k}");
+        }
+        assert_eq!(nth_smallest(&histogram, samples.len()), 255);
+    }
+
+    /// `crop` equals the image crate's crop, clipping included, and `pad` puts the image in
+    /// the middle of a border of its 99th-percentile grey (of every 7th pixel, sorted).
+    #[test]
+    fn crop_and_pad_equal_the_generic_operations() {
+        let image = noise(53, 37, 7);
+        for (x, y, w, h) in [
+            (0, 0, 53, 37),
+            (5, 3, 20, 11),
+            (40, 30, 20, 20),
+            (60, 0, 5, 5),
+            (0, 36, 53, 9),
+        ] {
+            let ours = crop(&image, x, y, w, h);
+            let generic = image::imageops::crop_imm(&image, x, y, w, h).to_image();
+            assert_eq!(ours, generic, "crop at ({x}, {y}) of {w}×{h}");
+        }
+        let (padded, border) = pad(&image);
+        let mut every_7th: Vec<u8> = image.as_raw().iter().step_by(7).copied().collect();
+        every_7th.sort_unstable();
+        let light = every_7th[every_7th.len() * 99 / 100];
+        let mut expected = GrayImage::from_pixel(53 + 2 * border, 37 + 2 * border, Luma([light]));
+        image::imageops::replace(&mut expected, &image, i64::from(border), i64::from(border));
+        assert_eq!(padded, expected);
     }
 }

@@ -271,7 +271,7 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                 && crop_area * 2 < u64::from(image.width()) * u64::from(image.height())
             {
                 for (x, y, w, h) in crops {
-                    let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
+                    let crop = filters::crop(image, x, y, w, h);
                     let mut local = Run::default();
                     let crop_plan = plan::plan(&crop, whole_pixels, options);
                     for pass in crop_plan.into_iter().filter(|p| options.allows(p.name)) {

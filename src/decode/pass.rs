@@ -233,7 +233,7 @@ fn tiled(image: &GrayImage, engine: Engine, pass: &'static str, cancel: &AtomicB
                 return result;
             }
             let (w, h) = (TILE.min(image.width() - x), TILE.min(image.height() - y));
-            let tile = image::imageops::crop_imm(image, x, y, w, h).to_image();
+            let tile = filters::crop(image, x, y, w, h);
             let found = engine.read(Prepared::Grey(Cow::Owned(tile)), pass, &[], cancel);
             let shifted = found.symbols.into_iter().map(|mut s| {
                 s.corners = s.quad().translated(x as f32, y as f32).0;

@@ -12,6 +12,7 @@
 use image::GrayImage;
 
 use super::Symbol;
+use super::filters::nth_smallest;
 use super::geometry::Quad;
 
 /// The widest quiet zone measured; anything wider is reported as this.
@@ -118,44 +119,4 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
         narrowest = narrowest.min(width);
     }
     Some(narrowest)
-}
-
-/// The value at index `k` of the sorted samples that `histogram` counts (`k` < their number).
-fn nth_smallest(histogram: &[usize; 256], k: usize) -> u8 {
-    let mut below = 0;
-    for (value, &count) in histogram.iter().enumerate() {
-        below += count;
-        if below > k {
-            return value as u8;
-        }
-    }
-    u8::MAX
-}
-
-#[cfg(test)]
-mod tests {
-    use super::nth_smallest;
-
-    /// The histogram gives the same order statistic as sorting the samples, at every index,
-    /// on skewed samples with repeated values and gaps.
-    #[test]
-    fn histogram_percentile_equals_the_sorted_sample() {
-        let mut state = 12345u32;
-        let mut samples: Vec<u8> = (0..997)
-            .map(|_| {
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                let v = (state >> 16) as u8;
-                // Fold half the values onto a few levels, like a symbol's dark and light modules.
-                if v & 1 == 0 { v & 0xF0 } else { v }
-            })
-            .collect();
-        let mut histogram = [0usize; 256];
-        for &s in &samples {
-            histogram[usize::from(s)] += 1;
-        }
-        samples.sort_unstable();
-        for (k, &expected) in samples.iter().enumerate() {
-            assert_eq!(nth_smallest(&histogram, k), expected, "index {k}");
-        }
-    }
 }
