@@ -119,7 +119,8 @@ pub(super) fn upscale2(image: &GrayImage, smooth: bool) -> GrayImage {
 /// side wide, at least 8 pixels: codes cropped to their edge have no quiet zone, and both
 /// engines need one to see the finder patterns. Returns the image and the border width.
 pub(super) fn pad(image: &GrayImage) -> (GrayImage, u32) {
-    // Every 7th pixel, counted (sorting them was a tenth of a padded pass).
+    // Every 7th pixel, counted in one pass instead of sorted (perf put 0.5% of the samples of
+    // decoding the corpus in sorting, this and the quiet zone's).
     let mut histogram = [0usize; 256];
     let mut samples = 0;
     for &p in image.as_raw().iter().step_by(7) {
