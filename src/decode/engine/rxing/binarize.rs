@@ -188,8 +188,9 @@ fn fill_row_threshold(
     out: &mut [u8],
 ) {
     let row = &thresholds[block_row * sub_w..(block_row + 1) * sub_w];
-    for (x, t) in out.iter_mut().enumerate() {
-        *t = row[x / BLOCK];
+    // Eight pixels per block (the last block's columns past the width are not in `out`).
+    for (block, &threshold) in out.chunks_mut(BLOCK).zip(row) {
+        block.fill(threshold);
     }
     let last = row[sub_w - 1];
     for t in &mut out[width - BLOCK..] {
@@ -251,19 +252,30 @@ fn black_points(luma: &[u8], width: usize, height: usize, sub_w: usize, sub_h: u
 /// zxing's `calculateThresholdForBlock` without the thresholding: each block's threshold is the
 /// mean black point of the 5 × 5 blocks around it (clamped at the edges). Black points are
 /// means or halves of 8-bit values, so the threshold fits a byte.
+///
+/// The 5 × 5 sums are separable: the sums of 5 block rows first, column by column (for each
+/// clamped top row), then of 5 columns of those. The same integers as 25 additions per block.
 fn block_thresholds(points: &[u32], sub_w: usize, sub_h: usize) -> Vec<u8> {
     let mut thresholds = vec![0u8; sub_w * sub_h];
+    let mut column_sums = vec![0u32; sub_w];
+    let mut top_done = None;
     for by in 0..sub_h {
         let top = by.clamp(2, sub_h - 3);
-        for bx in 0..sub_w {
-            let left = bx.clamp(2, sub_w - 3);
-            let mut sum = 0u32;
-            for row in top - 2..=top + 2 {
-                sum += points[row * sub_w + left - 2..=row * sub_w + left + 2]
-                    .iter()
-                    .sum::<u32>();
+        // Rows near the top and bottom edges share one clamped window: sum it once.
+        if top_done != Some(top) {
+            column_sums.fill(0);
+            for row in points[(top - 2) * sub_w..(top + 3) * sub_w].chunks_exact(sub_w) {
+                for (sum, &point) in column_sums.iter_mut().zip(row) {
+                    *sum += point;
+                }
             }
-            thresholds[by * sub_w + bx] = (sum / 25).min(255) as u8;
+            top_done = Some(top);
+        }
+        let out = &mut thresholds[by * sub_w..(by + 1) * sub_w];
+        for (bx, threshold) in out.iter_mut().enumerate() {
+            let left = bx.clamp(2, sub_w - 3);
+            let sum: u32 = column_sums[left - 2..=left + 2].iter().sum();
+            *threshold = (sum / 25).min(255) as u8;
         }
     }
     thresholds
