@@ -23,18 +23,17 @@ pub(super) fn rqrr_threshold(image: &GrayImage) -> Vec<bool> {
     }
     // rqrr's names: the averages run over `s` pixels.
     let s = (w / 8).max(1) as u64;
-    // The averages stay below 255·s (each step keeps (s−1)/s of the last and adds at most
-    // 255), so the numerators avg·(s−1) stay below 255·s²: the reciprocal is exact while that
-    // is under 2³², i.e. for rows narrower than about 32 800 pixels. Wider rows (none of the
-    // copies the passes make) divide the slow way.
-    let exact = s
-        .checked_mul(s)
-        .and_then(|square| square.checked_mul(255))
-        .is_some_and(|bound| bound < 1 << 32);
+    // rqrr's step keeps ⌊avg·(s−1)/s⌋ of the last average; that is avg − ⌈avg/s⌉, one
+    // division (a multiplication by the reciprocal) on the loop's dependency chain instead of
+    // a multiplication and a division. The averages never exceed 255·s (the step's fixed
+    // point), so the numerator avg + s − 1 stays under 256·s: the reciprocal is exact while
+    // that is under 2³², i.e. for rows narrower than about 134 million pixels; wider ones
+    // divide the slow way.
+    let exact = s.checked_mul(256).is_some_and(|bound| bound < 1 << 32);
     let divisor = Divisor::new(s);
     let step = |average: u64| {
-        let n = average * (s - 1);
-        if exact { divisor.divide(n) } else { n / s }
+        let n = average + s - 1;
+        average - if exact { divisor.divide(n) } else { n / s }
     };
     let pixels = image.as_raw();
     let mut row_average = vec![0u64; w];
