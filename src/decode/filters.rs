@@ -121,13 +121,8 @@ pub(super) fn upscale2(image: &GrayImage, smooth: bool) -> GrayImage {
 pub(super) fn pad(image: &GrayImage) -> (GrayImage, u32) {
     // Every 7th pixel, counted in one pass instead of sorted (perf put 0.5% of the samples of
     // decoding the corpus in sorting, this and the quiet zone's).
-    let mut histogram = [0usize; 256];
-    let mut samples = 0;
-    for &p in image.as_raw().iter().step_by(7) {
-        histogram[usize::from(p)] += 1;
-        samples += 1;
-    }
-    let light = nth_smallest(&histogram, samples * 99 / 100);
+    let every_7th = Histogram::of(image.as_raw().iter().step_by(7).copied());
+    let light = every_7th.nth_smallest(every_7th.samples() * 99 / 100);
     let border = (image.width().max(image.height()) / 8).max(8);
     let mut out = GrayImage::from_pixel(
         image.width() + 2 * border,
@@ -159,17 +154,48 @@ pub(super) fn crop(image: &GrayImage, x: u32, y: u32, width: u32, height: u32) -
     GrayImage::from_raw(width, height, pixels).unwrap_or_else(|| GrayImage::new(width, height))
 }
 
-/// The value at index `k` of the sorted samples that `histogram` counts, or 255 when there
-/// are no more than `k` samples.
-pub(super) fn nth_smallest(histogram: &[usize; 256], k: usize) -> u8 {
-    let mut below = 0;
-    for (value, &count) in histogram.iter().enumerate() {
-        below += count;
-        if below > k {
-            return value as u8;
+/// A count of grey levels, for order statistics (percentiles) without sorting the samples.
+pub(super) struct Histogram {
+    counts: [usize; 256],
+    samples: usize,
+}
+
+impl Histogram {
+    pub(super) fn new() -> Histogram {
+        Histogram {
+            counts: [0; 256],
+            samples: 0,
         }
     }
-    u8::MAX
+
+    pub(super) fn of(levels: impl IntoIterator<Item = u8>) -> Histogram {
+        let mut histogram = Histogram::new();
+        for level in levels {
+            histogram.add(level);
+        }
+        histogram
+    }
+
+    pub(super) fn add(&mut self, level: u8) {
+        self.counts[usize::from(level)] += 1;
+        self.samples += 1;
+    }
+
+    pub(super) fn samples(&self) -> usize {
+        self.samples
+    }
+
+    /// The value at index `k` of the samples sorted, or 255 when there are no more than `k`.
+    pub(super) fn nth_smallest(&self, k: usize) -> u8 {
+        let mut below = 0;
+        for (value, &count) in self.counts.iter().enumerate() {
+            below += count;
+            if below > k {
+                return value as u8;
+            }
+        }
+        u8::MAX
+    }
 }
 
 /// Local-threshold binarisation (Sauvola: T = m · (1 + k · (s / 128 − 1)) over a square window),
@@ -222,13 +248,10 @@ pub(super) fn sauvola(image: &GrayImage, radius: u32, k: f64) -> Vec<bool> {
 
 /// The grey levels of the 1st and 99th percentile of `image`: the range `enhance` stretches.
 fn percentile_range(image: &GrayImage) -> (i32, i32) {
-    let mut histogram = [0usize; 256];
-    for p in image.as_raw() {
-        histogram[*p as usize] += 1;
-    }
-    let total = image.as_raw().len();
-    let percentile =
-        |fraction: f64| i32::from(nth_smallest(&histogram, (total as f64 * fraction) as usize));
+    let histogram = Histogram::of(image.as_raw().iter().copied());
+    let percentile = |fraction: f64| {
+        i32::from(histogram.nth_smallest((histogram.samples() as f64 * fraction) as usize))
+    };
     (percentile(0.01), percentile(0.99))
 }
 
@@ -388,15 +411,13 @@ mod tests {
         for v in samples.iter_mut().step_by(2) {
             *v &= 0xF0;
         }
-        let mut histogram = [0usize; 256];
-        for &s in &samples {
-            histogram[usize::from(s)] += 1;
-        }
+        let histogram = Histogram::of(samples.iter().copied());
+        assert_eq!(histogram.samples(), samples.len());
         samples.sort_unstable();
         for (k, &expected) in samples.iter().enumerate() {
-            assert_eq!(nth_smallest(&histogram, k), expected, "index {k}");
+            assert_eq!(histogram.nth_smallest(k), expected, "index {k}");
         }
-        assert_eq!(nth_smallest(&histogram, samples.len()), 255);
+        assert_eq!(histogram.nth_smallest(samples.len()), 255);
     }
 
     /// `crop` equals the image crate's crop, clipping included, and `pad` puts the image in

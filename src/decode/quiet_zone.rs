@@ -12,7 +12,7 @@
 use image::GrayImage;
 
 use super::Symbol;
-use super::filters::nth_smallest;
+use super::filters::Histogram;
 use super::geometry::Quad;
 
 /// The widest quiet zone measured; anything wider is reported as this.
@@ -45,22 +45,21 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
     let outline = Quad(symbol.corners);
     let at = |u: f32, v: f32| -> [f32; 2] { outline.at(u / n, v / n) };
     // Threshold and polarity from the symbol's own modules.
-    let mut histogram = [0usize; 256];
-    let mut samples = 0;
+    let mut modules = Histogram::new();
     for v in 0..symbol.modules {
         for u in 0..symbol.modules {
             if let Some(p) = sample(at(u as f32 + 0.5, v as f32 + 0.5)) {
-                histogram[usize::from(p)] += 1;
-                samples += 1;
+                modules.add(p);
             }
         }
     }
+    let samples = modules.samples();
     if samples < 16 {
         return None;
     }
     let (lo, hi) = (
-        nth_smallest(&histogram, samples / 10),
-        nth_smallest(&histogram, samples * 9 / 10),
+        modules.nth_smallest(samples / 10),
+        modules.nth_smallest(samples * 9 / 10),
     );
     if hi <= lo.saturating_add(10) {
         return None;
@@ -79,8 +78,8 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
         2 => at(-d, s),
         _ => at(n + d, s),
     };
-    for side in 0..4 {
-        let side = |s, d| point(side, s, d);
+    for side_index in 0..4 {
+        let side = |s, d| point(side_index, s, d);
         let mut width = MAX_MEASURED;
         // The first half module is skipped: blur and a corner placed a pixel off smear the
         // symbol's edge into it.
