@@ -580,3 +580,109 @@ fn a_code_missing_a_finder_pattern_and_smudged_is_read() {
         assert!(outcome.symbols[0].erasures.is_some_and(|n| n > 0), "{what}");
     }
 }
+
+/// `code` on a 1024×768 photo, as a poster turned about its vertical axis looks: squeezed to
+/// `squeeze` of its width, its far (right) edge `depth` times as far away as the near one (so
+/// shorter), with true perspective between them; returns the photo and the four corners of the
+/// symbol, `inset` pixels inside the rendered image (its quiet zone), in it (top-left,
+/// top-right, bottom-right, bottom-left). The ground is a grey with a
+/// little noise, and the photo is box-blurred over 2×2 pixels as a lens would.
+fn turned_away(
+    code: &GrayImage,
+    inset: f32,
+    squeeze: f32,
+    depth: f32,
+) -> (GrayImage, [[f32; 2]; 4]) {
+    let side = code.width() as f32;
+    let (left, width, centre_y) = (420.0f32, side * squeeze, 384.0f32);
+    // Point at fraction s of the code's width: depth 1 + (depth - 1)s, so on screen it lies at
+    // t = depth·s / (1 + (depth - 1)s) of the width, and its column is 1/depth(s) as tall.
+    let on_screen = |s: f32| depth * s / (1.0 + (depth - 1.0) * s);
+    let mut noise = 99u32;
+    let photo = GrayImage::from_fn(1024, 768, |x, y| {
+        noise ^= noise << 13;
+        noise ^= noise >> 17;
+        noise ^= noise << 5;
+        let ground = Luma([196 + (noise % 9) as u8]);
+        let t = (x as f32 + 0.5 - left) / width;
+        if !(0.0..1.0).contains(&t) {
+            return ground;
+        }
+        let s = t / (depth - t * (depth - 1.0));
+        let z = 1.0 + (depth - 1.0) * s;
+        let (u, v) = (s * side, (y as f32 + 0.5 - centre_y) * z + side / 2.0);
+        if v < 0.0 || v >= side {
+            return ground;
+        }
+        *code.get_pixel((u as u32).min(code.width() - 1), v as u32)
+    });
+    let blurred = GrayImage::from_fn(1024, 768, |x, y| {
+        let (x1, y1) = ((x + 1).min(1023), (y + 1).min(767));
+        let sum: u32 = [(x, y), (x1, y), (x, y1), (x1, y1)]
+            .iter()
+            .map(|&(a, b)| u32::from(photo.get_pixel(a, b)[0]))
+            .sum();
+        Luma([(sum / 4) as u8])
+    });
+    let at = |u: f32, v: f32| {
+        let s = u / side;
+        let z = 1.0 + (depth - 1.0) * s;
+        [left + on_screen(s) * width, centre_y + (v - side / 2.0) / z]
+    };
+    let (near, far) = (inset, side - inset);
+    let corners = [at(near, near), at(far, near), at(far, far), at(near, far)];
+    (blurred, corners)
+}
+
+/// The image turned a quarter: x and y swapped (a poster seen from below instead of from the
+/// side), and its corners with it.
+fn transposed(image: &GrayImage) -> GrayImage {
+    GrayImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
+}
+
+/// A poster photographed from the side, so steeply that its modules are two to three pixels
+/// across and five to six down: no pass before the stretched ones reads it, and the look at a
+/// copy stretched √2 across and shrunk √2 down does (and, turned a quarter, the copy stretched
+/// down). Three angles, both ways; the outline maps back onto the code in the photo. (Squeezed
+/// to half its width or more, the first looks read it; to a quarter, nothing does.)
+#[cfg(feature = "rxing")]
+#[test]
+fn a_code_photographed_at_a_steep_angle_is_read_from_a_stretched_copy() {
+    let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity";
+    let (module, quiet) = (6u32, 4u32);
+    let code = render(text, module, quiet, 20, 235);
+    let without = DecodeOptions {
+        skip_passes: vec!["rxing-wide".to_string(), "rxing-tall".to_string()],
+        ..DecodeOptions::default()
+    };
+    for (squeeze, depth) in [(0.35f32, 1.2f32), (0.4, 1.2), (0.4, 1.5)] {
+        let (side_view, corners) = turned_away(&code, (module * quiet) as f32, squeeze, depth);
+        let from_below = transposed(&side_view);
+        let corners_below = corners.map(|[x, y]| [y, x]);
+        for (what, photo, corners, pass) in [
+            ("from the side", &side_view, corners, "rxing-wide"),
+            ("from below", &from_below, corners_below, "rxing-tall"),
+        ] {
+            let what = format!("{what}, squeezed to {squeeze}, depth {depth}");
+            let before = decode::decode(photo, &without, &AtomicBool::new(false));
+            assert!(texts(&before).is_empty(), "{what}: read without stretching");
+            let after = run(photo, &[]);
+            assert_eq!(texts(&after), [text], "{what}");
+            let read = after.symbols.iter().find(|s| s.text.is_some()).unwrap();
+            assert_eq!(read.pass, pass, "{what}");
+            assert!(read.fragile, "{what}");
+            // The outline maps back onto the symbol in the photo: each corner within two long
+            // modules (12 pixels) of one of the symbol's, whichever way the engine listed them.
+            for corner in read.corners {
+                let nearest = corners
+                    .iter()
+                    .map(|c| (c[0] - corner[0]).hypot(c[1] - corner[1]))
+                    .fold(f32::INFINITY, f32::min);
+                assert!(
+                    nearest < 12.0,
+                    "{what}: corner {corner:?} not near {corners:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! Image filters the passes feed to the engines: box downscale, bilinear 2× upscale, local
-//! (Sauvola) binarisation, and a contrast stretch with unsharp masking. Plain loops over the raw
-//! buffer: they run on every image that reaches a later pass, so they are kept linear in pixels.
+//! Image filters the passes feed to the engines: box downscale, bilinear 2× upscale, an
+//! anisotropic linear resample, local (Sauvola) binarisation, and a contrast stretch with unsharp
+//! masking. Plain loops over the raw buffer: they run on every image that reaches a later pass,
+//! so they are kept linear in pixels.
 
 use image::{GrayImage, Luma};
 
@@ -113,6 +114,65 @@ pub(super) fn upscale2(image: &GrayImage, smooth: bool) -> GrayImage {
     }
     GrayImage::from_raw(2 * w as u32, 2 * h as u32, out)
         .unwrap_or_else(|| GrayImage::new(2 * w as u32, 2 * h as u32))
+}
+
+/// One output pixel of a resampled axis: the two source pixels it lies between and the weight
+/// of the second, in 256ths.
+#[derive(Clone, Copy)]
+struct Tap {
+    first: usize,
+    second: usize,
+    weight: u32,
+}
+
+/// The taps that resample an axis of `from` pixels to `to`, pixel centres aligned: output pixel
+/// o is source position (o + ½)·from/to − ½, clamped to the edge pixels.
+fn taps(from: usize, to: usize) -> Vec<Tap> {
+    let scale = from as f64 / to as f64;
+    let last = from.saturating_sub(1);
+    (0..to)
+        .map(|o| {
+            let at = ((o as f64 + 0.5) * scale - 0.5).clamp(0.0, last as f64);
+            let first = at as usize;
+            Tap {
+                first,
+                second: (first + 1).min(last),
+                weight: ((at - first as f64) * 256.0).round() as u32,
+            }
+        })
+        .collect()
+}
+
+/// `image` resampled to `width` × `height` by linear interpolation along each axis: the
+/// anisotropic copies (`Prep::Stretched`) that make a strongly foreshortened code square again.
+/// Not an antialiasing filter: the axis it shrinks shrinks by at most √2, where two taps lose
+/// nothing a module of two pixels or more holds.
+pub(super) fn resample(image: &GrayImage, width: u32, height: u32) -> GrayImage {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let (out_w, out_h) = (width as usize, height as usize);
+    if w == 0 || h == 0 || out_w == 0 || out_h == 0 {
+        return GrayImage::new(width, height);
+    }
+    let src = image.as_raw();
+    let across = taps(w, out_w);
+    // Rows resampled across first, in 256ths (255 × 256 fits a u16).
+    let mut rows = vec![0u16; out_w * h];
+    for (row, out_row) in src.chunks_exact(w).zip(rows.chunks_exact_mut(out_w)) {
+        for (out, tap) in out_row.iter_mut().zip(&across) {
+            let (a, b) = (u32::from(row[tap.first]), u32::from(row[tap.second]));
+            *out = (a * (256 - tap.weight) + b * tap.weight) as u16;
+        }
+    }
+    let mut out = vec![0u8; out_w * out_h];
+    for (tap, out_row) in taps(h, out_h).iter().zip(out.chunks_exact_mut(out_w)) {
+        let upper = &rows[tap.first * out_w..(tap.first + 1) * out_w];
+        let lower = &rows[tap.second * out_w..(tap.second + 1) * out_w];
+        for ((out, &a), &b) in out_row.iter_mut().zip(upper).zip(lower) {
+            let sum = u32::from(a) * (256 - tap.weight) + u32::from(b) * tap.weight;
+            *out = ((sum + (1 << 15)) >> 16) as u8;
+        }
+    }
+    GrayImage::from_raw(width, height, out).unwrap_or_else(|| GrayImage::new(width, height))
 }
 
 /// Surrounds the image with a light border (the 99th-percentile grey) an eighth of its larger
@@ -320,6 +380,47 @@ mod tests {
         let row: Vec<u8> = (0..8).map(|x| smooth.get_pixel(x, 3)[0]).collect();
         // ¾ and ¼ weights across the edge, flat elsewhere.
         assert_eq!(row, [0, 0, 0, 50, 150, 200, 200, 200]);
+    }
+
+    /// The resample is linear interpolation between pixel centres: at 2× it is the smooth 2×
+    /// upscale (to rounding), at the same size the image itself, and along a shrunk axis each
+    /// output pixel lies between the two source pixels around its centre, weighted by distance.
+    #[test]
+    fn resample_interpolates_between_pixel_centres() {
+        let image = noise(37, 23, 7);
+        assert_eq!(resample(&image, 37, 23), image);
+        let double = resample(&image, 74, 46);
+        let smooth = upscale2(&image, true);
+        for (a, b) in double.as_raw().iter().zip(smooth.as_raw()) {
+            assert!(a.abs_diff(*b) <= 1, "{a} vs {b}");
+        }
+        // Wider by √2 and shorter by √2, as the stretched passes ask.
+        let (width, height) = (52, 16);
+        let stretched = resample(&image, width, height);
+        let exact = |x: u32, y: u32| -> f64 {
+            let at = |o: u32, from: u32, to: u32| {
+                ((f64::from(o) + 0.5) * f64::from(from) / f64::from(to) - 0.5)
+                    .clamp(0.0, f64::from(from - 1))
+            };
+            let (sx, sy) = (at(x, 37, width), at(y, 23, height));
+            let (x0, y0) = (sx.floor() as u32, sy.floor() as u32);
+            let (x1, y1) = ((x0 + 1).min(36), (y0 + 1).min(22));
+            let (fx, fy) = (sx - f64::from(x0), sy - f64::from(y0));
+            let p = |x: u32, y: u32| f64::from(image.get_pixel(x, y)[0]);
+            (p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx) * (1.0 - fy)
+                + (p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx) * fy
+        };
+        for y in 0..height {
+            for x in 0..width {
+                let got = f64::from(stretched.get_pixel(x, y)[0]);
+                assert!(
+                    (got - exact(x, y)).abs() <= 1.0,
+                    "({x}, {y}): {got} vs {}",
+                    exact(x, y)
+                );
+            }
+        }
+        assert_eq!(resample(&GrayImage::new(0, 5), 3, 3).dimensions(), (3, 3));
     }
 
     #[test]

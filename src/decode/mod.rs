@@ -37,7 +37,7 @@ use geometry::Quad;
 /// The decoder's revision: raised whenever a change may make it read an image differently (a
 /// pass added or reordered, a threshold changed), so that results remembered by an earlier
 /// build within the same release (`--cache`) are not taken for this one's.
-pub const REVISION: u32 = 3;
+pub const REVISION: u32 = 4;
 
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -245,9 +245,16 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
         .into_iter()
         .filter(|p| options.allows(p.name))
         .collect();
+    // Set once the rest of the plan ran on crops: only the looks for an image where nothing was
+    // read (`Gate::NothingRead`, stretched copies that a crop around the wrong thing would miss)
+    // still look at the whole image then.
+    let mut on_crops = false;
     for (i, pass) in plan.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             break;
+        }
+        if on_crops && pass.gate != Gate::NothingRead {
+            continue;
         }
         match run.next(pass, options) {
             Next::Stop => break,
@@ -302,7 +309,8 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
                         .collect();
                     merge(&mut run.outcome.symbols, shifted);
                 }
-                break;
+                on_crops = true;
+                continue;
             }
         }
         run.run_pass(*pass, image, cancel);
@@ -355,6 +363,7 @@ impl Run {
             Gate::Leftovers => true,
             Gate::Evidence => self.leftovers.evidence(symbols),
             Gate::CodesRead => self.decoded_any(),
+            Gate::NothingRead => !self.decoded_any(),
         };
         if open || !options.only_passes.is_empty() {
             Next::Go

@@ -3,8 +3,8 @@
 //!
 //! A pass looks at the image box-downscaled by its `factor` (the copies are shared between
 //! passes, see `Run` in mod.rs), then prepared (`Prep`): as it is, its negative, a Sauvola
-//! threshold, a padded 2× upscale, a contrast stretch with unsharp masking, a light border, or
-//! overlapping tiles. Every point an engine reports is in the prepared copy's pixels; `Frame`
+//! threshold, a padded 2× upscale, a contrast stretch with unsharp masking, a light border,
+//! overlapping tiles, or a copy stretched along one axis. Every point an engine reports is in the prepared copy's pixels; `Frame`
 //! maps it back (and maps the codes already read there, for the engine to skip). The whole pass
 //! runs isolated: a panic in an engine becomes an error of this pass only.
 //!
@@ -22,6 +22,7 @@ use super::engine::{Engine, Found, Prepared};
 use super::filters;
 use super::isolate::isolated;
 use super::leftovers::Known;
+use super::module_px;
 use super::plan::Pass;
 
 /// How the image is prepared for the engine.
@@ -42,43 +43,78 @@ pub(super) enum Prep {
     Padded,
     /// Overlapping tiles of at most `TILE` pixels a side, each read on its own.
     Tiled,
+    /// Stretched by √2 along `Axis` and shrunk by √2 across it (the same number of pixels): a
+    /// code photographed at a steep angle is foreshortened, its modules two or three times as
+    /// long one way as the other, and neither engine's finder-pattern test accepts a pattern
+    /// that far from square (see `plan.rs`).
+    Stretched(Axis),
 }
 
-/// Where the prepared copy's pixels lie in the image: prepared-image pixel p is image pixel
-/// (p / up - pad) * factor.
+/// The axis an image is stretched along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Axis {
+    /// Wider: a code foreshortened left to right (a poster seen from the side).
+    Across,
+    /// Taller: a code foreshortened top to bottom (a poster seen from below).
+    Down,
+}
+
+impl Axis {
+    /// The scale factors (x, y) of the stretched copy.
+    fn scales(self) -> [f32; 2] {
+        match self {
+            Axis::Across => [std::f32::consts::SQRT_2, std::f32::consts::FRAC_1_SQRT_2],
+            Axis::Down => [std::f32::consts::FRAC_1_SQRT_2, std::f32::consts::SQRT_2],
+        }
+    }
+}
+
+/// Where the prepared copy's pixels lie in the image: prepared-image point p is image point
+/// (p / up - pad) * factor, with `up` per axis (x, y).
 #[derive(Debug, Clone, Copy)]
 struct Frame {
     factor: f32,
     pad: f32,
-    up: f32,
+    up: [f32; 2],
 }
 
 impl Frame {
+    /// The mean scale of the copy against the image, for lengths in no particular direction.
+    fn mean_up(&self) -> f32 {
+        (self.up[0] * self.up[1]).sqrt()
+    }
+
     /// A code already read, from the image's pixels to the prepared copy's.
     fn known_to_prepared(&self, known: &Known) -> Known {
         let Frame { factor, pad, up } = *self;
         Known {
             corners: known
                 .corners
-                .map(|c| [(c[0] / factor + pad) * up, (c[1] / factor + pad) * up]),
-            module_px: known.module_px / factor * up,
+                .map(|c| [(c[0] / factor + pad) * up[0], (c[1] / factor + pad) * up[1]]),
+            module_px: known.module_px / factor * self.mean_up(),
         }
     }
 
     /// What the engine found, from the prepared copy's pixels to the image's.
     fn found_to_image(&self, mut found: Found) -> Found {
         let Frame { factor, pad, up } = *self;
-        let map = |c: [f32; 2]| [(c[0] / up - pad) * factor, (c[1] / up - pad) * factor];
+        let mean_up = self.mean_up();
+        let map = |c: [f32; 2]| [(c[0] / up[0] - pad) * factor, (c[1] / up[1] - pad) * factor];
         for symbol in &mut found.symbols {
             symbol.corners = symbol.corners.map(map);
-            symbol.module_px *= factor / up;
+            if up[0] == up[1] {
+                symbol.module_px *= factor / mean_up;
+            } else {
+                // The engine's module was measured on a stretched copy: measure the image's.
+                symbol.module_px = module_px(&symbol.corners, symbol.modules);
+            }
         }
         for region in &mut found.undecoded_regions {
             *region = region.map(map);
         }
         for finder in &mut found.stray_finders {
             let [x, y] = map([finder[0], finder[1]]);
-            *finder = [x, y, finder[2] * factor / up];
+            *finder = [x, y, finder[2] * factor / mean_up];
         }
         found
     }
@@ -171,7 +207,7 @@ fn prepare(base: &GrayImage, prep: Prep, factor: u32) -> (Prepared<'_>, Frame) {
     let mut frame = Frame {
         factor: factor as f32,
         pad: 0.0,
-        up: 1.0,
+        up: [1.0, 1.0],
     };
     let prepared = match prep {
         Prep::Plain | Prep::Tiled => Prepared::Grey(Cow::Borrowed(base)),
@@ -193,7 +229,7 @@ fn prepare(base: &GrayImage, prep: Prep, factor: u32) -> (Prepared<'_>, Frame) {
             // Small images are often tight crops too: pad first.
             let (padded, border) = filters::pad(base);
             frame.pad = border as f32;
-            frame.up = 2.0;
+            frame.up = [2.0, 2.0];
             Prepared::Grey(Cow::Owned(filters::upscale2(&padded, smooth)))
         }
         Prep::Padded => {
@@ -202,6 +238,16 @@ fn prepare(base: &GrayImage, prep: Prep, factor: u32) -> (Prepared<'_>, Frame) {
             Prepared::Grey(Cow::Owned(padded))
         }
         Prep::Enhanced => Prepared::Grey(Cow::Owned(filters::enhance(base))),
+        Prep::Stretched(axis) => {
+            let [sx, sy] = axis.scales();
+            let size = |side: u32, scale: f32| ((side as f32 * scale).round() as u32).max(1);
+            let (width, height) = (size(base.width(), sx), size(base.height(), sy));
+            frame.up = [
+                width as f32 / base.width().max(1) as f32,
+                height as f32 / base.height().max(1) as f32,
+            ];
+            Prepared::Grey(Cow::Owned(filters::resample(base, width, height)))
+        }
     };
     (prepared, frame)
 }
