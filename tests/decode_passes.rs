@@ -686,3 +686,68 @@ fn a_code_photographed_at_a_steep_angle_is_read_from_a_stretched_copy() {
         }
     }
 }
+
+/// `code` (rendered without a quiet zone) on a dark ground of `ground`, with `margin` pixels of
+/// it on each side (left, top, right, bottom).
+fn on_dark_ground(code: &GrayImage, ground: u8, margin: [u32; 4]) -> GrayImage {
+    let [left, top, right, bottom] = margin;
+    let mut image = GrayImage::from_pixel(
+        left + code.width() + right,
+        top + code.height() + bottom,
+        Luma([ground]),
+    );
+    paste(&mut image, code, left, top);
+    image
+}
+
+/// A code printed to its edge on a dark ground (no quiet zone) has its finder patterns' outer
+/// rings merged into the ground, and no detector finds them; cut to what lies inside the dark
+/// frame and given a light border it is read. Dark all round, on two sides, and on a photo-sized
+/// dark ground; the outline maps back onto the code. (Dark on one side only, the padded look
+/// already reads it.)
+#[test]
+fn a_code_without_quiet_zone_on_a_dark_ground_is_read_inside_the_frame() {
+    let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Dark";
+    let module = 8u32;
+    let code = render(text, module, 0, 10, 240);
+    let trimmed = if cfg!(feature = "rxing") {
+        "rxing-trimmed"
+    } else {
+        "trimmed"
+    };
+    let without = DecodeOptions {
+        skip_passes: vec![trimmed.to_string()],
+        ..DecodeOptions::default()
+    };
+    for (what, margin, ground) in [
+        ("dark all round", [40, 40, 40, 40], 0u8),
+        ("dark left and below", [30, 0, 0, 30], 35),
+        ("a photo of it on a dark case", [400, 300, 420, 310], 25),
+    ] {
+        let image = on_dark_ground(&code, ground, margin);
+        let before = decode::decode(&image, &without, &AtomicBool::new(false));
+        assert!(texts(&before).is_empty(), "{what}: read without the trim");
+        let after = run(&image, &[]);
+        assert_eq!(texts(&after), [text], "{what}");
+        let read = after.symbols.iter().find(|s| s.text.is_some()).unwrap();
+        assert_eq!(read.pass, trimmed, "{what}");
+        assert!(read.fragile, "{what}");
+        let (x0, y0) = (margin[0] as f32, margin[1] as f32);
+        let side = code.width() as f32;
+        let expected = [
+            [x0, y0],
+            [x0 + side, y0],
+            [x0 + side, y0 + side],
+            [x0, y0 + side],
+        ];
+        for corner in read.corners {
+            let nearest = expected
+                .iter()
+                .map(|c| (c[0] - corner[0]).hypot(c[1] - corner[1]))
+                .fold(f32::INFINITY, f32::min);
+            assert!(nearest < module as f32, "{what}: corner {corner:?}");
+        }
+        // No quiet zone around it: the report says so.
+        assert!(read.quiet_zone_modules.is_some_and(|q| q < 1.0), "{what}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Image filters the passes feed to the engines: box downscale, bilinear 2× upscale, an
-//! anisotropic linear resample, local (Sauvola) binarisation, and a contrast stretch with unsharp
-//! masking. Plain loops over the raw buffer: they run on every image that reaches a later pass,
+//! anisotropic linear resample, local (Sauvola) binarisation, a contrast stretch with unsharp
+//! masking, and the box inside a dark frame. Plain loops over the raw buffer: they run on every image that reaches a later pass,
 //! so they are kept linear in pixels.
 
 use image::{GrayImage, Luma};
@@ -326,6 +326,65 @@ pub(super) fn is_faint(image: &GrayImage) -> bool {
     hi - lo < 128
 }
 
+/// The box (x, y, width, height) inside a dark frame around `image`: the rows and columns at its
+/// edges that are dark (98% of their pixels under the grey halfway between the 1st and 99th
+/// percentiles), when there are at least two of them on some side. A code printed on a dark
+/// ground without a quiet zone (a sticker on a black case, a code drawn to the edge of a dark
+/// panel) has its finder patterns' outer rings merged into that ground, and no detector finds
+/// such a pattern; cut to the box and given a light border (`Prep::Trimmed`), the code has the
+/// quiet zone it lacks. The code's own edge rows and columns stop the trim: each crosses the
+/// light separator of a finder pattern. `None` without a frame, with too little contrast to
+/// tell dark from light, or when less than 21 pixels a side would be left.
+pub(super) fn inside_dark_frame(image: &GrayImage) -> Option<(u32, u32, u32, u32)> {
+    let (width, height) = image.dimensions();
+    if width < 21 || height < 21 {
+        return None;
+    }
+    // Every 7th pixel is enough for two percentiles (this runs on every image a pass with a
+    // trim reaches, most of them without a frame).
+    let every_7th = Histogram::of(image.as_raw().iter().step_by(7).copied());
+    let percentile = |per_cent: usize| every_7th.nth_smallest(every_7th.samples() * per_cent / 100);
+    let (lo, hi) = (percentile(1), percentile(99));
+    if hi.saturating_sub(lo) < 64 {
+        return None;
+    }
+    let dark_below = ((u16::from(lo) + u16::from(hi)) / 2) as u8;
+    let pixels = image.as_raw();
+    let row = |y: u32| &pixels[(y * width) as usize..((y + 1) * width) as usize];
+    let mostly_dark = |dark: usize, of: u32| dark * 50 >= of as usize * 49;
+    let dark_row = |y: u32| mostly_dark(row(y).iter().filter(|&&p| p < dark_below).count(), width);
+    let (mut top, mut bottom) = (0, height);
+    while top < height && dark_row(top) {
+        top += 1;
+    }
+    while bottom > top && dark_row(bottom - 1) {
+        bottom -= 1;
+    }
+    // Columns over the rows left, so that a dark top and bottom do not make every column dark.
+    let dark_column = |x: u32| {
+        let dark = (top..bottom)
+            .filter(|&y| row(y)[x as usize] < dark_below)
+            .count();
+        mostly_dark(dark, bottom - top)
+    };
+    let (mut left, mut right) = (0, width);
+    while left < width && bottom > top && dark_column(left) {
+        left += 1;
+    }
+    while right > left && bottom > top && dark_column(right - 1) {
+        right -= 1;
+    }
+    let framed = [top, height - bottom, left, width - right]
+        .iter()
+        .any(|&side| side >= 2);
+    (framed && right - left >= 21 && bottom - top >= 21).then_some((
+        left,
+        top,
+        right - left,
+        bottom - top,
+    ))
+}
+
 /// Stretches the 1st–99th percentile to the full range, then sharpens with a 3×3 unsharp mask:
 /// for faint, washed-out or slightly blurred prints.
 pub(super) fn enhance(image: &GrayImage) -> GrayImage {
@@ -421,6 +480,44 @@ mod tests {
             }
         }
         assert_eq!(resample(&GrayImage::new(0, 5), 3, 3).dimensions(), (3, 3));
+    }
+
+    /// The box inside a dark frame is what lies within the dark edge rows and columns, a light
+    /// row or column of the content stopping the trim; no box without a frame of two pixels or
+    /// without contrast.
+    #[test]
+    fn inside_dark_frame_cuts_the_dark_edges_only() {
+        // Light content with a dark square in it, 60 × 40, at (13, 7) on a 90 × 60 dark ground.
+        let mut content = GrayImage::from_pixel(60, 40, Luma([230]));
+        for y in 10..30 {
+            for x in 0..20 {
+                content.put_pixel(x, y, Luma([15]));
+            }
+        }
+        let mut framed = GrayImage::from_pixel(90, 60, Luma([15]));
+        image::imageops::replace(&mut framed, &content, 13, 7);
+        assert_eq!(inside_dark_frame(&framed), Some((13, 7, 60, 40)));
+        // A frame on the left only.
+        let mut left = GrayImage::from_pixel(64, 40, Luma([15]));
+        image::imageops::replace(&mut left, &content, 4, 0);
+        assert_eq!(inside_dark_frame(&left), Some((4, 0, 60, 40)));
+        // One dark column is no frame; neither is light content alone.
+        let mut one = GrayImage::from_pixel(61, 40, Luma([15]));
+        image::imageops::replace(&mut one, &content, 1, 0);
+        assert_eq!(inside_dark_frame(&one), None);
+        assert_eq!(inside_dark_frame(&content), None);
+        // Too little contrast to tell dark from light.
+        let faint = GrayImage::from_fn(90, 60, |x, _| Luma([if x < 10 { 100 } else { 140 }]));
+        assert_eq!(inside_dark_frame(&faint), None);
+        // Too little left inside.
+        let mut sliver = GrayImage::from_pixel(90, 60, Luma([15]));
+        image::imageops::replace(
+            &mut sliver,
+            &GrayImage::from_pixel(15, 40, Luma([230])),
+            30,
+            10,
+        );
+        assert_eq!(inside_dark_frame(&sliver), None);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //!
 //! A pass looks at the image box-downscaled by its `factor` (the copies are shared between
 //! passes, see `Run` in mod.rs), then prepared (`Prep`): as it is, its negative, a Sauvola
-//! threshold, a padded 2× upscale, a contrast stretch with unsharp masking, a light border,
-//! overlapping tiles, or a copy stretched along one axis. Every point an engine reports is in the prepared copy's pixels; `Frame`
+//! threshold, a padded 2× upscale, a contrast stretch with unsharp masking, a light border (after
+//! cutting off a dark frame, or not), overlapping tiles, or a copy stretched along one axis. Every point an engine reports is in the prepared copy's pixels; `Frame`
 //! maps it back (and maps the codes already read there, for the engine to skip). The whole pass
 //! runs isolated: a panic in an engine becomes an error of this pass only.
 //!
@@ -43,6 +43,9 @@ pub(super) enum Prep {
     Padded,
     /// Overlapping tiles of at most `TILE` pixels a side, each read on its own.
     Tiled,
+    /// Cut to the box inside a dark frame (`filters::inside_dark_frame`), then given a light
+    /// border: a code on a dark ground without a quiet zone.
+    Trimmed,
     /// Stretched by √2 along `Axis` and shrunk by √2 across it (the same number of pixels): a
     /// code photographed at a steep angle is foreshortened, its modules two or three times as
     /// long one way as the other, and neither engine's finder-pattern test accepts a pattern
@@ -70,11 +73,11 @@ impl Axis {
 }
 
 /// Where the prepared copy's pixels lie in the image: prepared-image point p is image point
-/// (p / up - pad) * factor, with `up` per axis (x, y).
+/// (p / up - pad) * factor, with `up` and `pad` per axis (x, y).
 #[derive(Debug, Clone, Copy)]
 struct Frame {
     factor: f32,
-    pad: f32,
+    pad: [f32; 2],
     up: [f32; 2],
 }
 
@@ -88,9 +91,12 @@ impl Frame {
     fn known_to_prepared(&self, known: &Known) -> Known {
         let Frame { factor, pad, up } = *self;
         Known {
-            corners: known
-                .corners
-                .map(|c| [(c[0] / factor + pad) * up[0], (c[1] / factor + pad) * up[1]]),
+            corners: known.corners.map(|c| {
+                [
+                    (c[0] / factor + pad[0]) * up[0],
+                    (c[1] / factor + pad[1]) * up[1],
+                ]
+            }),
             module_px: known.module_px / factor * self.mean_up(),
         }
     }
@@ -99,7 +105,12 @@ impl Frame {
     fn found_to_image(&self, mut found: Found) -> Found {
         let Frame { factor, pad, up } = *self;
         let mean_up = self.mean_up();
-        let map = |c: [f32; 2]| [(c[0] / up[0] - pad) * factor, (c[1] / up[1] - pad) * factor];
+        let map = |c: [f32; 2]| {
+            [
+                (c[0] / up[0] - pad[0]) * factor,
+                (c[1] / up[1] - pad[1]) * factor,
+            ]
+        };
         for symbol in &mut found.symbols {
             symbol.corners = symbol.corners.map(map);
             if up[0] == up[1] {
@@ -143,10 +154,11 @@ impl SharedCopies {
 impl Pass {
     /// Whether the pass has anything to add on `base` (the image already box-downscaled by
     /// `self.factor`): a contrast stretch has not where the image already spans the grey scale
-    /// (`filters::is_faint`). A pass that does not apply is not run and not counted.
+    /// (`filters::is_faint`), nor a trim where there is no dark frame to cut. A pass that does not apply is not run and not counted.
     pub(super) fn applies_to(&self, base: &GrayImage) -> bool {
         match self.prep {
             Prep::Enhanced => filters::is_faint(base),
+            Prep::Trimmed => filters::inside_dark_frame(base).is_some(),
             _ => true,
         }
     }
@@ -206,7 +218,7 @@ impl Pass {
 fn prepare(base: &GrayImage, prep: Prep, factor: u32) -> (Prepared<'_>, Frame) {
     let mut frame = Frame {
         factor: factor as f32,
-        pad: 0.0,
+        pad: [0.0, 0.0],
         up: [1.0, 1.0],
     };
     let prepared = match prep {
@@ -228,13 +240,20 @@ fn prepare(base: &GrayImage, prep: Prep, factor: u32) -> (Prepared<'_>, Frame) {
         Prep::Upscaled { smooth } => {
             // Small images are often tight crops too: pad first.
             let (padded, border) = filters::pad(base);
-            frame.pad = border as f32;
+            frame.pad = [border as f32; 2];
             frame.up = [2.0, 2.0];
             Prepared::Grey(Cow::Owned(filters::upscale2(&padded, smooth)))
         }
         Prep::Padded => {
             let (padded, border) = filters::pad(base);
-            frame.pad = border as f32;
+            frame.pad = [border as f32; 2];
+            Prepared::Grey(Cow::Owned(padded))
+        }
+        Prep::Trimmed => {
+            let (width, height) = base.dimensions();
+            let (x, y, w, h) = filters::inside_dark_frame(base).unwrap_or((0, 0, width, height));
+            let (padded, border) = filters::pad(&filters::crop(base, x, y, w, h));
+            frame.pad = [border as f32 - x as f32, border as f32 - y as f32];
             Prepared::Grey(Cow::Owned(padded))
         }
         Prep::Enhanced => Prepared::Grey(Cow::Owned(filters::enhance(base))),

@@ -190,14 +190,14 @@ const LIGHT: bool = false;
 const HEAVY: bool = true;
 
 use super::pass::Axis::{Across, Down};
-use Prep::{Binarized, Enhanced, Inverted, Padded, Plain, Stretched, Tiled, Upscaled};
+use Prep::{Binarized, Enhanced, Inverted, Padded, Plain, Stretched, Tiled, Trimmed, Upscaled};
 use RowGate::{CodesRead, Leftovers, NothingRead, Rescue};
 use Scale::{Fast, First, Full, Half, Pyramid};
 
 /// Every pass, cheapest first, with the condition under which it is planned. The comment above
 /// each row says why it is there and why under that condition.
 #[rustfmt::skip]
-const PLAN: [Row; 21] = [
+const PLAN: [Row; 23] = [
     //  name                engine        prep       scale    heavy  gate       planned when
     // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
     // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
@@ -228,6 +228,10 @@ const PLAN: [Row; 21] = [
     // Padding supplies the quiet zone a cropped asset lacks; a phone pointed at the print sees
     // the surroundings, and `missing-quiet-zone` reports the defect: not heavy.
     row("rxing-padded",     RXING,        Padded,    Fast,    LIGHT, Leftovers, |i| i.rxing),
+    // A code on a dark ground without a quiet zone: its finder patterns' outer rings merge into
+    // the ground. Cut to what is inside the dark frame and given a light border (runs only where
+    // there is such a frame, see `Pass::applies_to`). Heavy: a phone sees the dark ground too.
+    row("rxing-trimmed",    RXING,        Trimmed,   Fast,    HEAVY, Leftovers, |i| i.rxing),
     row("rxing-downscaled", RXING,        Plain,     Half,    HEAVY, Leftovers, |i| i.rxing && i.pixels >= 400_000 && i.fast == 1),
     row("rxing-upscaled",   RXING,        Upscaled { smooth: true }, Full, HEAVY, Leftovers, |i| i.rxing && i.small),
     // rqrr's first look at an image under `fast_pass_pixels`. With rxing on it follows rxing's
@@ -236,6 +240,7 @@ const PLAN: [Row; 21] = [
     row("direct",           RQRR,         Plain,     Full,    LIGHT, Leftovers, |i| i.fast == 1),
     // rxing reads light-on-dark codes in its own passes; rqrr needs the negative.
     row("inverted",         RQRR,         Inverted,  Fast,    LIGHT, Leftovers, |i| !i.rxing),
+    row("trimmed",          RQRR,         Trimmed,   Fast,    HEAVY, Leftovers, |i| !i.rxing),
     // The rescue passes (rqrr's cost ten rxing looks each on a photo), see `RowGate::Rescue`.
     // First the cheapest: rxing's look once more, guessing the third finder pattern of pairs
     // left over (a corner torn, covered or washed out by glare, see engine/rxing/complete.rs);
@@ -374,6 +379,7 @@ mod tests {
                     "rxing-global",
                     "rxing-pyramid",
                     "rxing-padded",
+                    "rxing-trimmed",
                     "rxing-two-finders",
                     "rxing-binarized",
                     "rxing-enhanced",
@@ -390,6 +396,7 @@ mod tests {
                     "rxing-global",
                     "rxing-pyramid",
                     "rxing-padded",
+                    "rxing-trimmed",
                     "rxing-upscaled",
                     "direct",
                     "rxing-two-finders",
@@ -411,6 +418,7 @@ mod tests {
                     "downscaled",
                     "tiled",
                     "inverted",
+                    "trimmed",
                     "padded",
                     "binarized",
                     "enhanced"
@@ -421,6 +429,7 @@ mod tests {
                 [
                     "direct",
                     "inverted",
+                    "trimmed",
                     "padded",
                     "binarized",
                     "upscaled",
