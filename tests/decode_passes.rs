@@ -751,3 +751,79 @@ fn a_code_without_quiet_zone_on_a_dark_ground_is_read_inside_the_frame() {
         assert!(read.quiet_zone_modules.is_some_and(|q| q < 1.0), "{what}");
     }
 }
+
+/// `code` (rendered at `module` pixels with `quiet` modules of margin, dark 20 on light 235)
+/// with the outer rings of its three finder patterns redrawn by `ring`, which says for each
+/// pixel of a ring (x, y in pixels from the pattern's corner, 0..7·module) whether it is dark.
+fn with_designed_eyes(
+    code: &GrayImage,
+    module: u32,
+    quiet: u32,
+    ring: &dyn Fn(u32, u32) -> bool,
+) -> GrayImage {
+    let mut image = code.clone();
+    let n = code.width() / module - 2 * quiet;
+    for (cx, cy) in [(0, 0), (n - 7, 0), (0, n - 7)] {
+        let (x0, y0) = ((quiet + cx) * module, (quiet + cy) * module);
+        for y in 0..7 * module {
+            for x in 0..7 * module {
+                let on_ring = x < module || y < module || x >= 6 * module || y >= 6 * module;
+                if on_ring {
+                    let dark = ring(x, y);
+                    image.put_pixel(x0 + x, y0 + y, Luma([if dark { 20 } else { 235 }]));
+                }
+            }
+        }
+    }
+    image
+}
+
+/// Codes with designed finder patterns keep the eye (the 3×3 centre and its light ring) and
+/// change the outer ring: corner brackets only, a hairline a third of a module wide, a dashed
+/// ring. No look of rxing's own detector reads them; the look that takes patterns by their eye
+/// does, upright and turned.
+#[cfg(feature = "rxing")]
+#[test]
+fn codes_with_designed_finder_patterns_are_read_by_their_eyes() {
+    let text = "https://example.com/campaign?utm_source=poster";
+    let (module, quiet) = (8u32, 4u32);
+    let code = render(text, module, quiet, 20, 235);
+    let side = 7 * module;
+    let brackets = |x: u32, y: u32| {
+        let near = |v: u32| v < 2 * module || v >= side - 2 * module;
+        near(x) && near(y)
+    };
+    let hairline = |x: u32, y: u32| {
+        let third = module / 3;
+        let edge = |v: u32| {
+            (module - third..module).contains(&v)
+                || (side - module..side - module + third).contains(&v)
+        };
+        (edge(x) && (module - third..side - module + third).contains(&y))
+            || (edge(y) && (module - third..side - module + third).contains(&x))
+    };
+    let dashed = |x: u32, y: u32| (x / module + y / module).is_multiple_of(2);
+    let without = DecodeOptions {
+        skip_passes: vec!["rxing-eyes".to_string()],
+        ..DecodeOptions::default()
+    };
+    for (style, ring) in [
+        ("corner brackets", &brackets as &dyn Fn(u32, u32) -> bool),
+        ("a hairline", &hairline),
+        ("a dashed ring", &dashed),
+    ] {
+        let designed = with_designed_eyes(&code, module, quiet, ring);
+        for (what, image) in [
+            ("upright", designed.clone()),
+            ("turned 10°", rotate(&designed, 10.0)),
+        ] {
+            let what = format!("{style}, {what}");
+            let before = decode::decode(&image, &without, &AtomicBool::new(false));
+            assert!(texts(&before).is_empty(), "{what}: read without eyes");
+            let after = run(&image, &[]);
+            assert_eq!(texts(&after), [text], "{what}");
+            assert_eq!(passes(&after), ["rxing-eyes"], "{what}");
+            assert!(after.symbols[0].fragile, "{what}");
+        }
+    }
+}

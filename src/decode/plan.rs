@@ -36,6 +36,10 @@
 //! - `rxing-two-finders`: rxing's look, and pairs of finder patterns that no triple used
 //!   completed with a guessed third (a corner torn, covered or under glare): the first rescue
 //!   pass, since it costs one rxing look.
+//! - `rxing-eyes`: rxing's look, also taking finder patterns by their eye (the 3×3 centre and
+//!   its light ring) whatever their outer ring: designed, thinned, broken or scratched rings.
+//! - `rxing-trimmed`: rxing inside a dark frame, with a light border: a code without a quiet
+//!   zone on a dark ground, whose finder patterns' outer rings merge into it.
 //! - `rxing-wide`, `rxing-tall`: rxing on a copy stretched √2 one way and shrunk √2 the other,
 //!   for a code photographed at so steep an angle that its modules are two to four times as
 //!   long one way as the other; only where nothing at all was read (see their rows).
@@ -185,6 +189,7 @@ impl Row {
 const RXING: Engine = Engine::Rxing(Threshold::Hybrid);
 const RXING_GLOBAL: Engine = Engine::Rxing(Threshold::Global);
 const RXING_PAIRS: Engine = Engine::RxingCompleting;
+const RXING_EYES: Engine = Engine::RxingEyes;
 const RQRR: Engine = Engine::Rqrr;
 const LIGHT: bool = false;
 const HEAVY: bool = true;
@@ -197,7 +202,7 @@ use Scale::{Fast, First, Full, Half, Pyramid};
 /// Every pass, cheapest first, with the condition under which it is planned. The comment above
 /// each row says why it is there and why under that condition.
 #[rustfmt::skip]
-const PLAN: [Row; 23] = [
+const PLAN: [Row; 24] = [
     //  name                engine        prep       scale    heavy  gate       planned when
     // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
     // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
@@ -246,6 +251,9 @@ const PLAN: [Row; 23] = [
     // left over (a corner torn, covered or washed out by glare, see engine/rxing/complete.rs);
     // where it reads the code, the rqrr looks after it are not needed.
     row("rxing-two-finders", RXING_PAIRS, Plain,    Fast,    HEAVY, Rescue,    |i| i.rxing).whole(),
+    // Finder patterns taken by their eye alone (the 3×3 centre and its light ring): codes with
+    // designed eyes, and outer rings thinned, broken or scratched (engine/rxing/eyes.rs).
+    row("rxing-eyes",       RXING_EYES,   Plain,     Fast,    HEAVY, Rescue,    |i| i.rxing).without_stray_finders(),
     row("rxing-binarized",  RXING,        Binarized, Fast,    HEAVY, Rescue,    |i| i.rxing),
     row("rxing-enhanced",   RXING,        Enhanced,  Fast,    HEAVY, Rescue,    |i| i.rxing),
     row("padded",           RQRR,         Padded,    Fast,    LIGHT, Rescue,    |_| true),
@@ -381,6 +389,7 @@ mod tests {
                     "rxing-padded",
                     "rxing-trimmed",
                     "rxing-two-finders",
+                    "rxing-eyes",
                     "rxing-binarized",
                     "rxing-enhanced",
                     "padded",
@@ -400,6 +409,7 @@ mod tests {
                     "rxing-upscaled",
                     "direct",
                     "rxing-two-finders",
+                    "rxing-eyes",
                     "rxing-binarized",
                     "rxing-enhanced",
                     "padded",
@@ -457,6 +467,7 @@ mod tests {
             "padded",
             "binarized",
             "rxing-two-finders",
+            "rxing-eyes",
             "rxing-binarized",
             "rxing-enhanced",
         ] {

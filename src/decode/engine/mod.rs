@@ -14,6 +14,8 @@
 mod rqrr;
 #[cfg(feature = "rxing")]
 mod rxing;
+#[cfg(feature = "rxing")]
+use rxing::Extras;
 
 use std::borrow::Cow;
 use std::sync::atomic::AtomicBool;
@@ -34,6 +36,9 @@ pub(super) enum Engine {
     /// rxing with its hybrid threshold, which also completes pairs of finder patterns left over
     /// to triples (a code with one pattern torn or covered).
     RxingCompleting,
+    /// rxing with its hybrid threshold, which also takes finder patterns by their eye alone (a
+    /// designed, thinned or broken outer ring).
+    RxingEyes,
 }
 
 /// How rxing turns the greyscale image into the bit matrix its detector reads.
@@ -118,15 +123,29 @@ impl Engine {
         match self {
             Engine::Rqrr => rqrr::read(image, pass, cancel),
             #[cfg(feature = "rxing")]
-            Engine::Rxing(threshold) => rxing::read(image, threshold, false, pass, known, cancel),
+            Engine::Rxing(threshold) => {
+                rxing::read(image, threshold, Extras::default(), pass, known, cancel)
+            }
             #[cfg(feature = "rxing")]
             Engine::RxingCompleting => {
-                rxing::read(image, Threshold::Hybrid, true, pass, known, cancel)
+                let extras = Extras {
+                    complete_pairs: true,
+                    ..Extras::default()
+                };
+                rxing::read(image, Threshold::Hybrid, extras, pass, known, cancel)
+            }
+            #[cfg(feature = "rxing")]
+            Engine::RxingEyes => {
+                let extras = Extras {
+                    eyes: true,
+                    ..Extras::default()
+                };
+                rxing::read(image, Threshold::Hybrid, extras, pass, known, cancel)
             }
             // Never planned without the feature (`plan.rs` plans rxing's rows only when it is
             // built): a build without rxing reads nothing with it.
             #[cfg(not(feature = "rxing"))]
-            Engine::Rxing(_) | Engine::RxingCompleting => {
+            Engine::Rxing(_) | Engine::RxingCompleting | Engine::RxingEyes => {
                 let _ = (known, cancel);
                 Found::default()
             }

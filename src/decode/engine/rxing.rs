@@ -11,8 +11,8 @@
 //! This is the one place that reaches into rxing's internals (`cpp_port`, `cpp_essentials`,
 //! `BitMatrix`), together with its children: our faster versions of two of its stages
 //! (`binarize`, `finders`), the format-information reader (`format_info`), the Model 1 repair
-//! (`model1`), the completion of a code whose third finder pattern is missing (`complete`), and
-//! the second reading of a grid Reed–Solomon rejected, with its doubtful codewords as erasures
+//! (`model1`), the completion of a code whose third finder pattern is missing (`complete`), the
+//! finder patterns found by their eye alone (`eyes`), and the second reading of a grid Reed–Solomon rejected, with its doubtful codewords as erasures
 //! (`erasures`, on our own errata decoder `reed_solomon`). Those internals change between
 //! rxing's patch releases, which is why Cargo.toml pins rxing to the exact version they were
 //! written and tested against.
@@ -20,11 +20,13 @@
 mod binarize;
 mod complete;
 mod erasures;
+mod eyes;
 mod finders;
 mod format_info;
 mod model1;
 mod reed_solomon;
 
+use rxing::Point;
 use rxing::common::cpp_essentials::ConcentricPattern;
 use rxing::common::{BitMatrix, DetectorRXingResult};
 use rxing::qrcode::common::FORMAT_INFO_MASK_QR;
@@ -42,12 +44,11 @@ use crate::decode::{Ecc, Symbol, module_px};
 
 /// Reads every symbol in `image`, both polarities; corners are in `image`'s pixels. A
 /// thresholded image is read as black and white (rxing's own threshold keeps a clean
-/// black-and-white image as it is). With `complete_pairs`, pairs of finder patterns left over
-/// are completed to triples and read too (`complete`).
+/// black-and-white image as it is). `extras` says what the look does beyond rxing's detector.
 pub(super) fn read(
     image: Prepared<'_>,
     threshold: Threshold,
-    complete_pairs: bool,
+    extras: Extras,
     pass: &'static str,
     known: &[Known],
     cancel: &AtomicBool,
@@ -55,7 +56,7 @@ pub(super) fn read(
     let look = Look {
         threshold,
         also_inverted: true,
-        complete_pairs,
+        extras,
     };
     match image {
         Prepared::Grey(grey) => look.read(&grey, pass, known, cancel),
@@ -85,8 +86,17 @@ struct Look {
     threshold: Threshold,
     /// Also the negative (light-on-dark codes).
     also_inverted: bool,
-    /// Also guess the third finder pattern of pairs left over (`complete`).
-    complete_pairs: bool,
+    extras: Extras,
+}
+
+/// What a look does beyond rxing's own detector.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Extras {
+    /// Guess the third finder pattern of pairs left over (`complete`).
+    pub complete_pairs: bool,
+    /// Also take finder patterns by their eye alone (`eyes`): designed, thinned or broken outer
+    /// rings.
+    pub eyes: bool,
 }
 
 impl Look {
@@ -122,15 +132,7 @@ impl Look {
             grey,
             inverted: false,
         };
-        read_matrix(
-            matrix,
-            levels,
-            self.complete_pairs,
-            pass,
-            known,
-            cancel,
-            &mut found,
-        );
+        read_matrix(matrix, levels, self.extras, pass, known, cancel, &mut found);
         if self.also_inverted && !cancel.load(Ordering::Relaxed) {
             matrix.flip_self();
             let mut inverted = Found::default();
@@ -140,7 +142,7 @@ impl Look {
                     inverted: true,
                     ..levels
                 },
-                self.complete_pairs,
+                self.extras,
                 pass,
                 known,
                 cancel,
@@ -160,13 +162,17 @@ impl Look {
 fn read_matrix(
     matrix: &BitMatrix,
     levels: Levels<'_>,
-    complete_pairs: bool,
+    extras: Extras,
     pass: &'static str,
     known: &[Known],
     cancel: &AtomicBool,
     found: &mut Found,
 ) {
     let mut patterns = finders::finder_patterns(matrix);
+    if extras.eyes {
+        read_eyes(matrix, &patterns, pass, known, cancel, found);
+        return;
+    }
     let all_patterns = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
@@ -208,7 +214,7 @@ fn read_matrix(
     // `complete`).
     let unpaired: Vec<ConcentricPattern> = leftover
         .iter()
-        .filter(|p| complete_pairs && !used.contains(*p))
+        .filter(|p| extras.complete_pairs && !used.contains(*p))
         .copied()
         .collect();
     for guess in complete::completed_sets(&unpaired) {
@@ -226,6 +232,58 @@ fn read_matrix(
             .filter(|p| !used.contains(*p))
             .map(|p| [p.p.x, p.p.y, p.size as f32]),
     );
+}
+
+/// The look that also takes finder patterns by their eye (`eyes`): every plausible triple with
+/// at least one eye (the triples of whole patterns are the plain look's), sampled on the grid
+/// its centres span (rxing's sampler traces the outer rings an eye-only pattern may lack), at
+/// the module count their distances give and four either side, where both timing lines show.
+/// Only decoded symbols are kept: a triple with an eye that does not decode is no evidence of a
+/// code.
+fn read_eyes(
+    matrix: &BitMatrix,
+    patterns: &[ConcentricPattern],
+    pass: &'static str,
+    known: &[Known],
+    cancel: &AtomicBool,
+    found: &mut Found,
+) {
+    let eyes = eyes::eye_patterns(matrix, patterns);
+    if eyes.is_empty() {
+        return;
+    }
+    let owned = |p: &ConcentricPattern| known.iter().any(|k| k.owns_pattern([p.p.x, p.p.y]));
+    let candidates: Vec<ConcentricPattern> = patterns
+        .iter()
+        .chain(&eyes)
+        .filter(|p| !owned(p))
+        .take(MAX_LEFTOVER_PATTERNS)
+        .copied()
+        .collect();
+    let mut used = Vec::new();
+    for set in every_plausible_set(&candidates) {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let with_an_eye = [set.bl, set.tl, set.tr].iter().any(|p| eyes.contains(p));
+        if !with_an_eye || uses_any(&used, &set) {
+            continue;
+        }
+        let estimate = estimated_modules(&set);
+        for modules in [estimate, estimate + 4, estimate.saturating_sub(4)] {
+            if !shows_both_timing_lines(matrix, &set, modules) {
+                continue;
+            }
+            let Some((grid, corners)) = sample_from_centres(matrix, &set, modules) else {
+                continue;
+            };
+            if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
+                used.extend([set.bl, set.tl, set.tr]);
+                found.symbols.push(symbol(&result, &grid, corners, pass));
+                break;
+            }
+        }
+    }
 }
 
 /// Samples and decodes a triple of which one pattern was guessed (`complete`), at each of its
@@ -308,26 +366,8 @@ fn read_set(
     }
     // rxing's sampler fits the grid to the corners of the patterns, which on small codes
     // turned by about 45° it misplaces: retry on the grid spanned by the pattern centres.
-    for modules in [
-        bits.getWidth(),
-        bits.getWidth() + 4,
-        bits.getWidth().saturating_sub(4),
-    ] {
-        let Some((grid, grid_corners)) = sample_from_centres(matrix, set, modules) else {
-            continue;
-        };
-        // At the wrong module count the grid is noise: the timing pattern tells, for a
-        // fraction of Reed–Solomon's cost (`complete::shows_timing_pattern`).
-        if !complete::shows_timing_pattern(&grid) {
-            continue;
-        }
-        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
-            used.extend([set.bl, set.tl, set.tr]);
-            found
-                .symbols
-                .push(symbol(&result, &grid, grid_corners, pass));
-            return;
-        }
+    if read_from_centres(matrix, set, bits.getWidth(), pass, found, used) {
+        return;
     }
     // Reed–Solomon rejected every grid: once more with the least sure codewords as erasures.
     // rxing's points are top-left, top-right, bottom-left, bottom-right of the grid, half a
@@ -341,6 +381,47 @@ fn read_set(
     if report_undecoded {
         found.undecoded_regions.push(Quad(corners));
     }
+}
+
+/// Reads the grid spanned by the centres of `set` at `modules` and four modules either side,
+/// keeping the first that decodes; whether one did.
+fn read_from_centres(
+    matrix: &BitMatrix,
+    set: &FinderPatternSet,
+    modules: u32,
+    pass: &'static str,
+    found: &mut Found,
+    used: &mut Vec<ConcentricPattern>,
+) -> bool {
+    for modules in [modules, modules + 4, modules.saturating_sub(4)] {
+        let Some((grid, grid_corners)) = sample_from_centres(matrix, set, modules) else {
+            continue;
+        };
+        // At the wrong module count the grid is noise: the timing pattern tells, for a
+        // fraction of Reed–Solomon's cost (`complete::shows_timing_pattern`).
+        if !complete::shows_timing_pattern(&grid) {
+            continue;
+        }
+        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
+            used.extend([set.bl, set.tl, set.tr]);
+            found
+                .symbols
+                .push(symbol(&result, &grid, grid_corners, pass));
+            return true;
+        }
+    }
+    false
+}
+
+/// The module count (4k + 1) that the distances between the centres of `set` and the size of
+/// its patterns (7 modules each) give.
+fn estimated_modules(set: &FinderPatternSet) -> u32 {
+    let module = (set.tl.size + set.tr.size + set.bl.size) as f32 / 21.0;
+    let across = Point::distance(set.tl.p, set.tr.p);
+    let down = Point::distance(set.tl.p, set.bl.p);
+    let modules = (across + down) / 2.0 / module.max(1.0) + 7.0;
+    // The nearest 4k + 1 (21 for version 1, 25 for version 2…).
+    ((modules - 1.0) / 4.0).round().max(5.0) as u32 * 4 + 1
 }
 
 /// The grey levels a matrix was thresholded from, for a second look at a grid that did not
@@ -399,34 +480,61 @@ fn sample_from_centres(
     set: &FinderPatternSet,
     modules: u32,
 ) -> Option<(BitMatrix, [[f32; 2]; 4])> {
-    if !(21..=177).contains(&modules) || modules % 4 != 1 {
-        return None;
-    }
-    let span = modules as f32 - 7.0;
-    let (tl, tr, bl) = (set.tl.p, set.tr.p, set.bl.p);
-    // Image position of module coordinates (u, v), both in modules from the symbol's corner.
-    let at = |u: f32, v: f32| {
-        let (du, dv) = ((u - 3.5) / span, (v - 3.5) / span);
-        [
-            tl.x + (tr.x - tl.x) * du + (bl.x - tl.x) * dv,
-            tl.y + (tr.y - tl.y) * du + (bl.y - tl.y) * dv,
-        ]
-    };
+    let at = centre_map(set, modules)?;
     let mut grid = BitMatrix::new(modules, modules).ok()?;
     for v in 0..modules {
         for u in 0..modules {
-            let [x, y] = at(u as f32 + 0.5, v as f32 + 0.5);
-            if x < 0.0 || y < 0.0 || x >= matrix.getWidth() as f32 || y >= matrix.getHeight() as f32
-            {
-                return None;
-            }
-            if matrix.get(x as u32, y as u32) {
+            if dark_at(matrix, at(u as f32 + 0.5, v as f32 + 0.5))? {
                 grid.set(u, v);
             }
         }
     }
     let n = modules as f32;
     Some((grid, [at(0.0, 0.0), at(n, 0.0), at(n, n), at(0.0, n)]))
+}
+
+/// The image position of module coordinates (u, v) (in modules from the symbol's corner) of a
+/// `modules`-wide symbol whose finder-pattern centres are `set`: the affine map those centres
+/// define (module centre (3.5, 3.5) at the top-left pattern, and so on). `None` for a module
+/// count no QR symbol has.
+fn centre_map(set: &FinderPatternSet, modules: u32) -> Option<impl Fn(f32, f32) -> [f32; 2]> {
+    if !(21..=177).contains(&modules) || modules % 4 != 1 {
+        return None;
+    }
+    let span = modules as f32 - 7.0;
+    let (tl, tr, bl) = (set.tl.p, set.tr.p, set.bl.p);
+    Some(move |u: f32, v: f32| {
+        let (du, dv) = ((u - 3.5) / span, (v - 3.5) / span);
+        [
+            tl.x + (tr.x - tl.x) * du + (bl.x - tl.x) * dv,
+            tl.y + (tr.y - tl.y) * du + (bl.y - tl.y) * dv,
+        ]
+    })
+}
+
+/// Whether the matrix is dark at image point `p`; `None` outside it.
+fn dark_at(matrix: &BitMatrix, [x, y]: [f32; 2]) -> Option<bool> {
+    (x >= 0.0 && y >= 0.0 && x < matrix.getWidth() as f32 && y < matrix.getHeight() as f32)
+        .then(|| matrix.get(x as u32, y as u32))
+}
+
+/// Whether both timing lines of the `modules`-wide grid spanned by the centres of `set` (row
+/// and column 6, between the separators) alternate as they should, at most 30% of each wrong,
+/// sampled alone: a look at 2(n − 16) modules before sampling n² for a triple of patterns found
+/// by their eyes, most of which are no code's.
+fn shows_both_timing_lines(matrix: &BitMatrix, set: &FinderPatternSet, modules: u32) -> bool {
+    let Some(at) = centre_map(set, modules) else {
+        return false;
+    };
+    let line = 8..modules - 8;
+    let wrong = |module: &dyn Fn(u32) -> [f32; 2]| {
+        line.clone()
+            .filter(|&i| dark_at(matrix, module(i)) != Some(i % 2 == 0))
+            .count()
+    };
+    let in_row = wrong(&|i| at(i as f32 + 0.5, 6.5));
+    let in_column = wrong(&|i| at(6.5, i as f32 + 0.5));
+    in_row.max(in_column) * 10 <= line.len() * 3
 }
 
 /// The symbol for a decoded grid.
@@ -582,7 +690,7 @@ mod tests {
         let look = Look {
             threshold,
             also_inverted,
-            complete_pairs: false,
+            extras: Extras::default(),
         };
         look.read(image, pass, known, cancel)
     }

@@ -84,7 +84,7 @@ fn find_pattern(view: PatternView<'_>) -> rxing::common::Result<PatternView<'_>>
 /// The run lengths of one matrix row in rxing's `PatternRow` layout: a light run first (0 when
 /// the row starts dark), alternating, and a closing 0 when the row ends dark. `words` are the
 /// row's bits, least significant first; bits past `width` are 0.
-fn run_lengths(words: &[usize], width: usize, runs: &mut Vec<PatternType>) {
+pub(super) fn run_lengths(words: &[usize], width: usize, runs: &mut Vec<PatternType>) {
     runs.clear();
     let (mut x, mut dark) = (0usize, false);
     while x < width {
