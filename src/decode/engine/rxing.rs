@@ -468,7 +468,10 @@ impl Levels<'_> {
         // its format area, beside the finder patterns, intact (on ../shared/corpus every
         // symbol read with erasures had no format bit wrong).
         format_info::closest_either_way(bits).filter(|(format, _)| format.hammingDistance <= 1)?;
-        erasures::decode(&erasures::reread(self.grey, outline, bits, self.inverted)?)
+        let reread = |aligned| erasures::reread(self.grey, outline, bits, self.inverted, aligned);
+        // Sampled where the corners put each module first; then where its part of the grid is
+        // sharpest (a curved or crumpled print).
+        erasures::decode(&reread(false)?).or_else(|| erasures::decode(&reread(true)?))
     }
 }
 

@@ -17,10 +17,17 @@
 //! bit stream that does not parse is no symbol. Nothing here is tuned to a file: glare, blur
 //! and a faded print all put modules near the midpoint or above the paper.
 //!
+//! When that reading does not decode either, the grid is read once more with each part of it
+//! sampled where it is sharpest (`local_alignment`): a curved or crumpled print bends the grid
+//! away from the one perspective its corners define, and samples at module edges read half
+//! dark, half light.
+//!
 //! Measured on ../shared/corpus (bench/README.md): the reread grid with erasures reads 5 more
 //! BoofCV codes (damaged 2, glare 2, nominal 1), no misread, no stray symbol; rxing's own bits
 //! with the same erasures read 1, and sureness from the minimum of a codeword's modules
-//! instead of the log-probability read 1 fewer.
+//! instead of the log-probability read 1 fewer. The aligned reading adds 8 (glare 4, blurred
+//! 2, damaged 1, perspective 1: 953 -> 961 of 1034), no misread, no stray, and the corpus
+//! decodes 3% faster (codes read in the first looks spare the rescue passes).
 
 use image::GrayImage;
 use rxing::common::cpp_essentials::DecoderResult;
@@ -60,13 +67,16 @@ pub(super) struct Reread {
 /// Reads the `n`-wide grid `bits` again from `grey`, where its corners (module coordinates
 /// (0,0), (n,0), (n,n), (0,n)) are `corners` (pixel (i, j) covering [i, i + 1) × [j, j + 1)).
 /// `bits` says which modules are dark and light around each module (where the midpoint is);
-/// `inverted`: the grid's dark modules are light in `grey` (a light-on-dark symbol). `None` when
-/// the grid reaches outside the image or the symbol has no contrast.
+/// `inverted`: the grid's dark modules are light in `grey` (a light-on-dark symbol); `aligned`:
+/// each module is sampled where its part of the grid is sharpest (`local_alignment`), for a
+/// print curved or crumpled away from the one perspective the corners define. `None` when the
+/// grid reaches outside the image or the symbol has no contrast.
 pub(super) fn reread(
     grey: &GrayImage,
     corners: [[f32; 2]; 4],
     bits: &BitMatrix,
     inverted: bool,
+    aligned: bool,
 ) -> Option<Reread> {
     let n = bits.getWidth() as usize;
     if n == 0 || bits.getHeight() as usize != n {
@@ -93,23 +103,38 @@ pub(super) fn reread(
         let bottom = at(x0, y1) * (1.0 - fx) + at(x1, y1) * fx;
         top * (1.0 - fy) + bottom * fy
     };
+    // A module's grey level at module coordinates (cu, cv): the centre and four points a fifth
+    // of a module around it, a little of the blur and noise averaged out, still inside the
+    // module; `None` outside the image.
+    let module_level = |cu: f32, cv: f32| -> Option<f32> {
+        let [x, y] = at(cu / n as f32, cv / n as f32);
+        if !(0.0..w).contains(&x) || !(0.0..h).contains(&y) {
+            return None;
+        }
+        let mut sum = pixel(x, y);
+        for (du, dv) in [(-0.2, 0.0), (0.2, 0.0), (0.0, -0.2), (0.0, 0.2)] {
+            let [px, py] = at((cu + du) / n as f32, (cv + dv) / n as f32);
+            sum += pixel(px, py);
+        }
+        Some(sum / 5.0)
+    };
+    let shift = if aligned {
+        // The alignment compares 25 shifts of every tile: one sample per module is enough to
+        // tell which is sharpest, at a fifth of the cost.
+        let centre_level = |cu: f32, cv: f32| -> Option<f32> {
+            let [x, y] = at(cu / n as f32, cv / n as f32);
+            ((0.0..w).contains(&x) && (0.0..h).contains(&y)).then(|| pixel(x, y))
+        };
+        local_alignment(n, &centre_level)
+    } else {
+        vec![[0.0; 2]; n * n]
+    };
     // Grey levels, lighter for the grid's light modules whatever the polarity.
     let mut level = vec![0f32; n * n];
     for v in 0..n {
         for u in 0..n {
-            let (cu, cv) = (u as f32 + 0.5, v as f32 + 0.5);
-            let [x, y] = at(cu / n as f32, cv / n as f32);
-            if !(0.0..w).contains(&x) || !(0.0..h).contains(&y) {
-                return None;
-            }
-            // The centre and four points a fifth of a module around it: a little of the blur
-            // and noise averaged out, still inside the module.
-            let mut sum = pixel(x, y);
-            for (du, dv) in [(-0.2, 0.0), (0.2, 0.0), (0.0, -0.2), (0.0, 0.2)] {
-                let [px, py] = at((cu + du) / n as f32, (cv + dv) / n as f32);
-                sum += pixel(px, py);
-            }
-            let mean = sum / 5.0;
+            let [du, dv] = shift[v * n + u];
+            let mean = module_level(u as f32 + 0.5 + du, v as f32 + 0.5 + dv)?;
             level[v * n + u] = if inverted { 255.0 - mean } else { mean };
         }
     }
@@ -185,6 +210,74 @@ pub(super) fn reread(
         bits: reread,
         sureness,
     })
+}
+
+/// Side, in modules, of the tiles of the grid whose shift `local_alignment` finds.
+const TILE: usize = 7;
+/// The shifts tried, in modules, along each axis.
+const SHIFTS: [f32; 5] = [-0.4, -0.2, 0.0, 0.2, 0.4];
+
+/// A shift (in modules) for each module of an `n`-wide grid, row-major, bringing its sample
+/// point to where its neighbourhood is sharpest. A curved or crumpled print (a receipt out of a
+/// pocket, a label on a bottle) bends the grid away from the one perspective its corners
+/// define, by a fraction of a module here and another there, and samples taken at module edges
+/// read half dark, half light. At the centre of each module the grey level is at its darkest or
+/// lightest, so over a tile of 7 × 7 modules the shift whose samples lie furthest from their
+/// own mean is the one that centres them; shifts are tried up to 0.4 module each way (a whole
+/// module would land on the neighbour), ties go to the smaller shift, and between tile centres
+/// the shift is interpolated so that it bends smoothly as the paper does. `level` is a module's
+/// grey level at module coordinates (`None` outside the image).
+fn local_alignment(n: usize, level: &dyn Fn(f32, f32) -> Option<f32>) -> Vec<[f32; 2]> {
+    let tiles = n.div_ceil(TILE);
+    let mut tile_shift = vec![[0f32; 2]; tiles * tiles];
+    for ty in 0..tiles {
+        for tx in 0..tiles {
+            let (u0, v0) = (tx * TILE, ty * TILE);
+            let (u1, v1) = ((u0 + TILE).min(n), (v0 + TILE).min(n));
+            let mut best = (f32::MIN, [0.0, 0.0]);
+            for dv in SHIFTS {
+                for du in SHIFTS {
+                    let levels: Option<Vec<f32>> = (v0..v1)
+                        .flat_map(|v| (u0..u1).map(move |u| (u, v)))
+                        .map(|(u, v)| level(u as f32 + 0.5 + du, v as f32 + 0.5 + dv))
+                        .collect();
+                    let Some(levels) = levels else {
+                        continue;
+                    };
+                    let mean = levels.iter().sum::<f32>() / levels.len().max(1) as f32;
+                    let spread: f32 = levels.iter().map(|l| (l - mean).abs()).sum::<f32>()
+                        / levels.len().max(1) as f32;
+                    // A hundredth of a grey level per square module of shift: equal spreads
+                    // keep the grid where the corners put it.
+                    let score = spread - 0.01 * (du * du + dv * dv);
+                    if score > best.0 {
+                        best = (score, [du, dv]);
+                    }
+                }
+            }
+            tile_shift[ty * tiles + tx] = best.1;
+        }
+    }
+    // Bilinear between tile centres (clamped at the outer tiles).
+    let along = |m: usize| -> (usize, usize, f32) {
+        let position = ((m as f32 + 0.5) / TILE as f32 - 0.5).clamp(0.0, (tiles - 1) as f32);
+        let first = position.floor() as usize;
+        (first, (first + 1).min(tiles - 1), position - first as f32)
+    };
+    let mut shift = vec![[0f32; 2]; n * n];
+    for v in 0..n {
+        let (t0, t1, fy) = along(v);
+        for u in 0..n {
+            let (s0, s1, fx) = along(u);
+            let tile = |tx: usize, ty: usize| tile_shift[ty * tiles + tx];
+            for axis in 0..2 {
+                let top = tile(s0, t0)[axis] * (1.0 - fx) + tile(s1, t0)[axis] * fx;
+                let bottom = tile(s0, t1)[axis] * (1.0 - fx) + tile(s1, t1)[axis] * fx;
+                shift[v * n + u][axis] = top * (1.0 - fy) + bottom * fy;
+            }
+        }
+    }
+    shift
 }
 
 /// Decodes a reread grid with the least sure codewords of each failing block erased, with the
@@ -426,7 +519,7 @@ mod tests {
         });
         let side = (n * px) as f32;
         let corners = [[0.0, 0.0], [side, 0.0], [side, side], [0.0, side]];
-        let reread = reread(&grey, corners, &grid, false).expect("reread");
+        let reread = reread(&grey, corners, &grid, false, false).expect("reread");
         for v in 0..n {
             for u in 0..n {
                 let sureness = reread.sureness[(v * n + u) as usize];
@@ -438,6 +531,54 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A version-5 code printed on a crumpled sheet: each point of the print moved by up to
+    /// `amplitude` modules, smoothly (a sine across and one down, `period` modules long). The
+    /// grid sampled where the corners put each module does not decode, even with erasures;
+    /// sampled where each part of the grid is sharpest it does. On the flat print the alignment
+    /// moves nothing.
+    #[test]
+    fn a_crumpled_print_is_read_where_each_part_is_sharpest() {
+        let text =
+            "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Crumpled";
+        let code = qrcode::QrCode::with_version(
+            text.as_bytes(),
+            qrcode::Version::Normal(5),
+            qrcode::EcLevel::M,
+        )
+        .expect("fits version 5-M");
+        let grid = module_grid(&code);
+        let n = grid.getWidth();
+        let px = 8.0f32;
+        let side = n as f32 * px;
+        let corners = [[0.0, 0.0], [side, 0.0], [side, side], [0.0, side]];
+        let print = |amplitude: f32, period: f32| {
+            let wave = |t: f32| amplitude * (std::f32::consts::TAU * t / period).sin();
+            GrayImage::from_fn(n * px as u32, n * px as u32, |x, y| {
+                // Where on the flat print this pixel shows, in modules.
+                let (u, v) = ((x as f32 + 0.5) / px, (y as f32 + 0.5) / px);
+                let (u, v) = (u - wave(v), v - wave(u));
+                let inside = (0.0..n as f32).contains(&u) && (0.0..n as f32).contains(&v);
+                let dark = inside && grid.get(u as u32, v as u32);
+                image::Luma([if dark { 40 } else { 210 }])
+            })
+        };
+        let read = |grey: &GrayImage, aligned: bool| {
+            let again = reread(grey, corners, &grid, false, aligned).expect("reread");
+            decode(&again).map(|(result, _)| result.text())
+        };
+        let crumpled = print(0.45, 14.0);
+        assert_eq!(read(&crumpled, false), None);
+        assert_eq!(read(&crumpled, true).as_deref(), Some(text));
+        // Flat: every module sampled where the corners put it.
+        let flat = print(0.0, 14.0);
+        let level = |cu: f32, cv: f32| -> Option<f32> {
+            let (x, y) = ((cu * px) as u32, (cv * px) as u32);
+            (x < flat.width() && y < flat.height()).then(|| f32::from(flat.get_pixel(x, y).0[0]))
+        };
+        let shifts = local_alignment(n as usize, &level);
+        assert!(shifts.iter().all(|s| *s == [0.0, 0.0]));
     }
 
     /// The grid position of each codeword's modules, in reading order (for placing damage).
