@@ -270,10 +270,10 @@ fn local_alignment(n: usize, level: &dyn Fn(f32, f32) -> Option<f32>) -> Vec<[f3
         for u in 0..n {
             let (s0, s1, fx) = along(u);
             let tile = |tx: usize, ty: usize| tile_shift[ty * tiles + tx];
-            for axis in 0..2 {
+            for (axis, out) in shift[v * n + u].iter_mut().enumerate() {
                 let top = tile(s0, t0)[axis] * (1.0 - fx) + tile(s1, t0)[axis] * fx;
                 let bottom = tile(s0, t1)[axis] * (1.0 - fx) + tile(s1, t1)[axis] * fx;
-                shift[v * n + u][axis] = top * (1.0 - fy) + bottom * fy;
+                *out = top * (1.0 - fy) + bottom * fy;
             }
         }
     }
