@@ -266,7 +266,7 @@ fn read_eyes(
             return;
         }
         let with_an_eye = [set.bl, set.tl, set.tr].iter().any(|p| eyes.contains(p));
-        if !with_an_eye || uses_any(&used, &set) {
+        if !with_an_eye || uses_any(&used, &set) || !square_enough(&set) {
             continue;
         }
         let estimate = estimated_modules(&set);
@@ -413,6 +413,21 @@ fn read_from_centres(
     false
 }
 
+/// Whether a triple is close to a square's corner: sides within a factor of 1.5 and the corner
+/// between 70° and 110°. Tighter than `every_plausible_set` (a factor of 2, 60°–120°, for the
+/// patterns rxing found whole): a photo's texture has many eyes, and their triples cost a
+/// look at the timing lines each; a designed code is printed flat enough for these bounds.
+fn square_enough(set: &FinderPatternSet) -> bool {
+    let (tl, tr, bl) = (set.tl.p, set.tr.p, set.bl.p);
+    let (ax, ay, cx, cy) = (tr.x - tl.x, tr.y - tl.y, bl.x - tl.x, bl.y - tl.y);
+    let (a, c) = (ax.hypot(ay), cx.hypot(cy));
+    a > 0.0
+        && c > 0.0
+        && a <= 1.5 * c
+        && c <= 1.5 * a
+        && ((ax * cx + ay * cy) / (a * c)).abs() <= 0.35
+}
+
 /// The module count (4k + 1) that the distances between the centres of `set` and the size of
 /// its patterns (7 modules each) give.
 fn estimated_modules(set: &FinderPatternSet) -> u32 {
@@ -530,14 +545,16 @@ fn shows_both_timing_lines(matrix: &BitMatrix, set: &FinderPatternSet, modules: 
         return false;
     };
     let line = 8..modules - 8;
-    let wrong = |module: &dyn Fn(u32) -> [f32; 2]| {
-        line.clone()
-            .filter(|&i| dark_at(matrix, module(i)) != Some(i % 2 == 0))
-            .count()
+    let allowed = line.len() * 3 / 10;
+    // Counted until one too many is wrong: most triples are noise, and give up early.
+    let alternates = |module: &dyn Fn(u32) -> [f32; 2]| {
+        let mut wrong = 0;
+        line.clone().all(|i| {
+            wrong += usize::from(dark_at(matrix, module(i)) != Some(i % 2 == 0));
+            wrong <= allowed
+        })
     };
-    let in_row = wrong(&|i| at(i as f32 + 0.5, 6.5));
-    let in_column = wrong(&|i| at(6.5, i as f32 + 0.5));
-    in_row.max(in_column) * 10 <= line.len() * 3
+    alternates(&|i| at(i as f32 + 0.5, 6.5)) && alternates(&|i| at(6.5, i as f32 + 0.5))
 }
 
 /// The symbol for a decoded grid.
