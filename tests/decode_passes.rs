@@ -585,8 +585,9 @@ fn a_code_missing_a_finder_pattern_and_smudged_is_read() {
 /// `squeeze` of its width, its far (right) edge `depth` times as far away as the near one (so
 /// shorter), with true perspective between them; returns the photo and the four corners of the
 /// symbol, `inset` pixels inside the rendered image (its quiet zone), in it (top-left,
-/// top-right, bottom-right, bottom-left). The ground is a grey with a
-/// little noise, and the photo is box-blurred over 2×2 pixels as a lens would.
+/// top-right, bottom-right, bottom-left). The ground is a grey with a little noise, and the
+/// photo is box-blurred over 2×2 pixels as a lens would.
+#[cfg(feature = "rxing")]
 fn turned_away(
     code: &GrayImage,
     inset: f32,
@@ -636,6 +637,7 @@ fn turned_away(
 
 /// The image turned a quarter: x and y swapped (a poster seen from below instead of from the
 /// side), and its corners with it.
+#[cfg(feature = "rxing")]
 fn transposed(image: &GrayImage) -> GrayImage {
     GrayImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
 }
@@ -761,6 +763,7 @@ fn a_code_without_quiet_zone_on_a_dark_ground_is_read_inside_the_frame() {
 /// `code` (rendered at `module` pixels with `quiet` modules of margin, dark 20 on light 235)
 /// with the outer rings of its three finder patterns redrawn by `ring`, which says for each
 /// pixel of a ring (x, y in pixels from the pattern's corner, 0..7·module) whether it is dark.
+#[cfg(feature = "rxing")]
 fn with_designed_eyes(
     code: &GrayImage,
     module: u32,
