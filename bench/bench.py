@@ -49,6 +49,11 @@ Peak RSS: every qraudit and load_floor command is started with subprocess.Popen 
 os.wait4, whose rusage gives that child's own ru_maxrss (KB on Linux); a folder reports the
 largest of its commands', in MB (1024 KB).
 
+The failure census (issue 21) follows the ratio table: `examples/decode_corpus --census boofcv
+zxing` (built beside load_floor; with --no-build expected at the qraudit binary's directory +
+examples/decode_corpus), for every labelled code qraudit did not read the furthest stage any
+pass got to, per folder. Not with --quick.
+
 Dependencies install themselves (pip: zxing-cpp, pillow, pyzbar; apt: zbar-tools, libzbar0);
 a competitor whose install fails is skipped with a note, and a missing corpus skips the corpus
 folders, so the script always finishes with whatever it could measure.
@@ -677,6 +682,33 @@ def run_load_floor(binary: Path, files: list[Path],
     return floor, m.wall, note, m.maxrss_kb
 
 
+def census_table(stdout: str) -> str | None:
+    """The failure census table that `decode_corpus --census` prints last (from its "failure
+    census" line to the end of the table), or None when it printed none."""
+    lines = stdout.splitlines()
+    start = next((i for i, l in enumerate(lines) if l.startswith("failure census")), None)
+    if start is None:
+        return None
+    table = [l for l in lines[start + 1:] if l.startswith("|")]
+    return "\n".join(table) if table else None
+
+
+def run_census(binary: Path, corpus: Path) -> tuple[str | None, str]:
+    """(census table or None, problem note or "") of `examples/decode_corpus --census` over the
+    corpus's boofcv and zxing folders: for every labelled code qraudit did not read, the
+    furthest stage any pass got to (issue 21)."""
+    cmd = [str(binary), "--census", "--corpus", str(corpus), "boofcv", "zxing"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=1800)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, f"failure census: {e}"
+    table = census_table(done.stdout.decode("utf-8", "replace"))
+    if table is None:
+        return None, f"failure census: decode_corpus printed none (exit {done.returncode}): " \
+                     f"{done.stderr.decode('utf-8', 'replace')[-300:]}"
+    return table, ""
+
+
 def load_grey(Image, path: Path):
     # No EXIF transposition: BoofCV labels are in raw pixel coordinates.
     img = Image.open(path)
@@ -900,11 +932,12 @@ def main(argv: list[str]) -> int:
             if not ok:
                 notes.append("qraudit: cargo build --release failed, skipped")
             else:
-                log("cargo build --release --example load_floor ...")
+                log("cargo build --release --example load_floor --example decode_corpus ...")
                 b = subprocess.run(["cargo", "build", "--release", "--quiet", "--example",
-                                    "load_floor"], cwd=REPO)
+                                    "load_floor", "--example", "decode_corpus"], cwd=REPO)
                 if b.returncode != 0:
-                    notes.append("load floor: cargo build --release --example load_floor failed")
+                    notes.append("load floor, census: cargo build --release --example "
+                                 "load_floor --example decode_corpus failed")
         if ok and not args.qraudit.is_file():
             notes.append(f"qraudit: no binary at {args.qraudit}, skipped")
             ok = False
@@ -1054,6 +1087,23 @@ def main(argv: list[str]) -> int:
         "decoded symbol that covers no labelled code):", "",
         "\n".join(lines), "",
         ratio_table(folders, summary, runs, cores),
+    ]
+    # Where qraudit loses the codes it does not read (issue 21), stage by stage.
+    census_bin = args.qraudit.parent / "examples" / "decode_corpus"
+    if "qraudit" in decoders and args.corpus.is_dir() and not args.quick:
+        if census_bin.is_file():
+            log("qraudit: failure census (decode_corpus --census) ...")
+            census, note = run_census(census_bin, args.corpus)
+            if census:
+                doc += ["## Failure census (issue 21)", "",
+                        "For every labelled code qraudit did not read, the furthest stage any "
+                        "pass got to (`examples/decode_corpus --census boofcv zxing`; see "
+                        "bench/README.md, \"Where the codes are lost\").", "", census, ""]
+            if note:
+                notes.append(note)
+        else:
+            notes.append(f"failure census: no decode_corpus at {census_bin}, skipped")
+    doc += [
         "## Per decoder", "",
         "decode ms/img = decoding only (image loaded); img/s = end to end (see bench/README.md).",
         "",

@@ -294,11 +294,23 @@ def test_macro_rate() -> None:
     check("macro rate without categories", bench.macro_rate(folders[2:], scores[2:]), None)
 
 
+def test_census_table() -> None:
+    out = "\n".join([
+        "folder  images  codes", "TOTAL 1 1", "time by pass (3 ms in all):",
+        "failure census (the furthest stage each code not read got to, over all passes):",
+        "| folder | codes | read |", "|---|---|---|", "| boofcv/damaged | 43 | 21 |",
+        "| **all** | 43 | 21 |", ""])
+    check("census table", bench.census_table(out),
+          "| folder | codes | read |\n|---|---|---|\n| boofcv/damaged | 43 | 21 |\n"
+          "| **all** | 43 | 21 |")
+    check("no census", bench.census_table("TOTAL 1 1\n| a | b |"), None)
+
+
 def main() -> int:
     for test in (test_unescape, test_labels, test_geometry, test_text_scoring,
                  test_corner_scoring, test_qraudit_jsonl_and_folder, test_manifest_reading,
                  test_mean_median, test_ratio_formatting, test_sets_and_ratio_rows,
-                 test_load_floor_json, test_peak_rss, test_macro_rate):
+                 test_load_floor_json, test_peak_rss, test_macro_rate, test_census_table):
         test()
     if FAILURES:
         print("\n".join(FAILURES))
