@@ -350,7 +350,8 @@ pub(super) fn inside_dark_frame(image: &GrayImage) -> Option<(u32, u32, u32, u32
     }
     let dark_below = ((u16::from(lo) + u16::from(hi)) / 2) as u8;
     let pixels = image.as_raw();
-    let row = |y: u32| &pixels[(y * width) as usize..((y + 1) * width) as usize];
+    let stride = width as usize;
+    let row = |y: u32| &pixels[y as usize * stride..(y as usize + 1) * stride];
     let mostly_dark = |dark: usize, of: u32| dark * 50 >= of as usize * 49;
     let dark_row = |y: u32| mostly_dark(row(y).iter().filter(|&&p| p < dark_below).count(), width);
     let (mut top, mut bottom) = (0, height);
