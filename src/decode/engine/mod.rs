@@ -127,18 +127,10 @@ impl Engine {
                 rxing::read(image, threshold, Extras::default(), pass, known, cancel)
             }
             #[cfg(feature = "rxing")]
-            Engine::RxingCompleting => {
+            Engine::RxingCompleting | Engine::RxingEyes => {
                 let extras = Extras {
-                    complete_pairs: true,
-                    ..Extras::default()
-                };
-                rxing::read(image, Threshold::Hybrid, extras, pass, known, cancel)
-            }
-            #[cfg(feature = "rxing")]
-            Engine::RxingEyes => {
-                let extras = Extras {
-                    eyes: true,
-                    ..Extras::default()
+                    complete_pairs: self == Engine::RxingCompleting,
+                    eyes: self == Engine::RxingEyes,
                 };
                 rxing::read(image, Threshold::Hybrid, extras, pass, known, cancel)
             }
