@@ -1,7 +1,7 @@
 //! Image filters the passes feed to the engines: box downscale, bilinear 2× upscale, an
 //! anisotropic linear resample, local (Sauvola) binarisation, a contrast stretch with unsharp
-//! masking, and the box inside a dark frame. Plain loops over the raw buffer: they run on every image that reaches a later pass,
-//! so they are kept linear in pixels.
+//! masking, and the box inside a dark frame. Plain loops over the raw buffer: they run on every
+//! image that reaches a later pass, so they are kept linear in pixels.
 
 use image::{GrayImage, Luma};
 

@@ -4,9 +4,10 @@
 //! A pass looks at the image box-downscaled by its `factor` (the copies are shared between
 //! passes, see `Run` in mod.rs), then prepared (`Prep`): as it is, its negative, a Sauvola
 //! threshold, a padded 2× upscale, a contrast stretch with unsharp masking, a light border (after
-//! cutting off a dark frame, or not), overlapping tiles, or a copy stretched along one axis. Every point an engine reports is in the prepared copy's pixels; `Frame`
-//! maps it back (and maps the codes already read there, for the engine to skip). The whole pass
-//! runs isolated: a panic in an engine becomes an error of this pass only.
+//! cutting off a dark frame, or not), overlapping tiles, or a copy stretched along one axis.
+//! Every point an engine reports is in the prepared copy's pixels; `Frame` maps it back (and maps
+//! the codes already read there, for the engine to skip). The whole pass runs isolated: a panic
+//! in an engine becomes an error of this pass only.
 //!
 //! The Sauvola threshold and the padded copy are each looked at by both engines (rxing's and
 //! rqrr's rescue passes): they are made once per image (or crop) and factor and kept for the
@@ -47,7 +48,7 @@ pub(super) enum Prep {
     /// border: a code on a dark ground without a quiet zone.
     Trimmed,
     /// Stretched by √2 along `Axis` and shrunk by √2 across it (the same number of pixels): a
-    /// code photographed at a steep angle is foreshortened, its modules two or three times as
+    /// code photographed at a steep angle is foreshortened, its modules two to four times as
     /// long one way as the other, and neither engine's finder-pattern test accepts a pattern
     /// that far from square (see `plan.rs`).
     Stretched(Axis),
@@ -154,7 +155,8 @@ impl SharedCopies {
 impl Pass {
     /// Whether the pass has anything to add on `base` (the image already box-downscaled by
     /// `self.factor`): a contrast stretch has not where the image already spans the grey scale
-    /// (`filters::is_faint`), nor a trim where there is no dark frame to cut. A pass that does not apply is not run and not counted.
+    /// (`filters::is_faint`), nor a trim where there is no dark frame to cut. A pass that does
+    /// not apply is not run and not counted.
     pub(super) fn applies_to(&self, base: &GrayImage) -> bool {
         match self.prep {
             Prep::Enhanced => filters::is_faint(base),

@@ -121,8 +121,8 @@ enum Scale {
     Pyramid,
     /// Half size.
     Half,
-    /// At most `STRETCHED_PIXELS`.
-    Stretched,
+    /// At most `STRETCHED_PIXELS` (a megapixel).
+    Megapixel,
 }
 
 /// A row's gate before it is resolved per image: a rescue pass waits for evidence on photos
@@ -197,7 +197,7 @@ const HEAVY: bool = true;
 use super::pass::Axis::{Across, Down};
 use Prep::{Binarized, Enhanced, Inverted, Padded, Plain, Stretched, Tiled, Trimmed, Upscaled};
 use RowGate::{CodesRead, Leftovers, NothingRead, Rescue};
-use Scale::{Fast, First, Full, Half, Pyramid};
+use Scale::{Fast, First, Full, Half, Megapixel, Pyramid};
 
 /// Every pass, cheapest first, with the condition under which it is planned. The comment above
 /// each row says why it is there and why under that condition.
@@ -245,6 +245,7 @@ const PLAN: [Row; 24] = [
     row("direct",           RQRR,         Plain,     Full,    LIGHT, Leftovers, |i| i.fast == 1),
     // rxing reads light-on-dark codes in its own passes; rqrr needs the negative.
     row("inverted",         RQRR,         Inverted,  Fast,    LIGHT, Leftovers, |i| !i.rxing),
+    // rqrr inside a dark frame, for the build without rxing (see `rxing-trimmed`).
     row("trimmed",          RQRR,         Trimmed,   Fast,    HEAVY, Leftovers, |i| !i.rxing),
     // The rescue passes (rqrr's cost ten rxing looks each on a photo), see `RowGate::Rescue`.
     // First the cheapest: rxing's look once more, guessing the third finder pattern of pairs
@@ -281,12 +282,12 @@ const PLAN: [Row; 24] = [
     // the steep codes are small (modules of two pixels across), and at rxing's first-look size
     // (four megapixels) the two looks took 481 ms of the corpus's decoding instead of 186, for
     // one code more (glare).
-    row("rxing-wide",       RXING,        Stretched(Across), Scale::Stretched, HEAVY, NothingRead, |i| i.rxing && !i.crop).whole().without_stray_finders(),
-    row("rxing-tall",       RXING,        Stretched(Down),   Scale::Stretched, HEAVY, NothingRead, |i| i.rxing && !i.crop).whole().without_stray_finders(),
+    row("rxing-wide",       RXING,        Stretched(Across), Megapixel, HEAVY, NothingRead, |i| i.rxing && !i.crop).whole().without_stray_finders(),
+    row("rxing-tall",       RXING,        Stretched(Down),   Megapixel, HEAVY, NothingRead, |i| i.rxing && !i.crop).whole().without_stray_finders(),
 ];
 
-/// The most pixels the stretched looks see (`Scale::Stretched`): large photos are box-downscaled
-/// to it first.
+/// The most pixels the stretched looks see (`Scale::Megapixel`): large photos are
+/// box-downscaled to it first.
 const STRETCHED_PIXELS: u64 = 1_000_000;
 
 /// The passes for this image, cheapest first. `whole_pixels` is the size of the whole image
@@ -316,7 +317,7 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
                 First => look.first,
                 Pyramid => look.first * 3,
                 Half => 2,
-                Scale::Stretched => factor_under(pixels, STRETCHED_PIXELS),
+                Megapixel => factor_under(pixels, STRETCHED_PIXELS),
             },
             heavy: row.heavy,
             whole: row.whole,

@@ -7,7 +7,8 @@
 //! parallel to the side at every half module; the first line with dark samples (in the code's own
 //! polarity: light for a light-on-dark code) ends the quiet zone on that side. The first half
 //! module is not sampled (blur smears the edge into it): a margin under one module reads as 0 (or
-//! 0.5 where the image ends there); wider ones are exact to half a module. The result is the smallest of the four sides.
+//! 0.5 where the image ends there); wider ones are exact to half a module. The result is the
+//! smallest of the four sides.
 
 use image::GrayImage;
 

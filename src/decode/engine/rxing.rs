@@ -12,10 +12,10 @@
 //! `BitMatrix`), together with its children: our faster versions of two of its stages
 //! (`binarize`, `finders`), the format-information reader (`format_info`), the Model 1 repair
 //! (`model1`), the completion of a code whose third finder pattern is missing (`complete`), the
-//! finder patterns found by their eye alone (`eyes`), and the second reading of a grid Reed–Solomon rejected, with its doubtful codewords as erasures
-//! (`erasures`, on our own errata decoder `reed_solomon`). Those internals change between
-//! rxing's patch releases, which is why Cargo.toml pins rxing to the exact version they were
-//! written and tested against.
+//! finder patterns found by their eye alone (`eyes`), and the second reading of a grid
+//! Reed–Solomon rejected, with its doubtful codewords as erasures (`erasures`, on our own
+//! errata decoder `reed_solomon`). Those internals change between rxing's patch releases, which
+//! is why Cargo.toml pins rxing to the exact version they were written and tested against.
 
 mod binarize;
 mod complete;

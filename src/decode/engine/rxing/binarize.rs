@@ -4,10 +4,11 @@
 //!
 //! Why our own: rxing's ports set the matrix one pixel at a time (an index computation and a
 //! bounds check per pixel), and the hybrid one was the hottest function of the decoder, 14% of
-//! the time on the BoofCV photographs. Here each row is compared with a per-pixel threshold row and packed a
-//! machine word at a time. The black points are computed exactly as zxing computes them (8 × 8 blocks,
-//! the min/2 rule for flat blocks, the neighbour correction, the 5 × 5 average), so the matrix
-//! is the same bit for bit (tested against rxing's binariser): no code read or missed changes.
+//! the time on the BoofCV photographs. Here each row is compared with a per-pixel threshold row
+//! and packed a machine word at a time. The black points are computed exactly as zxing computes
+//! them (8 × 8 blocks, the min/2 rule for flat blocks, the neighbour correction, the 5 × 5
+//! average), so the matrix is the same bit for bit (tested against rxing's binariser): no code
+//! read or missed changes.
 //!
 //! One subtlety copied on purpose: where the width or height is not a multiple of 8, the last
 //! block is aligned to the image edge and overlaps the one before it, and zxing only ever sets

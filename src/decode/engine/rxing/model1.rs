@@ -98,10 +98,11 @@ fn model1_format(bits: &BitMatrix) -> Option<(ErrorCorrectionLevel, DataMask)> {
 }
 
 /// The modules of every codeword of a Model 1 symbol `dimension` modules wide, in reading order,
-/// each most significant bit first (exact for versions 1 to 12). Three regions, each read in its own order: two columns of
-/// vertical codewords (2 × 4 modules) down the right edge, rows of horizontal codewords (4 × 2)
-/// in the middle, and columns of vertical ones on the left, skipping the extension patterns on
-/// the right and bottom edges, the timing patterns and the finder patterns.
+/// each most significant bit first (exact for versions 1 to 12). Three regions, each read in its
+/// own order: two columns of vertical codewords (2 × 4 modules) down the right edge, rows of
+/// horizontal codewords (4 × 2) in the middle, and columns of vertical ones on the left,
+/// skipping the extension patterns on the right and bottom edges, the timing patterns and the
+/// finder patterns.
 fn codeword_modules(dimension: u32) -> Vec<[(u32, u32); 8]> {
     let last = dimension - 1;
     // A codeword `width` modules wide whose last bit is at (x, y), filled right to left and
