@@ -182,7 +182,7 @@ pub(super) fn pad(image: &GrayImage) -> (GrayImage, u32) {
     // Every 7th pixel, counted in one pass instead of sorted (perf put 0.5% of the samples of
     // decoding the corpus in sorting, this and the quiet zone's).
     let every_7th = Histogram::of(image.as_raw().iter().step_by(7).copied());
-    let light = every_7th.nth_smallest(every_7th.samples() * 99 / 100);
+    let light = every_7th.per_cent(99);
     let border = (image.width().max(image.height()) / 8).max(8);
     let mut out = GrayImage::from_pixel(
         image.width() + 2 * border,
@@ -243,6 +243,12 @@ impl Histogram {
 
     pub(super) fn samples(&self) -> usize {
         self.samples
+    }
+
+    /// The `per_cent`th percentile: the value at index samples · per_cent / 100 (rounded down)
+    /// of the samples sorted.
+    pub(super) fn per_cent(&self, per_cent: usize) -> u8 {
+        self.nth_smallest(self.samples * per_cent / 100)
     }
 
     /// The value at index `k` of the samples sorted, or 255 when there are no more than `k`.
@@ -343,8 +349,7 @@ pub(super) fn inside_dark_frame(image: &GrayImage) -> Option<(u32, u32, u32, u32
     // Every 7th pixel is enough for two percentiles (this runs on every image a pass with a
     // trim reaches, most of them without a frame).
     let every_7th = Histogram::of(image.as_raw().iter().step_by(7).copied());
-    let percentile = |per_cent: usize| every_7th.nth_smallest(every_7th.samples() * per_cent / 100);
-    let (lo, hi) = (percentile(1), percentile(99));
+    let (lo, hi) = (every_7th.per_cent(1), every_7th.per_cent(99));
     if hi.saturating_sub(lo) < 64 {
         return None;
     }

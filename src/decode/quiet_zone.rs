@@ -54,14 +54,10 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
             }
         }
     }
-    let samples = modules.samples();
-    if samples < 16 {
+    if modules.samples() < 16 {
         return None;
     }
-    let (lo, hi) = (
-        modules.nth_smallest(samples / 10),
-        modules.nth_smallest(samples * 9 / 10),
-    );
+    let (lo, hi) = (modules.per_cent(10), modules.per_cent(90));
     if hi <= lo.saturating_add(10) {
         return None;
     }

@@ -103,15 +103,15 @@ pub(super) fn reread(
         let bottom = at(x0, y1) * (1.0 - fx) + at(x1, y1) * fx;
         top * (1.0 - fy) + bottom * fy
     };
-    // A module's grey level at module coordinates (cu, cv): the centre and four points a fifth
-    // of a module around it, a little of the blur and noise averaged out, still inside the
-    // module; `None` outside the image.
-    let module_level = |cu: f32, cv: f32| -> Option<f32> {
+    // The grey level at module coordinates (cu, cv); `None` outside the image.
+    let centre_level = |cu: f32, cv: f32| -> Option<f32> {
         let [x, y] = at(cu / n as f32, cv / n as f32);
-        if !(0.0..w).contains(&x) || !(0.0..h).contains(&y) {
-            return None;
-        }
-        let mut sum = pixel(x, y);
+        ((0.0..w).contains(&x) && (0.0..h).contains(&y)).then(|| pixel(x, y))
+    };
+    // A module's grey level: the centre and four points a fifth of a module around it, a little
+    // of the blur and noise averaged out, still inside the module.
+    let module_level = |cu: f32, cv: f32| -> Option<f32> {
+        let mut sum = centre_level(cu, cv)?;
         for (du, dv) in [(-0.2, 0.0), (0.2, 0.0), (0.0, -0.2), (0.0, 0.2)] {
             let [px, py] = at((cu + du) / n as f32, (cv + dv) / n as f32);
             sum += pixel(px, py);
@@ -121,10 +121,6 @@ pub(super) fn reread(
     let shift = if aligned {
         // The alignment compares 25 shifts of every tile: one sample per module is enough to
         // tell which is sharpest, at a fifth of the cost.
-        let centre_level = |cu: f32, cv: f32| -> Option<f32> {
-            let [x, y] = at(cu / n as f32, cv / n as f32);
-            ((0.0..w).contains(&x) && (0.0..h).contains(&y)).then(|| pixel(x, y))
-        };
         local_alignment(n, &centre_level)
     } else {
         vec![[0.0; 2]; n * n]
@@ -230,29 +226,32 @@ const SHIFTS: [f32; 5] = [-0.4, -0.2, 0.0, 0.2, 0.4];
 fn local_alignment(n: usize, level: &dyn Fn(f32, f32) -> Option<f32>) -> Vec<[f32; 2]> {
     let tiles = n.div_ceil(TILE);
     let mut tile_shift = vec![[0f32; 2]; tiles * tiles];
+    // One tile's samples at one shift, reused for every shift and tile.
+    let mut levels: Vec<f32> = Vec::with_capacity(TILE * TILE);
     for ty in 0..tiles {
         for tx in 0..tiles {
             let (u0, v0) = (tx * TILE, ty * TILE);
             let (u1, v1) = ((u0 + TILE).min(n), (v0 + TILE).min(n));
             let mut best = (f32::MIN, [0.0, 0.0]);
-            for dv in SHIFTS {
-                for du in SHIFTS {
-                    let levels: Option<Vec<f32>> = (v0..v1)
-                        .flat_map(|v| (u0..u1).map(move |u| (u, v)))
-                        .map(|(u, v)| level(u as f32 + 0.5 + du, v as f32 + 0.5 + dv))
-                        .collect();
-                    let Some(levels) = levels else {
-                        continue;
-                    };
-                    let mean = levels.iter().sum::<f32>() / levels.len().max(1) as f32;
-                    let spread: f32 = levels.iter().map(|l| (l - mean).abs()).sum::<f32>()
-                        / levels.len().max(1) as f32;
-                    // A hundredth of a grey level per square module of shift: equal spreads
-                    // keep the grid where the corners put it.
-                    let score = spread - 0.01 * (du * du + dv * dv);
-                    if score > best.0 {
-                        best = (score, [du, dv]);
+            'shifts: for (dv, du) in SHIFTS.iter().flat_map(|&dv| SHIFTS.map(|du| (dv, du))) {
+                levels.clear();
+                for v in v0..v1 {
+                    for u in u0..u1 {
+                        match level(u as f32 + 0.5 + du, v as f32 + 0.5 + dv) {
+                            Some(l) => levels.push(l),
+                            // Part of the tile falls outside the image at this shift.
+                            None => continue 'shifts,
+                        }
                     }
+                }
+                let mean = levels.iter().sum::<f32>() / levels.len().max(1) as f32;
+                let spread: f32 = levels.iter().map(|l| (l - mean).abs()).sum::<f32>()
+                    / levels.len().max(1) as f32;
+                // A hundredth of a grey level per square module of shift: equal spreads keep
+                // the grid where the corners put it.
+                let score = spread - 0.01 * (du * du + dv * dv);
+                if score > best.0 {
+                    best = (score, [du, dv]);
                 }
             }
             tile_shift[ty * tiles + tx] = best.1;

@@ -16,6 +16,7 @@ use rxing::Point;
 use rxing::common::BitMatrix;
 use rxing::common::cpp_essentials::ConcentricPattern;
 
+use super::dark_at;
 use super::finders::run_lengths;
 
 /// Rows looked at: every other one (an eye is at least three pixels tall).
@@ -73,16 +74,15 @@ pub(super) fn eye_patterns(
 /// 3×3 module centres dark, the 16 module centres of the ring around it light (one may be
 /// wrong), and something dark where the outer ring lies.
 fn eye_at(matrix: &BitMatrix, x: f32, y: u32, across: u16) -> Option<ConcentricPattern> {
-    let (width, height) = (matrix.getWidth(), matrix.getHeight());
+    let height = matrix.getHeight();
     let column = x as u32;
     // The eye's extent down the column through the run's middle.
-    let dark = |x: u32, y: u32| matrix.get(x, y);
     let mut top = y;
-    while top > 0 && dark(column, top - 1) {
+    while top > 0 && matrix.get(column, top - 1) {
         top -= 1;
     }
     let mut bottom = y;
-    while bottom + 1 < height && dark(column, bottom + 1) {
+    while bottom + 1 < height && matrix.get(column, bottom + 1) {
         bottom += 1;
     }
     let down = (bottom - top + 1) as f32;
@@ -92,28 +92,24 @@ fn eye_at(matrix: &BitMatrix, x: f32, y: u32, across: u16) -> Option<ConcentricP
     }
     let centre = Point::new(x, (top + bottom + 1) as f32 / 2.0);
     let (module_x, module_y) = (across / 3.0, down / 3.0);
-    let is_dark = |i: i32, j: i32| -> Option<bool> {
-        let (px, py) = (
-            centre.x + i as f32 * module_x,
-            centre.y + j as f32 * module_y,
-        );
-        (px >= 0.0 && py >= 0.0 && px < width as f32 && py < height as f32)
-            .then(|| dark(px as u32, py as u32))
-    };
+    // Dark at (i, j) modules from the centre (fractions allowed); `None` outside the matrix.
+    let is_dark =
+        |i: f32, j: f32| dark_at(matrix, [centre.x + i * module_x, centre.y + j * module_y]);
     // (dark, of) module centres on the square ring at `distance` modules from the centre.
     let ring = |distance: i32| -> Option<(u32, u32)> {
         let mut counts = (0, 0);
         for j in -distance..=distance {
             for i in -distance..=distance {
                 if i.abs().max(j.abs()) == distance {
-                    counts.0 += u32::from(is_dark(i, j)?);
+                    counts.0 += u32::from(is_dark(i as f32, j as f32)?);
                     counts.1 += 1;
                 }
             }
         }
         Some(counts)
     };
-    let (eye_dark, eye) = (u32::from(is_dark(0, 0)?) + ring(1)?.0, 1 + ring(1)?.1);
+    let (eye_ring_dark, eye_ring) = ring(1)?;
+    let solid_eye = is_dark(0.0, 0.0)? && eye_ring_dark == eye_ring;
     let (light_ring_dark, _) = ring(2)?;
     // The outer ring, whatever its design: something dark along at least three of the eight
     // rays (across, down, diagonal) from 2.5 to 3.6 modules out, where the ring lies. Corner
@@ -123,12 +119,7 @@ fn eye_at(matrix: &BitMatrix, x: f32, y: u32, across: u16) -> Option<ConcentricP
     let ray_meets_dark = |dx: f32, dy: f32| {
         (0..=steps).any(|k| {
             let t = 2.5 + 1.1 * k as f32 / steps as f32;
-            let point = [centre.x + dx * t * module_x, centre.y + dy * t * module_y];
-            point[0] >= 0.0
-                && point[1] >= 0.0
-                && point[0] < width as f32
-                && point[1] < height as f32
-                && dark(point[0] as u32, point[1] as u32)
+            is_dark(dx * t, dy * t) == Some(true)
         })
     };
     let rays_meeting_dark = [
@@ -144,7 +135,7 @@ fn eye_at(matrix: &BitMatrix, x: f32, y: u32, across: u16) -> Option<ConcentricP
     .iter()
     .filter(|(dx, dy)| ray_meets_dark(*dx, *dy))
     .count();
-    (eye_dark == eye && light_ring_dark <= 1 && rays_meeting_dark >= 3).then(|| ConcentricPattern {
+    (solid_eye && light_ring_dark <= 1 && rays_meeting_dark >= 3).then(|| ConcentricPattern {
         p: centre,
         size: (7.0 * (module_x + module_y) / 2.0).round() as i32,
     })
