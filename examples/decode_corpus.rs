@@ -211,6 +211,9 @@ fn main() {
                 labels: &tally.labels_read[labels_before..],
             };
             for stage in lost_at(item, &outcome, read) {
+                if verbose {
+                    println!("  {}: lost at: {}", item.relpath, stage.name());
+                }
                 *lost.entry(stage).or_default() += 1;
             }
         }

@@ -22,6 +22,7 @@ mod complete;
 mod erasures;
 mod eyes;
 mod finders;
+mod fit;
 mod format_info;
 mod model1;
 mod reed_solomon;
@@ -369,10 +370,31 @@ fn read_set(
     if read_from_centres(matrix, set, bits.getWidth(), pass, found, used) {
         return;
     }
-    // Reed–Solomon rejected every grid: once more with the least sure codewords as erasures.
     // rxing's points are top-left, top-right, bottom-left, bottom-right of the grid, half a
     // pixel beyond the transform's coordinates; the outline is in module order without it.
     let outline = [0, 1, 3, 2].map(|i| [points[i].x - 0.5, points[i].y - 0.5]);
+    let n = bits.getWidth();
+    // The grid may sit a fraction of a module off (a curled label, an embossed or blurred
+    // print): moved to where the function patterns match best (`fit`), it is read again, as
+    // sampled and then with erasures.
+    if let Some(fitted) = fit::fit(matrix, outline, n)
+        && let Some(grid) = fit::sample(matrix, &fitted, n)
+    {
+        let fitted_corners = cyclic([0, 1, 3, 2].map(|i| [fitted[i][0] + 0.5, fitted[i][1] + 0.5]));
+        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
+            used.extend([set.bl, set.tl, set.tr]);
+            found
+                .symbols
+                .push(symbol(&result, &grid, fitted_corners, pass));
+            return;
+        }
+        if let Some(read) = levels.repair(&grid, fitted, fitted_corners, pass) {
+            used.extend([set.bl, set.tl, set.tr]);
+            found.symbols.push(read);
+            return;
+        }
+    }
+    // Reed–Solomon rejected every grid: once more with the least sure codewords as erasures.
     if let Some(read) = levels.repair(bits, outline, corners, pass) {
         used.extend([set.bl, set.tl, set.tr]);
         found.symbols.push(read);

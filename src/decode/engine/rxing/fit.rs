@@ -1,0 +1,300 @@
+//! Fitting a grid that did not decode to the symbol's function patterns.
+//!
+//! rxing places a grid by the corners of its finder patterns (and, from version 2, an
+//! alignment pattern it searches for), which on a curled label, an embossed print or a blurred
+//! photo can sit a fraction of a module off: the samples near the far corner then land on
+//! module edges, and Reed–Solomon gets more wrong codewords than it can correct. But a QR
+//! symbol carries modules whose colour is known before it is read: the finder patterns with
+//! their separators, the two timing lines and the alignment patterns. So the grid's four
+//! corners are moved, one coordinate at a time, by a step that halves each round (a module,
+//! then a half, a quarter…), keeping every move that puts more of those known modules on the
+//! right colour (a hill climb over the 8 numbers of the perspective, as quirc fits its grids);
+//! the grid sampled on the fitted corners is then decoded like any other. Reed–Solomon still
+//! decides: a fit that does not put the data modules right does not decode.
+//!
+//! Measured on ../shared/corpus: see bench/README.md ("Where the decoding time goes").
+
+use rxing::common::{BitMatrix, PerspectiveTransform, Quadrilateral};
+use rxing::point;
+use rxing::qrcode::common::Version;
+
+/// The steps of the climb, in modules: each round tries every corner coordinate one step each
+/// way, and the next round halves the step.
+const STEPS: [f32; 5] = [0.8, 0.4, 0.2, 0.1, 0.05];
+
+/// The most sweeps over the 8 coordinates at one step.
+const SWEEPS: usize = 3;
+
+/// Below this share of known modules right, the grid is no symbol (a noise grid matches half)
+/// and is not fitted.
+const MIN_START: f32 = 0.65;
+
+/// The modules of an `n`-wide symbol whose colour does not depend on its data, as
+/// (column, row, dark): the finder patterns and their separators, the timing lines and the
+/// alignment patterns. `None` for a width no QR symbol has.
+pub(super) fn known_modules(n: u32) -> Option<Vec<(u32, u32, bool)>> {
+    let version = Version::getProvisionalVersionForDimension(n).ok()?;
+    let mut known = Vec::new();
+    // The three finder patterns with their one-module light separators (8 × 8 at each corner).
+    for (x0, y0) in [(0, 0), (n - 7, 0), (0, n - 7)] {
+        for dy in -1i64..8 {
+            for dx in -1i64..8 {
+                let (x, y) = (i64::from(x0) + dx, i64::from(y0) + dy);
+                if x < 0 || y < 0 || x >= i64::from(n) || y >= i64::from(n) {
+                    continue;
+                }
+                // Inside the pattern, the ring one module in is light; the separator is too.
+                let depth = dx.min(dy).min(6 - dx).min(6 - dy);
+                let dark = depth >= 0 && depth != 1;
+                known.push((x as u32, y as u32, dark));
+            }
+        }
+    }
+    // The timing lines, between the separators.
+    for i in 8..n - 8 {
+        known.push((i, 6, i % 2 == 0));
+        known.push((6, i, i % 2 == 0));
+    }
+    // The alignment patterns: 5 × 5, dark ring, light ring, dark centre; none where a finder
+    // pattern is.
+    let centres = version.getAlignmentPatternCenters();
+    for &cy in centres {
+        for &cx in centres {
+            let on_finder =
+                (cx < 9 && cy < 9) || (cx < 9 && cy > n - 10) || (cx > n - 10 && cy < 9);
+            if on_finder {
+                continue;
+            }
+            for dy in -2i64..=2 {
+                for dx in -2i64..=2 {
+                    let dark = dx.abs().max(dy.abs()) != 1;
+                    let (x, y) = (i64::from(cx) + dx, i64::from(cy) + dy);
+                    known.push((x as u32, y as u32, dark));
+                }
+            }
+        }
+    }
+    Some(known)
+}
+
+/// The perspective from module coordinates over `n` ((0,0) to (1,1)) to the pixels of `corners`
+/// (module order: (0,0), (n,0), (n,n), (0,n)).
+fn transform(corners: &[[f32; 2]; 4]) -> PerspectiveTransform {
+    PerspectiveTransform::squareToQuadrilateral(Quadrilateral::from(
+        corners.map(|[x, y]| point(x, y)),
+    ))
+}
+
+/// How many of `known` the matrix shows in their colour on the grid at `corners`.
+fn fitness(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32, known: &[(u32, u32, bool)]) -> u32 {
+    let map = transform(corners);
+    let (w, h) = (matrix.getWidth() as f32, matrix.getHeight() as f32);
+    let n = n as f32;
+    let mut right = 0;
+    for &(u, v, dark) in known {
+        let p = map.transform_point(point((u as f32 + 0.5) / n, (v as f32 + 0.5) / n));
+        if p.x >= 0.0
+            && p.y >= 0.0
+            && p.x < w
+            && p.y < h
+            && matrix.get(p.x as u32, p.y as u32) == dark
+        {
+            right += 1;
+        }
+    }
+    right
+}
+
+/// The corners (module order) of the `n`-wide grid at `corners` moved to where the matrix shows
+/// the most function-pattern modules right, or `None` when the grid starts too far from a
+/// symbol to be worth fitting or no move improved it.
+pub(super) fn fit(matrix: &BitMatrix, corners: [[f32; 2]; 4], n: u32) -> Option<[[f32; 2]; 4]> {
+    let known = known_modules(n)?;
+    let mut best = fitness(matrix, &corners, n, &known);
+    if (best as f32) < MIN_START * known.len() as f32 {
+        return None;
+    }
+    let start = best;
+    let module = ((corners[1][0] - corners[0][0]).hypot(corners[1][1] - corners[0][1])
+        + (corners[3][0] - corners[0][0]).hypot(corners[3][1] - corners[0][1]))
+        / 2.0
+        / n as f32;
+    let mut fitted = corners;
+    for step in STEPS.map(|s| s * module) {
+        // Sweeps at one step until none improves (a move of one corner can open a move of
+        // another), at most `SWEEPS`.
+        for _ in 0..SWEEPS {
+            let before = best;
+            for corner in 0..4 {
+                for axis in 0..2 {
+                    for delta in [step, -step] {
+                        let mut moved = fitted;
+                        moved[corner][axis] += delta;
+                        let score = fitness(matrix, &moved, n, &known);
+                        if score > best {
+                            best = score;
+                            fitted = moved;
+                        }
+                    }
+                }
+            }
+            if best == before {
+                break;
+            }
+        }
+    }
+    (best > start).then_some(fitted)
+}
+
+/// The `n`-wide grid sampled from the matrix at module centres on the grid at `corners`;
+/// `None` where a sample falls outside the matrix.
+pub(super) fn sample(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32) -> Option<BitMatrix> {
+    let map = transform(corners);
+    let (w, h) = (matrix.getWidth() as f32, matrix.getHeight() as f32);
+    let mut grid = BitMatrix::new(n, n).ok()?;
+    let size = n as f32;
+    for v in 0..n {
+        for u in 0..n {
+            let p = map.transform_point(point((u as f32 + 0.5) / size, (v as f32 + 0.5) / size));
+            if !(p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h) {
+                return None;
+            }
+            if matrix.get(p.x as u32, p.y as u32) {
+                grid.set(u, v);
+            }
+        }
+    }
+    Some(grid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::engine::rxing::format_info::module_grid;
+    use rxing::qrcode::cpp_port::decoder::Decode;
+
+    /// A thresholded photo of a version-5 code, `px` pixels a module, four modules of quiet
+    /// zone, slightly keystoned (the bottom row of modules narrower than the top); and the
+    /// grid's true corners in module order.
+    fn photo(text: &str, px: f32) -> (BitMatrix, [[f32; 2]; 4]) {
+        let code = qrcode::QrCode::with_version(
+            text.as_bytes(),
+            qrcode::Version::Normal(5),
+            qrcode::EcLevel::L,
+        )
+        .expect("fits version 5-L");
+        let grid = module_grid(&code);
+        let n = grid.getWidth() as f32;
+        let side = ((n + 8.0) * px) as u32;
+        let origin = 4.0 * px;
+        let span = n * px;
+        // Keystone: the bottom edge is 10% shorter than the top, centred.
+        let corners = [
+            [origin, origin],
+            [origin + span, origin],
+            [origin + 0.95 * span, origin + span],
+            [origin + 0.05 * span, origin + span],
+        ];
+        let to_modules = PerspectiveTransform::quadrilateralToQuadrilateral(
+            Quadrilateral::from(corners.map(|[x, y]| point(x, y))),
+            Quadrilateral::from([[0.0, 0.0], [n, 0.0], [n, n], [0.0, n]].map(|[x, y]| point(x, y))),
+        )
+        .expect("a proper quadrilateral");
+        let mut matrix = BitMatrix::new(side, side).expect("size");
+        for y in 0..side {
+            for x in 0..side {
+                let m = to_modules.transform_point(point(x as f32 + 0.5, y as f32 + 0.5));
+                if (0.0..n).contains(&m.x)
+                    && (0.0..n).contains(&m.y)
+                    && grid.get(m.x as u32, m.y as u32)
+                {
+                    matrix.set(x, y);
+                }
+            }
+        }
+        (matrix, corners)
+    }
+
+    fn text_at(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32) -> Option<String> {
+        let grid = sample(matrix, corners, n)?;
+        Decode(&grid)
+            .ok()
+            .filter(|r| r.isValid())
+            .map(|r| r.text().to_string())
+    }
+
+    /// A grid placed with a corner a module off does not decode; fitted to the
+    /// function patterns it lands within a third of a module of the truth (the samples are
+    /// module centres, so every placement that puts them inside the right modules scores the
+    /// same), and decodes.
+    #[test]
+    fn a_misplaced_grid_is_fitted_to_the_function_patterns() {
+        let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Fit";
+        let px = 6.0;
+        let (matrix, truth) = photo(text, px);
+        let n = 37;
+        assert_eq!(text_at(&matrix, &truth, n).as_deref(), Some(text));
+        for (corner, offset) in [
+            (2, [1.0, 0.9]),
+            (2, [-0.9, 1.0]),
+            (1, [0.0, 1.0]),
+            (3, [0.9, 0.0]),
+            (3, [0.0, -0.9]),
+        ] {
+            let mut placed = truth;
+            placed[corner][0] += offset[0] * px;
+            placed[corner][1] += offset[1] * px;
+            assert_eq!(
+                text_at(&matrix, &placed, n),
+                None,
+                "corner {corner} {offset:?}"
+            );
+            let fitted = fit(&matrix, placed, n).expect("a better fit");
+            for (f, t) in fitted.iter().zip(&truth) {
+                let off = (f[0] - t[0]).hypot(f[1] - t[1]) / px;
+                assert!(
+                    off < 0.35,
+                    "corner {corner} {offset:?}: {fitted:?} against {truth:?}"
+                );
+            }
+            assert_eq!(text_at(&matrix, &fitted, n).as_deref(), Some(text));
+        }
+    }
+
+    /// A grid on no symbol at all (noise) is not fitted: fitting would cost a climb per
+    /// stray triple of a photo's texture.
+    #[test]
+    fn a_grid_on_noise_is_not_fitted() {
+        let side = 300;
+        let mut matrix = BitMatrix::new(side, side).expect("size");
+        // Dark 6-pixel cells where a fixed hash says so: half of them, no pattern.
+        for y in 0..side {
+            for x in 0..side {
+                let cell = (x / 6) * 7919 + (y / 6) * 104_729;
+                if (cell.wrapping_mul(2_654_435_761) >> 16) & 1 == 1 {
+                    matrix.set(x, y);
+                }
+            }
+        }
+        let corners = [[30.0, 30.0], [252.0, 30.0], [252.0, 252.0], [30.0, 252.0]];
+        assert_eq!(fit(&matrix, corners, 37), None);
+    }
+
+    /// The known modules of version 1 are its 3 × 64 finder-and-separator cells (7 × 7 and
+    /// the separator along the two inner sides) and 2 × 5 timing cells; version 2 adds one
+    /// alignment pattern (25) and 2 × 4 timing cells.
+    #[test]
+    fn the_known_modules_are_the_function_patterns() {
+        let v1 = known_modules(21).expect("version 1");
+        assert_eq!(v1.len(), 3 * 64 + 2 * 5);
+        let v2 = known_modules(25).expect("version 2");
+        assert_eq!(v2.len(), 3 * 64 + 2 * 9 + 25);
+        assert!(v2.contains(&(18, 18, true)) && v2.contains(&(17, 18, false)));
+        assert!(
+            v1.contains(&(3, 3, true))
+                && v1.contains(&(1, 1, false))
+                && v1.contains(&(7, 3, false))
+        );
+        assert_eq!(known_modules(22), None);
+    }
+}
