@@ -314,8 +314,25 @@ fn read_completed(
         }
         rejected.push((grid, corners));
     }
-    // As for a grid of three patterns found (`read_set`): the least sure codewords erased.
+    // As for a grid of three patterns found (`read_set`): fitted to its function patterns (the
+    // guessed pattern's place is only as good as the two real ones' size), then the least sure
+    // codewords erased.
     for (grid, corners) in &rejected {
+        let n = grid.getWidth();
+        if let Some(fitted) = fit::fit(matrix, *corners, n)
+            && let Some(refitted) = fit::sample(matrix, &fitted, n)
+        {
+            if let Some(result) = Decode(&refitted).ok().filter(|r| r.isValid()) {
+                used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
+                found.symbols.push(symbol(&result, &refitted, fitted, pass));
+                return;
+            }
+            if let Some(read) = levels.repair(&refitted, fitted, fitted, pass) {
+                used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
+                found.symbols.push(read);
+                return;
+            }
+        }
         if let Some(read) = levels.repair(grid, *corners, *corners, pass) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
             found.symbols.push(read);
