@@ -870,3 +870,40 @@ fn a_code_on_a_crumpled_sheet_is_read() {
         assert!(read.erasures.is_some() && read.fragile, "{what}: {read:?}");
     }
 }
+
+/// A code with one finder pattern covered, photographed a little off square (squeezed to 95%
+/// of its width, or its far edge 5–10% further away): the third pattern guessed from the two
+/// left is placed as if the code were square, a module off at the far corner, and the grid
+/// sampled there does not decode. Fitted to the function patterns (`engine/rxing/fit.rs`) it
+/// does. Found by a sweep of squeeze 0.9–1 and depth 1–1.2 with each corner covered: these
+/// four cases read only with the fit (checked by disabling it), the square ones without, and
+/// the steeper ones not at all.
+#[cfg(feature = "rxing")]
+#[test]
+fn a_code_missing_a_finder_pattern_and_seen_off_square_is_read_by_fitting_the_guess() {
+    let text = "hclsametime://st.example.com/?action=AddCommunity&communityName=Keystone";
+    let (module, quiet) = (7u32, 4u32);
+    let code = render(text, module, quiet, 0, 255);
+    let n = (code.width() / module) - 2 * quiet;
+    for ((cover_x, cover_y), squeeze, depth) in [
+        ((0, 0), 0.95f32, 1.0f32),
+        ((n - 7, 0), 1.0, 1.1),
+        ((0, n - 7), 1.0, 1.05),
+        ((0, n - 7), 0.95, 1.05),
+    ] {
+        let mut covered = code.clone();
+        let (x0, y0) = (quiet + cover_x, quiet + cover_y);
+        let (left, top) = (x0.saturating_sub(1) * module, y0.saturating_sub(1) * module);
+        for y in top..(y0 + 8) * module {
+            for x in left..(x0 + 8) * module {
+                covered.put_pixel(x, y, Luma([255]));
+            }
+        }
+        let (photo, _) = turned_away(&covered, (quiet * module) as f32, squeeze, depth);
+        let what =
+            format!("pattern at ({cover_x}, {cover_y}) covered, squeeze {squeeze}, depth {depth}");
+        let outcome = run(&photo, &[]);
+        assert_eq!(texts(&outcome), [text], "{what}");
+        assert_eq!(passes(&outcome), ["rxing-two-finders"], "{what}");
+    }
+}
