@@ -107,32 +107,70 @@ fn fitness(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32, known: &[(u32, u
 
 /// The corners (module order) of the `n`-wide grid at `corners` moved to where the matrix shows
 /// the most function-pattern modules right, or `None` when the grid starts too far from a
-/// symbol to be worth fitting or no move improved it.
+/// symbol to be worth fitting or no move improved it. A version-1 grid, which has no alignment
+/// pattern, then has its far corner moved to where the most modules read the same all over
+/// (`purity`).
 pub(super) fn fit(matrix: &BitMatrix, corners: [[f32; 2]; 4], n: u32) -> Option<[[f32; 2]; 4]> {
     let known = known_modules(n)?;
-    let mut best = fitness(matrix, &corners, n, &known);
-    if (best as f32) < MIN_START * known.len() as f32 {
+    let start = fitness(matrix, &corners, n, &known);
+    if (start as f32) < MIN_START * known.len() as f32 {
         return None;
     }
-    let start = best;
     let module = ((corners[1][0] - corners[0][0]).hypot(corners[1][1] - corners[0][1])
         + (corners[3][0] - corners[0][0]).hypot(corners[3][1] - corners[0][1]))
         / 2.0
         / n as f32;
+    let (mut fitted, best) = climb(corners, &[0, 1, 2, 3], module, |c| {
+        fitness(matrix, c, n, &known)
+    });
+    // Version 1: nothing but extrapolation places the corner opposite the top-left finder
+    // pattern (zxing's sampler takes the symbol for a parallelogram), and in perspective it
+    // can sit a module off with every function module right. The module edges tell: on the
+    // right grid every module's samples read one colour.
+    if n == 21 && best as f32 >= MIN_SYMBOL * known.len() as f32 {
+        let function = |c: &[[f32; 2]; 4]| fitness(matrix, c, n, &known);
+        // The function patterns stay as right as they are; among such moves, the purest grid.
+        let (far, _) = climb(fitted, &[2], module, |c| {
+            let right = function(c);
+            if right < best {
+                0
+            } else {
+                right * n * n + purity(matrix, c, n)
+            }
+        });
+        fitted = far;
+    }
+    (fitted != corners).then_some(fitted)
+}
+
+/// Share of the known modules right above which a grid is taken for a symbol when its far
+/// corner is fitted (`fit`).
+const MIN_SYMBOL: f32 = 0.9;
+
+/// `corners` moved one coordinate of the `movable` corners at a time by a step that halves
+/// (`STEPS`, in units of `module` pixels), keeping each move that raises `score`; the best
+/// corners and their score.
+fn climb(
+    corners: [[f32; 2]; 4],
+    movable: &[usize],
+    module: f32,
+    score: impl Fn(&[[f32; 2]; 4]) -> u32,
+) -> ([[f32; 2]; 4], u32) {
+    let mut best = score(&corners);
     let mut fitted = corners;
     for step in STEPS.map(|s| s * module) {
         // Sweeps at one step until none improves (a move of one corner can open a move of
         // another), at most `SWEEPS`.
         for _ in 0..SWEEPS {
             let before = best;
-            for corner in 0..4 {
+            for &corner in movable {
                 for axis in 0..2 {
                     for delta in [step, -step] {
                         let mut moved = fitted;
                         moved[corner][axis] += delta;
-                        let score = fitness(matrix, &moved, n, &known);
-                        if score > best {
-                            best = score;
+                        let moved_score = score(&moved);
+                        if moved_score > best {
+                            best = moved_score;
                             fitted = moved;
                         }
                     }
@@ -143,7 +181,34 @@ pub(super) fn fit(matrix: &BitMatrix, corners: [[f32; 2]; 4], n: u32) -> Option<
             }
         }
     }
-    (best > start).then_some(fitted)
+    (fitted, best)
+}
+
+/// How many modules of the `n`-wide grid at `corners` read the same at their centre and at four
+/// points 0.3 module from it: on a grid placed right, nearly all of them; where it sits off,
+/// the samples of every module along the misplaced side straddle an edge.
+fn purity(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32) -> u32 {
+    let map = transform(corners);
+    let (w, h) = (matrix.getWidth() as f32, matrix.getHeight() as f32);
+    let size = n as f32;
+    let dark = |u: f32, v: f32| -> Option<bool> {
+        let p = map.transform_point(point(u / size, v / size));
+        (p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h).then(|| matrix.get(p.x as u32, p.y as u32))
+    };
+    let mut pure = 0;
+    for v in 0..n {
+        for u in 0..n {
+            let (cu, cv) = (u as f32 + 0.5, v as f32 + 0.5);
+            let Some(centre) = dark(cu, cv) else {
+                continue;
+            };
+            let same = [(-0.3, 0.0), (0.3, 0.0), (0.0, -0.3), (0.0, 0.3)]
+                .iter()
+                .all(|&(du, dv)| dark(cu + du, cv + dv) == Some(centre));
+            pure += u32::from(same);
+        }
+    }
+    pure
 }
 
 /// The `n`-wide grid sampled from the matrix at module centres on the grid at `corners`;
@@ -173,27 +238,27 @@ mod tests {
     use crate::decode::engine::rxing::format_info::module_grid;
     use rxing::qrcode::cpp_port::decoder::Decode;
 
-    /// A thresholded photo of a version-5 code, `px` pixels a module, four modules of quiet
-    /// zone, slightly keystoned (the bottom row of modules narrower than the top); and the
-    /// grid's true corners in module order.
-    fn photo(text: &str, px: f32) -> (BitMatrix, [[f32; 2]; 4]) {
+    /// A thresholded photo of a code of `version` at level L, `px` pixels a module, four modules
+    /// of quiet zone, keystoned (the bottom row of modules narrower than the top by `keystone`);
+    /// and the grid's true corners in module order.
+    fn photo(text: &str, px: f32, version: i16, keystone: f32) -> (BitMatrix, [[f32; 2]; 4]) {
         let code = qrcode::QrCode::with_version(
             text.as_bytes(),
-            qrcode::Version::Normal(5),
+            qrcode::Version::Normal(version),
             qrcode::EcLevel::L,
         )
-        .expect("fits version 5-L");
+        .expect("fits at level L");
         let grid = module_grid(&code);
         let n = grid.getWidth() as f32;
         let side = ((n + 8.0) * px) as u32;
         let origin = 4.0 * px;
         let span = n * px;
-        // Keystone: the bottom edge is 10% shorter than the top, centred.
+        // Keystone: the bottom edge shorter than the top by `keystone` of it, centred.
         let corners = [
             [origin, origin],
             [origin + span, origin],
-            [origin + 0.95 * span, origin + span],
-            [origin + 0.05 * span, origin + span],
+            [origin + (1.0 - keystone / 2.0) * span, origin + span],
+            [origin + keystone / 2.0 * span, origin + span],
         ];
         let to_modules = PerspectiveTransform::quadrilateralToQuadrilateral(
             Quadrilateral::from(corners.map(|[x, y]| point(x, y))),
@@ -231,7 +296,7 @@ mod tests {
     fn a_misplaced_grid_is_fitted_to_the_function_patterns() {
         let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Fit";
         let px = 6.0;
-        let (matrix, truth) = photo(text, px);
+        let (matrix, truth) = photo(text, px, 5, 0.1);
         let n = 37;
         assert_eq!(text_at(&matrix, &truth, n).as_deref(), Some(text));
         for (corner, offset) in [
@@ -258,6 +323,43 @@ mod tests {
                 );
             }
             assert_eq!(text_at(&matrix, &fitted, n).as_deref(), Some(text));
+        }
+    }
+
+    /// A version-1 code in perspective, its grid placed as zxing's sampler places one without
+    /// an alignment pattern (a parallelogram on the three finder patterns' corners): every
+    /// function module is right, the far corner is a module or more off, and nothing decodes.
+    /// Fitted by the modules' purity, the far corner comes within half a module of the truth
+    /// and the grid decodes.
+    #[test]
+    fn a_version_1_grid_has_its_far_corner_fitted() {
+        let text = "Version 1 fit";
+        let px = 8.0;
+        for keystone in [0.04f32, 0.05] {
+            let (matrix, truth) = photo(text, px, 1, keystone);
+            let n = 21;
+            assert_eq!(text_at(&matrix, &truth, n).as_deref(), Some(text));
+            let mut parallelogram = truth;
+            parallelogram[2] = [
+                truth[1][0] + truth[3][0] - truth[0][0],
+                truth[1][1] + truth[3][1] - truth[0][1],
+            ];
+            assert_eq!(
+                text_at(&matrix, &parallelogram, n),
+                None,
+                "keystone {keystone}"
+            );
+            let fitted = fit(&matrix, parallelogram, n).expect("a better fit");
+            let off = (fitted[2][0] - truth[2][0]).hypot(fitted[2][1] - truth[2][1]) / px;
+            assert!(
+                off < 0.5,
+                "keystone {keystone}: {fitted:?} against {truth:?}"
+            );
+            assert_eq!(
+                text_at(&matrix, &fitted, n).as_deref(),
+                Some(text),
+                "keystone {keystone}"
+            );
         }
     }
 
