@@ -404,6 +404,22 @@ fn decoder_panic_is_isolated_and_the_other_passes_go_on() {
     }
 }
 
+/// `code` (rendered at `module` pixels with `quiet` modules of quiet zone) with the finder
+/// pattern whose top-left module is `at` (in modules) and its separator painted over in the
+/// light ground: a sticker, a torn corner, a glare spot.
+#[cfg(feature = "rxing")]
+fn cover_finder(code: &GrayImage, module: u32, quiet: u32, at: (u32, u32)) -> GrayImage {
+    let mut covered = code.clone();
+    let (x0, y0) = (quiet + at.0, quiet + at.1);
+    let (left, top) = (x0.saturating_sub(1) * module, y0.saturating_sub(1) * module);
+    for y in top..(y0 + 8) * module {
+        for x in left..(x0 + 8) * module {
+            covered.put_pixel(x, y, Luma([255]));
+        }
+    }
+    covered
+}
+
 /// A code with one finder pattern covered (a sticker, a torn corner, a glare spot) is read
 /// from the other two, whichever corner is gone, upright or turned, on its own and inside a
 /// photo-sized picture (where the rescue passes wait for evidence); without the pass that
@@ -417,15 +433,7 @@ fn a_code_with_one_finder_pattern_covered_is_read_from_the_other_two() {
     let n = (code.width() / module) - 2 * quiet;
     // The top-left module of each finder pattern, in modules: top-left, top-right, bottom-left.
     for (cover_x, cover_y) in [(0, 0), (n - 7, 0), (0, n - 7)] {
-        let mut covered = code.clone();
-        // The pattern and its separator, painted over in the light ground.
-        let (x0, y0) = (quiet + cover_x, quiet + cover_y);
-        let (left, top) = (x0.saturating_sub(1) * module, y0.saturating_sub(1) * module);
-        for y in top..(y0 + 8) * module {
-            for x in left..(x0 + 8) * module {
-                covered.put_pixel(x, y, Luma([255]));
-            }
-        }
+        let covered = cover_finder(&code, module, quiet, (cover_x, cover_y));
         for (what, image) in [
             ("upright", covered.clone()),
             ("turned 20°", rotate(&covered, 20.0)),
@@ -891,14 +899,7 @@ fn a_code_missing_a_finder_pattern_and_seen_off_square_is_read_by_fitting_the_gu
         ((0, n - 7), 1.0, 1.05),
         ((0, n - 7), 0.95, 1.05),
     ] {
-        let mut covered = code.clone();
-        let (x0, y0) = (quiet + cover_x, quiet + cover_y);
-        let (left, top) = (x0.saturating_sub(1) * module, y0.saturating_sub(1) * module);
-        for y in top..(y0 + 8) * module {
-            for x in left..(x0 + 8) * module {
-                covered.put_pixel(x, y, Luma([255]));
-            }
-        }
+        let covered = cover_finder(&code, module, quiet, (cover_x, cover_y));
         let (photo, _) = turned_away(&covered, (quiet * module) as f32, squeeze, depth);
         let what =
             format!("pattern at ({cover_x}, {cover_y}) covered, squeeze {squeeze}, depth {depth}");

@@ -60,8 +60,10 @@ pub(super) fn known_modules(n: u32) -> Option<Vec<(u32, u32, bool)>> {
     let centres = version.getAlignmentPatternCenters();
     for &cy in centres {
         for &cx in centres {
-            let on_finder =
-                (cx < 9 && cy < 9) || (cx < 9 && cy > n - 10) || (cx > n - 10 && cy < 9);
+            // Beside a corner at both coordinates: a finder pattern's place, except the corner
+            // opposite the top-left one, which has none.
+            let near_corner = |c: u32| c < 9 || c > n - 10;
+            let on_finder = near_corner(cx) && near_corner(cy) && (cx < 9 || cy < 9);
             if on_finder {
                 continue;
             }
