@@ -908,3 +908,36 @@ fn a_code_missing_a_finder_pattern_and_seen_off_square_is_read_by_fitting_the_gu
         assert_eq!(passes(&outcome), ["rxing-two-finders"], "{what}");
     }
 }
+
+/// A close-up of a worn print: big modules (24 to 48 pixels) crossed by thin light scratches
+/// every 5 to 10 pixels. At full size and at a third of it the scratches cut every finder
+/// pattern's runs; at a sixth the box filter averages them into the module, and the code reads.
+/// Without the coarser pyramid levels nothing reads these; with them `rxing-pyramid-6` does.
+#[cfg(feature = "rxing")]
+#[test]
+fn a_worn_close_up_is_read_at_a_coarser_level_of_the_pyramid() {
+    let text = "hclsametime://st.example.com/?action=AddCommunity&communityName=Coarse";
+    let without = DecodeOptions {
+        skip_passes: vec!["rxing-pyramid-6".to_string(), "rxing-pyramid-9".to_string()],
+        ..DecodeOptions::default()
+    };
+    for (module, gap, period) in [(24u32, 2u32, 5u32), (24, 3, 7), (32, 2, 5), (48, 4, 10)] {
+        let code = render(text, module, 4, 30, 220);
+        let worn = GrayImage::from_fn(code.width(), code.height(), |x, y| {
+            if (x + y) % period < gap {
+                Luma([220])
+            } else {
+                *code.get_pixel(x, y)
+            }
+        });
+        let what = format!("{module}-pixel modules, {gap}-pixel scratches every {period}");
+        let before = decode::decode(&worn, &without, &AtomicBool::new(false));
+        assert!(
+            texts(&before).is_empty(),
+            "{what}: read without the coarser levels"
+        );
+        let after = run(&worn, &[]);
+        assert_eq!(texts(&after), [text], "{what}");
+        assert_eq!(passes(&after), ["rxing-pyramid-6"], "{what}");
+    }
+}

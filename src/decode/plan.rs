@@ -17,7 +17,8 @@
 //! - `rxing`: zxing-cpp's detector (ported): finds light-on-dark codes (its matrix is inverted
 //!   in place), skewed and crowded sheets of codes, and is faster than rqrr.
 //! - `rxing-global`, `rxing-pyramid`: the same detector on a global threshold and at a third of
-//!   the size, the two other looks zxing-cpp takes.
+//!   the size, the two other looks zxing-cpp takes; `rxing-pyramid-6`, `-9`: at a sixth and a
+//!   ninth, for close-ups of worn prints.
 //! - `direct` / `downscaled`: rqrr, whose detector differs from zxing's and so reads some codes
 //!   zxing's misses (perspective, damage). On large images it runs on a box-downscaled copy: its
 //!   grouping step copies the whole image for every candidate triple of finder patterns, which
@@ -119,6 +120,8 @@ enum Scale {
     First,
     /// A third of `First`: the coarser pyramid level zxing-cpp looks at.
     Pyramid,
+    /// `First` times this: coarser levels of the pyramid.
+    Coarse(u32),
     /// Half size.
     Half,
     /// At most `STRETCHED_PIXELS` (a megapixel).
@@ -197,12 +200,12 @@ const HEAVY: bool = true;
 use super::pass::Axis::{Across, Down};
 use Prep::{Binarized, Enhanced, Inverted, Padded, Plain, Stretched, Tiled, Trimmed, Upscaled};
 use RowGate::{CodesRead, Leftovers, NothingRead, Rescue};
-use Scale::{Fast, First, Full, Half, Megapixel, Pyramid};
+use Scale::{Coarse, Fast, First, Full, Half, Megapixel, Pyramid};
 
 /// Every pass, cheapest first, with the condition under which it is planned. The comment above
 /// each row says why it is there and why under that condition.
 #[rustfmt::skip]
-const PLAN: [Row; 24] = [
+const PLAN: [Row; 26] = [
     //  name                engine        prep       scale    heavy  gate       planned when
     // rxing's first look at a large photo is on a copy of at most `rxing_first_pixels`: most
     // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
@@ -222,6 +225,13 @@ const PLAN: [Row; 24] = [
     // once codes were read: on a sheet of 60 codes a third of the size puts 180 finder patterns
     // close together, and pairing them took 140 ms.
     row("rxing-pyramid",    RXING,        Plain,     Pyramid, LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 240).without_stray_finders(),
+    // Coarser levels still, a sixth and a ninth of the first look's size (zxing-cpp's pyramid
+    // goes on down too): a close-up of a worn or damaged print, whose big modules are crossed by
+    // scratches, stains or print defects smaller than a module, which the box filter averages
+    // away. Cheap (a 12-megapixel photo is under 120 000 pixels at a ninth); only where the
+    // level is at least 120 pixels across.
+    row("rxing-pyramid-6",  RXING,        Plain,     Coarse(6), LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 120 * 6 * i.first).without_stray_finders(),
+    row("rxing-pyramid-9",  RXING,        Plain,     Coarse(9), LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 120 * 9 * i.first).without_stray_finders(),
     // rqrr's first look at a large image without rxing: a box-downscaled copy. With rxing on it
     // is not planned: `padded` (the same look with a light border, a rescue pass) read every
     // code it read on the corpus, and it cost 6% of the decoding time of the BoofCV photographs.
@@ -316,6 +326,7 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
                 Fast => look.fast,
                 First => look.first,
                 Pyramid => look.first * 3,
+                Coarse(times) => look.first * times,
                 Half => 2,
                 Megapixel => factor_under(pixels, STRETCHED_PIXELS),
             },
@@ -387,6 +398,8 @@ mod tests {
                     "rxing-full",
                     "rxing-global",
                     "rxing-pyramid",
+                    "rxing-pyramid-6",
+                    "rxing-pyramid-9",
                     "rxing-padded",
                     "rxing-trimmed",
                     "rxing-two-finders",
