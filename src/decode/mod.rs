@@ -416,9 +416,11 @@ impl Run {
                     symbol.fragile |= pass.heavy;
                 }
                 merge(&mut self.outcome.symbols, found.symbols);
-                self.leftovers
-                    .undecoded_regions
-                    .extend(found.undecoded_regions);
+                if pass.keeps_undecoded {
+                    self.leftovers
+                        .undecoded_regions
+                        .extend(found.undecoded_regions);
+                }
                 if pass.keeps_stray_finders {
                     self.leftovers.stray_finders.extend(found.stray_finders);
                 }

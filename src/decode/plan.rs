@@ -88,6 +88,10 @@ pub(super) struct Pass {
     /// the coarse pyramid level, whose blobs of uneven light and merged modules look like
     /// finder patterns all over a crowded sheet (each sent later passes to a crop for nothing).
     pub keeps_stray_finders: bool,
+    /// Whether its grids that did not decode count as leftovers. Not for the coarsest pyramid
+    /// levels: at a sixth of the size such a grid's outline is a few pixels of the copy, too
+    /// rough to place a crop (on a damaged close-up the rescue crop it placed missed the code).
+    pub keeps_undecoded: bool,
 }
 
 /// What the plan's conditions look at: the image (or crop) and the options.
@@ -149,6 +153,7 @@ struct Row {
     gate: RowGate,
     whole: bool,
     keeps_stray_finders: bool,
+    keeps_undecoded: bool,
     /// Whether the pass is planned for this image.
     when: fn(&Image) -> bool,
 }
@@ -171,6 +176,7 @@ const fn row(
         gate,
         whole: false,
         keeps_stray_finders: true,
+        keeps_undecoded: true,
         when,
     }
 }
@@ -185,6 +191,13 @@ impl Row {
     /// Its stray finder patterns are noise, not leftovers.
     const fn without_stray_finders(mut self) -> Row {
         self.keeps_stray_finders = false;
+        self
+    }
+
+    /// Nothing it leaves is a leftover: neither stray finder patterns nor undecoded grids.
+    const fn without_leftovers(mut self) -> Row {
+        self.keeps_stray_finders = false;
+        self.keeps_undecoded = false;
         self
     }
 }
@@ -230,8 +243,8 @@ const PLAN: [Row; 26] = [
     // scratches, stains or print defects smaller than a module, which the box filter averages
     // away. Cheap (a 12-megapixel photo is under 120 000 pixels at a ninth); only where the
     // level is at least 120 pixels across.
-    row("rxing-pyramid-6",  RXING,        Plain,     Coarse(6), LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 120 * 6 * i.first).without_stray_finders(),
-    row("rxing-pyramid-9",  RXING,        Plain,     Coarse(9), LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 120 * 9 * i.first).without_stray_finders(),
+    row("rxing-pyramid-6",  RXING,        Plain,     Coarse(6), LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 120 * 6 * i.first).without_leftovers(),
+    row("rxing-pyramid-9",  RXING,        Plain,     Coarse(9), LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 120 * 9 * i.first).without_leftovers(),
     // rqrr's first look at a large image without rxing: a box-downscaled copy. With rxing on it
     // is not planned: `padded` (the same look with a light border, a rescue pass) read every
     // code it read on the corpus, and it cost 6% of the decoding time of the BoofCV photographs.
@@ -340,6 +353,7 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
                 Rescue => Gate::Leftovers,
             },
             keeps_stray_finders: row.keeps_stray_finders,
+            keeps_undecoded: row.keeps_undecoded,
         })
         .collect()
 }
