@@ -12,7 +12,8 @@
 //! the grid sampled on the fitted corners is then decoded like any other. Reed–Solomon still
 //! decides: a fit that does not put the data modules right does not decode.
 //!
-//! Measured on ../shared/corpus: see bench/README.md ("Where the decoding time goes").
+//! Measured on ../shared/corpus: bench/README.md, "Grid fitting: 15 more, and coarser pyramid
+//! levels: 4" (961 -> 976 codes, no measurable time).
 
 use rxing::common::{BitMatrix, PerspectiveTransform, Quadrilateral};
 use rxing::point;
@@ -33,6 +34,10 @@ const MIN_START: f32 = 0.65;
 /// (column, row, dark): the finder patterns and their separators, the timing lines and the
 /// alignment patterns. `None` for a width no QR symbol has.
 pub(super) fn known_modules(n: u32) -> Option<Vec<(u32, u32, bool)>> {
+    // Below version 1 the arithmetic below (and rxing's version lookup) would underflow.
+    if n < 21 {
+        return None;
+    }
     let version = Version::getProvisionalVersionForDimension(n).ok()?;
     let mut known = Vec::new();
     // The three finder patterns with their one-module light separators (8 × 8 at each corner).
@@ -400,5 +405,7 @@ mod tests {
                 && v1.contains(&(7, 3, false))
         );
         assert_eq!(known_modules(22), None);
+        assert_eq!(known_modules(17), None);
+        assert_eq!(known_modules(0), None);
     }
 }
