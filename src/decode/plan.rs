@@ -122,9 +122,8 @@ enum Scale {
     Fast,
     /// `Image::first`.
     First,
-    /// A third of `First`: the coarser pyramid level zxing-cpp looks at.
-    Pyramid,
-    /// `First` times this: coarser levels of the pyramid.
+    /// `First` times this: a coarser level of the pyramid (a third is the one zxing-cpp looks
+    /// at).
     Coarse(u32),
     /// Half size.
     Half,
@@ -213,7 +212,7 @@ const HEAVY: bool = true;
 use super::pass::Axis::{Across, Down};
 use Prep::{Binarized, Enhanced, Inverted, Padded, Plain, Stretched, Tiled, Trimmed, Upscaled};
 use RowGate::{CodesRead, Leftovers, NothingRead, Rescue};
-use Scale::{Coarse, Fast, First, Full, Half, Megapixel, Pyramid};
+use Scale::{Coarse, Fast, First, Full, Half, Megapixel};
 
 /// Every pass, cheapest first, with the condition under which it is planned. The comment above
 /// each row says why it is there and why under that condition.
@@ -237,7 +236,7 @@ const PLAN: [Row; 26] = [
     // in a noisy photo, and finder patterns that the full size breaks up. Not on the whole image
     // once codes were read: on a sheet of 60 codes a third of the size puts 180 finder patterns
     // close together, and pairing them took 140 ms.
-    row("rxing-pyramid",    RXING,        Plain,     Pyramid, LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 240).without_stray_finders(),
+    row("rxing-pyramid",    RXING,        Plain,     Coarse(3), LIGHT, Leftovers, |i| i.rxing && i.longest_side >= 240).without_stray_finders(),
     // Coarser levels still, a sixth and a ninth of the first look's size (zxing-cpp's pyramid
     // goes on down too): a close-up of a worn or damaged print, whose big modules are crossed by
     // scratches, stains or print defects smaller than a module, which the box filter averages
@@ -338,7 +337,6 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
                 Full => 1,
                 Fast => look.fast,
                 First => look.first,
-                Pyramid => look.first * 3,
                 Coarse(times) => look.first * times,
                 Half => 2,
                 Megapixel => factor_under(pixels, STRETCHED_PIXELS),

@@ -318,20 +318,11 @@ fn read_completed(
     // guessed pattern's place is only as good as the two real ones' size), then the least sure
     // codewords erased.
     for (grid, corners) in &rejected {
-        let n = grid.getWidth();
-        if let Some(fitted) = fit::fit(matrix, *corners, n)
-            && let Some(refitted) = fit::sample(matrix, &fitted, n)
-        {
-            if let Some(result) = Decode(&refitted).ok().filter(|r| r.isValid()) {
-                used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
-                found.symbols.push(symbol(&result, &refitted, fitted, pass));
-                return;
-            }
-            if let Some(read) = levels.repair(&refitted, fitted, fitted, pass) {
-                used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
-                found.symbols.push(read);
-                return;
-            }
+        // The centre-sampled grid's corners are already the symbol's, in cyclic order.
+        if let Some(read) = read_fitted(matrix, levels, *corners, grid.getWidth(), |c| c, pass) {
+            used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
+            found.symbols.push(read);
+            return;
         }
         if let Some(read) = levels.repair(grid, *corners, *corners, pass) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
@@ -390,26 +381,15 @@ fn read_set(
     // rxing's points are top-left, top-right, bottom-left, bottom-right of the grid, half a
     // pixel beyond the transform's coordinates; the outline is in module order without it.
     let outline = [0, 1, 3, 2].map(|i| [points[i].x - 0.5, points[i].y - 0.5]);
-    let n = bits.getWidth();
     // The grid may sit a fraction of a module off (a curled label, an embossed or blurred
-    // print): moved to where the function patterns match best (`fit`), it is read again, as
-    // sampled and then with erasures.
-    if let Some(fitted) = fit::fit(matrix, outline, n)
-        && let Some(grid) = fit::sample(matrix, &fitted, n)
-    {
-        let fitted_corners = cyclic([0, 1, 3, 2].map(|i| [fitted[i][0] + 0.5, fitted[i][1] + 0.5]));
-        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
-            used.extend([set.bl, set.tl, set.tr]);
-            found
-                .symbols
-                .push(symbol(&result, &grid, fitted_corners, pass));
-            return;
-        }
-        if let Some(read) = levels.repair(&grid, fitted, fitted_corners, pass) {
-            used.extend([set.bl, set.tl, set.tr]);
-            found.symbols.push(read);
-            return;
-        }
+    // print): moved to where the function patterns match best, it is read again. Reported, like
+    // rxing's points, half a pixel beyond the outline and in cyclic order.
+    let to_corners =
+        |f: [[f32; 2]; 4]| cyclic([0, 1, 3, 2].map(|i| [f[i][0] + 0.5, f[i][1] + 0.5]));
+    if let Some(read) = read_fitted(matrix, levels, outline, bits.getWidth(), to_corners, pass) {
+        used.extend([set.bl, set.tl, set.tr]);
+        found.symbols.push(read);
+        return;
     }
     // Reed–Solomon rejected every grid: once more with the least sure codewords as erasures.
     if let Some(read) = levels.repair(bits, outline, corners, pass) {
@@ -419,6 +399,27 @@ fn read_set(
     }
     if report_undecoded {
         found.undecoded_regions.push(Quad(corners));
+    }
+}
+
+/// The `n`-wide grid at `outline` (module order, pixels) fitted to its function patterns
+/// (`fit`), then decoded as sampled and, failing that, with erasures; reported at
+/// `to_corners(fitted outline)`. `None` when the grid is not worth fitting or neither reading
+/// decodes.
+fn read_fitted(
+    matrix: &BitMatrix,
+    levels: Levels<'_>,
+    outline: [[f32; 2]; 4],
+    n: u32,
+    to_corners: impl Fn([[f32; 2]; 4]) -> [[f32; 2]; 4],
+    pass: &'static str,
+) -> Option<Symbol> {
+    let fitted = fit::fit(matrix, outline, n)?;
+    let grid = fit::sample(matrix, &fitted, n)?;
+    let corners = to_corners(fitted);
+    match Decode(&grid).ok().filter(|r| r.isValid()) {
+        Some(result) => Some(symbol(&result, &grid, corners, pass)),
+        None => levels.repair(&grid, fitted, corners, pass),
     }
 }
 
