@@ -19,6 +19,8 @@ use rxing::common::{BitMatrix, PerspectiveTransform, Quadrilateral};
 use rxing::point;
 use rxing::qrcode::common::Version;
 
+use super::dark_at;
+
 /// The steps of the climb, in modules: each round tries every corner coordinate one step each
 /// way, and the next round halves the step.
 const STEPS: [f32; 5] = [0.8, 0.4, 0.2, 0.1, 0.05];
@@ -92,24 +94,28 @@ fn transform(corners: &[[f32; 2]; 4]) -> PerspectiveTransform {
     ))
 }
 
+/// Whether the matrix is dark at module coordinates (u, v) of the `n`-wide grid at `corners`
+/// (module (0, 0) covers [0, 1) × [0, 1)); `None` outside the matrix.
+fn module_reader(
+    matrix: &BitMatrix,
+    corners: &[[f32; 2]; 4],
+    n: u32,
+) -> impl Fn(f32, f32) -> Option<bool> {
+    let map = transform(corners);
+    let size = n as f32;
+    move |u, v| {
+        let p = map.transform_point(point(u / size, v / size));
+        dark_at(matrix, [p.x, p.y])
+    }
+}
+
 /// How many of `known` the matrix shows in their colour on the grid at `corners`.
 fn fitness(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32, known: &[(u32, u32, bool)]) -> u32 {
-    let map = transform(corners);
-    let (w, h) = (matrix.getWidth() as f32, matrix.getHeight() as f32);
-    let n = n as f32;
-    let mut right = 0;
-    for &(u, v, dark) in known {
-        let p = map.transform_point(point((u as f32 + 0.5) / n, (v as f32 + 0.5) / n));
-        if p.x >= 0.0
-            && p.y >= 0.0
-            && p.x < w
-            && p.y < h
-            && matrix.get(p.x as u32, p.y as u32) == dark
-        {
-            right += 1;
-        }
-    }
-    right
+    let dark = module_reader(matrix, corners, n);
+    known
+        .iter()
+        .filter(|&&(u, v, expected)| dark(u as f32 + 0.5, v as f32 + 0.5) == Some(expected))
+        .count() as u32
 }
 
 /// The corners (module order) of the `n`-wide grid at `corners` moved to where the matrix shows
@@ -195,13 +201,7 @@ fn climb(
 /// points 0.3 module from it: on a grid placed right, nearly all of them; where it sits off,
 /// the samples of every module along the misplaced side straddle an edge.
 fn purity(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32) -> u32 {
-    let map = transform(corners);
-    let (w, h) = (matrix.getWidth() as f32, matrix.getHeight() as f32);
-    let size = n as f32;
-    let dark = |u: f32, v: f32| -> Option<bool> {
-        let p = map.transform_point(point(u / size, v / size));
-        (p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h).then(|| matrix.get(p.x as u32, p.y as u32))
-    };
+    let dark = module_reader(matrix, corners, n);
     let mut pure = 0;
     for v in 0..n {
         for u in 0..n {
@@ -221,17 +221,11 @@ fn purity(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32) -> u32 {
 /// The `n`-wide grid sampled from the matrix at module centres on the grid at `corners`;
 /// `None` where a sample falls outside the matrix.
 pub(super) fn sample(matrix: &BitMatrix, corners: &[[f32; 2]; 4], n: u32) -> Option<BitMatrix> {
-    let map = transform(corners);
-    let (w, h) = (matrix.getWidth() as f32, matrix.getHeight() as f32);
+    let dark = module_reader(matrix, corners, n);
     let mut grid = BitMatrix::new(n, n).ok()?;
-    let size = n as f32;
     for v in 0..n {
         for u in 0..n {
-            let p = map.transform_point(point((u as f32 + 0.5) / size, (v as f32 + 0.5) / size));
-            if !(p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h) {
-                return None;
-            }
-            if matrix.get(p.x as u32, p.y as u32) {
+            if dark(u as f32 + 0.5, v as f32 + 0.5)? {
                 grid.set(u, v);
             }
         }
