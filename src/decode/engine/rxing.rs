@@ -24,6 +24,7 @@ mod eyes;
 mod finders;
 mod fit;
 mod format_info;
+mod in_vain;
 mod model1;
 mod reed_solomon;
 
@@ -42,6 +43,7 @@ use super::{Found, Prepared, Threshold};
 use crate::decode::geometry::Quad;
 use crate::decode::leftovers::Known;
 use crate::decode::{Ecc, Symbol, module_px};
+use in_vain::InVain;
 
 /// Reads every symbol in `image`, both polarities; corners are in `image`'s pixels. A
 /// thresholded image is read as black and white (rxing's own threshold keeps a clean
@@ -177,6 +179,7 @@ fn read_matrix(
     let all_patterns = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
+    let mut in_vain = InVain::default();
     // A pattern of a code already read, and the code whose it is.
     let owner = |p: &ConcentricPattern| known.iter().position(|k| k.owns_pattern([p.p.x, p.p.y]));
     for set in sets {
@@ -191,7 +194,16 @@ fn read_matrix(
             used.extend([set.bl, set.tl, set.tr]);
             continue;
         }
-        read_set(matrix, levels, &set, pass, true, found, &mut used);
+        read_set(
+            matrix,
+            levels,
+            &set,
+            pass,
+            true,
+            found,
+            &mut used,
+            &mut in_vain,
+        );
     }
     // rxing pairs each pattern only with the first 15 it meets in a spiral of bins around it:
     // on a crowded sheet that misses the partners of some codes (a clean, 45°-turned code on a
@@ -208,7 +220,16 @@ fn read_matrix(
             return;
         }
         if !uses_any(&used, &set) {
-            read_set(matrix, levels, &set, pass, false, found, &mut used);
+            read_set(
+                matrix,
+                levels,
+                &set,
+                pass,
+                false,
+                found,
+                &mut used,
+                &mut in_vain,
+            );
         }
     }
     // Two patterns left of a code whose third is torn or covered: guess the third (see
@@ -225,7 +246,7 @@ fn read_matrix(
         if uses_any(&used, &guess.set) {
             continue;
         }
-        read_completed(matrix, levels, &guess, pass, found, &mut used);
+        read_completed(matrix, levels, &guess, pass, found, &mut used, &mut in_vain);
     }
     found.stray_finders.extend(
         all_patterns
@@ -297,6 +318,7 @@ fn read_completed(
     pass: &'static str,
     found: &mut Found,
     used: &mut Vec<ConcentricPattern>,
+    in_vain: &mut InVain,
 ) {
     let mut rejected = Vec::new();
     for &modules in &guess.modules {
@@ -318,8 +340,12 @@ fn read_completed(
     // guessed pattern's place is only as good as the two real ones' size), then the least sure
     // codewords erased.
     for (grid, corners) in &rejected {
+        let n = grid.getWidth();
+        if in_vain.holds(corners, n) {
+            continue;
+        }
         // The centre-sampled grid's corners are already the symbol's, in cyclic order.
-        if let Some(read) = read_fitted(matrix, levels, *corners, grid.getWidth(), |c| c, pass) {
+        if let Some(read) = read_fitted(matrix, levels, *corners, n, |c| c, pass) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
             found.symbols.push(read);
             return;
@@ -329,6 +355,7 @@ fn read_completed(
             found.symbols.push(read);
             return;
         }
+        in_vain.add(*corners, n);
     }
 }
 
@@ -341,7 +368,10 @@ fn uses_any(used: &[ConcentricPattern], set: &FinderPatternSet) -> bool {
 }
 
 /// Samples and decodes the grid of one finder-pattern triple; a decoded symbol marks its
-/// patterns used. `report_undecoded` keeps the grid as a leftover when it does not decode.
+/// patterns used. `report_undecoded` keeps the grid as a leftover when it does not decode. A
+/// grid this look already fitted and re-read in vain (`in_vain`) is not fitted and re-read
+/// again.
+#[allow(clippy::too_many_arguments)]
 fn read_set(
     matrix: &BitMatrix,
     levels: Levels<'_>,
@@ -350,6 +380,7 @@ fn read_set(
     report_undecoded: bool,
     found: &mut Found,
     used: &mut Vec<ConcentricPattern>,
+    in_vain: &mut InVain,
 ) {
     let Ok(detected) = SampleQR(matrix, set) else {
         return;
@@ -386,16 +417,20 @@ fn read_set(
     // rxing's points, half a pixel beyond the outline and in cyclic order.
     let to_corners =
         |f: [[f32; 2]; 4]| cyclic([0, 1, 3, 2].map(|i| [f[i][0] + 0.5, f[i][1] + 0.5]));
-    if let Some(read) = read_fitted(matrix, levels, outline, bits.getWidth(), to_corners, pass) {
-        used.extend([set.bl, set.tl, set.tr]);
-        found.symbols.push(read);
-        return;
-    }
-    // Reed–Solomon rejected every grid: once more with the least sure codewords as erasures.
-    if let Some(read) = levels.repair(bits, outline, corners, pass) {
-        used.extend([set.bl, set.tl, set.tr]);
-        found.symbols.push(read);
-        return;
+    let n = bits.getWidth();
+    if !in_vain.holds(&corners, n) {
+        if let Some(read) = read_fitted(matrix, levels, outline, n, to_corners, pass) {
+            used.extend([set.bl, set.tl, set.tr]);
+            found.symbols.push(read);
+            return;
+        }
+        // Reed–Solomon rejected every grid: once more with the least sure codewords as erasures.
+        if let Some(read) = levels.repair(bits, outline, corners, pass) {
+            used.extend([set.bl, set.tl, set.tr]);
+            found.symbols.push(read);
+            return;
+        }
+        in_vain.add(corners, n);
     }
     if report_undecoded {
         found.undecoded_regions.push(Quad(corners));
