@@ -37,7 +37,7 @@ use geometry::Quad;
 /// The decoder's revision: raised whenever a change may make it read an image differently (a
 /// pass added or reordered, a threshold changed), so that results remembered by an earlier
 /// build within the same release (`--cache`) are not taken for this one's.
-pub const REVISION: u32 = 6;
+pub const REVISION: u32 = 7;
 
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -35,6 +35,7 @@ use rxing::qrcode::common::FORMAT_INFO_MASK_QR;
 use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternSets, SampleQR};
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use image::GrayImage;
@@ -180,6 +181,8 @@ fn read_matrix(
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
     let mut in_vain = InVain::default();
+    // The triples sampled, so that pairing the leftovers again does not sample them twice.
+    let mut sampled = HashSet::new();
     // A pattern of a code already read, and the code whose it is.
     let owner = |p: &ConcentricPattern| known.iter().position(|k| k.owns_pattern([p.p.x, p.p.y]));
     for set in sets {
@@ -194,6 +197,7 @@ fn read_matrix(
             used.extend([set.bl, set.tl, set.tr]);
             continue;
         }
+        sampled.insert(triple_key(&set));
         read_set(
             matrix,
             levels,
@@ -219,7 +223,8 @@ fn read_matrix(
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        if !uses_any(&used, &set) {
+        // The same triple in the same roles samples the same grid, which did not decode.
+        if !uses_any(&used, &set) && !sampled.contains(&triple_key(&set)) {
             read_set(
                 matrix,
                 levels,
@@ -362,6 +367,12 @@ fn read_completed(
 /// At most this many leftover finder patterns are paired exhaustively (the cost is cubic: 48
 /// give 17 296 triples, most rejected by their geometry before any sampling).
 const MAX_LEFTOVER_PATTERNS: usize = 48;
+
+/// A triple by its patterns in their roles (bottom-left, top-left, top-right): centre bits and
+/// size of each.
+fn triple_key(set: &FinderPatternSet) -> [(u32, u32, i32); 3] {
+    [set.bl, set.tl, set.tr].map(|p| (p.p.x.to_bits(), p.p.y.to_bits(), p.size))
+}
 
 fn uses_any(used: &[ConcentricPattern], set: &FinderPatternSet) -> bool {
     used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr)
