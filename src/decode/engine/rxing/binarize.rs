@@ -213,16 +213,13 @@ fn black_points(luma: &[u8], width: usize, height: usize, sub_w: usize, sub_h: u
     let (mut sums, mut mins, mut maxs) = (vec![0u16; width], vec![0u8; width], vec![0u8; width]);
     for by in 0..sub_h {
         let y0 = (by * BLOCK).min(max_y);
-        sums.fill(0);
-        mins.fill(u8::MAX);
-        maxs.fill(u8::MIN);
-        for row in luma[y0 * width..(y0 + BLOCK) * width].chunks_exact(width) {
-            for (((sum, min), max), &p) in sums.iter_mut().zip(&mut mins).zip(&mut maxs).zip(row) {
-                *sum += u16::from(p);
-                *min = (*min).min(p);
-                *max = (*max).max(p);
-            }
-        }
+        column_stats(
+            &luma[y0 * width..(y0 + BLOCK) * width],
+            width,
+            &mut sums,
+            &mut mins,
+            &mut maxs,
+        );
         for bx in 0..sub_w {
             let x0 = (bx * BLOCK).min(max_x);
             let columns = x0..x0 + BLOCK;
@@ -248,6 +245,36 @@ fn black_points(luma: &[u8], width: usize, height: usize, sub_w: usize, sub_h: u
         }
     }
     points
+}
+
+/// Columns held in registers at a time by `column_stats`.
+const LANES: usize = 16;
+
+/// The sum, minimum and maximum of each column of `rows` (`BLOCK` rows of `width` pixels).
+/// `LANES` columns at a time, down all the rows before anything is stored: the accumulators
+/// stay in registers instead of being loaded and stored again for every row.
+fn column_stats(rows: &[u8], width: usize, sums: &mut [u16], mins: &mut [u8], maxs: &mut [u8]) {
+    let whole = width - width % LANES;
+    for x0 in (0..whole).step_by(LANES) {
+        let (mut sum, mut min, mut max) = ([0u16; LANES], [u8::MAX; LANES], [u8::MIN; LANES]);
+        for row in rows.chunks_exact(width) {
+            let pixels = &row[x0..x0 + LANES];
+            for lane in 0..LANES {
+                sum[lane] += u16::from(pixels[lane]);
+                min[lane] = min[lane].min(pixels[lane]);
+                max[lane] = max[lane].max(pixels[lane]);
+            }
+        }
+        sums[x0..x0 + LANES].copy_from_slice(&sum);
+        mins[x0..x0 + LANES].copy_from_slice(&min);
+        maxs[x0..x0 + LANES].copy_from_slice(&max);
+    }
+    for x in whole..width {
+        let column = rows.chunks_exact(width).map(|row| row[x]);
+        sums[x] = column.clone().map(u16::from).sum();
+        mins[x] = column.clone().fold(u8::MAX, u8::min);
+        maxs[x] = column.fold(u8::MIN, u8::max);
+    }
 }
 
 /// zxing's `calculateThresholdForBlock` without the thresholding: each block's threshold is the
