@@ -536,6 +536,18 @@ mod tests {
         assert_eq!(small.get_pixel(1, 0)[0], 0);
     }
 
+    /// An image narrower and shorter than the factor still gives one pixel: its columns are
+    /// summed where they exist (the missing ones count as 0) and its last row stands in for the
+    /// missing rows, as always.
+    #[test]
+    fn downscale_of_an_image_smaller_than_the_factor() {
+        let image = GrayImage::from_fn(3, 2, |x, y| Luma([(10 * (x + 1) + y) as u8]));
+        let small = downscale(&image, 4);
+        assert_eq!(small.dimensions(), (1, 1));
+        // Rows 0, 1, 1, 1 of columns 10, 20, 30 (row 1 adds 1 to each): 60 + 3 × 63 = 249.
+        assert_eq!(u32::from(small.get_pixel(0, 0)[0]), 249 / 16);
+    }
+
     /// Every factor's path (the constant-divisor ones and the reciprocal) gives each output
     /// pixel the truncated mean of its block, on noise of a size no factor divides.
     #[test]
