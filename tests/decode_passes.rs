@@ -56,6 +56,16 @@ fn run(image: &GrayImage, only: &[&str]) -> DecodeOutcome {
     decode::decode(image, &options, &AtomicBool::new(false))
 }
 
+/// Decodes `image` with every pass but `skipped` (the others keep their gates): what the
+/// decoder reads without them.
+fn run_without(image: &GrayImage, skipped: &[&str]) -> DecodeOutcome {
+    let options = DecodeOptions {
+        skip_passes: skipped.iter().map(|s| s.to_string()).collect(),
+        ..DecodeOptions::default()
+    };
+    decode::decode(image, &options, &AtomicBool::new(false))
+}
+
 fn texts(outcome: &DecodeOutcome) -> Vec<String> {
     let mut texts: Vec<String> = outcome
         .symbols
@@ -444,11 +454,7 @@ fn a_code_with_one_finder_pattern_covered_is_read_from_the_other_two() {
             }),
         ] {
             let corner = format!("pattern at ({cover_x}, {cover_y}) covered, {what}");
-            let without = DecodeOptions {
-                skip_passes: vec!["rxing-two-finders".to_string()],
-                ..DecodeOptions::default()
-            };
-            let before = decode::decode(&image, &without, &AtomicBool::new(false));
+            let before = run_without(&image, &["rxing-two-finders"]);
             assert!(
                 texts(&before).is_empty(),
                 "{corner}: read without completing"
@@ -661,10 +667,7 @@ fn a_code_photographed_at_a_steep_angle_is_read_from_a_stretched_copy() {
     let text = "hclsametime://stproxy.example.com:8443/?action=AddCommunity";
     let (module, quiet) = (6u32, 4u32);
     let code = render(text, module, quiet, 20, 235);
-    let without = DecodeOptions {
-        skip_passes: vec!["rxing-wide".to_string(), "rxing-tall".to_string()],
-        ..DecodeOptions::default()
-    };
+    let without = ["rxing-wide", "rxing-tall"];
     for (squeeze, depth) in [(0.35f32, 1.2f32), (0.4, 1.2), (0.4, 1.5)] {
         let (side_view, corners) = turned_away(&code, (module * quiet) as f32, squeeze, depth);
         let from_below = transposed(&side_view);
@@ -674,7 +677,7 @@ fn a_code_photographed_at_a_steep_angle_is_read_from_a_stretched_copy() {
             ("from below", &from_below, corners_below, "rxing-tall"),
         ] {
             let what = format!("{what}, squeezed to {squeeze}, depth {depth}");
-            let before = decode::decode(photo, &without, &AtomicBool::new(false));
+            let before = run_without(photo, &without);
             assert!(texts(&before).is_empty(), "{what}: read without stretching");
             let after = run(photo, &[]);
             assert_eq!(texts(&after), [text], "{what}");
@@ -727,17 +730,14 @@ fn a_code_without_quiet_zone_on_a_dark_ground_is_read_inside_the_frame() {
     };
     // The look that takes finder patterns by their eye reads some of these too (the eye and its
     // light ring are intact): without it as well, to show what the trim adds.
-    let without = DecodeOptions {
-        skip_passes: vec![trimmed.to_string(), "rxing-eyes".to_string()],
-        ..DecodeOptions::default()
-    };
+    let without = [trimmed, "rxing-eyes"];
     for (what, margin, ground) in [
         ("dark all round", [40, 40, 40, 40], 0u8),
         ("dark left and below", [30, 0, 0, 30], 35),
         ("a photo of it on a dark case", [400, 300, 420, 310], 25),
     ] {
         let image = on_dark_ground(&code, ground, margin);
-        let before = decode::decode(&image, &without, &AtomicBool::new(false));
+        let before = run_without(&image, &without);
         assert!(
             texts(&before).is_empty(),
             "{what}: read without the trim by {:?}",
@@ -820,10 +820,7 @@ fn codes_with_designed_finder_patterns_are_read_by_their_eyes() {
             || (edge(y) && (module - third..side - module + third).contains(&x))
     };
     let dashed = |x: u32, y: u32| (x / module + y / module).is_multiple_of(2);
-    let without = DecodeOptions {
-        skip_passes: vec!["rxing-eyes".to_string()],
-        ..DecodeOptions::default()
-    };
+    let without = ["rxing-eyes"];
     for (style, ring) in [
         ("corner brackets", &brackets as &dyn Fn(u32, u32) -> bool),
         ("a hairline", &hairline),
@@ -835,7 +832,7 @@ fn codes_with_designed_finder_patterns_are_read_by_their_eyes() {
             ("turned 10°", rotate(&designed, 10.0)),
         ] {
             let what = format!("{style}, {what}");
-            let before = decode::decode(&image, &without, &AtomicBool::new(false));
+            let before = run_without(&image, &without);
             assert!(texts(&before).is_empty(), "{what}: read without eyes");
             let after = run(&image, &[]);
             assert_eq!(texts(&after), [text], "{what}");
@@ -917,10 +914,7 @@ fn a_code_missing_a_finder_pattern_and_seen_off_square_is_read_by_fitting_the_gu
 #[test]
 fn a_worn_close_up_is_read_at_a_coarser_level_of_the_pyramid() {
     let text = "hclsametime://st.example.com/?action=AddCommunity&communityName=Coarse";
-    let without = DecodeOptions {
-        skip_passes: vec!["rxing-pyramid-6".to_string(), "rxing-pyramid-9".to_string()],
-        ..DecodeOptions::default()
-    };
+    let without = ["rxing-pyramid-6", "rxing-pyramid-9"];
     for (module, gap, period) in [(24u32, 2u32, 5u32), (24, 3, 7), (32, 2, 5), (48, 4, 10)] {
         let code = render(text, module, 4, 30, 220);
         let worn = GrayImage::from_fn(code.width(), code.height(), |x, y| {
@@ -931,7 +925,7 @@ fn a_worn_close_up_is_read_at_a_coarser_level_of_the_pyramid() {
             }
         });
         let what = format!("{module}-pixel modules, {gap}-pixel scratches every {period}");
-        let before = decode::decode(&worn, &without, &AtomicBool::new(false));
+        let before = run_without(&worn, &without);
         assert!(
             texts(&before).is_empty(),
             "{what}: read without the coarser levels"
