@@ -935,3 +935,60 @@ fn a_worn_close_up_is_read_at_a_coarser_level_of_the_pyramid() {
         assert_eq!(passes(&after), ["rxing-pyramid-6"], "{what}");
     }
 }
+
+/// A photo-sized sheet (over rxing's first-look size, so the first look is at half size) with
+/// `big` codes of 10-pixel modules, one of 1-pixel modules (half a pixel at half size: only the
+/// full-resolution look can read it) and a lone finder pattern (something left over that no
+/// code read explains, as a sheet's unread codes leave).
+#[cfg(feature = "rxing")]
+fn sheet_with_a_small_code(big: u32) -> (GrayImage, Vec<String>) {
+    let mut sheet = GrayImage::from_pixel(2600, 2000, Luma([235]));
+    let mut texts = Vec::new();
+    for i in 0..big {
+        let text = format!("sheet code {i}");
+        paste(&mut sheet, &plain(&text, 10), 60 + i * 620, 80);
+        texts.push(text);
+    }
+    let small = "small code at the foot of the sheet".to_string();
+    paste(&mut sheet, &plain(&small, 1), 1500, 1500);
+    let mut finder = GrayImage::from_pixel(90, 90, Luma([235]));
+    for y in 0..90u32 {
+        for x in 0..90u32 {
+            let ring = (x.abs_diff(45) / 10).max(y.abs_diff(45) / 10);
+            if ring != 2 && ring <= 3 {
+                finder.put_pixel(x, y, Luma([0]));
+            }
+        }
+    }
+    paste(&mut sheet, &finder, 400, 1500);
+    texts.push(small);
+    (sheet, texts)
+}
+
+/// rxing's full-resolution look at the whole image runs after a first look that read a sheet
+/// of codes, and reads the one too small for the first look. After a first look that read one
+/// code it does not run: what is left (the lone finder pattern) is looked at on crops, and a
+/// code that nothing pointed at and only full resolution shows stays unread there (the price of
+/// the gate, see `SHEET_CODES` in src/decode/plan.rs).
+#[cfg(feature = "rxing")]
+#[test]
+fn the_full_resolution_look_is_for_sheets() {
+    let (sheet, expected) = sheet_with_a_small_code(4);
+    let outcome = run(&sheet, &[]);
+    assert_eq!(texts(&outcome), expected);
+    let small = outcome
+        .symbols
+        .iter()
+        .find(|s| s.text.as_deref() == expected.last().map(String::as_str))
+        .expect("the small code");
+    assert_eq!(small.pass, "rxing-full");
+
+    let (photo, expected) = sheet_with_a_small_code(1);
+    let outcome = run(&photo, &[]);
+    assert_eq!(texts(&outcome), expected[..1]);
+    let looks: Vec<&str> = outcome.passes_run.iter().map(|p| p.0).collect();
+    assert!(
+        looks.len() > 2 && !looks.contains(&"rxing-full"),
+        "something was left, and looked at without the full-resolution look: {looks:?}"
+    );
+}

@@ -37,7 +37,7 @@ use geometry::Quad;
 /// The decoder's revision: raised whenever a change may make it read an image differently (a
 /// pass added or reordered, a threshold changed), so that results remembered by an earlier
 /// build within the same release (`--cache`) are not taken for this one's.
-pub const REVISION: u32 = 7;
+pub const REVISION: u32 = 8;
 
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -351,7 +351,15 @@ enum Next {
 
 impl Run {
     fn decoded_any(&self) -> bool {
-        self.outcome.symbols.iter().any(|s| s.text.is_some())
+        self.decoded_count() > 0
+    }
+
+    fn decoded_count(&self) -> usize {
+        self.outcome
+            .symbols
+            .iter()
+            .filter(|s| s.text.is_some())
+            .count()
     }
 
     fn next(&self, pass: &plan::Pass, options: &DecodeOptions) -> Next {
@@ -362,7 +370,7 @@ impl Run {
         let open = match pass.gate {
             Gate::Leftovers => true,
             Gate::Evidence => self.leftovers.evidence(symbols),
-            Gate::CodesRead => self.decoded_any(),
+            Gate::Sheet => self.decoded_count() >= plan::SHEET_CODES,
             Gate::NothingRead => !self.decoded_any(),
         };
         if open || !options.only_passes.is_empty() {

@@ -61,9 +61,9 @@ pub(super) enum Gate {
     /// looked like a code, the rescue passes cost much and found none (measured on the BoofCV
     /// photographs). Such a pass runs on crops around the evidence where it can.
     Evidence,
-    /// Codes already read: a sheet of them, some too small for the first look (rxing's
-    /// full-resolution look: only with rxing).
-    CodesRead,
+    /// A sheet of codes read (at least `SHEET_CODES`), some maybe too small for the first look
+    /// (rxing's full-resolution look: only with rxing).
+    Sheet,
     /// No code read yet: the looks at a stretched copy, for a code photographed at so steep an
     /// angle that no finder pattern of it passed (nothing is left over to point at it).
     NothingRead,
@@ -137,7 +137,7 @@ enum Scale {
 #[derive(Debug, Clone, Copy)]
 enum RowGate {
     Leftovers,
-    CodesRead,
+    Sheet,
     NothingRead,
     Rescue,
 }
@@ -211,7 +211,7 @@ const HEAVY: bool = true;
 
 use super::pass::Axis::{Across, Down};
 use Prep::{Binarized, Enhanced, Inverted, Padded, Plain, Stretched, Tiled, Trimmed, Upscaled};
-use RowGate::{CodesRead, Leftovers, NothingRead, Rescue};
+use RowGate::{Leftovers, NothingRead, Rescue, Sheet};
 use Scale::{Coarse, Fast, First, Full, Half, Megapixel};
 
 /// Every pass, cheapest first, with the condition under which it is planned. The comment above
@@ -223,10 +223,12 @@ const PLAN: [Row; 26] = [
     // codes in a 12-megapixel photo have modules of many pixels, and the full-resolution look
     // (which small codes on a crowded sheet need) follows only if something is left.
     row("rxing",            RXING,        Plain,     First,   LIGHT, Leftovers, |i| i.rxing),
-    // Only where the first look read codes: on the BoofCV photographs it read codes only on
-    // sheets of many small ones, and on a photo with part of a code the rescue passes look at
-    // full resolution on a crop around it.
-    row("rxing-full",       RXING,        Plain,     Full,    LIGHT, CodesRead, |i| i.rxing && i.first > 1).whole(),
+    // Only where the first look read a sheet of codes (`SHEET_CODES`): on the BoofCV
+    // photographs it read codes only on sheets of many small ones (56 to 60 read by the first
+    // look). Where the first look read one code or two and something is left, the passes that
+    // follow look at full resolution on crops around what is left; the whole image at full
+    // resolution ran there ten times and read nothing (5 to 21 ms each).
+    row("rxing-full",       RXING,        Plain,     Full,    LIGHT, Sheet,     |i| i.rxing && i.first > 1).whole(),
     // The same detector on a global threshold: it separates neighbouring codes and keeps thin
     // modules that the hybrid threshold's 8-pixel blocks blur together. It always looks at the
     // whole image: a crop changes the threshold, and one of two codes side by side was read
@@ -308,6 +310,10 @@ const PLAN: [Row; 26] = [
     row("rxing-tall",       RXING,        Stretched(Down),   Megapixel, HEAVY, NothingRead, |i| i.rxing && !i.crop).whole().without_stray_finders(),
 ];
 
+/// How many codes read make a sheet (`Gate::Sheet`): more than a photo of a code or of two
+/// side by side.
+pub(super) const SHEET_CODES: usize = 3;
+
 /// The most pixels the stretched looks see (`Scale::Megapixel`): large photos are
 /// box-downscaled to it first.
 const STRETCHED_PIXELS: u64 = 1_000_000;
@@ -345,7 +351,7 @@ pub(super) fn plan(image: &GrayImage, whole_pixels: u64, options: &DecodeOptions
             whole: row.whole,
             gate: match row.gate {
                 Leftovers => Gate::Leftovers,
-                CodesRead => Gate::CodesRead,
+                Sheet => Gate::Sheet,
                 NothingRead => Gate::NothingRead,
                 Rescue if look.rxing && !look.small => Gate::Evidence,
                 Rescue => Gate::Leftovers,
@@ -486,7 +492,7 @@ mod tests {
             |plan: &[Pass], name: &str| plan.iter().find(|p| p.name == name).map(|p| p.gate);
         let photo = plan(&GrayImage::new(4000, 3000), 12_000_000, &options);
         assert_eq!(gate_of(&photo, "rxing"), Some(Gate::Leftovers));
-        assert_eq!(gate_of(&photo, "rxing-full"), Some(Gate::CodesRead));
+        assert_eq!(gate_of(&photo, "rxing-full"), Some(Gate::Sheet));
         // rqrr's look at a large image is `padded` alone (see `plan`).
         assert!(photo.iter().all(|p| p.name != "downscaled"));
         for rescue in [
