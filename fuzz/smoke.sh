@@ -36,9 +36,13 @@ dir_args=()
 # room (a rebuild overwrites it).
 build_dir=${FUZZ_TARGET_DIR:-target}
 built_kb=$(du -sk "$build_dir" 2>/dev/null | cut -f1 || true)
-free_kb=$(df -Pk "$(dirname "$(realpath -m "$build_dir")")" | awk 'NR == 2 { print $4 }')
+# The nearest folder that exists (FUZZ_TARGET_DIR may not exist yet) tells the disk.
+disk_dir=$(realpath -m "$build_dir")
+while [ ! -d "$disk_dir" ]; do disk_dir=$(dirname "$disk_dir"); done
+free_kb=$(df -Pk "$disk_dir" 2>/dev/null | awk 'NR == 2 { print $4 }' || true)
 needed_kb=$((3500 * 1024))
-if [ $((free_kb + ${built_kb:-0})) -lt "$needed_kb" ]; then
+# Where df cannot tell, the build is tried.
+if [ -n "$free_kb" ] && [ $((free_kb + ${built_kb:-0})) -lt "$needed_kb" ]; then
     echo "fuzz smoke: SKIPPED ($((free_kb / 1024)) MB free beside $((${built_kb:-0} / 1024)) MB built; the fuzz build needs about 3500 MB)"
     exit 0
 fi
