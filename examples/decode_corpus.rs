@@ -26,16 +26,20 @@
 //! and keeps the fastest time (for comparing two builds on a noisy machine), `-v` lists every miss and misread with
 //! the passes that found something, and the passes of every image slower than `--slow MS`
 //! (default 50), `--first-pixels N` and `--fast-pixels N` set the sizes of `DecodeOptions`
-//! (rxing's first look, the later passes) for measuring other resolutions. The table of time
+//! (rxing's first look, the later passes) for measuring other resolutions, `--run-ahead
+//! idle|never|always` says whether passes run ahead on an idle core (`DecodeOptions::run_ahead`),
+//! and `--versus-run-ahead MODE` decodes every image also in that mode, alternately, and counts
+//! the images whose outcomes differ in anything but time (there must be none). The table of time
 //! by pass ends each run, with the time of the runs that returned nothing: what a sharper gate
 //! could save. Exits 0 with a note when the corpus is absent.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use qraudit::decode::{self, DecodeOptions, DecodeOutcome, load};
+use qraudit::decode::{self, DecodeOptions, DecodeOutcome, RunAhead, load};
 
 #[derive(Default)]
 struct Tally {
@@ -76,6 +80,11 @@ fn main() {
     // with the first so that the machine's drift hits both alike: what the passes add, in codes
     // and in time.
     let mut versus: Option<Vec<String>> = None;
+    // Whether passes run ahead on an idle core (`DecodeOptions::run_ahead`), and a second
+    // configuration that differs only in that: the outcomes must be the same image by image
+    // (the run counts the images where they are not), only the times may differ.
+    let mut run_ahead = RunAhead::default();
+    let mut versus_run_ahead: Option<RunAhead> = None;
     let mut selections = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -88,6 +97,10 @@ fn main() {
             "--fast-pixels" => fast_pixels = number(args.next(), "--fast-pixels PIXELS"),
             "--first-pixels" => first_pixels = number(args.next(), "--first-pixels PIXELS"),
             "--versus-skip" => versus = Some(pass_names(args.next(), "--versus-skip")),
+            "--run-ahead" => run_ahead = run_ahead_mode(args.next(), "--run-ahead"),
+            "--versus-run-ahead" => {
+                versus_run_ahead = Some(run_ahead_mode(args.next(), "--versus-run-ahead"));
+            }
             "--repeat" => {
                 repeat = number(args.next(), "--repeat N (at least 1)");
                 assert!(repeat > 0, "--repeat N (at least 1)");
@@ -111,12 +124,22 @@ fn main() {
         skip_passes: skip,
         rxing_first_pixels: first_pixels,
         fast_pass_pixels: fast_pixels,
+        run_ahead,
         ..DecodeOptions::default()
     };
     let versus_options = versus.map(|more| DecodeOptions {
         skip_passes: options.skip_passes.iter().cloned().chain(more).collect(),
+        run_ahead: versus_run_ahead.unwrap_or(run_ahead),
         ..options.clone()
     });
+    let versus_options = versus_options.or_else(|| {
+        versus_run_ahead.map(|mode| DecodeOptions {
+            run_ahead: mode,
+            ..options.clone()
+        })
+    });
+    // Images whose two outcomes differ in anything but time (`--versus-run-ahead`).
+    let mut outcomes_differ: Vec<String> = Vec::new();
     let cancel = AtomicBool::new(false);
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut versus_tallies: BTreeMap<String, Tally> = BTreeMap::new();
@@ -131,7 +154,7 @@ fn main() {
             continue;
         };
         let image = match load::load_gray(&bytes, format, u64::MAX) {
-            Ok(image) => image,
+            Ok(image) => Arc::new(image),
             Err(err) => {
                 eprintln!("{}: {err}", item.relpath);
                 continue;
@@ -170,6 +193,9 @@ fn main() {
         let (outcome, ms) = timed_decode(&image, &options, &cancel, repeat);
         if let Some(versus_options) = &versus_options {
             let (versus_outcome, versus_ms) = timed_decode(&image, versus_options, &cancel, repeat);
+            if versus_run_ahead.is_some() && untimed(&outcome) != untimed(&versus_outcome) {
+                outcomes_differ.push(item.relpath.clone());
+            }
             let tally = versus_tallies.entry(folder.clone()).or_default();
             tally.images += 1;
             tally.ms += versus_ms;
@@ -221,6 +247,15 @@ fn main() {
     print_table(&tallies);
     if versus_options.is_some() {
         print_versus(&tallies, &versus_tallies);
+        if versus_run_ahead.is_some() {
+            println!(
+                "outcomes with and without --versus-run-ahead: {} of {} images differ{}{}",
+                outcomes_differ.len(),
+                items.len(),
+                if outcomes_differ.is_empty() { "" } else { ": " },
+                outcomes_differ.join(", ")
+            );
+        }
     }
     print_pass_times(&pass_times, &tallies);
     if census {
@@ -418,19 +453,43 @@ fn pass_names(value: Option<String>, flag: &str) -> Vec<String> {
     value.split(',').map(str::to_string).collect()
 }
 
+/// A `--run-ahead` mode: idle (the default), never or always.
+fn run_ahead_mode(value: Option<String>, flag: &str) -> RunAhead {
+    match value.as_deref() {
+        Some("idle") => RunAhead::IdleCores,
+        Some("never") => RunAhead::Never,
+        Some("always") => RunAhead::Always,
+        _ => panic!("{flag} idle|never|always"),
+    }
+}
+
+/// Everything an outcome says but the time of its passes: what two runs that differ only in
+/// where the passes ran must agree on.
+fn untimed(outcome: &DecodeOutcome) -> String {
+    let passes: Vec<(&str, usize)> = outcome
+        .passes_run
+        .iter()
+        .map(|(name, _, found)| (*name, *found))
+        .collect();
+    format!(
+        "{:?}\n{:?}\n{passes:?}\n{:?}",
+        outcome.symbols, outcome.panics, outcome.evidence
+    )
+}
+
 /// Decodes `image`, `repeat` times, and returns the first outcome with the fastest time in ms.
 fn timed_decode(
-    image: &image::GrayImage,
+    image: &Arc<image::GrayImage>,
     options: &DecodeOptions,
     cancel: &AtomicBool,
     repeat: usize,
 ) -> (DecodeOutcome, f64) {
     let started = Instant::now();
-    let outcome = decode::decode(image, options, cancel);
+    let outcome = decode::decode_shared(Arc::clone(image), options, cancel);
     let mut ms = started.elapsed().as_secs_f64() * 1e3;
     for _ in 1..repeat {
         let started = Instant::now();
-        decode::decode(image, options, cancel);
+        decode::decode_shared(Arc::clone(image), options, cancel);
         ms = ms.min(started.elapsed().as_secs_f64() * 1e3);
     }
     (outcome, ms)

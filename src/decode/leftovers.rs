@@ -175,7 +175,7 @@ impl Leftovers {
 }
 
 /// A code already read, in the pixels of the image a pass looks at (rxing's passes skip it).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(not(feature = "rxing"), allow(dead_code))]
 pub(super) struct Known {
     pub corners: Quad,

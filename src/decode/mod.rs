@@ -10,9 +10,13 @@
 //! and whether only a heavy pass could (`fragile`). Every decoder call is isolated (`isolate`): a
 //! panic in one pass is recorded (`DecodeOutcome::panics`) and the other passes still run. Later
 //! rxing looks do not sample the codes already read again. The `cancel` flag
-//! is checked between passes. After decoding, the quiet zone of each symbol is measured on the
-//! image (`quiet_zone`). This module never classifies or judges what a code says.
+//! is checked between passes. While one pass runs, the pass that would follow it if it changed
+//! nothing may run ahead on an idle core, its result taken at its turn only where the sequence
+//! alone would have computed the same (`ahead`). After decoding, the quiet zone of each symbol
+//! is measured on the image (`quiet_zone`). This module never classifies or judges what a code
+//! says.
 
+mod ahead;
 mod divisor;
 mod engine;
 mod filters;
@@ -27,11 +31,13 @@ use plan::Gate;
 mod quiet_zone;
 mod text;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use image::GrayImage;
 use serde::Serialize;
 
+pub use ahead::RunAhead;
 use geometry::Quad;
 
 /// The decoder's revision: raised whenever a change may make it read an image differently (a
@@ -134,6 +140,9 @@ pub struct DecodeOutcome {
     /// The passes that ran, in order, with their time in milliseconds and the number of
     /// symbols each returned (before merging).
     pub passes_run: Vec<(&'static str, f64, usize)>,
+    /// How many of `passes_run` were computed before their turn (on an idle core, or by the
+    /// decoding thread while it waited for one, see `ahead.rs`): the same results, sooner.
+    pub ran_ahead: usize,
     /// What the passes saw of codes they did not read, for measuring where a code is lost
     /// (`examples/decode_corpus.rs --census`); the scan does not report it.
     pub evidence: Evidence,
@@ -212,6 +221,9 @@ pub struct DecodeOptions {
     /// Never run the passes with these names (the others keep their gates): for measuring what
     /// each pass adds (`examples/decode_corpus.rs --skip`).
     pub skip_passes: Vec<String>,
+    /// Whether passes may run ahead of their turn on an idle core (`ahead.rs`): the result is
+    /// the same either way, only the wall time differs.
+    pub run_ahead: RunAhead,
 }
 
 impl Default for DecodeOptions {
@@ -223,6 +235,7 @@ impl Default for DecodeOptions {
             rxing_first_pixels: 4_000_000,
             only_passes: Vec::new(),
             skip_passes: Vec::new(),
+            run_ahead: RunAhead::default(),
         }
     }
 }
@@ -238,83 +251,41 @@ impl DecodeOptions {
 /// Finds and decodes every QR symbol in `image`. `cancel` is checked between passes and, inside
 /// a pass, between the candidates an engine tries, so that a caller whose time budget ran out
 /// stops the remaining work instead of leaving a detached thread busy for the rest of the pass.
+/// A pass that runs ahead on an idle core (`ahead.rs`) and needs the whole image at full
+/// resolution works on a copy of it; `decode_shared` spares that copy.
 pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -> DecodeOutcome {
+    decode_source(&Source::borrowed(image), options, cancel)
+}
+
+/// `decode` of an image the caller can share with the passes that run ahead.
+pub fn decode_shared(
+    image: Arc<GrayImage>,
+    options: &DecodeOptions,
+    cancel: &AtomicBool,
+) -> DecodeOutcome {
+    decode_source(&Source::shared(&image), options, cancel)
+}
+
+fn decode_source(
+    source: &Source<'_>,
+    options: &DecodeOptions,
+    cancel: &AtomicBool,
+) -> DecodeOutcome {
+    let _busy = ahead::Busy::decoding();
+    let image = source.image;
     let mut run = Run::default();
     let whole_pixels = u64::from(image.width()) * u64::from(image.height());
     let plan: Vec<plan::Pass> = plan::plan(image, whole_pixels, options)
         .into_iter()
         .filter(|p| options.allows(p.name))
         .collect();
-    // Set once the rest of the plan ran on crops: only the looks for an image where nothing was
-    // read (`Gate::NothingRead`, stretched copies that a crop around the wrong thing would miss)
-    // still look at the whole image then.
-    let mut on_crops = false;
-    for (i, pass) in plan.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            break;
-        }
-        if on_crops && pass.gate != Gate::NothingRead {
-            continue;
-        }
-        match run.next(pass, options) {
-            Next::Stop => break,
-            Next::Skip => continue,
-            Next::Go => {}
-        }
-        // Once codes were read, or a rescue pass is due for evidence of a code, what is left is
-        // local: finish on crops around it, where every pass costs a fraction of a whole-image
-        // pass (a sheet of 60 codes, 12 megapixels, with two unread codes took 20 s of
-        // whole-image passes).
-        if i > 0
-            && !pass.whole
-            && options.only_passes.is_empty()
-            && (pass.gate == Gate::Evidence || run.decoded_any())
-        {
-            let crops = run
-                .leftovers
-                .crops(&run.outcome.symbols, image.dimensions());
-            let crop_area: u64 = crops.iter().map(|c| u64::from(c.2) * u64::from(c.3)).sum();
-            if !crops.is_empty()
-                && crop_area * 2 < u64::from(image.width()) * u64::from(image.height())
-            {
-                for (x, y, w, h) in crops {
-                    let crop = filters::crop(image, x, y, w, h);
-                    let mut local = Run::default();
-                    let crop_plan = plan::plan(&crop, whole_pixels, options);
-                    for pass in crop_plan.into_iter().filter(|p| options.allows(p.name)) {
-                        if cancel.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        match local.next(&pass, options) {
-                            Next::Stop => break,
-                            Next::Skip => continue,
-                            Next::Go => {}
-                        }
-                        local.run_pass(pass, &crop, cancel);
-                    }
-                    run.passes += local.passes;
-                    run.outcome
-                        .evidence
-                        .add(&local.leftovers, x as f32, y as f32);
-                    run.outcome.panics.extend(local.outcome.panics);
-                    run.outcome.passes_run.extend(local.outcome.passes_run);
-                    let shifted = local
-                        .outcome
-                        .symbols
-                        .into_iter()
-                        .map(|mut s| {
-                            s.corners = s.quad().translated(x as f32, y as f32).0;
-                            s
-                        })
-                        .collect();
-                    merge(&mut run.outcome.symbols, shifted);
-                }
-                on_crops = true;
-                continue;
-            }
-        }
-        run.run_pass(*pass, image, cancel);
-    }
+    let whole = Sequence {
+        plan: &plan,
+        source,
+        whole_pixels,
+        may_crop: true,
+    };
+    whole.run(&mut run, options, cancel);
     let mut outcome = run.outcome;
     outcome.evidence.add(&run.leftovers, 0.0, 0.0);
     for symbol in &mut outcome.symbols {
@@ -328,6 +299,357 @@ pub fn decode(image: &GrayImage, options: &DecodeOptions, cancel: &AtomicBool) -
     outcome
 }
 
+/// The image a sequence of passes looks at: borrowed, with a shared copy made only when a pass
+/// run ahead needs the image itself (a crop is shared from the start).
+struct Source<'a> {
+    image: &'a GrayImage,
+    shared: std::sync::OnceLock<Arc<GrayImage>>,
+}
+
+impl<'a> Source<'a> {
+    fn borrowed(image: &'a GrayImage) -> Source<'a> {
+        Source {
+            image,
+            shared: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn shared(image: &'a Arc<GrayImage>) -> Source<'a> {
+        Source {
+            image,
+            shared: std::sync::OnceLock::from(Arc::clone(image)),
+        }
+    }
+
+    fn to_shared(&self) -> Arc<GrayImage> {
+        Arc::clone(self.shared.get_or_init(|| Arc::new(self.image.clone())))
+    }
+}
+
+/// Where the pass at some place in a plan runs, as things stand.
+enum Turn {
+    /// Nothing is left over: the image (or crop) is done.
+    Stop,
+    /// Not this pass: try the next one.
+    Skip,
+    /// On crops around what is left (only the whole image's sequence hands over to crops).
+    Crops(Vec<(u32, u32, u32, u32)>),
+    /// On the sequence's own image.
+    Here,
+}
+
+/// A plan and the image it runs on: the whole image, or a crop of it.
+struct Sequence<'a> {
+    plan: &'a [plan::Pass],
+    source: &'a Source<'a>,
+    whole_pixels: u64,
+    /// Whether what is left may be handed to crops (the whole image's sequence).
+    may_crop: bool,
+}
+
+/// Passes computed before their turn (see `ahead.rs`), all for the same codes known: each is
+/// taken at its turn only if those are still the codes known then.
+#[derive(Default)]
+struct Early {
+    known: Vec<leftovers::Known>,
+    /// The passes the sequence would run next if the running one changed nothing, on an idle
+    /// core, with their plan indices by task.
+    chain: Option<(ahead::Chain<Option<Computed>>, Vec<usize>)>,
+    /// Passes of the chain this thread took while waiting for the idle core: (plan index,
+    /// result).
+    done: Vec<(usize, Computed)>,
+}
+
+impl Early {
+    /// Forgets everything computed for codes known other than `known` (a pass read a code).
+    fn keep_only(&mut self, known: &[leftovers::Known]) {
+        if self.known != known {
+            *self = Early {
+                known: known.to_vec(),
+                ..Early::default()
+            };
+        }
+    }
+
+    /// Whether the chain still has a task after plan index `i` that nobody took.
+    fn open_after(&self, i: usize) -> bool {
+        self.chain.as_ref().is_some_and(|(chain, indices)| {
+            indices
+                .iter()
+                .enumerate()
+                .any(|(t, &index)| index > i && !chain.claimed(t))
+        })
+    }
+}
+
+impl Sequence<'_> {
+    fn run(&self, run: &mut Run, options: &DecodeOptions, cancel: &AtomicBool) {
+        // Set once the rest of the plan ran on crops: only the looks for an image where nothing
+        // was read (`Gate::NothingRead`, stretched copies that a crop around the wrong thing
+        // would miss) still look at the whole image then.
+        let mut on_crops = false;
+        let mut early = Early::default();
+        for (i, pass) in self.plan.iter().enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            match self.turn(run, i, on_crops, options, false) {
+                Turn::Stop => break,
+                Turn::Skip => continue,
+                Turn::Crops(crops) => {
+                    // What ran ahead was for this image, and the idle core is the crops' now.
+                    early = Early::default();
+                    self.run_on_crops(run, crops, options, cancel);
+                    on_crops = true;
+                    continue;
+                }
+                Turn::Here => {}
+            }
+            let known = run.known();
+            early.keep_only(&known);
+            let computed = match self.early_result(run, i, &known, &mut early, options, cancel) {
+                Some(computed) => {
+                    run.outcome.ran_ahead += 1;
+                    computed
+                }
+                None => {
+                    if !early.open_after(i) {
+                        early.chain = self.start_chain(run, i, &early, on_crops, options);
+                    }
+                    run.compute(*pass, self.source, &known, cancel)
+                }
+            };
+            run.commit(*pass, computed);
+        }
+    }
+
+    /// The result of the pass at `i` if computed before its turn (by this thread, or by the
+    /// idle core, waiting for it there while this thread takes the chain's next passes);
+    /// `None` when it is this thread's to compute now (claimed from the chain if it is in it).
+    fn early_result(
+        &self,
+        run: &mut Run,
+        i: usize,
+        known: &[leftovers::Known],
+        early: &mut Early,
+        options: &DecodeOptions,
+        cancel: &AtomicBool,
+    ) -> Option<Computed> {
+        if let Some(at) = early.done.iter().position(|(index, _)| *index == i) {
+            return Some(early.done.swap_remove(at).1);
+        }
+        let (chain, indices) = early.chain.as_mut()?;
+        let task = indices.iter().position(|&index| index == i)?;
+        // `Always` leaves every pass of the chain to the other core (see `RunAhead`).
+        let share = options.run_ahead != ahead::RunAhead::Always;
+        if share && chain.claim(task) {
+            return None;
+        }
+        // The idle core has it: take the chain's next passes here until it is done.
+        let mut next = task + 1;
+        while share && next < indices.len() && !chain.arrived(task) {
+            if chain.claim(next) {
+                let pass = self.plan[indices[next]];
+                let computed = run.compute(pass, self.source, known, cancel);
+                early.done.push((indices[next], computed));
+            }
+            next += 1;
+        }
+        chain.take(task, cancel).flatten()
+    }
+
+    /// The passes the sequence would run after the one at `i` if that one changed nothing
+    /// (up to where it hands over to crops), in order.
+    fn predicted_after(
+        &self,
+        run: &Run,
+        i: usize,
+        on_crops: bool,
+        options: &DecodeOptions,
+    ) -> Vec<usize> {
+        let mut next = Vec::new();
+        for j in i + 1..self.plan.len() {
+            match self.turn(run, j, on_crops, options, true) {
+                Turn::Here => next.push(j),
+                Turn::Skip => {}
+                Turn::Stop | Turn::Crops(_) => break,
+            }
+        }
+        next
+    }
+
+    /// Where the pass at `i` runs, as things stand. With `assume_leftovers`, as if the pass
+    /// running now leaves something (what running ahead bets on).
+    fn turn(
+        &self,
+        run: &Run,
+        i: usize,
+        on_crops: bool,
+        options: &DecodeOptions,
+        assume_leftovers: bool,
+    ) -> Turn {
+        let pass = &self.plan[i];
+        if on_crops && pass.gate != Gate::NothingRead {
+            return Turn::Skip;
+        }
+        match run.next(pass, options, assume_leftovers) {
+            Next::Stop => return Turn::Stop,
+            Next::Skip => return Turn::Skip,
+            Next::Go => {}
+        }
+        // Once codes were read, or a rescue pass is due for evidence of a code, what is left is
+        // local: finish on crops around it, where every pass costs a fraction of a whole-image
+        // pass (a sheet of 60 codes, 12 megapixels, with two unread codes took 20 s of
+        // whole-image passes).
+        let image = self.source.image;
+        if self.may_crop
+            && i > 0
+            && !pass.whole
+            && options.only_passes.is_empty()
+            && (pass.gate == Gate::Evidence || run.decoded_any())
+        {
+            let crops = run
+                .leftovers
+                .crops(&run.outcome.symbols, image.dimensions());
+            let crop_area: u64 = crops.iter().map(|c| u64::from(c.2) * u64::from(c.3)).sum();
+            if !crops.is_empty()
+                && crop_area * 2 < u64::from(image.width()) * u64::from(image.height())
+            {
+                return Turn::Crops(crops);
+            }
+        }
+        Turn::Here
+    }
+
+    /// Starts the passes the sequence would run after the one at `i` if that one changed
+    /// nothing (and not computed already) on an idle core, for the codes known now
+    /// (`early.known`); `None` when there are none or no core is idle.
+    fn start_chain(
+        &self,
+        run: &Run,
+        i: usize,
+        early: &Early,
+        on_crops: bool,
+        options: &DecodeOptions,
+    ) -> Option<(ahead::Chain<Option<Computed>>, Vec<usize>)> {
+        let mut indices = self.predicted_after(run, i, on_crops, options);
+        indices.retain(|j| !early.done.iter().any(|(index, _)| index == j));
+        if indices.is_empty() {
+            return None;
+        }
+        let busy = ahead::Busy::spare(options.run_ahead)?;
+        let passes: Vec<plan::Pass> = indices.iter().map(|&j| self.plan[j]).collect();
+        let job_known = early.known.clone();
+        // The copies made so far, and the image itself where a pass looks at it or at a copy
+        // not made yet (made on the idle core; a borrowed image is copied for it).
+        let mut scaled = run.scaled.clone();
+        let mut shared = run.shared.for_passes(&passes);
+        let needs_image = passes
+            .iter()
+            .any(|p| p.factor == 1 || !scaled.iter().any(|(f, _)| *f == p.factor));
+        let image = needs_image.then(|| self.source.to_shared());
+        let chain = ahead::Chain::start(busy, passes.len(), move |task, abandon| {
+            let pass = passes[task];
+            let mut made = None;
+            let base = match scaled.iter().find(|(f, _)| *f == pass.factor) {
+                _ if pass.factor == 1 => Arc::clone(image.as_ref()?),
+                Some((_, copy)) => Arc::clone(copy),
+                None => {
+                    let copy = Arc::new(filters::downscale(image.as_ref()?, pass.factor));
+                    scaled.push((pass.factor, Arc::clone(&copy)));
+                    made = Some((pass.factor, Arc::clone(&copy)));
+                    copy
+                }
+            };
+            let before = shared.len();
+            let mut computed = compute(pass, &base, &job_known, &mut shared, abandon);
+            computed.scaled = made;
+            computed.shared = shared.made_since(before);
+            Some(computed)
+        })?;
+        Some((chain, indices))
+    }
+
+    /// The rest of the plan on crops of the image around what is left, each with a plan and a
+    /// sequence of its own.
+    fn run_on_crops(
+        &self,
+        run: &mut Run,
+        crops: Vec<(u32, u32, u32, u32)>,
+        options: &DecodeOptions,
+        cancel: &AtomicBool,
+    ) {
+        for (x, y, w, h) in crops {
+            let crop = Arc::new(filters::crop(self.source.image, x, y, w, h));
+            let source = Source::shared(&crop);
+            let crop_plan: Vec<plan::Pass> = plan::plan(&crop, self.whole_pixels, options)
+                .into_iter()
+                .filter(|p| options.allows(p.name))
+                .collect();
+            let mut local = Run::default();
+            Sequence {
+                plan: &crop_plan,
+                source: &source,
+                whole_pixels: self.whole_pixels,
+                may_crop: false,
+            }
+            .run(&mut local, options, cancel);
+            run.passes += local.passes;
+            run.outcome
+                .evidence
+                .add(&local.leftovers, x as f32, y as f32);
+            run.outcome.panics.extend(local.outcome.panics);
+            run.outcome.passes_run.extend(local.outcome.passes_run);
+            run.outcome.ran_ahead += local.outcome.ran_ahead;
+            let shifted = local
+                .outcome
+                .symbols
+                .into_iter()
+                .map(|mut s| {
+                    s.corners = s.quad().translated(x as f32, y as f32).0;
+                    s
+                })
+                .collect();
+            merge(&mut run.outcome.symbols, shifted);
+        }
+    }
+}
+
+/// What running one pass gave, before it is added to the run; with the copies a pass run ahead
+/// made, which the run keeps for its later passes.
+struct Computed {
+    /// Whether the pass had anything to add on the image (`Pass::applies_to`): one that did not
+    /// is not run and not counted.
+    applies: bool,
+    result: Result<engine::Found, String>,
+    ms: f64,
+    scaled: Option<(u32, Arc<GrayImage>)>,
+    shared: pass::SharedCopies,
+}
+
+/// Runs `pass` on `base` (the image box-downscaled by the pass's factor).
+fn compute(
+    pass: plan::Pass,
+    base: &GrayImage,
+    known: &[leftovers::Known],
+    shared: &mut pass::SharedCopies,
+    cancel: &AtomicBool,
+) -> Computed {
+    let mut computed = Computed {
+        applies: pass.applies_to(base),
+        result: Ok(engine::Found::default()),
+        ms: 0.0,
+        scaled: None,
+        shared: pass::SharedCopies::default(),
+    };
+    if computed.applies {
+        let started = std::time::Instant::now();
+        computed.result = pass.run(base, known, shared, cancel);
+        computed.ms = started.elapsed().as_secs_f64() * 1e3;
+    }
+    computed
+}
+
 /// The state of a sequence of passes over one image (or one crop of it).
 #[derive(Default)]
 struct Run {
@@ -335,7 +657,7 @@ struct Run {
     leftovers: leftovers::Leftovers,
     passes: usize,
     /// Box-downscaled copies of the image by factor, shared by the passes that use them.
-    scaled: Vec<(u32, GrayImage)>,
+    scaled: Vec<(u32, Arc<GrayImage>)>,
     /// Prepared copies that several passes look at (`pass::SharedCopies`).
     shared: pass::SharedCopies,
 }
@@ -362,9 +684,10 @@ impl Run {
             .count()
     }
 
-    fn next(&self, pass: &plan::Pass, options: &DecodeOptions) -> Next {
+    /// Whether `pass` runs next. With `assume_leftovers`, as if something were left over.
+    fn next(&self, pass: &plan::Pass, options: &DecodeOptions, assume_leftovers: bool) -> Next {
         let symbols = &self.outcome.symbols;
-        if self.passes > 0 && !self.leftovers.any(symbols) {
+        if !assume_leftovers && self.passes > 0 && !self.leftovers.any(symbols) {
             return Next::Stop;
         }
         let open = match pass.gate {
@@ -380,31 +703,12 @@ impl Run {
         }
     }
 
-    fn run_pass(&mut self, pass: plan::Pass, image: &GrayImage, cancel: &AtomicBool) {
-        // Several passes look at the same downscaled copy: make it once.
-        let base = if pass.factor <= 1 {
-            image
-        } else {
-            let index = match self.scaled.iter().position(|(f, _)| *f == pass.factor) {
-                Some(index) => index,
-                None => {
-                    let copy = filters::downscale(image, pass.factor);
-                    self.scaled.push((pass.factor, copy));
-                    self.scaled.len() - 1
-                }
-            };
-            &self.scaled[index].1
-        };
-        if !pass.applies_to(base) {
-            return;
-        }
-        self.passes += 1;
-        let started = std::time::Instant::now();
-        // Codes already read: rxing's later looks skip the finder-pattern triples inside them
-        // instead of sampling and error-correcting them again (on a sheet of 60 codes the
-        // full-resolution and global looks re-read all 60).
-        let known: Vec<leftovers::Known> = self
-            .outcome
+    /// Codes already read: rxing's later looks skip the finder-pattern triples inside them
+    /// instead of sampling and error-correcting them again (on a sheet of 60 codes the
+    /// full-resolution and global looks re-read all 60). A pass's one input from the passes
+    /// before it.
+    fn known(&self) -> Vec<leftovers::Known> {
+        self.outcome
             .symbols
             .iter()
             .filter(|s| s.text.is_some() && s.module_px > 0.0)
@@ -412,12 +716,55 @@ impl Run {
                 corners: s.quad(),
                 module_px: s.module_px,
             })
-            .collect();
-        let result = pass.run(base, &known, &mut self.shared, cancel);
-        let ms = started.elapsed().as_secs_f64() * 1e3;
-        let count = result.as_ref().map_or(0, |r| r.symbols.len());
-        self.outcome.passes_run.push((pass.name, ms, count));
-        match result {
+            .collect()
+    }
+
+    /// The copy of the image box-downscaled by `factor`, if made already.
+    fn scaled_copy(&self, factor: u32) -> Option<Arc<GrayImage>> {
+        self.scaled
+            .iter()
+            .find(|(f, _)| *f == factor)
+            .map(|(_, copy)| Arc::clone(copy))
+    }
+
+    /// Runs `pass` here and now.
+    fn compute(
+        &mut self,
+        pass: plan::Pass,
+        source: &Source<'_>,
+        known: &[leftovers::Known],
+        cancel: &AtomicBool,
+    ) -> Computed {
+        // Several passes look at the same downscaled copy: make it once.
+        let scaled = (pass.factor > 1).then(|| match self.scaled_copy(pass.factor) {
+            Some(copy) => copy,
+            None => {
+                let copy = Arc::new(filters::downscale(source.image, pass.factor));
+                self.scaled.push((pass.factor, Arc::clone(&copy)));
+                copy
+            }
+        });
+        let base = scaled.as_deref().unwrap_or(source.image);
+        compute(pass, base, known, &mut self.shared, cancel)
+    }
+
+    /// Adds what `pass` gave (here, or ahead of its turn) to the run.
+    fn commit(&mut self, pass: plan::Pass, computed: Computed) {
+        if let Some((factor, copy)) = computed.scaled
+            && self.scaled_copy(factor).is_none()
+        {
+            self.scaled.push((factor, copy));
+        }
+        self.shared.adopt(computed.shared);
+        if !computed.applies {
+            return;
+        }
+        self.passes += 1;
+        let count = computed.result.as_ref().map_or(0, |r| r.symbols.len());
+        self.outcome
+            .passes_run
+            .push((pass.name, computed.ms, count));
+        match computed.result {
             Ok(mut found) => {
                 for symbol in &mut found.symbols {
                     // An engine may already know (a symbol read only by erasure decoding).

@@ -15,6 +15,7 @@
 //! the same pixels again.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use image::GrayImage;
@@ -140,15 +141,55 @@ pub(super) struct SharedCopy {
     frame: Frame,
 }
 
-/// The prepared copies of one image (or crop) that more than one pass looks at.
+/// The prepared copies of one image (or crop) that more than one pass looks at. A pass run
+/// ahead on another core (`ahead.rs`) is handed the one copy it needs, if made already, and its
+/// own copies join the image's afterwards (`adopt`).
 #[derive(Default)]
-pub(super) struct SharedCopies(Vec<SharedCopy>);
+pub(super) struct SharedCopies(Vec<Arc<SharedCopy>>);
 
 impl SharedCopies {
     /// Whether passes share copies made with `prep` (the others are made for one pass and
     /// dropped after it: keeping them would only hold memory).
     fn shared(prep: Prep) -> bool {
         matches!(prep, Prep::Binarized | Prep::Padded)
+    }
+
+    /// The copies made already that `passes` look at.
+    pub(super) fn for_passes(&self, passes: &[Pass]) -> SharedCopies {
+        SharedCopies(
+            self.0
+                .iter()
+                .filter(|c| {
+                    passes
+                        .iter()
+                        .any(|p| c.factor == p.factor && c.prep == p.prep)
+                })
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// How many copies there are (for `made_since`).
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The copies added after the first `before` (handles to the same pixels).
+    pub(super) fn made_since(&self, before: usize) -> SharedCopies {
+        SharedCopies(self.0.iter().skip(before).cloned().collect())
+    }
+
+    /// Keeps the copies of `other` that are not here yet.
+    pub(super) fn adopt(&mut self, other: SharedCopies) {
+        for copy in other.0 {
+            if !self
+                .0
+                .iter()
+                .any(|c| c.factor == copy.factor && c.prep == copy.prep)
+            {
+                self.0.push(copy);
+            }
+        }
     }
 }
 
@@ -207,7 +248,7 @@ impl Pass {
                         frame,
                     }
                 })?;
-                shared.0.push(copy);
+                shared.0.push(Arc::new(copy));
                 shared.0.len() - 1
             }
         };

@@ -103,6 +103,8 @@ pub(super) fn decode_with_budget(
             let load = load_started.elapsed();
             let outcome = match result {
                 Ok(Ok(image)) => {
+                    // Shared with the passes that run ahead on an idle core (`decode_shared`).
+                    let image = Arc::new(image);
                     let decode_started = Instant::now();
                     // Each pass is isolated inside `decode`; this catches what runs between
                     // them (merging, crops, the quiet-zone measure).
@@ -110,7 +112,7 @@ pub(super) fn decode_with_budget(
                         if is_uniform(&image) {
                             DecodeOutcome::default()
                         } else {
-                            decode::decode(&image, &options, &thread_cancel)
+                            decode::decode_shared(Arc::clone(&image), &options, &thread_cancel)
                         }
                     })
                     .map(|outcome| {

@@ -108,6 +108,11 @@ impl DecodeCache {
             dir: dir.to_path_buf(),
             source,
         })?;
+        // Where the passes ran (`run_ahead`) does not change what they read.
+        let options = DecodeOptions {
+            run_ahead: crate::decode::RunAhead::default(),
+            ..options.clone()
+        };
         let salt = format!(
             "qraudit-decode-cache\n{FORMAT}\n{} decoder {}\nrxing={} avif={} heif={}\n{options:?}\n{max_pixels}",
             env!("CARGO_PKG_VERSION"),
