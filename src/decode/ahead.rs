@@ -11,8 +11,9 @@
 //! dropped and the pass runs in its turn as before. So what a decode returns is, to the byte,
 //! what the sequence alone returns (`examples/decode_corpus --versus-run-ahead` checks that on
 //! every image of the corpus, tests/decode_run_ahead.rs on generated ones): only the wall time
-//! changes. What to run ahead and the check at its turn are in mod.rs (`Sequence`); this module
-//! owns the cores and the chain.
+//! changes. What to run ahead and the check at its turn are in mod.rs (`Sequence`: never beside
+//! the whole image's first pass, after which most images are done); this module owns the cores
+//! and the chain.
 //!
 //! Cores. A process-wide count of the threads decoding: one per `decode` call (`Busy::decoding`)
 //! and one per chain running. A chain starts only while that count is below the
@@ -26,7 +27,7 @@
 //! `cancel`) and nobody waits for it; its core counts as busy until it has stopped.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use super::isolate::isolated;
 
@@ -52,18 +53,49 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// The threads that run passes ahead: as many as cores (the count in `Busy` keeps them from
-/// competing with the decodes), named for a debugger's thread list.
-fn pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+/// A job for the pool.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads that run chains: one fewer than the cores (the decoding thread is the other),
+/// named for a debugger's thread list. They block on the queue between jobs rather than spin
+/// for work as rayon's do: a spinning thread takes time from the decoding threads of a machine
+/// whose cores are all in use. `None` when no thread could be started.
+fn pool() -> Option<&'static Mutex<mpsc::Sender<Job>>> {
+    static POOL: OnceLock<Option<Mutex<mpsc::Sender<Job>>>> = OnceLock::new();
     POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(cores())
-            .thread_name(|i| format!("qraudit-ahead-{i}"))
-            .build()
-            .ok()
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let mut started = 0;
+        for i in 0..cores().saturating_sub(1).max(1) {
+            let receiver = Arc::clone(&receiver);
+            let spawned = std::thread::Builder::new()
+                .name(format!("qraudit-ahead-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job, not while
+                        // running it; a poisoned lock or a closed queue ends the thread.
+                        let job = match receiver.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            started += usize::from(spawned.is_ok());
+        }
+        (started > 0).then(|| Mutex::new(sender))
     })
     .as_ref()
+}
+
+/// Queues `job` on the pool; false when there is no pool.
+fn spawn(job: Job) -> bool {
+    pool()
+        .and_then(|queue| queue.lock().ok().map(|queue| queue.send(job).is_ok()))
+        .unwrap_or(false)
 }
 
 /// A thread counted as decoding for as long as this lives.
@@ -122,7 +154,7 @@ impl<T: Send + 'static> Chain<T> {
         let abandon = Arc::new(AtomicBool::new(false));
         let (sender, receiver) = mpsc::channel();
         let (job_claims, flag) = (Arc::clone(&claims), Arc::clone(&abandon));
-        pool()?.spawn(move || {
+        let queued = spawn(Box::new(move || {
             let _busy = busy;
             for (task, claim) in job_claims.iter().enumerate() {
                 if flag.load(Ordering::Relaxed) {
@@ -136,7 +168,10 @@ impl<T: Send + 'static> Chain<T> {
                     break;
                 }
             }
-        });
+        }));
+        if !queued {
+            return None;
+        }
         Some(Chain {
             claims,
             abandon,
