@@ -153,7 +153,8 @@ pub struct ScanArgs {
     /// level, else the policy file's folder, else the working folder).
     #[arg(help_heading = "Baseline and CI", long, value_name = "DIR")]
     pub fingerprint_root: Option<PathBuf>,
-    /// Worker threads (default: one per core).
+    /// Inputs decoded at once (default: one per core); a decode also runs passes ahead on a
+    /// core no other input is using, with the same results.
     #[arg(help_heading = "Limits", short, long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Time budget for loading and decoding one image, in seconds.
