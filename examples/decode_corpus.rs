@@ -193,7 +193,9 @@ fn main() {
         let (outcome, ms) = timed_decode(&image, &options, &cancel, repeat);
         if let Some(versus_options) = &versus_options {
             let (versus_outcome, versus_ms) = timed_decode(&image, versus_options, &cancel, repeat);
-            if versus_run_ahead.is_some() && untimed(&outcome) != untimed(&versus_outcome) {
+            if versus_run_ahead.is_some()
+                && outcome.result_summary() != versus_outcome.result_summary()
+            {
                 outcomes_differ.push(item.relpath.clone());
             }
             let tally = versus_tallies.entry(folder.clone()).or_default();
@@ -461,20 +463,6 @@ fn run_ahead_mode(value: Option<String>, flag: &str) -> RunAhead {
         Some("always") => RunAhead::Always,
         _ => panic!("{flag} idle|never|always"),
     }
-}
-
-/// Everything an outcome says but the time of its passes: what two runs that differ only in
-/// where the passes ran must agree on.
-fn untimed(outcome: &DecodeOutcome) -> String {
-    let passes: Vec<(&str, usize)> = outcome
-        .passes_run
-        .iter()
-        .map(|(name, _, found)| (*name, *found))
-        .collect();
-    format!(
-        "{:?}\n{:?}\n{passes:?}\n{:?}",
-        outcome.symbols, outcome.panics, outcome.evidence
-    )
 }
 
 /// Decodes `image`, `repeat` times, and returns the first outcome with the fastest time in ms.

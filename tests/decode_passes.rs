@@ -9,6 +9,9 @@ use image::{GrayImage, Luma};
 use qraudit::decode::{self, DecodeOptions, DecodeOutcome, Ecc};
 use qrcode::{EcLevel, QrCode};
 
+mod common;
+use common::decoded_texts as texts;
+
 /// Renders `text` with `module_px` pixels per module and `quiet` modules of margin, dark modules
 /// at `dark` on a `light` ground.
 fn render(text: &str, module_px: u32, quiet: u32, dark: u8, light: u8) -> GrayImage {
@@ -64,16 +67,6 @@ fn run_without(image: &GrayImage, skipped: &[&str]) -> DecodeOutcome {
         ..DecodeOptions::default()
     };
     decode::decode(image, &options, &AtomicBool::new(false))
-}
-
-fn texts(outcome: &DecodeOutcome) -> Vec<String> {
-    let mut texts: Vec<String> = outcome
-        .symbols
-        .iter()
-        .filter_map(|s| s.text.clone())
-        .collect();
-    texts.sort();
-    texts
 }
 
 fn passes(outcome: &DecodeOutcome) -> Vec<&'static str> {

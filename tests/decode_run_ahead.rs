@@ -13,6 +13,9 @@ use image::{GrayImage, Luma};
 use qraudit::decode::{self, DecodeOptions, DecodeOutcome, RunAhead};
 use qrcode::{EcLevel, QrCode};
 
+mod common;
+use common::decoded_texts as texts;
+
 /// `text` with `module_px` pixels per module and a 4-module quiet zone, black on white.
 fn render(text: &str, module_px: u32) -> GrayImage {
     let code = QrCode::with_error_correction_level(text, EcLevel::M).expect("encodable");
@@ -69,29 +72,6 @@ fn decode_with(image: &GrayImage, run_ahead: RunAhead, shared: bool) -> DecodeOu
     }
 }
 
-/// Everything an outcome says but the times of its passes and how many ran ahead.
-fn untimed(outcome: &DecodeOutcome) -> String {
-    let passes: Vec<(&str, usize)> = outcome
-        .passes_run
-        .iter()
-        .map(|(name, _, found)| (*name, *found))
-        .collect();
-    format!(
-        "symbols {:?}\npanics {:?}\npasses {passes:?}\nevidence {:?}",
-        outcome.symbols, outcome.panics, outcome.evidence
-    )
-}
-
-fn texts(outcome: &DecodeOutcome) -> Vec<String> {
-    let mut texts: Vec<String> = outcome
-        .symbols
-        .iter()
-        .filter_map(|s| s.text.clone())
-        .collect();
-    texts.sort();
-    texts
-}
-
 /// Decodes `image` alone and with passes run ahead (on a copy of a borrowed image, and on a
 /// shared one), asserts the outcomes agree and that passes ran ahead, and returns the outcome.
 fn same_either_way(what: &str, image: &GrayImage) -> DecodeOutcome {
@@ -99,13 +79,17 @@ fn same_either_way(what: &str, image: &GrayImage) -> DecodeOutcome {
     assert_eq!(alone.ran_ahead, 0, "{what}: nothing runs ahead with Never");
     // Where the cores split the work depends on timing: whichever way it went, the same.
     let idle = decode_with(image, RunAhead::IdleCores, true);
-    assert_eq!(untimed(&idle), untimed(&alone), "{what} (idle cores)");
+    assert_eq!(
+        idle.result_summary(),
+        alone.result_summary(),
+        "{what} (idle cores)"
+    );
     // `Always` leaves every pass of a chain to the other core: passes did run ahead.
     for shared in [false, true] {
         let ahead = decode_with(image, RunAhead::Always, shared);
         assert_eq!(
-            untimed(&ahead),
-            untimed(&alone),
+            ahead.result_summary(),
+            alone.result_summary(),
             "{what} (shared image: {shared})"
         );
         assert!(

@@ -178,6 +178,21 @@ impl Evidence {
 }
 
 impl DecodeOutcome {
+    /// Everything the outcome says but the time of each pass and how many ran ahead: what two
+    /// decodes of the same image with the same options agree on, wherever their passes ran
+    /// (`DecodeOptions::run_ahead`), in a form whose differences read well in a test's failure.
+    pub fn result_summary(&self) -> String {
+        let passes: Vec<(&str, usize)> = self
+            .passes_run
+            .iter()
+            .map(|(name, _, found)| (*name, *found))
+            .collect();
+        format!(
+            "symbols {:?}\npanics {:?}\npasses {passes:?}\nevidence {:?}",
+            self.symbols, self.panics, self.evidence
+        )
+    }
+
     /// The panics in one line, passes with the same message together: "decoder panicked in
     /// passes direct, padded: assertion failed: … (rqrr-0.11.0/src/geometry.rs:55)". `None`
     /// when no pass panicked.

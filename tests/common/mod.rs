@@ -136,3 +136,14 @@ pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 pub fn input_error(input: &Value) -> &str {
     input["error"].as_str().unwrap_or("")
 }
+
+/// The texts of the decoded symbols of `outcome`, sorted.
+pub fn decoded_texts(outcome: &qraudit::decode::DecodeOutcome) -> Vec<String> {
+    let mut texts: Vec<String> = outcome
+        .symbols
+        .iter()
+        .filter_map(|s| s.text.clone())
+        .collect();
+    texts.sort();
+    texts
+}
