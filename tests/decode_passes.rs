@@ -157,6 +157,45 @@ fn quiet_zone_is_measured_when_text_crowds_the_code() {
     assert!((0.5..=1.5).contains(&quiet), "quiet zone {quiet}");
 }
 
+/// The quiet zone reported is the narrowest side's, whichever of the four sides it is and
+/// whichever side is measured first (the measure stops a side as soon as it cannot be the
+/// narrowest any more).
+#[test]
+fn quiet_zone_is_the_narrowest_side_whichever_it_is() {
+    let text = "https://example.com/narrowest-side";
+    let (module, quiet) = (5, 10);
+    let clean = render(text, module, quiet, 0, 255);
+    let n = QrCode::with_error_correction_level(text, EcLevel::M)
+        .unwrap()
+        .width() as u32;
+    let (near, far) = (quiet * module, (quiet + n) * module);
+    // A dark bar one module thick whose near edge is `k` modules from the symbol's `side`
+    // (0 top, 1 bottom, 2 left, 3 right).
+    let bar = |img: &mut GrayImage, side: u32, k: u32| {
+        let (from, to) = match side {
+            0 | 2 => (near - (k + 1) * module, near - k * module),
+            _ => (far + k * module, far + (k + 1) * module),
+        };
+        for a in from..to {
+            for b in 0..img.width() {
+                let (x, y) = if side < 2 { (b, a) } else { (a, b) };
+                img.put_pixel(x, y, Luma([0]));
+            }
+        }
+    };
+    for narrow in 0..4 {
+        for wide in (0..4).filter(|&w| w != narrow) {
+            let mut img = clean.clone();
+            bar(&mut img, wide, 5);
+            bar(&mut img, narrow, 2);
+            let outcome = run(&img, &[]);
+            assert_eq!(texts(&outcome), [text], "narrow {narrow}, wide {wide}");
+            let measured = outcome.symbols[0].quiet_zone_modules;
+            assert_eq!(measured, Some(2.0), "narrow {narrow}, wide {wide}");
+        }
+    }
+}
+
 /// Without rxing, rqrr needs the negative; rxing reads both polarities in its first pass.
 #[cfg(not(feature = "rxing"))]
 #[test]
