@@ -130,11 +130,11 @@ fn a_code_read_by_a_later_pass_gives_the_same_outcome() {
 }
 
 #[test]
-fn a_sheet_with_a_damaged_code_among_readable_ones_gives_the_same_outcome() {
-    // Four readable codes and a torn one on a photo-sized sheet: the first look reads four
+fn a_sheet_with_damaged_codes_among_readable_ones_gives_the_same_outcome() {
+    // Four readable codes and two torn ones on a photo-sized sheet: the first look reads four
     // codes (the codes known change, so what ran ahead before must be dropped), and the rest
-    // runs on a crop around the torn one.
-    let mut sheet = GrayImage::from_pixel(1800, 1300, Luma([235]));
+    // runs on crops around the torn ones.
+    let mut sheet = GrayImage::from_pixel(2200, 1800, Luma([235]));
     let mut expected = Vec::new();
     for (i, (x, y)) in [(60, 60), (660, 60), (60, 680), (660, 680)]
         .into_iter()
@@ -144,13 +144,19 @@ fn a_sheet_with_a_damaged_code_among_readable_ones_gives_the_same_outcome() {
         image::imageops::replace(&mut sheet, &render(&text, 12), x, y);
         expected.push(text);
     }
-    let torn_text = "https://example.com/sheet/torn";
-    let torn = without_top_left_finder(render(torn_text, 10), 10);
-    image::imageops::replace(&mut sheet, &torn, 1280, 380);
-    expected.push(torn_text.to_string());
+    // Two torn codes far apart: two crops, which the cores share.
+    for (i, y) in [60, 1400].into_iter().enumerate() {
+        let torn_text = format!("https://example.com/sheet/torn-{i}");
+        let torn = without_top_left_finder(render(&torn_text, 10), 10);
+        image::imageops::replace(&mut sheet, &torn, 1500, y);
+        expected.push(torn_text);
+    }
     expected.sort();
     let outcome = same_either_way("sheet", &sheet);
     assert_eq!(texts(&outcome), expected);
+    // The whole image's first looks, then the same plan on each of the two crops.
+    let looks = outcome.passes_run.iter().filter(|p| p.0 == "rxing").count();
+    assert_eq!(looks, 3, "{:?}", outcome.passes_run);
 }
 
 #[test]

@@ -39,9 +39,9 @@ pub enum RunAhead {
     IdleCores,
     /// Never: one thread per decode.
     Never,
-    /// Whatever the other decodes, and the other core computes every pass of a chain (the
-    /// decoding thread waits for it instead of taking passes itself): for tests, which must see
-    /// passes run ahead however busy the machine running them is.
+    /// Whatever the other decodes, and the other core computes every pass of a chain and every
+    /// crop (the decoding thread waits for it instead of taking them itself): for tests, which
+    /// must see work done on the other core however busy the machine running them is.
     Always,
 }
 

@@ -590,7 +590,9 @@ impl Sequence<'_> {
     }
 
     /// The rest of the plan on crops of the image around what is left, each with a plan and a
-    /// sequence of its own.
+    /// sequence of its own, added in order. Crops share nothing (each starts with nothing read
+    /// or left over), so where there are several, an idle core works down the list too and this
+    /// thread takes the ones it has not started (`ahead::Chain`): the same outcome, sooner.
     fn run_on_crops(
         &self,
         run: &mut Run,
@@ -598,21 +600,56 @@ impl Sequence<'_> {
         options: &DecodeOptions,
         cancel: &AtomicBool,
     ) {
-        for (x, y, w, h) in crops {
-            let crop = Arc::new(filters::crop(self.source.image, x, y, w, h));
-            let source = Source::shared(&crop);
-            let crop_plan: Vec<plan::Pass> = plan::plan(&crop, self.whole_pixels, options)
-                .into_iter()
-                .filter(|p| options.allows(p.name))
-                .collect();
-            let mut local = Run::default();
-            Sequence {
-                plan: &crop_plan,
-                source: &source,
-                whole_pixels: self.whole_pixels,
-                may_crop: false,
+        let crops: Vec<CropJob> = crops
+            .into_iter()
+            .map(|(x, y, w, h)| {
+                let image = Arc::new(filters::crop(self.source.image, x, y, w, h));
+                let plan = plan::plan(&image, self.whole_pixels, options)
+                    .into_iter()
+                    .filter(|p| options.allows(p.name))
+                    .collect();
+                CropJob {
+                    at: (x, y),
+                    image,
+                    plan,
+                }
+            })
+            .collect();
+        let mut chain = self.start_crops(&crops, options);
+        // `Always` leaves every crop to the other core (see `RunAhead`).
+        let share = options.run_ahead != ahead::RunAhead::Always;
+        // Each crop's run, by crop: taken in order, while the other core works down the list.
+        let mut runs: Vec<Option<Run>> = crops.iter().map(|_| None).collect();
+        for t in 0..crops.len() {
+            if runs[t].is_some() {
+                continue;
             }
-            .run(&mut local, options, cancel);
+            let elsewhere = match chain.as_mut() {
+                Some(chain) if !(share && chain.claim(t)) => {
+                    // The other core has it: take the next crops here until it is done.
+                    let mut next = t + 1;
+                    while share && next < crops.len() && !chain.arrived(t) {
+                        if chain.claim(next) {
+                            runs[next] = Some(crops[next].run(self.whole_pixels, options, cancel));
+                        }
+                        next += 1;
+                    }
+                    chain.take(t, cancel)
+                }
+                _ => None,
+            };
+            runs[t] = Some(match elsewhere {
+                Some(mut local) => {
+                    // Every pass of a crop read on the other core was computed ahead.
+                    local.outcome.ran_ahead = local.outcome.passes_run.len();
+                    local
+                }
+                None => crops[t].run(self.whole_pixels, options, cancel),
+            });
+        }
+        for (crop, local) in crops.iter().zip(runs) {
+            let Some(local) = local else { continue };
+            let (x, y) = crop.at;
             run.passes += local.passes;
             run.outcome
                 .evidence
@@ -631,6 +668,49 @@ impl Sequence<'_> {
                 .collect();
             merge(&mut run.outcome.symbols, shifted);
         }
+    }
+
+    /// The crops worked down on an idle core, when there are several and a core is idle. The
+    /// other core runs their passes in turn, nothing ahead (`RunAhead::Never`): a pool thread
+    /// never waits for work queued behind itself.
+    fn start_crops(&self, crops: &[CropJob], options: &DecodeOptions) -> Option<ahead::Chain<Run>> {
+        if crops.len() < 2 {
+            return None;
+        }
+        let busy = ahead::Busy::spare(options.run_ahead)?;
+        let jobs: Vec<CropJob> = crops.to_vec();
+        let whole_pixels = self.whole_pixels;
+        let options = DecodeOptions {
+            run_ahead: ahead::RunAhead::Never,
+            ..options.clone()
+        };
+        ahead::Chain::start(busy, jobs.len(), move |t, abandon| {
+            jobs[t].run(whole_pixels, &options, abandon)
+        })
+    }
+}
+
+/// One crop of the image to finish on: where it lies, its pixels and its plan.
+#[derive(Clone)]
+struct CropJob {
+    at: (u32, u32),
+    image: Arc<GrayImage>,
+    plan: Vec<plan::Pass>,
+}
+
+impl CropJob {
+    /// The crop's plan run on it from nothing.
+    fn run(&self, whole_pixels: u64, options: &DecodeOptions, cancel: &AtomicBool) -> Run {
+        let source = Source::shared(&self.image);
+        let mut local = Run::default();
+        Sequence {
+            plan: &self.plan,
+            source: &source,
+            whole_pixels,
+            may_crop: false,
+        }
+        .run(&mut local, options, cancel);
+        local
     }
 }
 
