@@ -12,8 +12,9 @@
 //! what the sequence alone returns (`examples/decode_corpus --versus-run-ahead` checks that on
 //! every image of the corpus, tests/decode_run_ahead.rs on generated ones): only the wall time
 //! changes. What to run ahead and the check at its turn are in mod.rs (`Sequence`: never beside
-//! the whole image's first pass, after which most images are done); this module owns the cores
-//! and the chain.
+//! the whole image's first pass, after which most images are done); a chain also shares the
+//! crops an image is finished on, which start from nothing (`Sequence::run_on_crops`). This
+//! module owns the cores and the chain.
 //!
 //! Cores. A process-wide count of the threads decoding: one per `decode` call (`Busy::decoding`)
 //! and one per chain running. A chain starts only while that count is below the
