@@ -11,29 +11,13 @@ use std::sync::atomic::AtomicBool;
 
 use image::{GrayImage, Luma};
 use qraudit::decode::{self, DecodeOptions, DecodeOutcome, RunAhead};
-use qrcode::{EcLevel, QrCode};
 
 mod common;
-use common::decoded_texts as texts;
+use common::{decoded_texts as texts, render_modules};
 
 /// `text` with `module_px` pixels per module and a 4-module quiet zone, black on white.
 fn render(text: &str, module_px: u32) -> GrayImage {
-    let code = QrCode::with_error_correction_level(text, EcLevel::M).expect("encodable");
-    let n = code.width() as u32;
-    let dark: Vec<bool> = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == qrcode::Color::Dark)
-        .collect();
-    let side = (n + 8) * module_px;
-    GrayImage::from_fn(side, side, |x, y| {
-        let (mx, my) = (
-            (x / module_px).wrapping_sub(4),
-            (y / module_px).wrapping_sub(4),
-        );
-        let on = mx < n && my < n && dark[(my * n + mx) as usize];
-        Luma([if on { 0 } else { 255 }])
-    })
+    render_modules(text, module_px, 4, 0, 255)
 }
 
 /// Paints the top-left finder pattern of a code rendered by `render` (and its separator) in

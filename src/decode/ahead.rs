@@ -203,6 +203,25 @@ impl<T: Send + 'static> Chain<T> {
         self.arrived.iter().any(|(task, _)| *task == t)
     }
 
+    /// Task `t`'s result, which the spare core has: until it arrives, the calling thread takes
+    /// the tasks after `t` that nobody has started and hands each to `work_here`, so that it
+    /// does not sit idle; then as `take`.
+    pub(super) fn take_working(
+        &mut self,
+        t: usize,
+        cancel: &AtomicBool,
+        mut work_here: impl FnMut(usize),
+    ) -> Option<T> {
+        let mut next = t + 1;
+        while next < self.claims.len() && !self.arrived(t) {
+            if self.claim(next) {
+                work_here(next);
+            }
+            next += 1;
+        }
+        self.take(t, cancel)
+    }
+
     /// Task `t`'s result, waiting for it; `None` when it panicked, the spare core gave up, or
     /// `cancel` was set meanwhile (the decode's time budget ran out: the chain is told to stop).
     /// Only for a task the spare core claimed.

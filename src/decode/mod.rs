@@ -465,16 +465,16 @@ impl Sequence<'_> {
             return None;
         }
         // The idle core has it: take the chain's next passes here until it is done.
-        let mut next = task + 1;
-        while share && next < indices.len() && !chain.arrived(task) {
-            if chain.claim(next) {
-                let pass = self.plan[indices[next]];
-                let computed = run.compute(pass, self.source, known, cancel);
-                early.done.push((indices[next], computed));
-            }
-            next += 1;
-        }
-        chain.take(task, cancel).flatten()
+        let done = &mut early.done;
+        let result = if share {
+            chain.take_working(task, cancel, |next| {
+                let computed = run.compute(self.plan[indices[next]], self.source, known, cancel);
+                done.push((indices[next], computed));
+            })
+        } else {
+            chain.take(task, cancel)
+        };
+        result.flatten()
     }
 
     /// The passes the sequence would run after the one at `i` if that one changed nothing
@@ -580,10 +580,10 @@ impl Sequence<'_> {
                     copy
                 }
             };
-            let before = shared.len();
             let mut computed = compute(pass, &base, &job_known, &mut shared, abandon);
             computed.scaled = made;
-            computed.shared = shared.made_since(before);
+            // Handles to every copy the chain holds; the run keeps those it lacks (`adopt`).
+            computed.shared = shared.clone();
             Some(computed)
         })?;
         Some((chain, indices))
@@ -625,17 +625,11 @@ impl Sequence<'_> {
                 continue;
             }
             let elsewhere = match chain.as_mut() {
-                Some(chain) if !(share && chain.claim(t)) => {
-                    // The other core has it: take the next crops here until it is done.
-                    let mut next = t + 1;
-                    while share && next < crops.len() && !chain.arrived(t) {
-                        if chain.claim(next) {
-                            runs[next] = Some(crops[next].run(self.whole_pixels, options, cancel));
-                        }
-                        next += 1;
-                    }
-                    chain.take(t, cancel)
-                }
+                // The other core has it: take the next crops here until it is done.
+                Some(chain) if share && !chain.claim(t) => chain.take_working(t, cancel, |next| {
+                    runs[next] = Some(crops[next].run(self.whole_pixels, options, cancel));
+                }),
+                Some(chain) if !share => chain.take(t, cancel),
                 _ => None,
             };
             runs[t] = Some(match elsewhere {

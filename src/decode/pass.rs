@@ -141,10 +141,17 @@ pub(super) struct SharedCopy {
     frame: Frame,
 }
 
+impl SharedCopy {
+    /// Whether this is the copy made with `prep` at `factor`.
+    fn is_for(&self, factor: u32, prep: Prep) -> bool {
+        self.factor == factor && self.prep == prep
+    }
+}
+
 /// The prepared copies of one image (or crop) that more than one pass looks at. A pass run
 /// ahead on another core (`ahead.rs`) is handed the one copy it needs, if made already, and its
 /// own copies join the image's afterwards (`adopt`).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct SharedCopies(Vec<Arc<SharedCopy>>);
 
 impl SharedCopies {
@@ -159,34 +166,16 @@ impl SharedCopies {
         SharedCopies(
             self.0
                 .iter()
-                .filter(|c| {
-                    passes
-                        .iter()
-                        .any(|p| c.factor == p.factor && c.prep == p.prep)
-                })
+                .filter(|c| passes.iter().any(|p| c.is_for(p.factor, p.prep)))
                 .cloned()
                 .collect(),
         )
     }
 
-    /// How many copies there are (for `made_since`).
-    pub(super) fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// The copies added after the first `before` (handles to the same pixels).
-    pub(super) fn made_since(&self, before: usize) -> SharedCopies {
-        SharedCopies(self.0.iter().skip(before).cloned().collect())
-    }
-
     /// Keeps the copies of `other` that are not here yet.
     pub(super) fn adopt(&mut self, other: SharedCopies) {
         for copy in other.0 {
-            if !self
-                .0
-                .iter()
-                .any(|c| c.factor == copy.factor && c.prep == copy.prep)
-            {
+            if !self.0.iter().any(|c| c.is_for(copy.factor, copy.prep)) {
                 self.0.push(copy);
             }
         }
@@ -235,7 +224,7 @@ impl Pass {
         let kept = shared
             .0
             .iter()
-            .position(|c| c.factor == self.factor && c.prep == self.prep);
+            .position(|c| c.is_for(self.factor, self.prep));
         let index = match kept {
             Some(index) => index,
             None => {

@@ -75,6 +75,15 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
         2 => at(-d, s),
         _ => at(n + d, s),
     };
+    // The width a side has when the line of `step` is the first with a hit: lines are half a
+    // module apart, and a hit on the first line sampled (step 2) is a width of 0.
+    let width_at = |step: usize| {
+        if step == 2 {
+            0.0
+        } else {
+            (step - 1) as f32 * 0.5
+        }
+    };
     for side_index in 0..4 {
         let side = |s, d| point(side_index, s, d);
         let mut width = MAX_MEASURED;
@@ -84,13 +93,7 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
             // Only the narrowest side is reported: once this one is known to be at least as
             // wide as a side measured before, its lines further out cannot change the result
             // (on a cropped asset one tight side spares most of the other three's samples).
-            // (A hit on the first line sampled, step 2, is a width of 0, not of half a module.)
-            let least_here = if step == 2 {
-                0.0
-            } else {
-                (step - 1) as f32 * 0.5
-            };
-            if least_here >= narrowest {
+            if width_at(step) >= narrowest {
                 break;
             }
             let d = step as f32 * 0.5 - 0.25;
@@ -116,11 +119,7 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
             }
             // Two samples tolerate a speck of JPEG noise.
             if hits >= 2 {
-                width = if step == 2 {
-                    0.0
-                } else {
-                    (step - 1) as f32 * 0.5
-                };
+                width = width_at(step);
                 break;
             }
         }

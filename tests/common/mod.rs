@@ -147,3 +147,33 @@ pub fn decoded_texts(outcome: &qraudit::decode::DecodeOutcome) -> Vec<String> {
     texts.sort();
     texts
 }
+
+/// Renders `text` with `module_px` pixels per module and `quiet` modules of margin, dark modules
+/// at `dark` on a `light` ground.
+pub fn render_modules(text: &str, module_px: u32, quiet: u32, dark: u8, light: u8) -> GrayImage {
+    let code = QrCode::with_error_correction_level(text, EcLevel::M).unwrap();
+    let n = code.width() as u32;
+    let modules: Vec<bool> = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == Color::Dark)
+        .collect();
+    let side = (n + 2 * quiet) * module_px;
+    let mut img = GrayImage::from_pixel(side, side, Luma([light]));
+    for my in 0..n {
+        for mx in 0..n {
+            if modules[(my * n + mx) as usize] {
+                for dy in 0..module_px {
+                    for dx in 0..module_px {
+                        img.put_pixel(
+                            (quiet + mx) * module_px + dx,
+                            (quiet + my) * module_px + dy,
+                            Luma([dark]),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    img
+}
