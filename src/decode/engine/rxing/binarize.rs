@@ -211,40 +211,29 @@ fn fill_row_threshold(
 /// mean, or for a flat block (range ≤ 24) half its minimum, raised to the neighbours' black
 /// point when the block's minimum is below it.
 ///
-/// Each block row is first reduced column by column (sum, min and max of 8 pixels, plain
-/// element-wise loops the compiler vectorises), then 8 columns at a time. zxing stops updating
-/// min and max once a block's range exceeds 24; that only saves work, since min is used only for
-/// flat blocks, so computing them throughout gives the same black points.
+/// Each block row's blocks are first reduced to their sum, minimum and maximum
+/// (`block_stats`). zxing stops updating min and max once a block's range exceeds 24; that only
+/// saves work, since min is used only for flat blocks, so computing them throughout gives the
+/// same black points.
 fn black_points(luma: &[u8], width: usize, height: usize, sub_w: usize, sub_h: usize) -> Vec<u32> {
-    let (max_x, max_y) = (width - BLOCK, height - BLOCK);
+    let max_y = height - BLOCK;
     let mut points = vec![0u32; sub_w * sub_h];
-    let (mut sums, mut mins, mut maxs) = (vec![0u16; width], vec![0u8; width], vec![0u8; width]);
+    let mut stats = vec![BlockStats::default(); sub_w];
     for by in 0..sub_h {
         let y0 = (by * BLOCK).min(max_y);
-        column_stats(
-            &luma[y0 * width..(y0 + BLOCK) * width],
-            width,
-            &mut sums,
-            &mut mins,
-            &mut maxs,
-        );
-        for bx in 0..sub_w {
-            let x0 = (bx * BLOCK).min(max_x);
-            let columns = x0..x0 + BLOCK;
-            let sum: u32 = sums[columns.clone()].iter().map(|&s| u32::from(s)).sum();
-            let min = mins[columns.clone()].iter().copied().fold(u8::MAX, u8::min);
-            let max = maxs[columns].iter().copied().fold(u8::MIN, u8::max);
-            let mut average = sum >> 6;
-            if u32::from(max - min) <= MIN_DYNAMIC_RANGE {
+        block_stats(&luma[y0 * width..(y0 + BLOCK) * width], width, &mut stats);
+        for (bx, block) in stats.iter().enumerate() {
+            let mut average = u32::from(block.sum) >> 6;
+            if u32::from(block.max - block.min) <= MIN_DYNAMIC_RANGE {
                 // A flat block is taken for background: half its minimum, unless its
                 // neighbours (already computed) say the dark level here is higher.
-                average = u32::from(min) / 2;
+                average = u32::from(block.min) / 2;
                 if by > 0 && bx > 0 {
                     let neighbours = (points[(by - 1) * sub_w + bx]
                         + 2 * points[by * sub_w + bx - 1]
                         + points[(by - 1) * sub_w + bx - 1])
                         / 4;
-                    if u32::from(min) < neighbours {
+                    if u32::from(block.min) < neighbours {
                         average = neighbours;
                     }
                 }
@@ -255,15 +244,44 @@ fn black_points(luma: &[u8], width: usize, height: usize, sub_w: usize, sub_h: u
     points
 }
 
-/// Columns held in registers at a time by `column_stats`.
-const LANES: usize = 16;
+/// The sum (at most 64 · 255, a `u16`), minimum and maximum of one block's pixels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct BlockStats {
+    sum: u16,
+    min: u8,
+    max: u8,
+}
 
-/// The sum, minimum and maximum of each column of `rows` (`BLOCK` rows of `width` pixels).
-/// `LANES` columns at a time, down all the rows before anything is stored: the accumulators
-/// stay in registers instead of being loaded and stored again for every row.
-fn column_stats(rows: &[u8], width: usize, sums: &mut [u16], mins: &mut [u8], maxs: &mut [u8]) {
-    let whole = width - width % LANES;
-    for x0 in (0..whole).step_by(LANES) {
+impl BlockStats {
+    /// The block of the `BLOCK` lanes from `first` of column sums, minima and maxima.
+    fn of_lanes(sum: &[u16; LANES], min: &[u8; LANES], max: &[u8; LANES], first: usize) -> Self {
+        let mut block = BlockStats {
+            sum: 0,
+            min: u8::MAX,
+            max: u8::MIN,
+        };
+        for lane in first..first + BLOCK {
+            block.sum += sum[lane];
+            block.min = block.min.min(min[lane]);
+            block.max = block.max.max(max[lane]);
+        }
+        block
+    }
+}
+
+/// Columns held in registers at a time by `block_stats`: two blocks.
+const LANES: usize = 2 * BLOCK;
+
+/// The stats of each block of one block row (`rows`: `BLOCK` rows of `width` pixels), into
+/// `stats` (one per block, the last aligned to the right edge). `LANES` columns at a time, down
+/// all the rows before anything is stored, so that the accumulators stay in registers; then
+/// each half reduced to its block. Writing each column's sums out and reducing them from
+/// memory took as long again.
+fn block_stats(rows: &[u8], width: usize, stats: &mut [BlockStats]) {
+    let aligned = width / BLOCK;
+    let mut bx = 0;
+    while bx + 2 <= aligned {
+        let x0 = bx * BLOCK;
         let (mut sum, mut min, mut max) = ([0u16; LANES], [u8::MAX; LANES], [u8::MIN; LANES]);
         for row in rows.chunks_exact(width) {
             let pixels = &row[x0..x0 + LANES];
@@ -273,15 +291,27 @@ fn column_stats(rows: &[u8], width: usize, sums: &mut [u16], mins: &mut [u8], ma
                 max[lane] = max[lane].max(pixels[lane]);
             }
         }
-        sums[x0..x0 + LANES].copy_from_slice(&sum);
-        mins[x0..x0 + LANES].copy_from_slice(&min);
-        maxs[x0..x0 + LANES].copy_from_slice(&max);
+        stats[bx] = BlockStats::of_lanes(&sum, &min, &max, 0);
+        stats[bx + 1] = BlockStats::of_lanes(&sum, &min, &max, BLOCK);
+        bx += 2;
     }
-    for x in whole..width {
-        let column = rows.chunks_exact(width).map(|row| row[x]);
-        sums[x] = column.clone().map(u16::from).sum();
-        mins[x] = column.clone().fold(u8::MAX, u8::min);
-        maxs[x] = column.fold(u8::MIN, u8::max);
+    // An odd aligned block left, and the block aligned to the right edge where the width is no
+    // multiple of 8 (it overlaps the one before it).
+    let tail = (bx..stats.len()).map(|b| (b, (b * BLOCK).min(width - BLOCK)));
+    for (b, x0) in tail {
+        let mut block = BlockStats {
+            sum: 0,
+            min: u8::MAX,
+            max: u8::MIN,
+        };
+        for row in rows.chunks_exact(width) {
+            for &p in &row[x0..x0 + BLOCK] {
+                block.sum += u16::from(p);
+                block.min = block.min.min(p);
+                block.max = block.max.max(p);
+            }
+        }
+        stats[b] = block;
     }
 }
 
