@@ -29,12 +29,19 @@ pub(super) fn downscale(image: &GrayImage, factor: u32) -> GrayImage {
     let mut columns = vec![0u16; w as usize * f];
     let mut out = vec![0u8; w as usize * h as usize];
     for (y, out_row) in out.chunks_exact_mut(w as usize).enumerate() {
-        columns.fill(0);
         for dy in 0..f {
             let sy = (y * f + dy).min(image.height() as usize - 1);
             let row = &src[sy * stride..sy * stride + columns.len().min(stride)];
-            for (sum, &p) in columns.iter_mut().zip(row) {
-                *sum += u16::from(p);
+            if dy == 0 {
+                // The first row sets the sums (a separate clearing pass over them cost a
+                // `memset` per output row); columns past a narrow image's width stay 0.
+                for (sum, &p) in columns.iter_mut().zip(row) {
+                    *sum = u16::from(p);
+                }
+            } else {
+                for (sum, &p) in columns.iter_mut().zip(row) {
+                    *sum += u16::from(p);
+                }
             }
         }
         // The block means divide by the block's area. A division per output pixel was most of

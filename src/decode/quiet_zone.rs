@@ -112,7 +112,14 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
                         };
                         break 'out;
                     }
-                    Some(p) if is_module_colour(p) => hits += 1,
+                    Some(p) if is_module_colour(p) => {
+                        hits += 1;
+                        // Past the first line the rest of it cannot change the width: a later
+                        // edge of the image there gives the same width as the hits do.
+                        if hits >= 2 && step > 2 {
+                            break;
+                        }
+                    }
                     Some(_) => {}
                 }
                 s += 0.5;
