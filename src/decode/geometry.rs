@@ -64,9 +64,21 @@ impl Quad {
     /// ones), bilinear in the corners: (0, 0) is the top-left corner, (1, 1) the bottom-right.
     /// Values outside [0, 1] extrapolate (the quiet zone around a symbol).
     pub(super) fn at(&self, s: f32, t: f32) -> Point {
+        let [top, bottom] = self.edges_at(s);
+        Quad::blend(top, bottom, t)
+    }
+
+    /// The points at fraction `s` along the top and the bottom side: `at`'s first stage.
+    pub(super) fn edges_at(&self, s: f32) -> [Point; 2] {
         let [tl, tr, br, bl] = self.0;
-        let top = [tl[0] + (tr[0] - tl[0]) * s, tl[1] + (tr[1] - tl[1]) * s];
-        let bottom = [bl[0] + (br[0] - bl[0]) * s, bl[1] + (br[1] - bl[1]) * s];
+        [
+            [tl[0] + (tr[0] - tl[0]) * s, tl[1] + (tr[1] - tl[1]) * s],
+            [bl[0] + (br[0] - bl[0]) * s, bl[1] + (br[1] - bl[1]) * s],
+        ]
+    }
+
+    /// The point at fraction `t` from `top` to `bottom`: `at`'s second stage.
+    pub(super) fn blend(top: Point, bottom: Point, t: f32) -> Point {
         [
             top[0] + (bottom[0] - top[0]) * t,
             top[1] + (bottom[1] - top[1]) * t,

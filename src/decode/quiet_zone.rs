@@ -42,14 +42,27 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
                 .copied()
         }
     };
-    // A point at module coordinates (u, v) of the symbol (bilinear in the corners).
+    // A point at module coordinates (u, v) of the symbol is bilinear in the corners
+    // (`Quad::at(u / n, v / n)`), computed in two stages with the same operations: the points
+    // at u along the top and bottom sides (`edges`), then the blend between them at v / n
+    // (`blend`). The lines below reuse the first stage for every point on them, and the
+    // samples fall on a lattice of quarter modules, so the divisions are made once per symbol
+    // instead of twice a sample.
     let outline = Quad(symbol.corners);
-    let at = |u: f32, v: f32| -> [f32; 2] { outline.at(u / n, v / n) };
+    let edges = |u: f32| -> [[f32; 2]; 2] { outline.edges_at(u / n) };
+    let blend =
+        |[top, bottom]: [[f32; 2]; 2], v: f32| -> [f32; 2] { Quad::blend(top, bottom, v / n) };
+    let blend_fraction =
+        |[top, bottom]: [[f32; 2]; 2], t: f32| -> [f32; 2] { Quad::blend(top, bottom, t) };
+    let at = |u: f32, v: f32| -> [f32; 2] { blend(edges(u), v) };
     // Threshold and polarity from the symbol's own modules.
     let mut modules = Histogram::new();
-    for v in 0..symbol.modules {
-        for u in 0..symbol.modules {
-            if let Some(p) = sample(at(u as f32 + 0.5, v as f32 + 0.5)) {
+    let centres: Vec<f32> = (0..symbol.modules).map(|i| i as f32 + 0.5).collect();
+    let centre_edges: Vec<[[f32; 2]; 2]> = centres.iter().map(|&u| edges(u)).collect();
+    for &v in &centres {
+        let t = v / n;
+        for &pair in &centre_edges {
+            if let Some(p) = sample(blend_fraction(pair, t)) {
                 modules.add(p);
             }
         }
@@ -75,6 +88,16 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
         2 => at(-d, s),
         _ => at(n + d, s),
     };
+    // The positions along a side that the lines sample: from -d in half modules, with
+    // d = step / 2 - 1/4, that is the lattice -d_max + i / 2 (quarter-module values, exact in
+    // f32), and for each position what the lines of the four sides need: its points on the top
+    // and bottom sides, and its fraction of the side.
+    let first = -((steps as f32) * 0.5 - 0.25);
+    let lattice: Vec<f32> = (0..2 * symbol.modules as usize + 2 * steps)
+        .map(|i| first + i as f32 * 0.5)
+        .collect();
+    let lattice_edges: Vec<[[f32; 2]; 2]> = lattice.iter().map(|&s| edges(s)).collect();
+    let lattice_fractions: Vec<f32> = lattice.iter().map(|&s| s / n).collect();
     // The width a side has when the line of `step` is the first with a hit: lines are half a
     // module apart, and a hit on the first line sampled (step 2) is a width of 0.
     let width_at = |step: usize| {
@@ -85,7 +108,6 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
         }
     };
     for side_index in 0..4 {
-        let side = |s, d| point(side_index, s, d);
         let mut width = MAX_MEASURED;
         // The first half module is skipped: blur and a corner placed a pixel off smear the
         // symbol's edge into it.
@@ -97,14 +119,32 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
                 break;
             }
             let d = step as f32 * 0.5 - 0.25;
+            // The line's point at lattice position i is `point(side_index, lattice[i], d)`: a
+            // blend of that position's top and bottom points at the line's fraction (top and
+            // bottom sides), or of the line's own top and bottom points at the position's
+            // fraction (left and right sides).
+            let line = match side_index {
+                0 => Line::Across(-d / n),
+                1 => Line::Across((n + d) / n),
+                2 => Line::Down(edges(-d)),
+                _ => Line::Down(edges(n + d)),
+            };
+            let line_point = |i: usize| match line {
+                Line::Across(t) => lattice_edges
+                    .get(i)
+                    .map(|&position| blend_fraction(position, t)),
+                Line::Down(ends) => lattice_fractions.get(i).map(|&t| blend_fraction(ends, t)),
+            };
             let mut hits = 0;
             // Along the side, including the corners' own quiet zone.
             let mut s = -d;
+            let mut i = steps - step;
             while s <= n + d {
-                match sample(side(s, d)) {
+                let p = line_point(i).unwrap_or_else(|| point(side_index, s, d));
+                match sample(p) {
                     None => {
                         // The image ends here; within the unsampled first half module, or after.
-                        let first_band_inside = sample(side(n / 2.0, 0.25)).is_some();
+                        let first_band_inside = sample(point(side_index, n / 2.0, 0.25)).is_some();
                         width = if step == 2 && !first_band_inside {
                             0.0
                         } else {
@@ -123,6 +163,7 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
                     Some(_) => {}
                 }
                 s += 0.5;
+                i += 1;
             }
             // Two samples tolerate a speck of JPEG noise.
             if hits >= 2 {
@@ -133,4 +174,13 @@ pub fn measure(image: &GrayImage, symbol: &Symbol) -> Option<f32> {
         narrowest = narrowest.min(width);
     }
     Some(narrowest)
+}
+
+/// One line parallel to a side, for `measure`: along the top or bottom side (at this fraction
+/// of the left and right sides), or along the left or right side (between these points on the
+/// top and bottom sides).
+#[derive(Clone, Copy)]
+enum Line {
+    Across(f32),
+    Down([[f32; 2]; 2]),
 }
