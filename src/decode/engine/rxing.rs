@@ -18,6 +18,7 @@
 //! is why Cargo.toml pins rxing to the exact version they were written and tested against.
 
 mod binarize;
+mod clean_grid;
 mod complete;
 mod erasures;
 mod eyes;
@@ -32,7 +33,6 @@ use rxing::Point;
 use rxing::common::cpp_essentials::ConcentricPattern;
 use rxing::common::{BitMatrix, DetectorRXingResult};
 use rxing::qrcode::common::FORMAT_INFO_MASK_QR;
-use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternSets, SampleQR};
 
 use std::collections::HashSet;
@@ -304,7 +304,7 @@ fn read_eyes(
             let Some((grid, corners)) = sample_from_centres(matrix, &set, modules) else {
                 continue;
             };
-            if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
+            if let Some(result) = clean_grid::decode(&grid).ok().filter(|r| r.isValid()) {
                 used.extend([set.bl, set.tl, set.tr]);
                 found.symbols.push(symbol(&result, &grid, corners, pass));
                 break;
@@ -334,7 +334,7 @@ fn read_completed(
         if !complete::shows_timing_pattern(&grid) {
             continue;
         }
-        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
+        if let Some(result) = clean_grid::decode(&grid).ok().filter(|r| r.isValid()) {
             used.extend([guess.set.bl, guess.set.tl, guess.set.tr]);
             found.symbols.push(symbol(&result, &grid, corners, pass));
             return;
@@ -402,14 +402,14 @@ fn read_set(
     }
     let corners = cyclic(std::array::from_fn(|i| [points[i].x, points[i].y]));
     let bits = detected.getBits();
-    if let Some(result) = Decode(bits).ok().filter(|r| r.isValid()) {
+    if let Some(result) = clean_grid::decode(bits).ok().filter(|r| r.isValid()) {
         used.extend([set.bl, set.tl, set.tr]);
         found.symbols.push(symbol(&result, bits, corners, pass));
         return;
     }
     // A Model 1 symbol of several blocks, which rxing de-interleaves as Model 2 (see model1.rs).
     if let Some(reordered) = model1::reorder_blocks(bits)
-        && let Some(result) = Decode(&reordered).ok().filter(|r| r.isValid())
+        && let Some(result) = clean_grid::decode(&reordered).ok().filter(|r| r.isValid())
     {
         used.extend([set.bl, set.tl, set.tr]);
         found.symbols.push(symbol(&result, bits, corners, pass));
@@ -463,7 +463,7 @@ fn read_fitted(
     let fitted = fit::fit(matrix, outline, n)?;
     let grid = fit::sample(matrix, &fitted, n)?;
     let corners = to_corners(fitted);
-    match Decode(&grid).ok().filter(|r| r.isValid()) {
+    match clean_grid::decode(&grid).ok().filter(|r| r.isValid()) {
         Some(result) => Some(symbol(&result, &grid, corners, pass)),
         None => levels.repair(&grid, fitted, corners, pass),
     }
@@ -488,7 +488,7 @@ fn read_from_centres(
         if !complete::shows_timing_pattern(&grid) {
             continue;
         }
-        if let Some(result) = Decode(&grid).ok().filter(|r| r.isValid()) {
+        if let Some(result) = clean_grid::decode(&grid).ok().filter(|r| r.isValid()) {
             used.extend([set.bl, set.tl, set.tr]);
             found
                 .symbols
@@ -781,6 +781,7 @@ fn cyclic(points: [[f32; 2]; 4]) -> [[f32; 2]; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rxing::qrcode::cpp_port::decoder::Decode;
 
     /// Runs rxing's QR reader on `image` (both polarities when `also_inverted`); corners are in
     /// `image`'s pixels. Finder-pattern triples of a `known` code (already read, in `image`'s

@@ -238,6 +238,37 @@ impl<'a> Received<'a> {
     }
 }
 
+/// Whether `block` (data then `check_codewords` check codewords) is a codeword as it stands:
+/// every syndrome zero, where a decoder has nothing to correct.
+///
+/// All syndromes advance together, codeword by codeword (Horner's rule at every α^j at once):
+/// the syndromes do not depend on each other, so their multiplications overlap instead of
+/// waiting on one another as one syndrome's chain of table lookups does. A QR block has at most
+/// 30 check codewords.
+pub(super) fn is_codeword(block: &[u8], check_codewords: usize) -> bool {
+    const MOST: usize = 32;
+    if check_codewords > MOST {
+        return syndromes(&FIELD, block, check_codewords)
+            .iter()
+            .all(|&s| s == 0);
+    }
+    let field = &*FIELD;
+    let mut syndromes = [0u8; MOST];
+    let syndromes = &mut syndromes[..check_codewords];
+    for &c in block {
+        for (j, s) in syndromes.iter_mut().enumerate() {
+            // s · α^j, as an addition of logarithms (α^j's logarithm is j).
+            let product = if *s == 0 {
+                0
+            } else {
+                field.exp[field.log[*s as usize] as usize + j]
+            };
+            *s = product ^ c;
+        }
+    }
+    syndromes.iter().all(|&s| s == 0)
+}
+
 /// S_j = r(α^j) for j < check_codewords.
 fn syndromes(field: &Field, block: &[u8], check_codewords: usize) -> Vec<u8> {
     (0..check_codewords)
@@ -261,6 +292,20 @@ mod tests {
         block.resize(data.len() + check, 0);
         encoder.encode(&mut block, check).expect("encodes");
         block.into_iter().map(|c| c as u8).collect()
+    }
+
+    /// Every syndrome of a codeword is zero, and one wrong codeword anywhere (data or check)
+    /// makes one not.
+    #[test]
+    fn a_block_with_a_wrong_codeword_is_no_codeword() {
+        let data: Vec<u8> = (0..40u32).map(|i| (i * 37 % 256) as u8).collect();
+        let block = encode(&data, 16);
+        assert!(is_codeword(&block, 16));
+        for position in [0, 17, 39, 40, 55] {
+            let mut wrong = block.clone();
+            wrong[position] ^= 0x21;
+            assert!(!is_codeword(&wrong, 16), "{position}");
+        }
     }
 
     /// A small deterministic generator (xorshift), so the tests need no dependency.
