@@ -9,8 +9,9 @@
 //! did not decode (the "leftovers" that make later passes worth running).
 //!
 //! This is the one place that reaches into rxing's internals (`cpp_port`, `cpp_essentials`,
-//! `BitMatrix`), together with its children: our faster versions of two of its stages
-//! (`binarize`, `finders`), the format-information reader (`format_info`), the Model 1 repair
+//! `BitMatrix`), together with its children: our faster versions of three of its stages
+//! (`binarize`, `finders`, and `clean_grid`: `Decode` without the Reed–Solomon pass for a grid
+//! with nothing to correct), the format-information reader (`format_info`), the Model 1 repair
 //! (`model1`), the completion of a code whose third finder pattern is missing (`complete`), the
 //! finder patterns found by their eye alone (`eyes`), and the second reading of a grid
 //! Reed–Solomon rejected, with its doubtful codewords as erasures (`erasures`, on our own
