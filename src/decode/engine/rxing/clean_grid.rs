@@ -125,13 +125,18 @@ type Order = Vec<(u8, u8)>;
 /// Bits per word of rxing's `BitArray` (`usize`).
 const WORD: usize = usize::BITS as usize;
 
-/// The data modules of `version` in the order rxing's `ReadQRCodewords` reads them: column
-/// pairs from the right, alternately upwards and downwards, skipping the vertical timing
-/// column and every module of rxing's function-pattern mask (finder, timing and alignment
-/// patterns, format and version information). Made once per version (rxing builds the mask on
-/// every `Decode`).
-fn reading_order(version: &Version) -> Option<&'static [(u8, u8)]> {
+/// The data modules of a Model 2 `version` in the order rxing's `ReadQRCodewords` reads them
+/// (ISO/IEC 18004 §7.7.3): column pairs from the right, alternately upwards and downwards,
+/// skipping the vertical timing column and every module of rxing's function-pattern mask
+/// (finder, timing and alignment patterns, format and version information), as (column, row);
+/// eight per codeword, then the remainder bits. Made once per version (rxing builds the mask on
+/// every `Decode`); the erasure re-read (`erasures.rs`) reads its codewords in this order too.
+/// `None` for a version that is not Model 2.
+pub(super) fn reading_order(version: &Version) -> Option<&'static [(u8, u8)]> {
     static ORDERS: [OnceLock<Option<Order>>; 40] = [const { OnceLock::new() }; 40];
+    if !version.isModel2() {
+        return None;
+    }
     let slot = ORDERS.get((version.getVersionNumber() as usize).checked_sub(1)?)?;
     let order = slot.get_or_init(|| {
         let function = version.buildFunctionPattern().ok()?;

@@ -37,6 +37,7 @@ use rxing::qrcode::cpp_port::decoder::DecodeBitStream;
 use rxing::qrcode::decoder::DataMask;
 use rxing::{Point, point};
 
+use super::clean_grid;
 use super::format_info;
 use super::reed_solomon;
 
@@ -345,12 +346,16 @@ fn read_codewords(
 ) -> Option<(Vec<u8>, Vec<f32>)> {
     let n = bits.getWidth();
     let total = version.getTotalCodewords() as usize;
-    let positions = data_modules(version, n)?;
+    let positions = clean_grid::reading_order(version)?;
+    if version.getDimensionForVersion() != n {
+        return None;
+    }
     let mut codewords = Vec::with_capacity(total);
     let mut sureness = Vec::with_capacity(total);
     for codeword in positions.chunks_exact(8) {
         let (mut byte, mut log_right) = (0u8, 0f32);
         for &(x, y) in codeword {
+            let (x, y) = (u32::from(x), u32::from(y));
             let (gx, gy) = if mirrored { (y, x) } else { (x, y) };
             // rxing's `isMasked` takes the row first.
             let bit = bits.get(gx, gy) != mask.isMasked(y, x);
@@ -363,33 +368,6 @@ fn read_codewords(
         sureness.push(log_right);
     }
     (codewords.len() == total).then_some((codewords, sureness))
-}
-
-/// The data modules of an `n`-wide grid of `version` in reading order (ISO/IEC 18004 §7.7.3:
-/// column pairs from the right, up and down in turn, the timing column skipped, function
-/// patterns left out), as (column, row); eight per codeword, then the remainder bits.
-fn data_modules(version: &Version, n: u32) -> Option<Vec<(u32, u32)>> {
-    let function = version.buildFunctionPattern().ok()?;
-    let mut modules = Vec::with_capacity((n * n) as usize);
-    let mut upward = true;
-    let mut x = i64::from(n) - 1;
-    while x > 0 {
-        if x == 6 {
-            x -= 1;
-        }
-        for row in 0..n {
-            let y = if upward { n - 1 - row } else { row };
-            for column in 0..2 {
-                let xx = (x - column) as u32;
-                if !function.get(xx, y) {
-                    modules.push((xx, y));
-                }
-            }
-        }
-        upward = !upward;
-        x -= 2;
-    }
-    Some(modules)
 }
 
 /// One Reed–Solomon block: where its codewords are in the symbol's reading order (data then
@@ -582,8 +560,16 @@ mod tests {
 
     /// The grid position of each codeword's modules, in reading order (for placing damage).
     fn codeword_modules(version: &Version, n: u32) -> Vec<Vec<(u32, u32)>> {
-        let all = data_modules(version, n).expect("pattern");
-        all.chunks(8).map(<[_]>::to_vec).collect()
+        assert_eq!(version.getDimensionForVersion(), n);
+        let all = clean_grid::reading_order(version).expect("pattern");
+        all.chunks(8)
+            .map(|codeword| {
+                codeword
+                    .iter()
+                    .map(|&(x, y)| (u32::from(x), u32::from(y)))
+                    .collect()
+            })
+            .collect()
     }
 
     /// The layout agrees with rxing's de-interleaving for a symbol of blocks of two lengths.
