@@ -201,22 +201,46 @@ fn to_gray(image: image::DynamicImage) -> GrayImage {
 /// has been read already, so nothing is overwritten before it is read. The buffer is then cut
 /// to a byte a pixel. A photo's peak is its decoded colour image alone (3 bytes a pixel)
 /// instead of that and a grey copy (4): 405 MB for a 100-megapixel JPEG became about 300.
-fn grey_in_place(mut raw: Vec<u8>, channels: usize, width: u32, height: u32) -> GrayImage {
-    let pixels = raw.len() / channels;
-    for i in 0..pixels {
-        let p = i * channels;
-        let (r, g, b) = (
-            u32::from(raw[p]),
-            u32::from(raw[p + 1]),
-            u32::from(raw[p + 2]),
-        );
-        // The weights 0.2126, 0.7152, 0.0722 in 16-bit fixed point (they sum to 65536): a
-        // shift instead of a division per pixel.
-        raw[i] = ((13933 * r + 46871 * g + 4732 * b + 32768) >> 16) as u8;
-    }
-    raw.truncate(pixels);
+fn grey_in_place(raw: Vec<u8>, channels: usize, width: u32, height: u32) -> GrayImage {
+    let mut raw = match channels {
+        3 => grey_pixels_in_place::<3>(raw),
+        _ => grey_pixels_in_place::<4>(raw),
+    };
     raw.shrink_to_fit();
     GrayImage::from_raw(width, height, raw).unwrap_or_else(|| GrayImage::new(width, height))
+}
+
+/// Pixels converted per step of `grey_pixels_in_place`.
+const GREY_RUN: usize = 64;
+
+/// `grey_in_place` for pixels of `C` bytes. The pixels go in runs of `GREY_RUN`: a run's greys
+/// are computed from its colour bytes into a small array, then written to the front of the
+/// buffer. With the pixel size a constant and no write into the bytes being read, the
+/// computation vectorises (the one-pixel-at-a-time loop over the same buffer did not: 16% of a
+/// folder scan's time, more than decoding the JPEG's Huffman codes).
+fn grey_pixels_in_place<const C: usize>(mut raw: Vec<u8>) -> Vec<u8> {
+    let pixels = raw.len() / C;
+    let mut run = [0u8; GREY_RUN];
+    let mut done = 0;
+    while done < pixels {
+        let count = GREY_RUN.min(pixels - done);
+        let colour = &raw[done * C..(done + count) * C];
+        for (grey, pixel) in run.iter_mut().zip(colour.chunks_exact(C)) {
+            *grey = grey_of(pixel[0], pixel[1], pixel[2]);
+        }
+        // The run's greys land at or before its first colour byte (done ≤ C · done).
+        raw[done..done + count].copy_from_slice(&run[..count]);
+        done += count;
+    }
+    raw.truncate(pixels);
+    raw
+}
+
+/// The grey of one colour: the weights 0.2126, 0.7152, 0.0722 in 16-bit fixed point (they sum
+/// to 65536), so a shift instead of a division.
+fn grey_of(red: u8, green: u8, blue: u8) -> u8 {
+    let (r, g, b) = (u32::from(red), u32::from(green), u32::from(blue));
+    ((13933 * r + 46871 * g + 4732 * b + 32768) >> 16) as u8
 }
 
 #[cfg(test)]
@@ -245,6 +269,31 @@ mod tests {
                 .map(|(a, b)| a.abs_diff(*b))
                 .max();
             assert_eq!(worst.map(|d| d <= 1), Some(true), "{worst:?}");
+        }
+    }
+
+    /// Converting in runs in the decoder's buffer puts every pixel's grey at its own place:
+    /// the same bytes as converting each pixel on its own into a new buffer, for pixel counts
+    /// below, at and across the run length, with colours that differ in every pixel.
+    #[test]
+    fn in_place_runs_give_each_pixel_its_own_grey() {
+        for (width, height) in [(1, 1), (7, 9), (8, 8), (64, 1), (65, 1), (67, 61)] {
+            for channels in [3usize, 4] {
+                let raw: Vec<u8> = (0..width * height * channels)
+                    .map(|i| (i * 37 + i / 7) as u8)
+                    .collect();
+                let expected: Vec<u8> = raw
+                    .chunks_exact(channels)
+                    .map(|p| grey_of(p[0], p[1], p[2]))
+                    .collect();
+                let grey = grey_in_place(raw, channels, width as u32, height as u32);
+                assert_eq!(grey.dimensions(), (width as u32, height as u32));
+                assert_eq!(
+                    grey.as_raw(),
+                    &expected,
+                    "{width}x{height}, {channels} channels"
+                );
+            }
         }
     }
 
