@@ -57,6 +57,8 @@ struct Tally {
 }
 
 fn main() {
+    // The scanner's allocator settings (src/main.rs), so that decoding is timed as it runs there.
+    qraudit::app::allocator::keep_large_buffers();
     let mut corpus = PathBuf::from("../shared/corpus");
     let mut verbose = false;
     // Print, per folder, the stage at which each code not read was lost (see `Stage`).

@@ -84,6 +84,8 @@ fn parse_args() -> Result<(usize, Vec<PathBuf>), String> {
 }
 
 fn main() -> ExitCode {
+    // The scanner's own allocator settings (src/main.rs), so that the floor loads as it does.
+    qraudit::app::allocator::keep_large_buffers();
     let (jobs, files) = match parse_args() {
         Ok(parsed) => parsed,
         Err(message) => {

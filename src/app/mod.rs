@@ -2,7 +2,8 @@
 //! library's configuration (`config`), running a command and writing its reports (`run`), and
 //! the exit status a CI job acts on (`exit`). The commands that are not the pipeline live here
 //! too: `generate` (writing a provisioning URL and its code) and `pasted` (the warnings about
-//! texts pasted into `check`). Nothing below `app` depends on it.
+//! texts pasted into `check`), and `allocator` (the C allocator's settings for a scan). Nothing
+//! below `app` depends on it.
 
 /// `eprintln!`, but the line (with its newline) goes out in one write. Rust's stderr is
 /// unbuffered, so `eprintln!` writes each piece of its format separately; in a terminal where
@@ -21,6 +22,7 @@ pub(crate) fn write_stderr_line(mut line: String) {
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod exit;

@@ -102,7 +102,7 @@ pub fn warnings(texts: &[CheckedText], background: bool) -> Vec<String> {
 /// True when this process is a background job of an interactive shell: a terminal among
 /// stdin, stdout and stderr has another process group in the foreground.
 #[cfg(unix)]
-#[allow(unsafe_code)] // The only unsafe code of the crate: two libc calls, see SAFETY.
+#[allow(unsafe_code)] // Two libc calls, see SAFETY (the crate's other: app/allocator.rs).
 pub fn running_in_background() -> bool {
     // SAFETY: `getpgrp` and `tcgetpgrp` only read process and terminal attributes; on a
     // descriptor that is not a terminal `tcgetpgrp` returns -1, which is handled.
