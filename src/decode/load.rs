@@ -181,28 +181,37 @@ fn load_raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<Gra
 /// Greyscale with the sRGB luma weights of `DynamicImage::to_luma8`, in integer arithmetic for
 /// the 8-bit colour layouts photographs come in: the generic conversion went through floats per
 /// pixel and took a fifth of the time of scanning a folder of JPEG photos.
+///
+/// Transparency is laid over white paper, as a browser shows the image on a white page and as
+/// ZXing reads transparent pixels: a code exported as black modules on a transparent ground
+/// (PNG, WebP, GIF, icons) has its light modules stored as transparent black, and read without
+/// its alpha it was a black square. Opaque pixels keep their grey exactly.
 fn to_gray(image: image::DynamicImage) -> GrayImage {
+    let (width, height) = (image.width(), image.height());
     match image {
         image::DynamicImage::ImageLuma8(gray) => gray,
-        image::DynamicImage::ImageRgb8(rgb) => {
-            let (width, height) = rgb.dimensions();
-            grey_in_place(rgb.into_raw(), 3, width, height)
+        image::DynamicImage::ImageLumaA8(grey_alpha) => {
+            grey_in_place(grey_alpha.into_raw(), 2, width, height)
         }
-        image::DynamicImage::ImageRgba8(rgba) => {
-            let (width, height) = rgba.dimensions();
-            grey_in_place(rgba.into_raw(), 4, width, height)
+        image::DynamicImage::ImageRgb8(rgb) => grey_in_place(rgb.into_raw(), 3, width, height),
+        image::DynamicImage::ImageRgba8(rgba) => grey_in_place(rgba.into_raw(), 4, width, height),
+        // 16-bit and float layouts with alpha: rare enough to go through an 8-bit copy.
+        other if other.color().has_alpha() => {
+            grey_in_place(other.to_rgba8().into_raw(), 4, width, height)
         }
         other => other.to_luma8(),
     }
 }
 
-/// The grey of 8-bit pixels of `channels` bytes (red, green and blue first), computed in the
-/// decoder's own buffer: pixel i's grey goes to byte i, and every byte before `channels · i`
-/// has been read already, so nothing is overwritten before it is read. The buffer is then cut
-/// to a byte a pixel. A photo's peak is its decoded colour image alone (3 bytes a pixel)
-/// instead of that and a grey copy (4): 405 MB for a 100-megapixel JPEG became about 300.
+/// The grey of 8-bit pixels of `channels` bytes (grey and alpha; red, green and blue; or those
+/// and alpha), computed in the decoder's own buffer: pixel i's grey goes to byte i, and every
+/// byte before `channels · i` has been read already, so nothing is overwritten before it is
+/// read. The buffer is then cut to a byte a pixel. A photo's peak is its decoded colour image
+/// alone (3 bytes a pixel) instead of that and a grey copy (4): 405 MB for a 100-megapixel JPEG
+/// became about 300.
 fn grey_in_place(raw: Vec<u8>, channels: usize, width: u32, height: u32) -> GrayImage {
     let mut raw = match channels {
+        2 => grey_pixels_in_place::<2>(raw),
         3 => grey_pixels_in_place::<3>(raw),
         _ => grey_pixels_in_place::<4>(raw),
     };
@@ -213,7 +222,7 @@ fn grey_in_place(raw: Vec<u8>, channels: usize, width: u32, height: u32) -> Gray
 /// Pixels converted per step of `grey_pixels_in_place`.
 const GREY_RUN: usize = 64;
 
-/// `grey_in_place` for pixels of `C` bytes. The pixels go in runs of `GREY_RUN`: a run's greys
+/// `grey_in_place` for pixels of `C` bytes (2, 3 or 4). The pixels go in runs of `GREY_RUN`: a run's greys
 /// are computed from its colour bytes into a small array, then written to the front of the
 /// buffer. With the pixel size a constant and no write into the bytes being read, the
 /// computation vectorises (the one-pixel-at-a-time loop over the same buffer did not: 16% of a
@@ -226,7 +235,12 @@ fn grey_pixels_in_place<const C: usize>(mut raw: Vec<u8>) -> Vec<u8> {
         let count = GREY_RUN.min(pixels - done);
         let colour = &raw[done * C..(done + count) * C];
         for (grey, pixel) in run.iter_mut().zip(colour.chunks_exact(C)) {
-            *grey = grey_of(pixel[0], pixel[1], pixel[2]);
+            // `C` is a constant: each instance keeps one of these arms.
+            *grey = match C {
+                2 => over_white(pixel[0], pixel[1]),
+                3 => grey_of(pixel[0], pixel[1], pixel[2]),
+                _ => over_white(grey_of(pixel[0], pixel[1], pixel[2]), pixel[3]),
+            };
         }
         // The run's greys land at or before its first colour byte (done ≤ C · done).
         raw[done..done + count].copy_from_slice(&run[..count]);
@@ -234,6 +248,14 @@ fn grey_pixels_in_place<const C: usize>(mut raw: Vec<u8>) -> Vec<u8> {
     }
     raw.truncate(pixels);
     raw
+}
+
+/// A grey of opacity `alpha` laid over white, rounded to the nearest level: itself when opaque,
+/// white when transparent. (The luma weights sum to one, so laying each colour channel over
+/// white and then taking the grey gives the same up to rounding.)
+fn over_white(grey: u8, alpha: u8) -> u8 {
+    let (g, a) = (u32::from(grey), u32::from(alpha));
+    ((g * a + 255 * (255 - a) + 127) / 255) as u8
 }
 
 /// The grey of one colour: the weights 0.2126, 0.7152, 0.0722 in 16-bit fixed point (they sum
@@ -278,13 +300,17 @@ mod tests {
     #[test]
     fn in_place_runs_give_each_pixel_its_own_grey() {
         for (width, height) in [(1, 1), (7, 9), (8, 8), (64, 1), (65, 1), (67, 61)] {
-            for channels in [3usize, 4] {
+            for channels in [2usize, 3, 4] {
                 let raw: Vec<u8> = (0..width * height * channels)
                     .map(|i| (i * 37 + i / 7) as u8)
                     .collect();
                 let expected: Vec<u8> = raw
                     .chunks_exact(channels)
-                    .map(|p| grey_of(p[0], p[1], p[2]))
+                    .map(|p| match channels {
+                        2 => over_white(p[0], p[1]),
+                        3 => grey_of(p[0], p[1], p[2]),
+                        _ => over_white(grey_of(p[0], p[1], p[2]), p[3]),
+                    })
                     .collect();
                 let grey = grey_in_place(raw, channels, width as u32, height as u32);
                 assert_eq!(grey.dimensions(), (width as u32, height as u32));
@@ -293,6 +319,52 @@ mod tests {
                     &expected,
                     "{width}x{height}, {channels} channels"
                 );
+            }
+        }
+    }
+
+    /// Transparent is white paper, opaque keeps its grey, and what lies between is the blend,
+    /// to the nearest grey level.
+    #[test]
+    fn transparency_lies_over_white() {
+        for grey in 0..=255u8 {
+            assert_eq!(over_white(grey, 255), grey);
+            assert_eq!(over_white(grey, 0), 255);
+        }
+        assert_eq!(over_white(0, 128), 127);
+        assert_eq!(over_white(0, 64), 191);
+        assert_eq!(over_white(200, 128), 227);
+    }
+
+    /// Black modules on a transparent ground (the light modules stored as transparent black,
+    /// as image editors export them) load as black on white, in every layout with alpha.
+    #[test]
+    fn a_transparent_ground_loads_as_white() {
+        let layouts: [image::DynamicImage; 3] = [
+            image::DynamicImage::ImageRgba8(image::RgbaImage::from_fn(9, 3, |x, _| {
+                image::Rgba(if x % 2 == 0 {
+                    [0, 0, 0, 255]
+                } else {
+                    [0, 0, 0, 0]
+                })
+            })),
+            image::DynamicImage::ImageLumaA8(image::GrayAlphaImage::from_fn(9, 3, |x, _| {
+                image::LumaA(if x % 2 == 0 { [0, 255] } else { [0, 0] })
+            })),
+            image::DynamicImage::ImageRgba16(image::ImageBuffer::from_fn(9, 3, |x, _| {
+                image::Rgba(if x % 2 == 0 {
+                    [0, 0, 0, 65535]
+                } else {
+                    [0, 0, 0, 0]
+                })
+            })),
+        ];
+        for layout in layouts {
+            let colour = layout.color();
+            let grey = to_gray(layout);
+            for (x, _, p) in grey.enumerate_pixels() {
+                let expected = if x % 2 == 0 { 0 } else { 255 };
+                assert_eq!(p.0[0], expected, "{colour:?} at x = {x}");
             }
         }
     }

@@ -1,0 +1,63 @@
+//! `qraudit scan` on codes exported on a transparent ground: dark modules opaque, the light ones
+//! (and the quiet zone) transparent, stored as transparent black as image editors and QR
+//! generators write them. A browser shows such an image on a white page and ZXing reads its
+//! transparent pixels as white; qraudit lays transparency over white too
+//! (`decode::load::to_gray`). Each file here is written by the test with the `image` crate's
+//! encoders, in the layouts with alpha that the formats store: RGBA and grey+alpha PNG, RGBA
+//! lossless WebP, and GIF (a transparent palette entry).
+
+use std::path::Path;
+
+use image::{DynamicImage, GrayAlphaImage, LumaA, Rgba, RgbaImage};
+
+mod common;
+
+const TEXT: &str =
+    "hclsametime://stproxy.example.com:8443/?action=AddCommunity&communityName=Glass";
+
+/// The code as black modules on transparent black (alpha 0), 6-px modules, a 4-module quiet
+/// zone.
+fn code_on_transparent() -> RgbaImage {
+    let grey = common::render_modules(TEXT, 6, 4, 0, 255);
+    RgbaImage::from_fn(grey.width(), grey.height(), |x, y| {
+        if grey.get_pixel(x, y).0[0] == 0 {
+            Rgba([0, 0, 0, 255])
+        } else {
+            Rgba([0, 0, 0, 0])
+        }
+    })
+}
+
+fn write_all(dir: &Path) {
+    let rgba = code_on_transparent();
+    rgba.save(dir.join("rgba.png")).expect("RGBA PNG");
+    let grey_alpha = GrayAlphaImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        LumaA([0, rgba.get_pixel(x, y).0[3]])
+    });
+    grey_alpha.save(dir.join("grey-alpha.png")).expect("LA PNG");
+    DynamicImage::ImageRgba8(rgba.clone())
+        .save(dir.join("lossless.webp"))
+        .expect("WebP");
+    DynamicImage::ImageRgba8(rgba)
+        .save(dir.join("palette.gif"))
+        .expect("GIF");
+}
+
+#[test]
+fn codes_on_a_transparent_ground_are_read_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_all(dir.path());
+    let (report, code) = common::scan_json(&[dir.path()]);
+    assert_eq!(code, 0, "{report}");
+    let inputs = report["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 4, "{report}");
+    for input in inputs {
+        let texts: Vec<&str> = input["codes"]
+            .as_array()
+            .expect("codes")
+            .iter()
+            .filter_map(|c| c["text"].as_str())
+            .collect();
+        assert_eq!(texts, vec![TEXT], "{}", input["path"]);
+    }
+}
