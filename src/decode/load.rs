@@ -248,15 +248,35 @@ fn grey_pixels_in_place<const C: usize>(mut raw: Vec<u8>) -> Vec<u8> {
     raw
 }
 
-/// The grey of each pixel of `C` bytes in `colour`, into `grey`.
+/// Pixels per block of `pixels_to_grey`.
+const GREY_BLOCK: usize = 16;
+
+/// The grey of each pixel of `C` bytes in `colour`, into `grey`. Blocks of `GREY_BLOCK` pixels
+/// at constant offsets: the compiler unrolls them and gathers the colour channels with byte
+/// shuffles, 1.5 times as fast as going pixel by pixel through `chunks_exact(C)` (3.7 against
+/// 5.5 ms for 12 megapixels of RGB, a scratch benchmark).
 fn pixels_to_grey<const C: usize>(colour: &[u8], grey: &mut [u8]) {
-    for (grey, pixel) in grey.iter_mut().zip(colour.chunks_exact(C)) {
-        // `C` is a constant: each instance keeps one of these arms.
-        *grey = match C {
-            2 => over_white(pixel[0], pixel[1]),
-            3 => grey_of(pixel[0], pixel[1], pixel[2]),
-            _ => over_white(grey_of(pixel[0], pixel[1], pixel[2]), pixel[3]),
-        };
+    let mut grey_blocks = grey.chunks_exact_mut(GREY_BLOCK);
+    let mut colour_blocks = colour.chunks_exact(GREY_BLOCK * C);
+    for (out, block) in (&mut grey_blocks).zip(&mut colour_blocks) {
+        let block = &block[..GREY_BLOCK * C];
+        for (i, grey) in out.iter_mut().enumerate() {
+            *grey = pixel_grey::<C>(&block[C * i..C * i + C]);
+        }
+    }
+    let rest = colour_blocks.remainder().chunks_exact(C);
+    for (grey, pixel) in grey_blocks.into_remainder().iter_mut().zip(rest) {
+        *grey = pixel_grey::<C>(pixel);
+    }
+}
+
+/// The grey of one pixel of `C` bytes (grey and alpha; red, green and blue; or those and
+/// alpha). `C` is a constant: each instance keeps one of these arms.
+fn pixel_grey<const C: usize>(pixel: &[u8]) -> u8 {
+    match C {
+        2 => over_white(pixel[0], pixel[1]),
+        3 => grey_of(pixel[0], pixel[1], pixel[2]),
+        _ => over_white(grey_of(pixel[0], pixel[1], pixel[2]), pixel[3]),
     }
 }
 
