@@ -8,10 +8,11 @@
 //! decoder's planes, the grey copy), so a folder scan mapped, faulted, zeroed and unmapped them
 //! image after image: a fifth of the time of decoding ../shared/corpus's photographs to grey
 //! was the kernel's (perf: `clear_page_erms`, `exc_page_fault`, `unmap_page_range`). With the
-//! threshold raised and the heap never trimmed, a freed buffer stays in the worker's heap and
-//! serves the next image: `qraudit scan` of the BoofCV photographs took 10-12% less wall time
-//! (system time 1.2 -> 0.35 s). The cost is memory held between images: peak RSS of that scan
-//! 301-335 -> 346-401 MB at two jobs (unchanged at one), a 100-megapixel JPEG 427 -> 458 MB.
+//! threshold raised to 64 MiB and up to twice that kept free at the top of a heap, a freed
+//! buffer stays in the worker's heap and serves the next image: `qraudit scan` of the BoofCV
+//! photographs took 10-12% less wall time (system time 1.2 -> 0.35 s). The cost is memory held
+//! between images: peak RSS of that scan 301-335 -> 346-401 MB at two jobs (unchanged at one),
+//! a 100-megapixel JPEG 427 -> 458 MB.
 //! Figures: bench/README.md, "Loading: the grey conversion and freed buffers".
 //!
 //! The binary (`src/main.rs`) calls it before a `scan`, and so do the benchmark's `load_floor`

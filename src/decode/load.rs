@@ -224,9 +224,10 @@ const GREY_RUN: usize = 64;
 
 /// `grey_in_place` for pixels of `C` bytes (2, 3 or 4). The pixels go in runs, each run's greys
 /// written to the front of the buffer from its colour bytes through two disjoint slices (the
-/// first `GREY_RUN` pixels through a small array). With the pixel size a constant and no write into the bytes being read, the
-/// computation vectorises (the one-pixel-at-a-time loop over the same buffer did not: 16% of a
-/// folder scan's time, more than decoding the JPEG's Huffman codes).
+/// first `GREY_RUN` pixels through a small array). With the pixel size a constant and no write
+/// into the bytes being read, the computation vectorises (the one-pixel-at-a-time loop over the
+/// same buffer did not: 16% of a folder scan's time, more than decoding the JPEG's Huffman
+/// codes).
 fn grey_pixels_in_place<const C: usize>(mut raw: Vec<u8>) -> Vec<u8> {
     let pixels = raw.len() / C;
     // The first run overlaps its own colour bytes: computed aside, then copied.
