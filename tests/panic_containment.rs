@@ -154,13 +154,10 @@ fn a_panic_in_a_nested_container_keeps_its_siblings() {
         error.contains("bundle.zip!inner.eml: mail reader panicked (stage mail)"),
         "{error}"
     );
-    let texts: Vec<&str> = entry["codes"]
-        .as_array()
-        .expect("codes")
-        .iter()
-        .filter_map(|c| c["text"].as_str())
-        .collect();
-    assert_eq!(texts, ["https://example.com/sibling", POSTER_CODE]);
+    assert_eq!(
+        common::code_texts(entry),
+        ["https://example.com/sibling", POSTER_CODE]
+    );
     assert_eq!(code, 2);
 }
 

@@ -52,12 +52,6 @@ fn codes_on_a_transparent_ground_are_read_in_every_format() {
     let inputs = report["inputs"].as_array().expect("inputs");
     assert_eq!(inputs.len(), 4, "{report}");
     for input in inputs {
-        let texts: Vec<&str> = input["codes"]
-            .as_array()
-            .expect("codes")
-            .iter()
-            .filter_map(|c| c["text"].as_str())
-            .collect();
-        assert_eq!(texts, vec![TEXT], "{}", input["path"]);
+        assert_eq!(common::code_texts(input), [TEXT], "{}", input["path"]);
     }
 }

@@ -104,6 +104,17 @@ pub fn scan_input(path: &str, extra: &[&str]) -> (Value, i32) {
     (input, code)
 }
 
+/// The decoded texts of an input report's codes, in report order (codes without a text are
+/// left out).
+pub fn code_texts(input: &Value) -> Vec<&str> {
+    input["codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .filter_map(|c| c["text"].as_str())
+        .collect()
+}
+
 /// (location after the input's path, decoded text) of every code of an input report.
 pub fn codes_by_location(input: &Value) -> Vec<(String, String)> {
     let path = input["path"].as_str().expect("a path");
