@@ -253,13 +253,17 @@ struct BlockStats {
 }
 
 impl BlockStats {
+    /// The stats of no pixel yet: what every pixel added lowers the minimum of and raises the
+    /// maximum of.
+    const EMPTY: BlockStats = BlockStats {
+        sum: 0,
+        min: u8::MAX,
+        max: u8::MIN,
+    };
+
     /// The block of the `BLOCK` lanes from `first` of column sums, minima and maxima.
     fn of_lanes(sum: &[u16; LANES], min: &[u8; LANES], max: &[u8; LANES], first: usize) -> Self {
-        let mut block = BlockStats {
-            sum: 0,
-            min: u8::MAX,
-            max: u8::MIN,
-        };
+        let mut block = BlockStats::EMPTY;
         for lane in first..first + BLOCK {
             block.sum += sum[lane];
             block.min = block.min.min(min[lane]);
@@ -299,11 +303,7 @@ fn block_stats(rows: &[u8], width: usize, stats: &mut [BlockStats]) {
     // multiple of 8 (it overlaps the one before it).
     let tail = (bx..stats.len()).map(|b| (b, (b * BLOCK).min(width - BLOCK)));
     for (b, x0) in tail {
-        let mut block = BlockStats {
-            sum: 0,
-            min: u8::MAX,
-            max: u8::MIN,
-        };
+        let mut block = BlockStats::EMPTY;
         for row in rows.chunks_exact(width) {
             for &p in &row[x0..x0 + BLOCK] {
                 block.sum += u16::from(p);

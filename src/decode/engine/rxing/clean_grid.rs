@@ -24,7 +24,7 @@ use rxing::common::{BitArray, BitMatrix};
 use rxing::qrcode::common::{FormatInformation, Version};
 use rxing::qrcode::cpp_port::Type;
 use rxing::qrcode::cpp_port::decoder::{Decode, DecodeBitStream};
-use rxing::qrcode::decoder::DataBlock;
+use rxing::qrcode::decoder::{DataBlock, DataMask};
 
 use super::reed_solomon;
 
@@ -49,7 +49,8 @@ fn decode_clean(bits: &BitMatrix) -> Option<DecoderResult<bool>> {
         return None;
     }
     let version = Version::Model2(Version::Number(bits)).ok()?;
-    let codewords = codewords(bits, version, format.data_mask)?;
+    let mask = DataMask::try_from(format.data_mask).ok()?;
+    let codewords = codewords(bits, version, mask)?;
     let blocks =
         DataBlock::getDataBlocks(&codewords, version, format.error_correction_level).ok()?;
     let mut data = Vec::with_capacity(codewords.len());
@@ -62,9 +63,10 @@ fn decode_clean(bits: &BitMatrix) -> Option<DecoderResult<bool>> {
         }
         data.extend_from_slice(&numbers[..data_count]);
     }
+    // Not mirrored (checked above), as rxing's `Decode` marks its unmirrored reading.
     DecodeBitStream(&data, version, format.error_correction_level)
         .ok()
-        .map(|result| result.withIsMirrored(format.isMirrored))
+        .map(|result| result.withIsMirrored(false))
 }
 
 /// The format information as rxing's `ReadFormatInformation` reads a QR Model 2 size: the
@@ -97,7 +99,7 @@ fn format_information(bits: &BitMatrix) -> FormatInformation {
 /// The codewords of a Model 2 symbol, as rxing's `ReadQRCodewords` reads them unmirrored: the
 /// data modules in reading order (`reading_order`), each bit unmasked, eight to a codeword.
 /// `None` when the count is not the version's.
-fn codewords(bits: &BitMatrix, version: &Version, mask: u8) -> Option<Vec<u8>> {
+fn codewords(bits: &BitMatrix, version: &Version, mask: DataMask) -> Option<Vec<u8>> {
     let order = reading_order(version)?;
     // The rows' words, fetched once: a call to `BitMatrix::get` per module was most of this
     // function's time.
@@ -112,7 +114,8 @@ fn codewords(bits: &BitMatrix, version: &Version, mask: u8) -> Option<Vec<u8>> {
         .map(|modules| {
             modules.iter().fold(0u8, |byte, &(x, y)| {
                 let (x, y) = (u32::from(x), u32::from(y));
-                (byte << 1) | u8::from(masked(mask, x, y) != dark(x, y))
+                // rxing's `isMasked` takes the row first.
+                (byte << 1) | u8::from(mask.isMasked(y, x) != dark(x, y))
             })
         })
         .collect();
@@ -163,21 +166,6 @@ pub(super) fn reading_order(version: &Version) -> Option<&'static [(u8, u8)]> {
         Some(order)
     });
     order.as_deref()
-}
-
-/// Whether data mask `mask` (0–7) inverts the module at column `x`, row `y` (ISO/IEC 18004,
-/// Table 10).
-fn masked(mask: u8, x: u32, y: u32) -> bool {
-    match mask {
-        0 => (y + x).is_multiple_of(2),
-        1 => y.is_multiple_of(2),
-        2 => x.is_multiple_of(3),
-        3 => (y + x).is_multiple_of(3),
-        4 => ((y / 2) + (x / 3)).is_multiple_of(2),
-        5 => (y * x).is_multiple_of(6),
-        6 => ((y * x) % 6) < 3,
-        _ => (y + x + ((y * x) % 3)).is_multiple_of(2),
-    }
 }
 
 #[cfg(test)]
