@@ -191,6 +191,62 @@ fn rxing_pass_reads_light_on_dark_too() {
     assert_eq!(passes(&full), ["rxing"]);
 }
 
+/// Light modules on a mid-tone ground (a messenger's profile card: white modules on a coloured
+/// card), flat, or under light falling off across the card so that no one threshold separates
+/// modules from ground (the ground's bright end is lighter than the modules' dim end). The first
+/// look reads them from the negative image's threshold; with the image's threshold flipped, as
+/// zxing does, the flat blocks of the ground turned dark and swallowed the quiet zone and the
+/// finder patterns' light rings: the first look read none of these, the global threshold's look
+/// only the evenly lit ones.
+#[cfg(feature = "rxing")]
+#[test]
+fn rxing_first_look_reads_light_modules_on_a_mid_tone_ground() {
+    let text = "https://example.com/profile/4711";
+    // Modules at 250 and ground at 170, lit from 100% at the top left to 55% at the bottom
+    // right.
+    let falling_light = |module_px: u32| {
+        let code = render(text, module_px, 4, 255, 0);
+        let (w, h) = code.dimensions();
+        GrayImage::from_fn(w, h, |x, y| {
+            let light = 1.0 - 0.45 * (x + y) as f32 / (w + h) as f32;
+            let level = if code.get_pixel(x, y).0[0] == 255 {
+                250.0
+            } else {
+                170.0
+            };
+            Luma([(level * light) as u8])
+        })
+    };
+    let mut images = Vec::new();
+    for ground in [140, 170, 200] {
+        images.push((
+            format!("flat ground {ground}"),
+            render(text, 6, 4, 255, ground),
+        ));
+    }
+    for module_px in [4, 6] {
+        images.push((
+            format!("falling light, {module_px}-px modules"),
+            falling_light(module_px),
+        ));
+    }
+    for (name, img) in &images {
+        let first = run(img, &["rxing"]);
+        assert_eq!(texts(&first), [text], "{name}");
+        let full = run(img, &[]);
+        assert_eq!(passes(&full), ["rxing"], "{name}");
+        // Both polarities alike: the light-on-dark code reads as its negative, a dark-on-light
+        // code, does.
+        let mut negative = img.clone();
+        image::imageops::invert(&mut negative);
+        assert_eq!(
+            texts(&run(&negative, &["rxing"])),
+            [text],
+            "{name}, negated"
+        );
+    }
+}
+
 #[test]
 fn mirrored_code_is_read() {
     let img = image::imageops::flip_horizontal(&plain("mirror image", 5));

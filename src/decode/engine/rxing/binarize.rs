@@ -14,6 +14,16 @@
 //! block is aligned to the image edge and overlaps the one before it, and zxing only ever sets
 //! bits, so a pixel in the overlap is dark when either block's threshold says so, that is when
 //! it is at most the larger of the two thresholds.
+//!
+//! The light-on-dark try gets the hybrid threshold of the negative image, not the image's matrix
+//! with every bit flipped (which is what zxing and rxing do). The two differ in the flat blocks:
+//! zxing takes a flat block for light background (the min/2 rule), so flipped, every flat block
+//! of the ground around a light-on-dark code turns dark, and on a mid-tone ground (a messenger's
+//! profile code: white modules on a coloured card) the quiet zone and the light rings of the
+//! finder patterns merge into it; the first look then read nothing. In the negative a flat block
+//! is light ground, as it is for a dark-on-light code. Both matrices come from one pass over the
+//! pixels (`hybrid_both`): the block sums, minima and maxima of the negative are those of the
+//! image mirrored, so only the per-block black points and the row comparisons are done twice.
 
 use rxing::common::{BitArray, BitMatrix};
 
@@ -25,44 +35,85 @@ const MIN_DYNAMIC_RANGE: u32 = 24;
 /// Bits per word of rxing's `BitMatrix` rows (its `BitFieldBaseType` is `usize`).
 const WORD: usize = usize::BITS as usize;
 
-/// The hybrid-threshold bit matrix of an 8-bit greyscale image (`luma`, `width` × `height`,
-/// row-major). Images smaller than `MIN_SIDE` either way get the global threshold, as in zxing;
-/// `None` when that finds too little contrast (zxing then has no matrix to read).
+/// The hybrid-threshold bit matrix of an 8-bit greyscale image (`hybrid_both` without the
+/// negative's).
 pub(super) fn hybrid(luma: &[u8], width: usize, height: usize) -> Option<BitMatrix> {
+    hybrid_matrices::<1>(luma, width, height).map(|[matrix]| matrix)
+}
+
+/// The hybrid-threshold bit matrices of an 8-bit greyscale image (`luma`, `width` × `height`,
+/// row-major) and of its negative (255 − each pixel): for the dark-on-light and the
+/// light-on-dark try. Images smaller than `MIN_SIDE` either way get the global threshold, as in
+/// zxing, and the negative its flipped matrix (one threshold for the whole image has no flat
+/// blocks to tell apart); `None` when that finds too little contrast (zxing then has no matrix
+/// to read).
+pub(super) fn hybrid_both(luma: &[u8], width: usize, height: usize) -> Option<[BitMatrix; 2]> {
+    hybrid_matrices::<2>(luma, width, height)
+}
+
+/// The image's hybrid-threshold matrix and, for `N` = 2, the negative's (`hybrid_both`).
+fn hybrid_matrices<const N: usize>(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+) -> Option<[BitMatrix; N]> {
     if width < MIN_SIDE || height < MIN_SIDE {
-        return global(luma, width, height);
+        let matrix = global(luma, width, height)?;
+        return Some(std::array::from_fn(|polarity| {
+            let mut matrix = matrix.clone();
+            if polarity == NEGATIVE {
+                matrix.flip_self();
+            }
+            matrix
+        }));
     }
     if luma.len() < width * height {
         return None;
     }
     let (sub_w, sub_h) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
-    let black_points = black_points(luma, width, height, sub_w, sub_h);
-    let thresholds = block_thresholds(&black_points, sub_w, sub_h);
-    let mut row_threshold = vec![0u8; width];
+    let thresholds = black_points::<N>(luma, width, height, sub_w, sub_h)
+        .map(|points| block_thresholds(&points, sub_w, sub_h));
+    let mut row_thresholds: [Vec<u8>; N] = std::array::from_fn(|_| vec![0u8; width]);
     let mut threshold_row_of: Option<(usize, bool)> = None;
-    matrix_of_rows(width, height, |y, flags| {
+    matrices_of_rows::<N>(width, height, |y, flags| {
         // The block rows covering this pixel row: its own, and the last one (aligned to the
         // bottom edge) for the last 8 rows.
         let own = y / BLOCK;
         let bottom = y + BLOCK >= height && own != sub_h - 1;
         if threshold_row_of != Some((own, bottom)) {
-            fill_row_threshold(&thresholds, sub_w, own, width, &mut row_threshold);
-            if bottom {
-                let mut last = vec![0u8; width];
-                fill_row_threshold(&thresholds, sub_w, sub_h - 1, width, &mut last);
-                for (t, l) in row_threshold.iter_mut().zip(&last) {
-                    *t = (*t).max(*l);
+            for (thresholds, row_threshold) in thresholds.iter().zip(&mut row_thresholds) {
+                fill_row_threshold(thresholds, sub_w, own, width, row_threshold);
+                if bottom {
+                    let mut last = vec![0u8; width];
+                    fill_row_threshold(thresholds, sub_w, sub_h - 1, width, &mut last);
+                    for (t, l) in row_threshold.iter_mut().zip(&last) {
+                        *t = (*t).max(*l);
+                    }
                 }
             }
             threshold_row_of = Some((own, bottom));
         }
         let pixels = &luma[y * width..(y + 1) * width];
-        // `<=` so that black (0) stays black under a threshold of 0, as in zxing.
-        for ((flag, &p), &t) in flags.iter_mut().zip(pixels).zip(&row_threshold) {
-            *flag = u8::from(p <= t);
+        for (polarity, (flags, row_threshold)) in flags.into_iter().zip(&row_thresholds).enumerate()
+        {
+            if polarity == NEGATIVE {
+                // The negative's pixel is 255 − p, which cannot overflow.
+                for ((flag, &p), &t) in flags.iter_mut().zip(pixels).zip(row_threshold) {
+                    *flag = u8::from(u8::MAX - p <= t);
+                }
+            } else {
+                // `<=` so that black (0) stays black under a threshold of 0, as in zxing.
+                for ((flag, &p), &t) in flags.iter_mut().zip(pixels).zip(row_threshold) {
+                    *flag = u8::from(p <= t);
+                }
+            }
         }
     })
 }
+
+/// The index of the negative image's matrix, black points and thresholds in the arrays of
+/// `hybrid_matrices` (the image's own are at 0).
+const NEGATIVE: usize = 1;
 
 /// zxing's global-histogram threshold: one black point for the whole image, from a 32-bucket
 /// histogram of four rows (at 1/5 to 4/5 of the height, middle 3/5 of the width), at the deepest
@@ -155,16 +206,32 @@ fn matrix_of_rows(
     height: usize,
     mut dark_row: impl FnMut(usize, &mut [u8]),
 ) -> Option<BitMatrix> {
-    let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
+    let [matrix] = matrices_of_rows(width, height, |y, [flags]| dark_row(y, flags))?;
+    Some(matrix)
+}
+
+/// `N` matrices of `width` × `height` built row by row together (`matrix_of_rows`), so that
+/// the pixels of a row are read once for all of them.
+fn matrices_of_rows<const N: usize>(
+    width: usize,
+    height: usize,
+    mut dark_rows: impl FnMut(usize, [&mut [u8]; N]),
+) -> Option<[BitMatrix; N]> {
+    let mut matrices = Vec::with_capacity(N);
+    for _ in 0..N {
+        matrices.push(BitMatrix::new(width as u32, height as u32).ok()?);
+    }
     let mut row_bits = BitArray::with_size(width);
     // Padded to whole words with zeros (the padding bits of a row stay 0).
-    let mut flags = vec![0u8; width.div_ceil(WORD) * WORD];
+    let mut flags: [Vec<u8>; N] = std::array::from_fn(|_| vec![0u8; width.div_ceil(WORD) * WORD]);
     for y in 0..height {
-        dark_row(y, &mut flags[..width]);
-        pack_row(&flags, &mut row_bits);
-        matrix.setRow(y as u32, &row_bits);
+        dark_rows(y, flags.each_mut().map(|f| &mut f[..width]));
+        for (matrix, flags) in matrices.iter_mut().zip(&flags) {
+            pack_row(flags, &mut row_bits);
+            matrix.setRow(y as u32, &row_bits);
+        }
     }
-    Some(matrix)
+    matrices.try_into().ok()
 }
 
 /// Packs a row's dark flags (one byte each, 0 or 1, padded with zeros to whole words) into
@@ -207,41 +274,62 @@ fn fill_row_threshold(
     }
 }
 
-/// zxing's `calculateBlackPoints`: per 8 × 8 block (the last ones aligned to the edges), the
-/// mean, or for a flat block (range ≤ 24) half its minimum, raised to the neighbours' black
-/// point when the block's minimum is below it.
+/// zxing's `calculateBlackPoints`, for the image and for its negative: per 8 × 8 block (the
+/// last ones aligned to the edges), the mean, or for a flat block (range ≤ 24) half its
+/// minimum, raised to the neighbours' black point when the block's minimum is below it.
 ///
 /// Each block row's blocks are first reduced to their sum, minimum and maximum
-/// (`block_stats`). zxing stops updating min and max once a block's range exceeds 24; that only
-/// saves work, since min is used only for flat blocks, so computing them throughout gives the
-/// same black points.
-fn black_points(luma: &[u8], width: usize, height: usize, sub_w: usize, sub_h: usize) -> Vec<u32> {
+/// (`block_stats`); the negative's are those mirrored (`BlockStats::negative`). zxing stops
+/// updating min and max once a block's range exceeds 24; that only saves work, since min is
+/// used only for flat blocks, so computing them throughout gives the same black points.
+fn black_points<const N: usize>(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+    sub_w: usize,
+    sub_h: usize,
+) -> [Vec<u32>; N] {
     let max_y = height - BLOCK;
-    let mut points = vec![0u32; sub_w * sub_h];
+    let mut points: [Vec<u32>; N] = std::array::from_fn(|_| vec![0u32; sub_w * sub_h]);
     let mut stats = vec![BlockStats::default(); sub_w];
     for by in 0..sub_h {
         let y0 = (by * BLOCK).min(max_y);
         block_stats(&luma[y0 * width..(y0 + BLOCK) * width], width, &mut stats);
-        for (bx, block) in stats.iter().enumerate() {
-            let mut average = u32::from(block.sum) >> 6;
-            if u32::from(block.max - block.min) <= MIN_DYNAMIC_RANGE {
-                // A flat block is taken for background: half its minimum, unless its
-                // neighbours (already computed) say the dark level here is higher.
-                average = u32::from(block.min) / 2;
-                if by > 0 && bx > 0 {
-                    let neighbours = (points[(by - 1) * sub_w + bx]
-                        + 2 * points[by * sub_w + bx - 1]
-                        + points[(by - 1) * sub_w + bx - 1])
-                        / 4;
-                    if u32::from(block.min) < neighbours {
-                        average = neighbours;
-                    }
-                }
+        for (polarity, points) in points.iter_mut().enumerate() {
+            for (bx, &block) in stats.iter().enumerate() {
+                let block = if polarity == NEGATIVE {
+                    block.negative()
+                } else {
+                    block
+                };
+                points[by * sub_w + bx] = black_point(points, block, bx, by, sub_w);
             }
-            points[by * sub_w + bx] = average;
         }
     }
     points
+}
+
+/// The black point of block (`bx`, `by`) from its stats and, for a flat block, the points
+/// already computed above and to the left of it (`points`).
+fn black_point(points: &[u32], block: BlockStats, bx: usize, by: usize, sub_w: usize) -> u32 {
+    if u32::from(block.max - block.min) > MIN_DYNAMIC_RANGE {
+        return u32::from(block.sum) >> 6;
+    }
+    // A flat block is taken for background: half its minimum, unless its neighbours say the
+    // dark level here is higher.
+    let half_min = u32::from(block.min) / 2;
+    if by == 0 || bx == 0 {
+        return half_min;
+    }
+    let neighbours = (points[(by - 1) * sub_w + bx]
+        + 2 * points[by * sub_w + bx - 1]
+        + points[(by - 1) * sub_w + bx - 1])
+        / 4;
+    if u32::from(block.min) < neighbours {
+        neighbours
+    } else {
+        half_min
+    }
 }
 
 /// The sum (at most 64 · 255, a `u16`), minimum and maximum of one block's pixels.
@@ -260,6 +348,15 @@ impl BlockStats {
         min: u8::MAX,
         max: u8::MIN,
     };
+
+    /// The same block in the negative image (255 − each of its 64 pixels).
+    fn negative(self) -> Self {
+        BlockStats {
+            sum: (BLOCK * BLOCK) as u16 * u16::from(u8::MAX) - self.sum,
+            min: u8::MAX - self.max,
+            max: u8::MAX - self.min,
+        }
+    }
 
     /// The block of the `BLOCK` lanes from `first` of column sums, minima and maxima.
     fn of_lanes(sum: &[u16; LANES], min: &[u8; LANES], max: &[u8; LANES], first: usize) -> Self {
@@ -281,6 +378,9 @@ const LANES: usize = 2 * BLOCK;
 /// all the rows before anything is stored, so that the accumulators stay in registers; then
 /// each half reduced to its block. Writing each column's sums out and reducing them from
 /// memory took as long again.
+// Inlined into its one caller per polarity count: out of line (as two instances made it) the
+// accumulators went through memory and it took 70% longer.
+#[inline(always)]
 fn block_stats(rows: &[u8], width: usize, stats: &mut [BlockStats]) {
     let aligned = width / BLOCK;
     let mut bx = 0;
@@ -320,28 +420,44 @@ fn block_stats(rows: &[u8], width: usize, stats: &mut [BlockStats]) {
 /// means or halves of 8-bit values, so the threshold fits a byte.
 ///
 /// The 5 × 5 sums are separable: the sums of 5 block rows first, column by column (for each
-/// clamped top row), then of 5 columns of those. The same integers as 25 additions per block.
+/// clamped top row), then of 5 columns of those. Both slide: a window one block further on
+/// adds the block row (or column) entering it and subtracts the one leaving it. The same
+/// integers as 25 additions per block.
 fn block_thresholds(points: &[u32], sub_w: usize, sub_h: usize) -> Vec<u8> {
     let mut thresholds = vec![0u8; sub_w * sub_h];
     let mut column_sums = vec![0u32; sub_w];
-    let mut top_done = None;
+    let row = |r: usize| &points[r * sub_w..(r + 1) * sub_w];
+    let mut top_done: Option<usize> = None;
     for by in 0..sub_h {
         let top = by.clamp(2, sub_h - 3);
         // Rows near the top and bottom edges share one clamped window: sum it once.
-        if top_done != Some(top) {
-            column_sums.fill(0);
-            for row in points[(top - 2) * sub_w..(top + 3) * sub_w].chunks_exact(sub_w) {
-                for (sum, &point) in column_sums.iter_mut().zip(row) {
-                    *sum += point;
+        match top_done {
+            Some(done) if done == top => {}
+            Some(done) if done + 1 == top => {
+                for ((sum, &entering), &leaving) in
+                    column_sums.iter_mut().zip(row(top + 2)).zip(row(top - 3))
+                {
+                    *sum = *sum + entering - leaving;
                 }
             }
-            top_done = Some(top);
+            _ => {
+                column_sums.fill(0);
+                for r in top - 2..top + 3 {
+                    for (sum, &point) in column_sums.iter_mut().zip(row(r)) {
+                        *sum += point;
+                    }
+                }
+            }
         }
+        top_done = Some(top);
+        // Blocks 0 to 2 share the clamped window of columns 0 to 4, as the last three do theirs.
         let out = &mut thresholds[by * sub_w..(by + 1) * sub_w];
+        let mut window: u32 = column_sums[..5].iter().sum();
         for (bx, threshold) in out.iter_mut().enumerate() {
-            let left = bx.clamp(2, sub_w - 3);
-            let sum: u32 = column_sums[left - 2..=left + 2].iter().sum();
-            *threshold = (sum / 25).min(255) as u8;
+            if (3..=sub_w - 3).contains(&bx) {
+                window = window + column_sums[bx + 2] - column_sums[bx - 3];
+            }
+            *threshold = (window / 25).min(255) as u8;
         }
     }
     thresholds
@@ -370,6 +486,10 @@ mod tests {
             .get_black_matrix()
             .ok()
             .cloned()
+    }
+
+    fn negated(luma: &[u8]) -> Vec<u8> {
+        luma.iter().map(|&p| u8::MAX - p).collect()
     }
 
     /// A deterministic mix of what photographs hold: a gradient, flat areas, sharp edges and
@@ -464,10 +584,77 @@ mod tests {
         assert_eq!(hybrid(&black_and_white, 50, 50), from_flags(&white, 50, 50));
     }
 
+    /// The light-on-dark matrix is the hybrid threshold of the negative image, computed from
+    /// the same pass: bit for bit what thresholding the negated pixels gives, both ways round,
+    /// at sizes with and without partial blocks.
+    #[test]
+    fn the_negative_matrix_is_the_negative_images_threshold() {
+        for (width, height, seed) in [(40, 40, 31), (41, 47, 32), (333, 250, 33), (64, 130, 34)] {
+            let luma = scene(width, height, seed);
+            let [image, negative] = hybrid_both(&luma, width, height).expect("large enough");
+            let [of_negated, negated_negative] =
+                hybrid_both(&negated(&luma), width, height).expect("large enough");
+            assert_eq!(negative, of_negated, "{width}×{height}");
+            assert_eq!(negated_negative, image, "{width}×{height}");
+            assert_eq!(
+                hybrid(&luma, width, height),
+                Some(image.clone()),
+                "{width}×{height}"
+            );
+            // Not merely the flipped matrix: the scene's flat blocks tell them apart.
+            let mut flipped = image.clone();
+            flipped.flip_self();
+            assert_ne!(negative, flipped, "{width}×{height}");
+        }
+    }
+
+    /// Why the light-on-dark try is not the flipped matrix: white modules on a flat mid-grey
+    /// ground. In the image's own matrix a flat block of ground is light (the min/2 rule), so
+    /// flipped it turns dark and merges with the modules; in the negative's it is the light
+    /// ground around dark modules, as a dark-on-light code's ground is.
+    #[test]
+    fn a_mid_grey_ground_stays_light_around_light_modules() {
+        let (width, height) = (96, 96);
+        // A white square of 24 pixels in the middle, on a ground of 170.
+        let luma: Vec<u8> = (0..width * height)
+            .map(|i| {
+                let (x, y) = (i % width, i / width);
+                if (36..60).contains(&x) && (36..60).contains(&y) {
+                    255
+                } else {
+                    170
+                }
+            })
+            .collect();
+        let [image, negative] = hybrid_both(&luma, width, height).expect("large enough");
+        let mut flipped = image.clone();
+        flipped.flip_self();
+        // A pixel of ground far from the square (a flat block with flat neighbours), and the
+        // square's centre.
+        let (ground, module) = ((4, 4), (48, 48));
+        assert!(
+            flipped.get(ground.0, ground.1),
+            "flipped: the ground turns dark"
+        );
+        assert!(
+            !negative.get(ground.0, ground.1),
+            "negative: the ground stays light"
+        );
+        assert!(
+            negative.get(module.0, module.1),
+            "negative: the white module is dark"
+        );
+    }
+
     #[test]
     fn small_images_get_the_global_threshold() {
         let luma = scene(39, 100, 11);
         assert_eq!(hybrid(&luma, 39, 100), global(&luma, 39, 100));
         assert_eq!(hybrid(&luma, 39, 100), Some(rxing_matrix(&luma, 39, 100)));
+        // One threshold for the whole image: the negative is its matrix flipped.
+        let [image, negative] = hybrid_both(&luma, 39, 100).expect("contrast enough");
+        let mut flipped = image;
+        flipped.flip_self();
+        assert_eq!(negative, flipped);
     }
 }
