@@ -1,23 +1,26 @@
-//! rxing's `Decode` for a sampled grid, with a shortcut for a grid without a wrong codeword
-//! (feature `rxing`).
+//! rxing's `Decode` for a sampled grid, with our own reading of a normal symbol (feature
+//! `rxing`).
 //!
-//! Why: rxing's Reed–Solomon decoder computes each block's syndromes through
-//! `GenericGFPoly::evaluateAt`, whose field multiplication reduces by the field size with a
-//! run-time `%` on every step; for a clean version-10 symbol that is some 8000 multiplications,
-//! and on the ZXing samples (screenshots and clean prints, one successful `Decode` per code and
-//! little else) those syndromes were a tenth of all decoding time. Here a grid is read the way
-//! rxing's `Decode` reads it (the format information by rxing's own `FormatInformation::DecodeQR`
-//! from the same bits, the version from the size, the codewords in the same zig-zag order
-//! outside rxing's own function-pattern mask, rxing's de-interleaving into blocks), each
-//! block's syndromes are computed with log/antilog tables, and when all of them are zero (no
-//! codeword wrong, where rxing's decoder corrects nothing and returns) the data goes straight to
-//! rxing's `DecodeBitStream`. Anything else (a wrong codeword, a mirrored or Model 1 symbol,
-//! Micro QR and rMQR sizes, any step failing) goes to rxing's `Decode` unchanged. So the result
-//! is always the one `Decode` gives (tested against it on generated symbols of every version,
-//! level and mask, clean and damaged).
+//! Why: rxing's Reed–Solomon decoder works through `GenericGFPoly`, whose field multiplication
+//! reduces by the field size with a run-time `%` on every step, allocates a polynomial per
+//! step, and finds the errors by evaluating the locator at all 255 field elements; for a clean
+//! version-10 symbol the syndromes alone are some 8000 multiplications, and on the ZXing
+//! samples those syndromes were a tenth of all decoding time (a symbol with codewords to
+//! correct, as `zxing/qrcode-2/high-res-1.jpg`, spent a third of its decoding in rxing's
+//! correction). Here a grid is read the way rxing's `Decode` reads it (the format information
+//! by rxing's own `FormatInformation::DecodeQR` from the same bits, the version from the size,
+//! the codewords in the same zig-zag order outside rxing's own function-pattern mask, rxing's
+//! de-interleaving into blocks); each block's syndromes are computed with log/antilog tables,
+//! a block with a wrong codeword is corrected by our decoder (`reed_solomon`, errors only, up
+//! to half its check codewords as rxing's), and the data goes to rxing's `DecodeBitStream`.
+//! Anything else (a mirrored or Model 1 symbol, Micro QR and rMQR sizes, a step of the reading
+//! failing) goes to rxing's `Decode` unchanged. So the result is always the one `Decode` gives
+//! (tested against it on generated symbols of every version, level and mask, clean, corrected
+//! and beyond correction).
 
 use std::sync::OnceLock;
 
+use rxing::Exceptions;
 use rxing::common::Result;
 use rxing::common::cpp_essentials::DecoderResult;
 use rxing::common::{BitArray, BitMatrix};
@@ -30,15 +33,17 @@ use super::reed_solomon;
 
 /// What rxing's `Decode(bits)` returns.
 pub(super) fn decode(bits: &BitMatrix) -> Result<DecoderResult<bool>> {
-    match decode_clean(bits) {
-        Some(result) => Ok(result),
+    match decode_model2(bits) {
+        Some(result) => result,
         None => Decode(bits),
     }
 }
 
-/// `Decode(bits)` when `bits` is a normal (Model 2, not mirrored) QR symbol whose every block
-/// has zero syndromes and whose data decodes; `None` otherwise.
-fn decode_clean(bits: &BitMatrix) -> Option<DecoderResult<bool>> {
+/// `Decode(bits)` when `bits` is a normal (Model 2, not mirrored) QR symbol, each block checked
+/// and, where a codeword is wrong, corrected by our decoder (`reed_solomon`, with no erasures
+/// and no margin: up to half the check codewords, as rxing's); `None` for what goes to rxing's
+/// path (another type or size, mirrored, a step of the reading failing).
+fn decode_model2(bits: &BitMatrix) -> Option<Result<DecoderResult<bool>>> {
     let dimension = bits.getWidth();
     // A QR Model 2 size: not one of Micro QR's (at most 17) nor rMQR's (never square).
     if bits.getHeight() != dimension || !(21..=177).contains(&dimension) || dimension % 4 != 1 {
@@ -58,15 +63,29 @@ fn decode_clean(bits: &BitMatrix) -> Option<DecoderResult<bool>> {
         let numbers = block.getCodewords();
         let data_count = block.getNumDataCodewords() as usize;
         let check_count = numbers.len().checked_sub(data_count)?;
-        if !reed_solomon::is_codeword(numbers, check_count) {
-            return None;
+        if reed_solomon::is_codeword(numbers, check_count) {
+            data.extend_from_slice(&numbers[..data_count]);
+            continue;
         }
-        data.extend_from_slice(&numbers[..data_count]);
+        // A bounded-distance decoder up to half the check codewords finds the one codeword
+        // that close if there is one, as rxing's does; where there is none both fail, so the
+        // grid is rejected here without rxing decoding it again.
+        let corrections = reed_solomon::Received::new(numbers, check_count)
+            .and_then(|received| received.corrections(&[], 0));
+        let Ok(corrections) = corrections else {
+            return Some(Err(Exceptions::CHECKSUM));
+        };
+        let mut corrected = numbers.to_vec();
+        for (index, value) in corrections {
+            corrected[index] ^= value;
+        }
+        data.extend_from_slice(&corrected[..data_count]);
     }
     // Not mirrored (checked above), as rxing's `Decode` marks its unmirrored reading.
-    DecodeBitStream(&data, version, format.error_correction_level)
-        .ok()
-        .map(|result| result.withIsMirrored(false))
+    Some(
+        DecodeBitStream(&data, version, format.error_correction_level)
+            .map(|result| result.withIsMirrored(false)),
+    )
 }
 
 /// The format information as rxing's `ReadFormatInformation` reads a QR Model 2 size: the
@@ -211,7 +230,7 @@ mod tests {
             qrcode::EcLevel::H,
         ];
         let mut next = numbers(0x5eed);
-        let (mut shortcut, mut compared) = (0, 0);
+        let (mut shortcut, mut compared, mut corrected, mut rejected) = (0, 0, 0, 0);
         for version in 1..=40i16 {
             for (l, &level) in levels.iter().enumerate() {
                 let text: String = (0..(next() % 40 + 1))
@@ -250,17 +269,31 @@ mod tests {
                     );
                     assert_eq!(ours.is_ok(), theirs.is_ok(), "version {version}, level {l}");
                     compared += 1;
-                    shortcut += usize::from(decode_clean(grid).is_some());
+                    shortcut += usize::from(decode_model2(grid).is_some());
+                    if grid != &clean {
+                        match decode_model2(grid) {
+                            Some(Ok(_)) => corrected += 1,
+                            Some(Err(_)) => rejected += 1,
+                            None => {}
+                        }
+                    }
                 }
                 // The clean symbol takes the shortcut and reads the text.
-                let read = decode_clean(&clean).expect("clean symbol takes the shortcut");
+                let read = decode_model2(&clean)
+                    .and_then(|result| result.ok())
+                    .expect("clean symbol takes the shortcut");
                 assert_eq!(read.text(), text);
             }
         }
-        // Both paths ran: the shortcut for clean symbols, rxing's for the others.
+        // Both paths ran: ours for normal symbols (clean, corrected by our decoder, and
+        // rejected by it as rxing rejects them), rxing's for the others.
         assert!(
             shortcut >= 160 && shortcut < compared,
             "{shortcut} of {compared}"
+        );
+        assert!(
+            corrected >= 100 && rejected >= 50,
+            "{corrected} corrected, {rejected} rejected"
         );
     }
 
@@ -306,7 +339,9 @@ mod tests {
             for mask in 0..8u8 {
                 let grid = with_mask("masked", version, qrcode::EcLevel::M, mask);
                 assert_eq!(format_information(&grid).data_mask, mask);
-                let read = decode_clean(&grid).expect("clean symbol takes the shortcut");
+                let read = decode_model2(&grid)
+                    .and_then(|result| result.ok())
+                    .expect("clean symbol takes the shortcut");
                 assert_eq!(read.text(), "masked", "version {version}, mask {mask}");
                 assert_eq!(Some(&read), Decode(&grid).as_ref().ok());
             }
