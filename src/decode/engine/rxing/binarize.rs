@@ -15,8 +15,9 @@
 //! bits, so a pixel in the overlap is dark when either block's threshold says so, that is when
 //! it is at most the larger of the two thresholds.
 //!
-//! The light-on-dark try gets the hybrid threshold of the negative image, not the image's matrix
-//! with every bit flipped (which is what zxing and rxing do). The two differ in the flat blocks:
+//! The light-on-dark try gets the hybrid threshold of the negative image (on looks up to a
+//! megapixel: `NEGATIVE_MAX_PIXELS` in rxing.rs says why), not the image's matrix with every bit
+//! flipped (which is what zxing and rxing do). The two differ in the flat blocks:
 //! zxing takes a flat block for light background (the min/2 rule), so flipped, every flat block
 //! of the ground around a light-on-dark code turns dark, and on a mid-tone ground (a messenger's
 //! profile code: white modules on a coloured card) the quiet zone and the light rings of the
