@@ -1,9 +1,9 @@
 //! `qraudit scan` on codes in the style of a messenger's profile card: white modules on a
 //! coloured card that shades from one hue to another, photographed off a screen whose light
-//! falls off towards one corner (so that no one threshold separates modules from card). Such a
-//! code is light-on-dark on a mid-tone ground; the decoder's first look reads it from the
-//! hybrid threshold of the negative image (see `decode::engine::rxing::binarize`). The files
-//! are written by the test, PNG and JPEG.
+//! falls off towards one corner. Such a code is light-on-dark on a mid-tone ground; the
+//! decoder's first look reads it from the hybrid threshold of the negative image (see
+//! `decode::engine::rxing::binarize`), where before only a later pass (the global threshold's
+//! look, or the padded one) did. The files are written by the test, PNG and JPEG.
 
 use std::path::Path;
 
