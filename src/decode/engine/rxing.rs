@@ -163,15 +163,33 @@ impl Look {
             grey,
             inverted: false,
         };
-        read_matrix(matrix, levels, self.extras, pass, known, cancel, &mut found);
+        let runs = finders::RowRuns::of(matrix);
+        read_matrix(
+            matrix,
+            &runs,
+            levels,
+            self.extras,
+            pass,
+            known,
+            cancel,
+            &mut found,
+        );
         if self.also_inverted && !cancel.load(Ordering::Relaxed) {
-            match negative {
-                Some(negative) => *matrix = negative,
-                None => matrix.flip_self(),
-            }
+            // The flipped matrix's rows are the same runs with the colours swapped.
+            let runs = match negative {
+                Some(negative) => {
+                    *matrix = negative;
+                    finders::RowRuns::of(matrix)
+                }
+                None => {
+                    matrix.flip_self();
+                    runs.flipped()
+                }
+            };
             let mut inverted = Found::default();
             read_matrix(
                 matrix,
+                &runs,
                 Levels {
                     inverted: true,
                     ..levels
@@ -190,11 +208,15 @@ impl Look {
     }
 }
 
-/// Samples and decodes every plausible finder-pattern triple of `matrix`. Each triple costs a
-/// grid sample and a Reed–Solomon attempt, and a picture full of finder patterns has thousands:
-/// `cancel` is checked before each one.
+/// Samples and decodes every plausible finder-pattern triple of `matrix` (`runs`: its searched
+/// rows' runs, `finders::RowRuns`). Each triple costs a grid sample and a Reed–Solomon attempt,
+/// and a picture full of finder patterns has thousands: `cancel` is checked before each one.
+// The runs travel beside their matrix because the light-on-dark try gets them flipped from the
+// first try's, not walked again; bundling the two would only rename the argument list.
+#[allow(clippy::too_many_arguments)]
 fn read_matrix(
     matrix: &BitMatrix,
+    runs: &finders::RowRuns,
     levels: Levels<'_>,
     extras: Extras,
     pass: &'static str,
@@ -202,7 +224,7 @@ fn read_matrix(
     cancel: &AtomicBool,
     found: &mut Found,
 ) {
-    let mut patterns = finders::finder_patterns(matrix);
+    let mut patterns = finders::finder_patterns_in(matrix, runs);
     if extras.eyes {
         read_eyes(matrix, &patterns, pass, known, cancel, found);
         return;
