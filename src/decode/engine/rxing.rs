@@ -23,6 +23,7 @@
 mod binarize;
 mod clean_grid;
 mod complete;
+mod concentric;
 mod erasures;
 mod eyes;
 mod finders;

@@ -7,15 +7,18 @@
 //! `lots` photographs. Here the run ends are found with `trailing_zeros` on the matrix's words,
 //! kept (`RowRuns`) so that the light-on-dark try of the same matrix flipped gets them by
 //! swapping colours, and the windows are tested on the slice of runs before rxing's `IsPattern`
-//! sees any (`pattern_windows`). Everything else is rxing's own public code (`IsPattern`,
-//! `LocateConcentricPattern`), called in the same order with the same arguments, so the
-//! patterns found are the same, in the same order (tested against rxing's function and loop).
+//! sees any (`pattern_windows`). Each candidate is checked by rxing's `LocateConcentricPattern`
+//! (our copy with a faster pixel walk, `concentric.rs`) and the rest is rxing's own public code
+//! (`IsPattern`), called in the same order with the same arguments, so the patterns found are
+//! the same, in the same order (tested against rxing's function and loop).
 
 use rxing::Point;
 use rxing::common::BitMatrix;
 use rxing::common::cpp_essentials::{
-    ConcentricPattern, FixedPattern, IsPattern, LocateConcentricPattern, PatternType, PatternView,
+    ConcentricPattern, FixedPattern, IsPattern, PatternType, PatternView,
 };
+
+use super::concentric::locate_finder_pattern;
 
 /// The 1:1:3:1:1 finder pattern, as rxing's detector declares it.
 const PATTERN: FixedPattern<5, 7, false> = FixedPattern::new([1, 1, 3, 1, 1]);
@@ -121,9 +124,7 @@ pub(super) fn finder_patterns_in(matrix: &BitMatrix, runs: &RowRuns) -> Vec<Conc
             {
                 // Three times the pattern's width: room for very skewed samples.
                 let range = i32::from(row[k..k + 5].iter().sum::<PatternType>()) * 3;
-                if let Some(pattern) =
-                    LocateConcentricPattern::<true, 5, 7>(matrix, &PATTERN.into(), centre, range)
-                {
+                if let Some(pattern) = locate_finder_pattern(matrix, centre, range) {
                     found.push(pattern);
                 }
             }
