@@ -445,6 +445,13 @@ fn bad_input_is_a_clear_error_and_the_server_keeps_serving() {
             413,
         ),
         (
+            // Still being sent long after the limit: answered and closed at the limit, the
+            // client's writes failed with a broken pipe and it never saw the 413.
+            "a body eight times --max-upload-bytes",
+            post(&server, "/api/scan", "image/png", &vec![0u8; 24_000_000]),
+            413,
+        ),
+        (
             "more files than --max-files",
             upload(
                 &server,

@@ -9,7 +9,9 @@
 //! - nothing is written to disk: an upload lives in memory for its request only, and is
 //!   scanned by the same code as `scan` (`scan::scan_uploads`), under the same pixel,
 //!   container and time limits;
-//! - a request's body is capped (`--max-upload-bytes`, 413) and so is its number of files
+//! - a request's body is capped (`--max-upload-bytes`, 413, sent once the rest of the body
+//!   has been read and dropped, within bounds, so that the client sees it: `api::read_body`)
+//!   and so is its number of files
 //!   (`--max-files`, 413); decoding runs on a fixed number of workers (`--jobs`) behind a
 //!   bounded queue (`--queue`): a burst beyond it is answered 503 with `Retry-After`, so memory
 //!   stays bounded whatever arrives;
