@@ -264,9 +264,9 @@ fn content_type(request: &Request) -> String {
 async fn read_body(state: &Shared, request: Request) -> Result<Bytes, Response> {
     let limit = state.config.max_upload_bytes;
     let mut body = pin!(request.into_body());
-    let mut bytes = Vec::with_capacity(
-        usize::try_from(body.size_hint().lower()).map_or(limit, |declared| declared.min(limit)),
-    );
+    // Grown as the bytes arrive, not sized from the declared length: a client may declare the
+    // limit and send nothing.
+    let mut bytes = Vec::new();
     while let Some(frame) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
         let frame = frame.map_err(|err| {
             error(

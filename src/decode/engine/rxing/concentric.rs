@@ -9,7 +9,8 @@
 //! column and row and reads each pixel once by them. The rest is rxing's public code
 //! (`EdgeTracer` for the cursor, `IsPattern`, `FinetuneConcentricPatternCenter`) called with the
 //! same arguments in the same order, so the pattern found is the same (tested against rxing's
-//! function on real and random matrices).
+//! function on random matrices with finder patterns drawn in, and every report of the corpus
+//! stayed the same byte for byte).
 //!
 //! The index walk and the coordinate walk read the same pixels while the walk is inside the
 //! matrix, which rxing's step limit keeps it whenever it starts inside; a cursor that starts
