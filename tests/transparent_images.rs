@@ -55,3 +55,39 @@ fn codes_on_a_transparent_ground_are_read_in_every_format() {
         assert_eq!(common::code_texts(input), [TEXT], "{}", input["path"]);
     }
 }
+
+/// The code exported for a dark page: its dark modules drawn in white, everything else
+/// transparent (stored as transparent black, or as transparent white). Laid over white, as a
+/// browser's white page would show it, it is white on white; qraudit lays an image whose opaque
+/// part is mostly light over black instead (`decode::load::transparent_ground`) and reads the
+/// light-on-dark code that a dark page shows.
+#[test]
+fn light_codes_on_a_transparent_ground_are_read() {
+    let grey = common::render_modules(TEXT, 6, 4, 0, 255);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, hidden) in [("black", 0u8), ("white", 255)] {
+        let rgba = RgbaImage::from_fn(grey.width(), grey.height(), |x, y| {
+            if grey.get_pixel(x, y).0[0] == 0 {
+                Rgba([255, 255, 255, 255])
+            } else {
+                Rgba([hidden, hidden, hidden, 0])
+            }
+        });
+        rgba.save(dir.path().join(format!("on-transparent-{name}.png")))
+            .expect("RGBA PNG");
+        let grey_alpha = GrayAlphaImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+            let pixel = rgba.get_pixel(x, y).0;
+            LumaA([pixel[0], pixel[3]])
+        });
+        grey_alpha
+            .save(dir.path().join(format!("grey-alpha-{name}.png")))
+            .expect("LA PNG");
+    }
+    let (report, code) = common::scan_json(&[dir.path()]);
+    assert_eq!(code, 0, "{report}");
+    let inputs = report["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 4, "{report}");
+    for input in inputs {
+        assert_eq!(common::code_texts(input), [TEXT], "{}", input["path"]);
+    }
+}
