@@ -1,6 +1,7 @@
-//! The time budget of one image: load (or render) and decode it on a thread of its own, and
-//! wait at most its budget (`--image-timeout`, or what is left of `--input-timeout`) for the
-//! result. See the module comment of `scan` for what happens to a thread that overruns.
+//! The time budget of one image: load (or render) and decode it on the worker's decode thread
+//! (`lane.rs`), and wait at most its budget (`--image-timeout`, or what is left of
+//! `--input-timeout`) for the result. See the module comment of `scan` for what happens to a
+//! thread that overruns.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use super::ScanConfig;
+use super::{ScanConfig, lane};
 use crate::container;
 use crate::decode::{self, DecodeOutcome, isolate, load};
 
@@ -70,7 +71,7 @@ pub(super) enum ImageError {
     NoResult,
 }
 
-/// Loads (or renders) and decodes on a thread of its own, waiting at most `budget`.
+/// Loads (or renders) and decodes on the worker's decode thread, waiting at most `budget`.
 pub(super) fn decode_with_budget(
     pixels: Pixels,
     config: &ScanConfig,
@@ -82,57 +83,55 @@ pub(super) fn decode_with_budget(
     let options = config.decode.clone();
     let thread_cancel = Arc::clone(&cancel);
     let budget_started = Instant::now();
-    let spawned = std::thread::Builder::new()
-        .name("qraudit-decode".to_string())
-        .spawn(move || {
-            let load_started = Instant::now();
-            let (stage, result) = match pixels {
-                Pixels::Encoded(bytes, format) => (
-                    isolate::Stage::ImageLoad,
-                    isolate::isolated(|| {
-                        isolate::inject_panic_if_asked(isolate::Stage::ImageLoad, &bytes);
-                        load::load_gray(&bytes, format, max_pixels).map_err(ImageError::Load)
-                    }),
-                ),
-                Pixels::Render(job) => (
-                    isolate::Stage::Render,
-                    isolate::isolated(|| job.run().map_err(ImageError::Render)),
-                ),
-                Pixels::Gray(image) => (isolate::Stage::ImageLoad, Ok(Ok(image))),
-            };
-            let load = load_started.elapsed();
-            let outcome = match result {
-                Ok(Ok(image)) => {
-                    // Shared with the passes that run ahead on an idle core (`decode_shared`).
-                    let image = Arc::new(image);
-                    let decode_started = Instant::now();
-                    // Each pass is isolated inside `decode`; this catches what runs between
-                    // them (merging, crops, the quiet-zone measure).
-                    isolate::isolated(|| {
-                        if is_uniform(&image) {
-                            DecodeOutcome::default()
-                        } else {
-                            decode::decode_shared(Arc::clone(&image), &options, &thread_cancel)
-                        }
-                    })
-                    .map(|outcome| {
-                        (
-                            outcome,
-                            DecodeTiming {
-                                load,
-                                decode: decode_started.elapsed(),
-                                dimensions: [image.width(), image.height()],
-                            },
-                        )
-                    })
-                    .map_err(|panic| ImageError::Panicked(isolate::Stage::Decode.panicked(&panic)))
-                }
-                Ok(Err(err)) => Err(err),
-                Err(panic) => Err(ImageError::Panicked(stage.panicked(&panic))),
-            };
-            let _ = sender.send(outcome);
-        });
-    if let Err(err) = spawned {
+    let queued = lane::run(Box::new(move || {
+        let load_started = Instant::now();
+        let (stage, result) = match pixels {
+            Pixels::Encoded(bytes, format) => (
+                isolate::Stage::ImageLoad,
+                isolate::isolated(|| {
+                    isolate::inject_panic_if_asked(isolate::Stage::ImageLoad, &bytes);
+                    load::load_gray(&bytes, format, max_pixels).map_err(ImageError::Load)
+                }),
+            ),
+            Pixels::Render(job) => (
+                isolate::Stage::Render,
+                isolate::isolated(|| job.run().map_err(ImageError::Render)),
+            ),
+            Pixels::Gray(image) => (isolate::Stage::ImageLoad, Ok(Ok(image))),
+        };
+        let load = load_started.elapsed();
+        let outcome = match result {
+            Ok(Ok(image)) => {
+                // Shared with the passes that run ahead on an idle core (`decode_shared`).
+                let image = Arc::new(image);
+                let decode_started = Instant::now();
+                // Each pass is isolated inside `decode`; this catches what runs between
+                // them (merging, crops, the quiet-zone measure).
+                isolate::isolated(|| {
+                    if is_uniform(&image) {
+                        DecodeOutcome::default()
+                    } else {
+                        decode::decode_shared(Arc::clone(&image), &options, &thread_cancel)
+                    }
+                })
+                .map(|outcome| {
+                    (
+                        outcome,
+                        DecodeTiming {
+                            load,
+                            decode: decode_started.elapsed(),
+                            dimensions: [image.width(), image.height()],
+                        },
+                    )
+                })
+                .map_err(|panic| ImageError::Panicked(isolate::Stage::Decode.panicked(&panic)))
+            }
+            Ok(Err(err)) => Err(err),
+            Err(panic) => Err(ImageError::Panicked(stage.panicked(&panic))),
+        };
+        let _ = sender.send(outcome);
+    }));
+    if let Err(err) = queued {
         return Err(ImageError::NoThread(err));
     }
     match receiver.recv_timeout(budget.time.saturating_sub(budget_started.elapsed())) {
@@ -142,9 +141,14 @@ pub(super) fn decode_with_budget(
         Ok(result) => result,
         Err(mpsc::RecvTimeoutError::Timeout) => {
             cancel.store(true, Ordering::Relaxed);
+            // The image keeps its thread until it stops; the next one gets a new thread.
+            lane::abandon();
             Err(ImageError::TimedOut(budget))
         }
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(ImageError::NoResult),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            lane::abandon();
+            Err(ImageError::NoResult)
+        }
     }
 }
 

@@ -6,17 +6,18 @@
 //! caller as soon as it is done (for JSONL and the progress bar) and kept, redacted, for the final
 //! report. Bad input never ends a run: every problem with one input becomes that input's error.
 //!
-//! Time budget: each image is loaded and decoded on a thread of its own, and the worker waits at
-//! most `image_timeout` for it. An image that overruns is reported as an error and its thread
-//! is told to stop at the next pass boundary and detached: a decoder call cannot be interrupted
-//! from outside, so in the worst case it keeps one core busy until it returns or the process
-//! exits, but the report is never held up by it. (A killable worker process would also reclaim
-//! that core; it costs a process per batch and serialising images across a pipe, and has not
-//! been needed so far.)
+//! Time budget: each image is loaded and decoded on a thread other than the worker's (one kept
+//! per worker from image to image, `lane.rs`), and the worker waits at most `image_timeout` for
+//! it. An image that overruns is reported as an error and its thread is told to stop at the next
+//! pass boundary and detached: a decoder call cannot be interrupted from outside, so in the worst
+//! case it keeps one core busy until it returns or the process exits, but the report is never
+//! held up by it. (A killable worker process would also reclaim that core; it costs a process
+//! per batch and serialising images across a pipe, and has not been needed so far.)
 
 pub(crate) mod analyze;
 mod budget;
 pub mod cache;
+mod lane;
 
 use budget::{Budget, Pixels, format_seconds, round_ms};
 
