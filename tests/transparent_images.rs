@@ -47,13 +47,7 @@ fn write_all(dir: &Path) {
 fn codes_on_a_transparent_ground_are_read_in_every_format() {
     let dir = tempfile::tempdir().expect("temp dir");
     write_all(dir.path());
-    let (report, code) = common::scan_json(&[dir.path()]);
-    assert_eq!(code, 0, "{report}");
-    let inputs = report["inputs"].as_array().expect("inputs");
-    assert_eq!(inputs.len(), 4, "{report}");
-    for input in inputs {
-        assert_eq!(common::code_texts(input), [TEXT], "{}", input["path"]);
-    }
+    common::scan_each_reads(dir.path(), 4, TEXT);
 }
 
 /// The code exported for a dark page: its dark modules drawn in white, everything else
@@ -83,11 +77,5 @@ fn light_codes_on_a_transparent_ground_are_read() {
             .save(dir.path().join(format!("grey-alpha-{name}.png")))
             .expect("LA PNG");
     }
-    let (report, code) = common::scan_json(&[dir.path()]);
-    assert_eq!(code, 0, "{report}");
-    let inputs = report["inputs"].as_array().expect("inputs");
-    assert_eq!(inputs.len(), 4, "{report}");
-    for input in inputs {
-        assert_eq!(common::code_texts(input), [TEXT], "{}", input["path"]);
-    }
+    common::scan_each_reads(dir.path(), 4, TEXT);
 }

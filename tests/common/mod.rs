@@ -104,6 +104,20 @@ pub fn scan_input(path: &str, extra: &[&str]) -> (Value, i32) {
     (input, code)
 }
 
+/// Scans the folder `dir` with the real binary and asserts that the run ends with exit code 0
+/// and reports `count` inputs, each holding exactly one code, `text`: the inputs' reports, for
+/// the caller's further checks.
+pub fn scan_each_reads(dir: &Path, count: usize, text: &str) -> Vec<Value> {
+    let (report, code) = scan_json(&[dir]);
+    assert_eq!(code, 0, "{report}");
+    let inputs = report["inputs"].as_array().expect("inputs").clone();
+    assert_eq!(inputs.len(), count, "{report}");
+    for input in &inputs {
+        assert_eq!(code_texts(input), [text], "{}", input["path"]);
+    }
+    inputs
+}
+
 /// The decoded texts of an input report's codes, in report order (codes without a text are
 /// left out).
 pub fn code_texts(input: &Value) -> Vec<&str> {
