@@ -13,13 +13,16 @@
 # of the scan and floor commands ("n/a" where a decoder was not run); then the per-decoder tables.
 #
 # Usage: bench/run.sh [--quick] [--only qraudit|zxing-cpp|zbar]... [--corpus PATH]
-#                     [--qraudit BINARY] [--no-build] [--no-install] [--out FILE] [--selftest]
+#                     [--qraudit BINARY] [--no-build] [--no-install] [--out FILE] [--repeat N]
+#                     [--selftest]
 #   --quick      first 4 images of each folder (a smoke run of a minute or two)
 #   --only       run only the named decoder(s); ratio columns of the others show n/a
 #   --corpus     corpus folder (default ../shared/corpus next to the repository; skipped if absent)
 #   --qraudit    qraudit binary (default target/release/qraudit); the floor is expected next to
 #                it, at BINARY's directory/examples/load_floor
 #   --no-build   use the binaries as they are (no cargo build)
+#   --repeat N   run qraudit's commands and zxing-cpp's loop N times per folder (default 3); each
+#                image keeps its fastest decode time, each command its fastest wall clock
 #   --selftest   check the harness's parsing, scoring and ratio-table arithmetic on hand-made
 #                inputs, run nothing else
 # The full run takes several minutes (12-megapixel photos, zbar is slow on them).

@@ -285,6 +285,25 @@ def test_peak_rss() -> None:
     check("timeout kills", (m.timed_out, m.wall < 10), (True, True))
 
 
+def test_fastest() -> None:
+    a, b, c = Path("a.png"), Path("b.png"), Path("c.png")
+    first = {a: bench.ImageResult([bench.Decoded([b"A"], None)], None, 0.30),
+             b: bench.ImageResult([], "broken", None),
+             c: bench.ImageResult([], None, 0.20)}
+    second = {a: bench.ImageResult([], None, 0.21),  # what a later run decoded is not scored
+              b: bench.ImageResult([], None, 0.10),
+              c: bench.ImageResult([], None, 0.25)}
+    merged = bench.fastest([first, second])
+    check("fastest: the fastest time of each image", merged[a].decode_ms, 0.21)
+    check("fastest: the first run's codes are scored", merged[a].decoded[0].candidates, [b"A"])
+    check("fastest: a slower later time is not taken", merged[c].decode_ms, 0.20)
+    check("fastest: the first run's error stays", merged[b].error, "broken")
+    check("fastest: the first run is not changed", first[a].decode_ms, 0.30)
+    check("fastest: no runs", bench.fastest([]), {})
+    check("fastest_wall", bench.fastest_wall([None, 2.5, 1.5]), 1.5)
+    check("fastest_wall: none measured", bench.fastest_wall([None]), None)
+
+
 def test_macro_rate() -> None:
     folders = [_folder("boofcv/nominal", 4), _folder("boofcv/damaged", 10),
                _folder("boofcv/decoding", 26), _folder("zxing/qrcode-1", 8)]
@@ -310,7 +329,8 @@ def main() -> int:
     for test in (test_unescape, test_labels, test_geometry, test_text_scoring,
                  test_corner_scoring, test_qraudit_jsonl_and_folder, test_manifest_reading,
                  test_mean_median, test_ratio_formatting, test_sets_and_ratio_rows,
-                 test_load_floor_json, test_peak_rss, test_macro_rate, test_census_table):
+                 test_load_floor_json, test_peak_rss, test_fastest, test_macro_rate,
+                 test_census_table):
         test()
     if FAILURES:
         print("\n".join(FAILURES))
