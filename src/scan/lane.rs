@@ -11,9 +11,10 @@
 //! decodes of one 1.4 kB PNG at `--jobs 1`). So each worker keeps one decode thread, its lane,
 //! and hands it one image after another. A lane whose image overran its budget is abandoned
 //! (`abandon`): it finishes that image alone, as a per-image thread did, and ends; the worker
-//! starts a new lane for its next image. A lane ends with its worker (the worker's thread-local
-//! `Lane` is dropped, its queue closes), so a scan leaves no thread behind, and a lane whose
-//! thread died (a panic outside the decode's own isolation) is replaced at the next image.
+//! starts a new lane for its next image. A lane ends when its worker thread ends (the worker's
+//! thread-local `Lane` is dropped and its queue closes: the scan's worker pool, a server's
+//! request thread), an idle lane only waits on its queue, and a lane whose thread died (a panic
+//! outside the decode's own isolation) is replaced at the next image.
 
 use std::cell::RefCell;
 use std::sync::mpsc;
