@@ -995,15 +995,16 @@ def main(argv: list[str]) -> int:
                     rss.append(rss1)
                     answered = answered or bool(res1)
                     if note1:
+                        # No default-jobs scan then; the floor is still measured, once.
                         problems.append(f"{f.name}: {note1}")
-                        break
-                    timed.append(res1)
-                    walls_1.append(wall1)
-                    _, wall_n, note_n, rss_n = run_qraudit(args.qraudit, files, None)
-                    rss.append(rss_n)
-                    walls_n.append(None if note_n else wall_n)
-                    if note_n:
-                        problems.append(f"{f.name} (default jobs): {note_n}")
+                    else:
+                        timed.append(res1)
+                        walls_1.append(wall1)
+                        _, wall_n, note_n, rss_n = run_qraudit(args.qraudit, files, None)
+                        rss.append(rss_n)
+                        walls_n.append(None if note_n else wall_n)
+                        if note_n:
+                            problems.append(f"{f.name} (default jobs): {note_n}")
                     if have_floor:
                         for jobs in (1, cores):
                             floor, wall, note, frss = run_load_floor(floor_bin, files, jobs)
@@ -1015,6 +1016,8 @@ def main(argv: list[str]) -> int:
                             floor_walls[jobs].append(wall)
                             if jobs == 1:
                                 run.floor_errors = floor.errors
+                    if note1:
+                        break
                 res1 = fastest(timed)
                 if timed:
                     run.wall_1 = fastest_wall(walls_1)
