@@ -1019,16 +1019,14 @@ def main(argv: list[str]) -> int:
                     if note1:
                         break
                 res1 = fastest(timed)
-                if timed:
-                    run.wall_1 = fastest_wall(walls_1)
-                    run.wall_n = fastest_wall(walls_n)
+                run.wall_1 = fastest_wall(walls_1)
+                run.wall_n = fastest_wall(walls_n)
                 run.floor_1 = fastest_wall(floor_walls[1])
                 run.floor_n = fastest_wall(floor_walls[cores])
                 known = [r for r in rss if r is not None]
                 run.rss_scan_kb = max(known) if known else None
-                if have_floor:
-                    known = [r for r in floor_rss if r is not None]
-                    run.rss_floor_kb = max(known) if known else None
+                known = [r for r in floor_rss if r is not None]
+                run.rss_floor_kb = max(known) if known else None
                 folder_runs.append(run)
                 walls.append([run.wall_1, run.wall_n, run.floor_1, run.floor_n])
                 scores.append(score_folder(f, res1))

@@ -211,16 +211,11 @@ fn to_gray(image: image::DynamicImage) -> GrayImage {
 /// alone (3 bytes a pixel) instead of that and a grey copy (4): 405 MB for a 100-megapixel JPEG
 /// became about 300.
 fn grey_in_place(raw: Vec<u8>, channels: usize, width: u32, height: u32) -> GrayImage {
+    let ground = ground_of(&raw, channels);
     let mut raw = match channels {
-        2 => {
-            let ground = transparent_ground::<2>(&raw);
-            grey_pixels_in_place::<2>(raw, ground)
-        }
-        3 => grey_pixels_in_place::<3>(raw, WHITE),
-        _ => {
-            let ground = transparent_ground::<4>(&raw);
-            grey_pixels_in_place::<4>(raw, ground)
-        }
+        2 => grey_pixels_in_place::<2>(raw, ground),
+        3 => grey_pixels_in_place::<3>(raw, ground),
+        _ => grey_pixels_in_place::<4>(raw, ground),
     };
     raw.shrink_to_fit();
     GrayImage::from_raw(width, height, raw).unwrap_or_else(|| GrayImage::new(width, height))
@@ -228,6 +223,16 @@ fn grey_in_place(raw: Vec<u8>, channels: usize, width: u32, height: u32) -> Gray
 
 const WHITE: u8 = u8::MAX;
 const BLACK: u8 = 0;
+
+/// The ground of 8-bit pixels of `channels` bytes (`grey_in_place`): white without alpha, else
+/// `transparent_ground`'s.
+fn ground_of(raw: &[u8], channels: usize) -> u8 {
+    match channels {
+        2 => transparent_ground::<2>(raw),
+        3 => WHITE,
+        _ => transparent_ground::<4>(raw),
+    }
+}
 
 /// The grey that transparent pixels of `C`-byte pixels with alpha lie over: white, as a browser
 /// shows them on a white page, unless what is opaque is mostly light. A code exported for a dark
@@ -380,11 +385,7 @@ mod tests {
                 let raw: Vec<u8> = (0..width * height * channels)
                     .map(|i| (i * 37 + i / 7) as u8)
                     .collect();
-                let ground = match channels {
-                    2 => transparent_ground::<2>(&raw),
-                    3 => WHITE,
-                    _ => transparent_ground::<4>(&raw),
-                };
+                let ground = ground_of(&raw, channels);
                 let expected: Vec<u8> = raw
                     .chunks_exact(channels)
                     .map(|p| match channels {

@@ -11,10 +11,9 @@
 //!   container and time limits;
 //! - a request's body is capped (`--max-upload-bytes`, 413, sent once the rest of the body
 //!   has been read and dropped, within bounds, so that the client sees it: `api::read_body`)
-//!   and so is its number of files
-//!   (`--max-files`, 413); decoding runs on a fixed number of workers (`--jobs`) behind a
-//!   bounded queue (`--queue`): a burst beyond it is answered 503 with `Retry-After`, so memory
-//!   stays bounded whatever arrives;
+//!   and so is its number of files (`--max-files`, 413); decoding runs on a fixed number of
+//!   workers (`--jobs`) behind a bounded queue (`--queue`): a burst beyond it is answered 503
+//!   with `Retry-After`, so memory stays bounded whatever arrives;
 //! - every response carries a strict Content-Security-Policy (the page's one script and one
 //!   style sheet allowed by hash, nothing inline otherwise, no third party), `nosniff`,
 //!   `no-referrer` and `no-store`; the page renders decoded text as text only;

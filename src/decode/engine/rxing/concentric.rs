@@ -24,7 +24,9 @@ use rxing::common::cpp_essentials::{
 use rxing::{Point, point};
 
 /// The finder pattern's run widths, in modules.
-const FINDER: [PatternType; 5] = [1, 1, 3, 1, 1];
+pub(super) const FINDER: [PatternType; 5] = [1, 1, 3, 1, 1];
+/// The same as rxing's pattern type, for `IsPattern` (here and in the row search).
+pub(super) const FINDER_PATTERN: FixedPattern<5, 7, false> = FixedPattern::new(FINDER);
 
 /// rxing's `LocateConcentricPattern::<true, 5, 7>(matrix, &[1, 1, 3, 1, 1], centre, range)`:
 /// the finder pattern around `centre`, checked across it vertically, horizontally (moving the
@@ -96,9 +98,8 @@ fn check_symmetric_pattern(cursor: &mut EdgeTracer, range: i32, update_position:
             }
         }
     }
-    let pattern = FixedPattern::<5, 7, false>::with_reference(&FINDER);
     let view = PatternView::from_slice(&widths);
-    if IsPattern::<true, 5, 7, false>(&view, &pattern, None, 0.0, 0.0, 0.0) == 0.0 {
+    if IsPattern::<true, 5, 7, false>(&view, &FINDER_PATTERN, None, 0.0, 0.0, 0.0) == 0.0 {
         return 0;
     }
     if update_position {
@@ -158,6 +159,8 @@ impl<'a> Walk<'a> {
     /// negative is a large `u32` that turns back into the negative `i32`).
     fn step_to_next_edge(&mut self, range: u32) -> u32 {
         let max_steps = self.steps_to_border.min(range as i32);
+        // The colour the walk stands on, read once (it does not change until the walk moves).
+        let here = self.matrix.get(self.x as u32, self.y as u32);
         let mut steps = 0;
         loop {
             steps += 1;
@@ -172,7 +175,7 @@ impl<'a> Walk<'a> {
                 (self.x + steps * self.dx) as u32,
                 (self.y + steps * self.dy) as u32,
             );
-            if ahead != self.matrix.get(self.x as u32, self.y as u32) {
+            if ahead != here {
                 break;
             }
         }

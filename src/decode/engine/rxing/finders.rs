@@ -14,14 +14,10 @@
 
 use rxing::Point;
 use rxing::common::BitMatrix;
-use rxing::common::cpp_essentials::{
-    ConcentricPattern, FixedPattern, IsPattern, PatternType, PatternView,
-};
+use rxing::common::cpp_essentials::{ConcentricPattern, IsPattern, PatternType, PatternView};
 
-use super::concentric::locate_finder_pattern;
+use super::concentric::{FINDER_PATTERN, locate_finder_pattern};
 
-/// The 1:1:3:1:1 finder pattern, as rxing's detector declares it.
-const PATTERN: FixedPattern<5, 7, false> = FixedPattern::new([1, 1, 3, 1, 1]);
 /// rxing's try-harder row step: a finder pattern's centre is at least 3 pixels tall.
 const ROW_STEP: u32 = 3;
 const WORD: usize = usize::BITS as usize;
@@ -155,7 +151,7 @@ fn pattern_windows(row: &[PatternType]) -> impl Iterator<Item = usize> + '_ {
         }
         // rxing's window at k: the row view's `subView` from its first bar (index 1).
         let window = view.subView(k - 1, Some(5));
-        IsPattern::<true, 5, 7, false>(&window, &PATTERN, space, 0.1, 0.0, 0.0) != 0.0
+        IsPattern::<true, 5, 7, false>(&window, &FINDER_PATTERN, space, 0.1, 0.0, 0.0) != 0.0
     };
     let (mut k, mut first) = (1, true);
     std::iter::from_fn(move || {
@@ -312,7 +308,7 @@ mod tests {
             if bar(2) < 3 || bar(2) < 2 * bar(0).max(bar(4)) || bar(2) < bar(1).max(bar(3)) {
                 return false;
             }
-            IsPattern::<true, 5, 7, false>(view, &PATTERN, space, 0.1, 0.0, 0.0) != 0.0
+            IsPattern::<true, 5, 7, false>(view, &FINDER_PATTERN, space, 0.1, 0.0, 0.0) != 0.0
         };
         while let Ok(view) = FindLeftGuardBy::<5, _>(next, 5, is_guard) {
             next = view;
