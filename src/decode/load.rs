@@ -441,17 +441,12 @@ mod tests {
             })),
         ];
         for layout in layouts {
-            let colour = layout.color();
-            let light = if colour == image::ColorType::La8 {
+            let light = if layout.color() == image::ColorType::La8 {
                 240
             } else {
                 255
             };
-            let grey = to_gray(layout);
-            for (x, _, p) in grey.enumerate_pixels() {
-                let expected = if x % 2 == 0 { light } else { 0 };
-                assert_eq!(p.0[0], expected, "{colour:?} at x = {x}");
-            }
+            assert_columns_alternate(layout, light, 0);
         }
         // A white card (with a few dark modules) on a transparent ground.
         let card = image::RgbaImage::from_fn(20, 20, |x, y| {
@@ -504,12 +499,17 @@ mod tests {
             })),
         ];
         for layout in layouts {
-            let colour = layout.color();
-            let grey = to_gray(layout);
-            for (x, _, p) in grey.enumerate_pixels() {
-                let expected = if x % 2 == 0 { 0 } else { 255 };
-                assert_eq!(p.0[0], expected, "{colour:?} at x = {x}");
-            }
+            assert_columns_alternate(layout, 0, 255);
+        }
+    }
+
+    /// `layout` loads with the grey `even` in its even columns and `odd` in the others.
+    fn assert_columns_alternate(layout: image::DynamicImage, even: u8, odd: u8) {
+        let colour = layout.color();
+        let grey = to_gray(layout);
+        for (x, _, p) in grey.enumerate_pixels() {
+            let expected = if x % 2 == 0 { even } else { odd };
+            assert_eq!(p.0[0], expected, "{colour:?} at x = {x}");
         }
     }
 

@@ -12,7 +12,7 @@
 //! and hands it one image after another. A lane whose image overran its budget is abandoned
 //! (`abandon`): it finishes that image alone, as a per-image thread did, and ends; the worker
 //! starts a new lane for its next image. A lane ends when its worker thread ends (the worker's
-//! thread-local `Lane` is dropped and its queue closes: the scan's worker pool, a server's
+//! thread-local sender is dropped and the queue closes: the scan's worker pool, a server's
 //! request thread), an idle lane only waits on its queue, and a lane whose thread died (a panic
 //! outside the decode's own isolation) is replaced at the next image.
 
@@ -22,14 +22,9 @@ use std::sync::mpsc;
 /// One image's load and decode, with the sending of its result.
 pub(super) type Job = Box<dyn FnOnce() + Send>;
 
-/// The queue of a worker's decode thread.
-struct Lane {
-    jobs: mpsc::Sender<Job>,
-}
-
 thread_local! {
-    /// This worker's lane, once it has decoded an image.
-    static LANE: RefCell<Option<Lane>> = const { RefCell::new(None) };
+    /// The queue of this worker's lane, once it has decoded an image.
+    static LANE: RefCell<Option<mpsc::Sender<Job>>> = const { RefCell::new(None) };
 }
 
 /// Runs `job` on this worker's lane, starting the lane's thread when there is none (or the one
@@ -38,7 +33,7 @@ pub(super) fn run(job: Job) -> std::io::Result<()> {
     LANE.with(|lane| {
         let mut lane = lane.borrow_mut();
         let job = match lane.as_ref() {
-            Some(open) => match open.jobs.send(job) {
+            Some(jobs) => match jobs.send(job) {
                 Ok(()) => return Ok(()),
                 // The thread has ended: the job comes back, and goes to a new lane.
                 Err(mpsc::SendError(job)) => job,
@@ -58,7 +53,7 @@ pub(super) fn run(job: Job) -> std::io::Result<()> {
         // The thread ends only once `jobs` is gone or a job has panicked, so this cannot fail.
         jobs.send(job)
             .map_err(|_| std::io::Error::other("the new decode thread ended at once"))?;
-        *lane = Some(Lane { jobs });
+        *lane = Some(jobs);
         Ok(())
     })
 }
